@@ -1,0 +1,63 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { DomainError } from '../core/errors.ts'
+import type { Deps } from './deps.ts'
+import type { AppEnv } from './env.ts'
+import { handleError } from './errors.ts'
+import { auditRoutes } from './routes/audit.ts'
+import { componentRoutes } from './routes/components.ts'
+import { incidentRoutes } from './routes/incidents.ts'
+import { maintenanceRoutes } from './routes/maintenances.ts'
+import { publicV2Routes } from './routes/public-v2.ts'
+import { tokenRoutes } from './routes/tokens.ts'
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
+
+/** The whole HTTP surface, built from injected dependencies; the only place routes are mounted. */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>()
+  app.onError((err, c) => handleError(err, c, deps.log))
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+
+  app.use('/api/v1/*', async (c, next) => {
+    if (WITH_BODY.has(c.req.method)) {
+      const type = c.req.header('content-type') ?? ''
+      if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+        throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'Send the body as application/json')
+      }
+    }
+    await next()
+  })
+  app.use(
+    '/api/v1/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new DomainError('too_large', 'payload_too_large', `The body is larger than ${deps.config.maxBodyBytes} bytes`)
+      },
+    }),
+  )
+  for (const routes of [tokenRoutes, componentRoutes, incidentRoutes, maintenanceRoutes, auditRoutes]) {
+    app.route('/api/v1', routes(deps))
+  }
+  app.route('/api/v2', publicV2Routes(deps))
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (scopes: read < write < admin)',
+  })
+  app.doc31('/api/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Amends management API',
+      version: '1',
+      description: 'Components, incidents and maintenance. Errors are always { error: { code, message, details? } }.',
+    },
+  })
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

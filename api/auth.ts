@@ -1,0 +1,44 @@
+import type { MiddlewareHandler } from 'hono'
+import { DomainError } from '../core/errors.ts'
+import type { Scope } from '../core/schemas/token.ts'
+import { findActiveTokenByHash, touchToken } from '../db/tokens.ts'
+import type { Deps } from './deps.ts'
+import type { AppEnv } from './env.ts'
+
+const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 }
+
+/** SHA-256 hex of a token: tokens are long random strings, so a fast hash is enough. */
+export async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+const TOUCH_EVERY_MS = 60_000
+
+/**
+ * Requires `Authorization: Bearer <token>` with at least `scope` (read < write < admin).
+ * last_used_at is refreshed at most once a minute per token, and only after a successful call,
+ * so failed requests write nothing.
+ */
+export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv> {
+  const lastTouched = new Map<string, number>()
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? ''
+    const match = /^Bearer\s+(\S+)$/i.exec(header)
+    if (!match?.[1]) {
+      throw new DomainError('unauthorized', 'unauthorized', 'Send an API token as "Authorization: Bearer <token>"')
+    }
+    const token = await findActiveTokenByHash(deps.db, await hashToken(match[1]))
+    if (!token) throw new DomainError('unauthorized', 'unauthorized', 'The API token is unknown or revoked')
+    if (RANK[token.scope] < RANK[scope]) {
+      throw new DomainError('forbidden', 'forbidden', `This action needs a token with the ${scope} scope`)
+    }
+    c.set('actor', { id: token.id, name: token.name, scope: token.scope })
+    await next()
+    const now = deps.clock.now()
+    if (c.res.status < 400 && now.getTime() - (lastTouched.get(token.id) ?? 0) > TOUCH_EVERY_MS) {
+      lastTouched.set(token.id, now.getTime())
+      await deps.db.execute(touchToken(token.id, now.toISOString())).catch(() => {})
+    }
+  }
+}

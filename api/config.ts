@@ -1,0 +1,52 @@
+import { z } from 'zod'
+
+const Bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const ConfigSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file|libsql|http|https|ws|wss):/, 'Must start with file:, libsql:, http(s): or ws(s):')
+      .default('file:./data/amends.db'),
+    DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    SITE_URL: z.url().optional(),
+    AMENDS_ADMIN_TOKEN: z
+      .string()
+      .min(24, 'Use at least 24 characters: it grants full control')
+      .optional(),
+    AMENDS_DEMO: Bool.default(true),
+    PAGE_ID: z.string().regex(/^[0-9a-z]{1,32}$/).default('amends'),
+    PAGE_NAME: z.string().min(1).max(100).default('Amends Status'),
+    TIME_ZONE: z.string().min(1).default('Etc/UTC'),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
+    SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  })
+  .transform((c) => ({
+    databaseUrl: c.DATABASE_URL,
+    databaseAuthToken: c.DATABASE_AUTH_TOKEN,
+    port: c.PORT,
+    host: c.HOST,
+    siteUrl: (c.SITE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    adminToken: c.AMENDS_ADMIN_TOKEN,
+    demo: c.AMENDS_DEMO,
+    page: { id: c.PAGE_ID, name: c.PAGE_NAME, timeZone: c.TIME_ZONE },
+    maxBodyBytes: c.MAX_BODY_BYTES,
+    schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
+  }))
+
+export type Config = z.output<typeof ConfigSchema>
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; on failure lists every bad variable, not just the first. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const result = ConfigSchema.safeParse(present)
+  if (result.success) return result.data
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+}

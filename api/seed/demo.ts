@@ -1,0 +1,132 @@
+import { fixedClock } from '../../core/clock.ts'
+import type { ComponentStatus } from '../../core/schemas/component.ts'
+import type { Impact } from '../../core/schemas/incident.ts'
+import type { Deps } from '../deps.ts'
+import { components, groups } from '../services/components.ts'
+import { incidents } from '../services/incidents.ts'
+import { maintenances } from '../services/maintenances.ts'
+import { systemActor, type WriteContext } from '../services/write.ts'
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+
+/** Has anything been recorded yet? The demo only ever goes into an empty database. */
+export async function isEmpty(deps: Deps): Promise<boolean> {
+  const rs = await deps.db.execute('SELECT (SELECT COUNT(*) FROM components) + (SELECT COUNT(*) FROM incidents) AS n')
+  return Number(rs.rows[0]!.n) === 0
+}
+
+/**
+ * A realistic demo, written through the real services with a clock walked from 90 days ago to
+ * now, so its history, timelines, audit log and outbox are exactly what real use produces.
+ */
+export async function seedDemo(deps: Deps): Promise<{ incidents: number; components: number }> {
+  const end = deps.clock.now().getTime()
+  const clock = fixedClock(new Date(end - 90 * DAY - 2 * HOUR))
+  const d: Deps = { ...deps, clock }
+  const ctx: WriteContext = { actor: systemActor('demo') }
+  const at = (msAgo: number) => clock.set(new Date(end - msAgo))
+
+  const core = await groups.create(d, ctx, { name: 'Core platform', description: 'What every customer uses every day' })
+  const pay = await groups.create(d, ctx, { name: 'Payments', description: 'Charging cards and paying out' })
+  const c = async (name: string, description: string, group_id: string | null, sla_target = 99.9) =>
+    (await components.create(d, ctx, { name, description, group_id, sla_target, status: 'operational', only_show_if_degraded: false })).id
+  const dashboard = await c('Dashboard', 'The web app at app.example.com', core.id)
+  const login = await c('Login', 'Sign-in, SSO and two-factor', core.id, 99.95)
+  const api = await c('Public API', 'REST API at api.example.com', core.id, 99.95)
+  const payApi = await c('Payments API', 'Card charges, refunds and payouts', pay.id, 99.99)
+  const checkout = await c('Checkout', 'Hosted checkout pages', pay.id)
+  const webhooks = await c('Webhooks', 'Event delivery to your endpoints', null)
+  const email = await c('Email delivery', 'Receipts and notifications', null, 99.5)
+
+  let count = 0
+  /** Opens an incident at `startAgo`, walks it through its updates, resolves it at `endAgo`. */
+  const story = async (
+    startAgo: number,
+    endAgo: number | null,
+    name: string,
+    impact: Impact,
+    affected: Record<string, ComponentStatus>,
+    steps: { status: 'investigating' | 'identified' | 'monitoring'; body: string; workaround?: string }[],
+    resolution?: string,
+  ) => {
+    at(startAgo)
+    const [first, ...rest] = steps
+    const opened = await incidents.create(d, ctx, {
+      name,
+      status: first!.status,
+      impact,
+      body: first!.body,
+      components: affected,
+      workaround: first!.workaround ?? null,
+      deliver_notifications: false,
+    })
+    const span = (endAgo === null ? startAgo * 0.5 : startAgo - endAgo) / (rest.length + 1)
+    for (const [i, s] of rest.entries()) {
+      at(startAgo - span * (i + 1))
+      await incidents.postUpdate(d, ctx, opened.id, { status: s.status, body: s.body, workaround: s.workaround, deliver_notifications: false })
+    }
+    if (endAgo !== null) {
+      at(endAgo)
+      await incidents.resolve(d, ctx, opened.id, { body: resolution ?? 'This incident has been resolved.', deliver_notifications: false })
+    }
+    count++
+    return opened.id
+  }
+
+  await story(81 * DAY, 81 * DAY - 50 * 60_000, 'Slow dashboard loading', 'minor', { [dashboard]: 'degraded_performance' }, [
+    { status: 'investigating', body: 'Some pages of the dashboard take longer than usual to load. We are looking into it.' },
+    { status: 'identified', body: 'A slow database query on the reports page is the cause. A fix is being deployed.' },
+  ], 'The fix is deployed and the dashboard loads at its usual speed again.')
+  await story(63 * DAY + 5 * HOUR, 63 * DAY + 3 * HOUR, 'Delayed receipt emails', 'minor', { [email]: 'partial_outage' }, [
+    { status: 'investigating', body: 'Receipt emails are arriving with delays of up to 30 minutes.' },
+    { status: 'identified', body: 'Our email provider is throttling us after a traffic spike. We are moving traffic to a second provider.' },
+    { status: 'monitoring', body: 'Traffic is on the second provider and the backlog is draining. We are watching it.' },
+  ], 'All delayed emails have been delivered. New receipts go out within seconds again.')
+  at(47 * DAY)
+  const pastMaint = await maintenances.create(d, ctx, {
+    name: 'Database upgrade',
+    scheduled_for: new Date(end - 44 * DAY).toISOString(),
+    scheduled_until: new Date(end - 44 * DAY + 2 * HOUR).toISOString(),
+    body: 'We are upgrading our primary database. The dashboard may be read-only for a few minutes during the window.',
+    components: [dashboard, api],
+    auto_transition: true,
+    deliver_notifications: false,
+  })
+  at(44 * DAY)
+  await maintenances.runDue(d)
+  at(44 * DAY - 95 * 60_000)
+  await maintenances.postUpdate(d, ctx, pastMaint.id, { status: 'completed', body: 'The upgrade finished ahead of schedule. Everything is back to normal.', deliver_notifications: false })
+  await story(29 * DAY + 7 * HOUR, 29 * DAY + 6 * HOUR, 'Login failures for SSO users', 'major', { [login]: 'partial_outage' }, [
+    { status: 'investigating', body: 'Some customers who sign in with SSO see an error page.', workaround: 'Sign in with your email and password, or a magic link, while we fix SSO.' },
+    { status: 'identified', body: 'An expired certificate on one SSO endpoint is the cause. We are replacing it.' },
+  ], 'The certificate has been replaced and SSO sign-in works again.')
+  await story(9 * DAY + 14 * HOUR, 9 * DAY + 10 * HOUR + 48 * 60_000, 'Payments API outage', 'critical', { [payApi]: 'major_outage', [checkout]: 'partial_outage' }, [
+    { status: 'investigating', body: 'Card charges are failing. We are investigating with the highest priority.' },
+    { status: 'identified', body: 'A network change at our card processor dropped connections from our region. We are failing over to the second processor.', workaround: 'Payments that failed can be retried safely: no card was charged twice.' },
+    { status: 'monitoring', body: 'Charges are succeeding through the second processor. We are monitoring closely.' },
+  ], 'Card charges have succeeded normally for two hours. We are sorry: for 3 hours 12 minutes many of your customers could not pay you. A full account of what happened will follow.')
+  await story(2 * DAY + 3 * HOUR, 2 * DAY + 2 * HOUR + 20 * 60_000, 'Webhook delivery delays', 'minor', { [webhooks]: 'degraded_performance' }, [
+    { status: 'investigating', body: 'Webhooks are being delivered with a delay of a few minutes.' },
+  ], 'The queue has caught up. Webhooks are delivered in real time again.')
+  await story(42 * 60_000, null, 'Elevated error rates on the Public API', 'major', { [api]: 'partial_outage' }, [
+    { status: 'investigating', body: 'About 5% of requests to the Public API fail with a 503 error. We are investigating.' },
+    {
+      status: 'identified',
+      body: 'One of our API clusters is overloaded after a failed deploy. We are rolling it back.',
+      workaround: 'Requests that fail with 503 can be retried safely; retrying after a second almost always succeeds. The dashboard and webhooks are not affected.',
+    },
+  ])
+  at(0)
+  await maintenances.create(d, ctx, {
+    name: 'Login service upgrade',
+    scheduled_for: new Date(end + 3 * DAY).toISOString(),
+    scheduled_until: new Date(end + 3 * DAY + 2 * HOUR).toISOString(),
+    body: 'We are moving the login service to new servers. Sign-in may be unavailable for up to 10 minutes during the window; people already signed in stay signed in.',
+    components: [login, dashboard],
+    auto_transition: true,
+    deliver_notifications: false,
+  })
+  return { incidents: count, components: 7 }
+}
+

@@ -1,0 +1,51 @@
+import type { Component, ComponentStatus } from '../../core/schemas/component.ts'
+import type { AffectedComponent } from '../../core/schemas/incident.ts'
+import { DomainError } from '../../core/errors.ts'
+import type { Db, Statement } from '../../db/client.ts'
+import { getComponentsByIds, recordStatusChange, setComponentStatus } from '../../db/components.ts'
+
+/** Loads the named components, or fails with the field path of each id that does not exist. */
+export async function loadComponents(
+  db: Db,
+  ids: readonly string[],
+  field: string,
+): Promise<Map<string, Component>> {
+  const found = new Map((await getComponentsByIds(db, ids)).map((c) => [c.id, c]))
+  const missing = ids.filter((id) => !found.has(id))
+  if (missing.length) {
+    throw new DomainError(
+      'invalid',
+      'unknown_component',
+      'Some components do not exist',
+      missing.map((id) => ({ path: `${field}.${id}`, message: 'No component with this id' })),
+    )
+  }
+  return found
+}
+
+/**
+ * Statements that move components to new statuses, each with a history row, and the
+ * Statuspage-style `affected_components` list (old → new) for the update that caused it.
+ */
+export function changeStatuses(
+  current: Map<string, Component>,
+  next: ReadonlyMap<string, ComponentStatus>,
+  at: string,
+  incidentId: string | null,
+  historyFrom?: string,
+): { statements: Statement[]; affected: AffectedComponent[] } {
+  const statements: Statement[] = []
+  const affected: AffectedComponent[] = []
+  for (const [id, status] of next) {
+    const c = current.get(id)
+    if (!c) continue
+    affected.push({ code: id, name: c.name, old_status: c.status, new_status: status })
+    if (c.status === status) continue
+    // A backdated change is recorded from `historyFrom`, but never before the component's last
+    // change (updated_at bounds it), so history stays in order.
+    const since = historyFrom && historyFrom > c.updated_at ? historyFrom : historyFrom ? c.updated_at : at
+    statements.push(setComponentStatus(id, status, at), recordStatusChange(id, status, since, incidentId))
+    current.set(id, { ...c, status, updated_at: at })
+  }
+  return { statements, affected }
+}

@@ -1,0 +1,82 @@
+import { DomainError, notFound } from '../../core/errors.ts'
+import { newId, randomString } from '../../core/ids.ts'
+import type { CreatedToken, Scope, Token, TokenCreate } from '../../core/schemas/token.ts'
+import { countTokens, findActiveTokenByHash, getToken, insertToken, listTokens, revokeToken } from '../../db/tokens.ts'
+import { hashToken } from '../auth.ts'
+import type { Deps } from '../deps.ts'
+import { commit, systemActor, type WriteContext } from './write.ts'
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+/** A new secret: `amd_` and 40 base-62 characters (about 238 bits). */
+export function generateToken(): string {
+  return `amd_${randomString(40, BASE62)}`
+}
+
+function newTokenRow(name: string, scope: Scope, secret: string, at: string): Token {
+  return { id: newId(), name, scope, prefix: secret.slice(0, 8), created_at: at, last_used_at: null, revoked_at: null }
+}
+
+export const tokens = {
+  list: (deps: Deps) => listTokens(deps.db),
+
+  create(deps: Deps, ctx: WriteContext, input: TokenCreate, secret = generateToken()): Promise<CreatedToken> {
+    return deps.writes.run(async () => {
+      const at = deps.clock.now().toISOString()
+      const t = newTokenRow(input.name, input.scope, secret, at)
+      const created: CreatedToken = { ...t, token: secret }
+      await commit(deps, ctx, {
+        statements: [insertToken(t, await hashToken(secret))],
+        action: 'token.create',
+        target: { type: 'token', id: t.id },
+        events: [{ type: 'token.created', aggregateType: 'token', aggregateId: t.id, payload: { id: t.id, scope: t.scope } }],
+        status: 201,
+        // The stored replay of an idempotent create must not hold the secret.
+        body: { ...t, token: '(shown once; create a new token if it was lost)' },
+        details: { name: t.name, scope: t.scope },
+      })
+      return created
+    })
+  },
+
+  revoke(deps: Deps, ctx: WriteContext, id: string): Promise<Token> {
+    return deps.writes.run(async () => {
+      const t = await getToken(deps.db, id)
+      if (!t) throw notFound('token', id)
+      if (t.revoked_at) throw new DomainError('conflict', 'token_revoked', 'This token is already revoked')
+      const admins = (await listTokens(deps.db)).filter((x) => x.scope === 'admin' && !x.revoked_at)
+      if (t.scope === 'admin' && admins.length === 1) {
+        throw new DomainError('conflict', 'last_admin_token', 'This is the last admin token; create another admin token first')
+      }
+      const at = deps.clock.now().toISOString()
+      const revoked = { ...t, revoked_at: at }
+      return commit(deps, ctx, {
+        statements: [revokeToken(id, at)],
+        action: 'token.revoke',
+        target: { type: 'token', id },
+        events: [{ type: 'token.revoked', aggregateType: 'token', aggregateId: id, payload: { id } }],
+        status: 200,
+        body: revoked,
+      })
+    })
+  },
+
+  /**
+   * On start: with `AMENDS_ADMIN_TOKEN` set, make sure that token exists; otherwise, on an empty
+   * database, create an admin token. Returns the secret only when it was generated here (to be
+   * printed once), never one the operator supplied.
+   */
+  async bootstrap(deps: Deps): Promise<{ generated: string | null }> {
+    const ctx: WriteContext = { actor: systemActor('bootstrap') }
+    const supplied = deps.config.adminToken
+    if (supplied) {
+      if (!(await findActiveTokenByHash(deps.db, await hashToken(supplied)))) {
+        await tokens.create(deps, ctx, { name: 'admin (AMENDS_ADMIN_TOKEN)', scope: 'admin' }, supplied)
+      }
+      return { generated: null }
+    }
+    if ((await countTokens(deps.db)) > 0) return { generated: null }
+    const created = await tokens.create(deps, ctx, { name: 'admin (first start)', scope: 'admin' })
+    return { generated: created.token }
+  },
+}

@@ -1,0 +1,44 @@
+import type { ComponentStatus } from './schemas/component.ts'
+import type { AffectedComponent, Impact, IncidentStatus } from './schemas/incident.ts'
+import type { MaintenanceStatus } from './schemas/maintenance.ts'
+
+/**
+ * Incidents and maintenance windows share one record (as in Statuspage, where a maintenance is
+ * an incident with impact "maintenance"), so updates, timelines and feeds handle both alike.
+ */
+export type IncidentKind = 'incident' | 'maintenance'
+
+export interface UpdateRecord {
+  id: string
+  incident_id: string
+  status: IncidentStatus | MaintenanceStatus
+  body: string
+  workaround: string | null
+  deliver_notifications: boolean
+  affected_components: AffectedComponent[] | null
+  created_at: string
+  display_at: string
+}
+
+export interface IncidentRecord {
+  id: string
+  kind: IncidentKind
+  name: string
+  status: IncidentStatus | MaintenanceStatus
+  impact: Impact | 'maintenance'
+  workaround: string | null
+  started_at: string
+  identified_at: string | null
+  monitoring_at: string | null
+  resolved_at: string | null
+  scheduled_for: string | null
+  scheduled_until: string | null
+  auto_transition: boolean
+  cancelled_at: string | null
+  created_at: string
+  updated_at: string
+  /** Affected components with their status during this incident. */
+  components: { id: string; status: ComponentStatus }[]
+  /** Newest first. */
+  updates: UpdateRecord[]
+}

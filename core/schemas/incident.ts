@@ -1,0 +1,136 @@
+import { z } from 'zod'
+import { Id, MarkdownBody, Name, Timestamp } from './common.ts'
+import { ComponentStatus } from './component.ts'
+
+export const IncidentStatus = z.enum(['investigating', 'identified', 'monitoring', 'resolved'])
+export type IncidentStatus = z.infer<typeof IncidentStatus>
+
+export const Impact = z.enum(['none', 'minor', 'major', 'critical'])
+export type Impact = z.infer<typeof Impact>
+
+/** `{ "<component id>": "<status during the incident>" }`, Statuspage's shape. */
+export const ComponentStatusMap = z
+  .record(Id, ComponentStatus)
+  .refine((m) => Object.keys(m).length <= 200, 'At most 200 components')
+export type ComponentStatusMap = z.infer<typeof ComponentStatusMap>
+
+const Workaround = z.string().trim().max(5_000).nullable()
+
+export const IncidentCreate = z
+  .object({
+    name: Name,
+    status: IncidentStatus,
+    impact: Impact,
+    body: MarkdownBody,
+    components: ComponentStatusMap,
+    workaround: Workaround.optional(),
+    started_at: Timestamp.optional(),
+    deliver_notifications: z.boolean().default(true),
+  })
+  .strict()
+  .meta({ id: 'IncidentCreate' })
+export type IncidentCreate = z.infer<typeof IncidentCreate>
+
+export const IncidentUpdateCreate = z
+  .object({
+    status: IncidentStatus,
+    body: MarkdownBody,
+    components: ComponentStatusMap.optional(),
+    workaround: Workaround.optional(),
+    deliver_notifications: z.boolean().default(true),
+  })
+  .strict()
+  .meta({ id: 'IncidentUpdateCreate' })
+export type IncidentUpdateCreate = z.infer<typeof IncidentUpdateCreate>
+
+export const IncidentResolve = z
+  .object({
+    body: MarkdownBody.default('This incident has been resolved.'),
+    components: ComponentStatusMap.optional(),
+    deliver_notifications: z.boolean().default(true),
+  })
+  .strict()
+  .meta({ id: 'IncidentResolve' })
+export type IncidentResolve = z.infer<typeof IncidentResolve>
+
+export const IncidentReopen = z
+  .object({
+    status: IncidentStatus.exclude(['resolved']).default('investigating'),
+    body: MarkdownBody,
+    components: ComponentStatusMap.optional(),
+    deliver_notifications: z.boolean().default(true),
+  })
+  .strict()
+  .meta({ id: 'IncidentReopen' })
+export type IncidentReopen = z.infer<typeof IncidentReopen>
+
+export const IncidentPatch = z
+  .object({
+    name: Name,
+    impact: Impact,
+    started_at: Timestamp,
+    workaround: Workaround,
+  })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'Give at least one field to change')
+  .meta({ id: 'IncidentPatch' })
+export type IncidentPatch = z.infer<typeof IncidentPatch>
+
+/** One component's change as Statuspage reports it inside an update. */
+export const AffectedComponent = z.object({
+  code: Id,
+  name: z.string(),
+  old_status: ComponentStatus,
+  new_status: ComponentStatus,
+})
+export type AffectedComponent = z.infer<typeof AffectedComponent>
+
+export const IncidentUpdate = z
+  .object({
+    id: Id,
+    incident_id: Id,
+    status: z.string(),
+    body: z.string(),
+    workaround: z.string().nullable(),
+    affected_components: z.array(AffectedComponent).nullable(),
+    deliver_notifications: z.boolean(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    display_at: Timestamp,
+  })
+  .meta({ id: 'IncidentUpdate' })
+export type IncidentUpdate = z.infer<typeof IncidentUpdate>
+
+export const AffectedComponentState = z.object({
+  id: Id,
+  name: z.string(),
+  status: ComponentStatus,
+})
+
+export const Incident = z
+  .object({
+    id: Id,
+    name: z.string(),
+    status: IncidentStatus,
+    impact: Impact,
+    workaround: z.string().nullable(),
+    started_at: Timestamp,
+    identified_at: Timestamp.nullable(),
+    monitoring_at: Timestamp.nullable(),
+    resolved_at: Timestamp.nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    shortlink: z.string(),
+    components: z.array(AffectedComponentState),
+    incident_updates: z.array(IncidentUpdate),
+  })
+  .meta({ id: 'Incident' })
+export type Incident = z.infer<typeof Incident>
+
+export const IncidentListQuery = z.object({
+  status: z.enum(['unresolved', 'resolved', 'investigating', 'identified', 'monitoring']).optional(),
+  impact: Impact.optional(),
+  component: Id.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+})

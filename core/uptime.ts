@@ -1,0 +1,204 @@
+// Uptime math for components and groups: time-weighted, per UTC calendar day. Pure: the
+// caller always passes `now`, so the same history gives the same figures everywhere.
+
+/** A component status as recorded in its history. */
+export type UptimeStatus =
+  'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance'
+
+/** One change in a component's status; it holds from `at` until the next change. */
+export interface StatusChange {
+  status: UptimeStatus
+  at: Date
+}
+
+/** Time totals and uptime for one window; seconds may be fractional. */
+export interface UptimeTotals {
+  /** Percent 0..100, not rounded; null when no non-maintenance time was observed. */
+  uptime: number | null
+  /** Time covered by the history, maintenance included. */
+  observed_seconds: number
+  /** Weighted: major outage counts fully, partial outage at PARTIAL_OUTAGE_WEIGHT. */
+  down_seconds: number
+  major_seconds: number
+  partial_seconds: number
+  degraded_seconds: number
+  maintenance_seconds: number
+}
+
+/** Uptime for one UTC calendar day. */
+export interface DayUptime extends UptimeTotals {
+  /** UTC date, YYYY-MM-DD. */
+  date: string
+}
+
+/** A component's uptime over the window, with one entry per day, oldest first. */
+export interface ComponentUptime {
+  uptime: number | null
+  days: DayUptime[]
+}
+
+/** Options for componentUptime. */
+export interface UptimeOptions {
+  now: Date
+  /** Window length in days, ending with today (UTC); default 90. */
+  days?: number
+  /** Creation time of the component: nothing before it is observed. */
+  since?: Date
+}
+
+/** A group's day: the mean of its components' non-null daily uptimes. */
+export interface GroupDayUptime {
+  date: string
+  uptime: number | null
+  /** Summed across components, so the UI can say "maintenance" when uptime is null. */
+  maintenance_seconds: number
+}
+
+/** A group's uptime: the mean of its components, per day and overall. */
+export interface GroupUptime {
+  uptime: number | null
+  days: GroupDayUptime[]
+}
+
+/** Share of partial-outage time that counts as down. */
+export const PARTIAL_OUTAGE_WEIGHT = 0.3
+
+/** Default length of the uptime window, in days. */
+export const DEFAULT_UPTIME_DAYS = 90
+
+const DAY_MS = 86_400_000
+
+interface RawSeconds {
+  observed: number
+  major: number
+  partial: number
+  degraded: number
+  maintenance: number
+}
+
+/** Totals for the window [from, to); `to` should not be later than now. */
+export function uptimeBetween(
+  history: readonly StatusChange[],
+  from: Date,
+  to: Date,
+): UptimeTotals {
+  const sorted = isSorted(history) ? history : sortHistory(history)
+  const start = from.getTime()
+  const end = to.getTime()
+  const raw = zeroSeconds()
+  for (let i = 0; i < sorted.length; i++) {
+    const change = sorted[i]
+    if (change === undefined) continue
+    const segStart = Math.max(change.at.getTime(), start)
+    const next = sorted[i + 1]
+    const segEnd = Math.min(next === undefined ? end : next.at.getTime(), end)
+    if (segEnd <= segStart) continue
+    const seconds = (segEnd - segStart) / 1000
+    raw.observed += seconds
+    if (change.status === 'major_outage') raw.major += seconds
+    else if (change.status === 'partial_outage') raw.partial += seconds
+    else if (change.status === 'degraded_performance') raw.degraded += seconds
+    else if (change.status === 'under_maintenance') raw.maintenance += seconds
+  }
+  return totalsFrom(raw)
+}
+
+/** Per-UTC-day and overall uptime of one component over the last `days` days up to `now`. */
+export function componentUptime(
+  history: readonly StatusChange[],
+  options: UptimeOptions,
+): ComponentUptime {
+  const days = options.days ?? DEFAULT_UPTIME_DAYS
+  if (!Number.isInteger(days) || days < 1) {
+    throw new RangeError(`days must be a positive integer, got ${days}`)
+  }
+  const now = options.now.getTime()
+  const since = options.since?.getTime() ?? -Infinity
+  // Sort once here so each per-day uptimeBetween call only pays for its sortedness check.
+  const sorted = sortHistory(history)
+  const today = Math.floor(now / DAY_MS) * DAY_MS
+  const result: DayUptime[] = []
+  const sum = zeroSeconds()
+  for (let i = days - 1; i >= 0; i--) {
+    const dayStart = today - i * DAY_MS
+    const from = Math.max(dayStart, since)
+    const to = Math.min(dayStart + DAY_MS, now)
+    // An empty window (creation after this day, or after now) yields zero observed time: null.
+    const totals = uptimeBetween(sorted, new Date(from), new Date(to))
+    result.push({ date: new Date(dayStart).toISOString().slice(0, 10), ...totals })
+    sum.observed += totals.observed_seconds
+    sum.major += totals.major_seconds
+    sum.partial += totals.partial_seconds
+    sum.degraded += totals.degraded_seconds
+    sum.maintenance += totals.maintenance_seconds
+  }
+  // Overall is weighted by time over the whole window, not a mean of the daily figures.
+  return { uptime: totalsFrom(sum).uptime, days: result }
+}
+
+/** Group uptime: per day and overall, the mean of the components' non-null figures. */
+export function groupUptime(components: readonly ComponentUptime[]): GroupUptime {
+  const byDate = new Map<string, { values: number[]; maintenance: number }>()
+  for (const component of components) {
+    for (const day of component.days) {
+      let entry = byDate.get(day.date)
+      if (entry === undefined) {
+        entry = { values: [], maintenance: 0 }
+        byDate.set(day.date, entry)
+      }
+      if (day.uptime !== null) entry.values.push(day.uptime)
+      entry.maintenance += day.maintenance_seconds
+    }
+  }
+  const days = [...byDate.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([date, entry]) => ({
+      date,
+      uptime: mean(entry.values),
+      maintenance_seconds: entry.maintenance,
+    }))
+  const overall = components.flatMap((c) => (c.uptime === null ? [] : [c.uptime]))
+  return { uptime: mean(overall), days }
+}
+
+function zeroSeconds(): RawSeconds {
+  return { observed: 0, major: 0, partial: 0, degraded: 0, maintenance: 0 }
+}
+
+function totalsFrom(r: RawSeconds): UptimeTotals {
+  // Weighting the summed raw seconds once keeps the figures exact for whole-second inputs.
+  const down = r.major + PARTIAL_OUTAGE_WEIGHT * r.partial
+  const counted = r.observed - r.maintenance
+  return {
+    uptime: counted > 0 ? 100 * (1 - down / counted) : null,
+    observed_seconds: r.observed,
+    down_seconds: down,
+    major_seconds: r.major,
+    partial_seconds: r.partial,
+    degraded_seconds: r.degraded,
+    maintenance_seconds: r.maintenance,
+  }
+}
+
+function mean(values: readonly number[]): number | null {
+  if (values.length === 0) return null
+  let total = 0
+  for (const v of values) total += v
+  return total / values.length
+}
+
+function isSorted(history: readonly StatusChange[]): boolean {
+  for (let i = 1; i < history.length; i++) {
+    const prev = history[i - 1]
+    const cur = history[i]
+    if (prev !== undefined && cur !== undefined && prev.at.getTime() > cur.at.getTime()) {
+      return false
+    }
+  }
+  return true
+}
+
+function sortHistory(history: readonly StatusChange[]): StatusChange[] {
+  // Array sort is stable, so among equal timestamps the later-listed change wins.
+  return [...history].sort((a, b) => a.at.getTime() - b.at.getTime())
+}

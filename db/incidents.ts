@@ -1,0 +1,256 @@
+import type { Row } from '@libsql/client'
+import type { IncidentKind, IncidentRecord, UpdateRecord } from '../core/records.ts'
+import type { AffectedComponent } from '../core/schemas/incident.ts'
+import { ComponentStatus } from '../core/schemas/component.ts'
+import { placeholders, type Db, type Statement } from './client.ts'
+import { bool, oneOf, str, strOrNull, num } from './rows.ts'
+
+const INCIDENT_COLS = `id, kind, name, status, impact, workaround, started_at, identified_at,
+  monitoring_at, resolved_at, scheduled_for, scheduled_until, auto_transition, cancelled_at,
+  created_at, updated_at`
+
+type Head = Omit<IncidentRecord, 'components' | 'updates'>
+
+function rowToHead(row: Row): Head {
+  return {
+    id: str(row, 'id'),
+    kind: oneOf(row, 'kind', ['incident', 'maintenance'] as const),
+    name: str(row, 'name'),
+    status: str(row, 'status') as IncidentRecord['status'],
+    impact: str(row, 'impact') as IncidentRecord['impact'],
+    workaround: strOrNull(row, 'workaround'),
+    started_at: str(row, 'started_at'),
+    identified_at: strOrNull(row, 'identified_at'),
+    monitoring_at: strOrNull(row, 'monitoring_at'),
+    resolved_at: strOrNull(row, 'resolved_at'),
+    scheduled_for: strOrNull(row, 'scheduled_for'),
+    scheduled_until: strOrNull(row, 'scheduled_until'),
+    auto_transition: bool(row, 'auto_transition'),
+    cancelled_at: strOrNull(row, 'cancelled_at'),
+    created_at: str(row, 'created_at'),
+    updated_at: str(row, 'updated_at'),
+  }
+}
+
+function rowToUpdate(row: Row): UpdateRecord {
+  const affected = strOrNull(row, 'affected_components')
+  return {
+    id: str(row, 'id'),
+    incident_id: str(row, 'incident_id'),
+    status: str(row, 'status') as UpdateRecord['status'],
+    body: str(row, 'body'),
+    workaround: strOrNull(row, 'workaround'),
+    deliver_notifications: bool(row, 'deliver_notifications'),
+    affected_components: affected ? (JSON.parse(affected) as AffectedComponent[]) : null,
+    created_at: str(row, 'created_at'),
+    display_at: str(row, 'display_at'),
+  }
+}
+
+/** Loads full records (components and updates, newest first) for the given heads, in order. */
+async function hydrate(db: Db, heads: Head[]): Promise<IncidentRecord[]> {
+  if (heads.length === 0) return []
+  const ids = heads.map((h) => h.id)
+  const inList = placeholders(ids.length)
+  const [comps, updates] = await db.batch(
+    [
+      {
+        sql: `SELECT incident_id, component_id, status FROM incident_components WHERE incident_id IN (${inList})`,
+        args: ids,
+      },
+      {
+        sql: `SELECT * FROM incident_updates WHERE incident_id IN (${inList}) ORDER BY created_at DESC, rowid DESC`,
+        args: ids,
+      },
+    ],
+    'read',
+  )
+  const byId = new Map<string, IncidentRecord>(
+    heads.map((h) => [h.id, { ...h, components: [], updates: [] }]),
+  )
+  for (const row of comps!.rows) {
+    byId.get(str(row, 'incident_id'))?.components.push({
+      id: str(row, 'component_id'),
+      status: oneOf(row, 'status', ComponentStatus.options),
+    })
+  }
+  for (const row of updates!.rows) byId.get(str(row, 'incident_id'))?.updates.push(rowToUpdate(row))
+  return ids.map((id) => byId.get(id)!)
+}
+
+export async function getIncident(db: Db, id: string, kind?: IncidentKind): Promise<IncidentRecord | null> {
+  const rs = await db.execute({
+    sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE id = ?${kind ? ' AND kind = ?' : ''}`,
+    args: kind ? [id, kind] : [id],
+  })
+  const row = rs.rows[0]
+  if (!row) return null
+  const [record] = await hydrate(db, [rowToHead(row)])
+  return record ?? null
+}
+
+export interface IncidentFilter {
+  kind: IncidentKind
+  statuses?: readonly string[]
+  impact?: string
+  component?: string
+  q?: string
+  /** Only maintenance windows not cancelled. */
+  notCancelled?: boolean
+  order: 'started_desc' | 'scheduled_asc' | 'scheduled_desc'
+  limit: number
+  offset: number
+}
+
+/** A page of records matching the filter, and how many match in all. */
+export async function listIncidents(
+  db: Db,
+  f: IncidentFilter,
+): Promise<{ items: IncidentRecord[]; total: number }> {
+  const where = ['kind = ?']
+  const args: (string | number)[] = [f.kind]
+  if (f.statuses?.length) {
+    where.push(`status IN (${placeholders(f.statuses.length)})`)
+    args.push(...f.statuses)
+  }
+  if (f.impact) {
+    where.push('impact = ?')
+    args.push(f.impact)
+  }
+  if (f.component) {
+    where.push('id IN (SELECT incident_id FROM incident_components WHERE component_id = ?)')
+    args.push(f.component)
+  }
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    where.push(
+      `(name LIKE ? ESCAPE '\\' OR id IN (SELECT incident_id FROM incident_updates WHERE body LIKE ? ESCAPE '\\'))`,
+    )
+    args.push(like, like)
+  }
+  if (f.notCancelled) where.push('cancelled_at IS NULL')
+  const order = {
+    started_desc: 'started_at DESC, created_at DESC',
+    scheduled_asc: 'scheduled_for ASC, created_at ASC',
+    scheduled_desc: 'scheduled_for DESC, created_at DESC',
+  }[f.order]
+  const whereSql = where.join(' AND ')
+  const [page, count] = await db.batch(
+    [
+      {
+        sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        args: [...args, f.limit, f.offset],
+      },
+      { sql: `SELECT COUNT(*) AS n FROM incidents WHERE ${whereSql}`, args },
+    ],
+    'read',
+  )
+  return { items: await hydrate(db, page!.rows.map(rowToHead)), total: num(count!.rows[0]!, 'n') }
+}
+
+/** Open incidents and active maintenance: what can still hold a component's status. */
+export async function listOpen(db: Db): Promise<IncidentRecord[]> {
+  const rs = await db.execute(
+    `SELECT ${INCIDENT_COLS} FROM incidents
+     WHERE (kind = 'incident' AND status != 'resolved')
+        OR (kind = 'maintenance' AND status IN ('in_progress', 'verifying'))`,
+  )
+  return hydrate(db, rs.rows.map(rowToHead))
+}
+
+/** Maintenance windows the scheduler must move: due to start, or due to end. */
+export async function listDueMaintenance(db: Db, now: string): Promise<IncidentRecord[]> {
+  const rs = await db.execute({
+    sql: `SELECT ${INCIDENT_COLS} FROM incidents
+          WHERE kind = 'maintenance' AND auto_transition = 1 AND cancelled_at IS NULL
+            AND ((status = 'scheduled' AND scheduled_for <= ?1)
+              OR (status IN ('in_progress', 'verifying') AND scheduled_until <= ?1))
+          ORDER BY scheduled_for`,
+    args: [now],
+  })
+  return hydrate(db, rs.rows.map(rowToHead))
+}
+
+export function insertIncident(r: IncidentRecord): Statement[] {
+  return [
+    {
+      sql: `INSERT INTO incidents (${INCIDENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      args: [
+        r.id,
+        r.kind,
+        r.name,
+        r.status,
+        r.impact,
+        r.workaround,
+        r.started_at,
+        r.identified_at,
+        r.monitoring_at,
+        r.resolved_at,
+        r.scheduled_for,
+        r.scheduled_until,
+        r.auto_transition ? 1 : 0,
+        r.cancelled_at,
+        r.created_at,
+        r.updated_at,
+      ],
+    },
+    ...replaceIncidentComponents(r),
+  ]
+}
+
+/** Rewrites the incident's row and its affected components from the record. */
+export function updateIncident(r: IncidentRecord): Statement[] {
+  return [
+    {
+      sql: `UPDATE incidents SET name = ?, status = ?, impact = ?, workaround = ?, started_at = ?,
+              identified_at = ?, monitoring_at = ?, resolved_at = ?, scheduled_for = ?,
+              scheduled_until = ?, auto_transition = ?, cancelled_at = ?, updated_at = ?
+            WHERE id = ?`,
+      args: [
+        r.name,
+        r.status,
+        r.impact,
+        r.workaround,
+        r.started_at,
+        r.identified_at,
+        r.monitoring_at,
+        r.resolved_at,
+        r.scheduled_for,
+        r.scheduled_until,
+        r.auto_transition ? 1 : 0,
+        r.cancelled_at,
+        r.updated_at,
+        r.id,
+      ],
+    },
+    ...replaceIncidentComponents(r),
+  ]
+}
+
+function replaceIncidentComponents(r: IncidentRecord): Statement[] {
+  return [
+    { sql: 'DELETE FROM incident_components WHERE incident_id = ?', args: [r.id] },
+    ...r.components.map((c) => ({
+      sql: 'INSERT INTO incident_components (incident_id, component_id, status) VALUES (?, ?, ?)',
+      args: [r.id, c.id, c.status],
+    })),
+  ]
+}
+
+export function insertUpdate(u: UpdateRecord): Statement {
+  return {
+    sql: `INSERT INTO incident_updates (id, incident_id, status, body, workaround, deliver_notifications,
+            affected_components, created_at, display_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    args: [
+      u.id,
+      u.incident_id,
+      u.status,
+      u.body,
+      u.workaround,
+      u.deliver_notifications ? 1 : 0,
+      u.affected_components ? JSON.stringify(u.affected_components) : null,
+      u.created_at,
+      u.display_at,
+    ],
+  }
+}

@@ -1,0 +1,141 @@
+import type { Db, Statement } from './client.ts'
+import { num, str } from './rows.ts'
+
+/** The audit row and outbox events that every write carries in its own batch. */
+export interface AuditEntry {
+  at: string
+  actorId: string | null
+  actorName: string
+  action: string
+  targetType: string
+  targetId: string
+  details?: unknown
+}
+
+export function insertAudit(a: AuditEntry): Statement {
+  return {
+    sql: `INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, details)
+          VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    args: [
+      a.at,
+      a.actorId,
+      a.actorName,
+      a.action,
+      a.targetType,
+      a.targetId,
+      a.details === undefined ? null : JSON.stringify(a.details),
+    ],
+  }
+}
+
+export interface OutboxEvent {
+  type: string
+  aggregateType: string
+  aggregateId: string
+  payload: Record<string, unknown>
+}
+
+export function insertOutbox(e: OutboxEvent, at: string): Statement {
+  return {
+    sql: 'INSERT INTO outbox (type, aggregate_type, aggregate_id, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+    args: [e.type, e.aggregateType, e.aggregateId, JSON.stringify(e.payload), at],
+  }
+}
+
+export interface StoredEvent extends OutboxEvent {
+  id: number
+  createdAt: string
+}
+
+export async function readOutbox(db: Db, afterId: number, limit: number): Promise<StoredEvent[]> {
+  const rs = await db.execute({
+    sql: 'SELECT id, type, aggregate_type, aggregate_id, payload, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
+    args: [afterId, limit],
+  })
+  return rs.rows.map((row) => ({
+    id: num(row, 'id'),
+    type: str(row, 'type'),
+    aggregateType: str(row, 'aggregate_type'),
+    aggregateId: str(row, 'aggregate_id'),
+    payload: JSON.parse(str(row, 'payload')) as Record<string, unknown>,
+    createdAt: str(row, 'created_at'),
+  }))
+}
+
+/** The newest event id: it changes whenever anything public may have changed. */
+export async function latestOutboxId(db: Db): Promise<number> {
+  const rs = await db.execute('SELECT COALESCE(MAX(id), 0) AS id FROM outbox')
+  return num(rs.rows[0]!, 'id')
+}
+
+export interface IdempotentResponse {
+  requestHash: string
+  statusCode: number
+  response: string
+}
+
+export async function findIdempotentResponse(
+  db: Db,
+  tokenId: string,
+  key: string,
+): Promise<IdempotentResponse | null> {
+  const rs = await db.execute({
+    sql: 'SELECT request_hash, status_code, response FROM idempotency_keys WHERE token_id = ? AND key = ?',
+    args: [tokenId, key],
+  })
+  const row = rs.rows[0]
+  if (!row) return null
+  return {
+    requestHash: str(row, 'request_hash'),
+    statusCode: num(row, 'status_code'),
+    response: str(row, 'response'),
+  }
+}
+
+export function insertIdempotentResponse(
+  tokenId: string,
+  key: string,
+  r: IdempotentResponse,
+  at: string,
+): Statement {
+  return {
+    sql: `INSERT INTO idempotency_keys (token_id, key, request_hash, status_code, response, created_at)
+          VALUES (?, ?, ?, ?, ?, ?)`,
+    args: [tokenId, key, r.requestHash, r.statusCode, r.response, at],
+  }
+}
+
+export interface AuditRow {
+  id: number
+  at: string
+  actor_name: string
+  action: string
+  target_type: string
+  target_id: string
+  details: unknown
+}
+
+export async function listAudit(db: Db, limit: number, offset: number): Promise<{ items: AuditRow[]; total: number }> {
+  const [page, count] = await db.batch(
+    [
+      { sql: 'SELECT * FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?', args: [limit, offset] },
+      'SELECT COUNT(*) AS n FROM audit_log',
+    ],
+    'read',
+  )
+  return {
+    items: page!.rows.map((row) => {
+      const details = row.details
+      return {
+        id: num(row, 'id'),
+        at: str(row, 'at'),
+        actor_name: str(row, 'actor_name'),
+        action: str(row, 'action'),
+        target_type: str(row, 'target_type'),
+        target_id: str(row, 'target_id'),
+        details: typeof details === 'string' ? (JSON.parse(details) as unknown) : null,
+      }
+    }),
+    total: num(count!.rows[0]!, 'n'),
+  }
+}

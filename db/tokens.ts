@@ -1,0 +1,60 @@
+import type { Row } from '@libsql/client'
+import type { Scope, Token } from '../core/schemas/token.ts'
+import type { Db, Statement } from './client.ts'
+import { oneOf, str, strOrNull } from './rows.ts'
+
+const COLS = 'id, name, prefix, scope, created_at, last_used_at, revoked_at'
+
+export function rowToToken(row: Row): Token {
+  return {
+    id: str(row, 'id'),
+    name: str(row, 'name'),
+    prefix: str(row, 'prefix'),
+    scope: oneOf(row, 'scope', ['read', 'write', 'admin'] as const),
+    created_at: str(row, 'created_at'),
+    last_used_at: strOrNull(row, 'last_used_at'),
+    revoked_at: strOrNull(row, 'revoked_at'),
+  }
+}
+
+export async function findActiveTokenByHash(db: Db, hash: string): Promise<Token | null> {
+  const rs = await db.execute({
+    sql: `SELECT ${COLS} FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`,
+    args: [hash],
+  })
+  const row = rs.rows[0]
+  return row ? rowToToken(row) : null
+}
+
+export async function listTokens(db: Db): Promise<Token[]> {
+  const rs = await db.execute(`SELECT ${COLS} FROM api_tokens ORDER BY created_at, id`)
+  return rs.rows.map(rowToToken)
+}
+
+export async function getToken(db: Db, id: string): Promise<Token | null> {
+  const rs = await db.execute({ sql: `SELECT ${COLS} FROM api_tokens WHERE id = ?`, args: [id] })
+  const row = rs.rows[0]
+  return row ? rowToToken(row) : null
+}
+
+export async function countTokens(db: Db): Promise<number> {
+  const rs = await db.execute('SELECT COUNT(*) AS n FROM api_tokens')
+  return Number(rs.rows[0]!.n)
+}
+
+export function insertToken(t: Token, hash: string): Statement {
+  return {
+    sql: `INSERT INTO api_tokens (id, name, token_hash, prefix, scope, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    args: [t.id, t.name, hash, t.prefix, t.scope, t.created_at],
+  }
+}
+
+export function revokeToken(id: string, at: string): Statement {
+  return { sql: 'UPDATE api_tokens SET revoked_at = ? WHERE id = ?', args: [at, id] }
+}
+
+export function touchToken(id: string, at: string): Statement {
+  return { sql: 'UPDATE api_tokens SET last_used_at = ? WHERE id = ?', args: [at, id] }
+}
+
+export type { Scope }
