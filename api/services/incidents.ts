@@ -83,7 +83,7 @@ async function appendUpdate(
   ctx: WriteContext,
   r: IncidentRecord,
   input: UpdateInput,
-  eventType: string,
+  eventType: 'incident.updated' | 'incident.resolved' | 'incident.reopened',
 ): Promise<{ incident: Incident; update: IncidentUpdate }> {
   const at = deps.clock.now().toISOString()
   const next = mapOf(input.components)
@@ -121,7 +121,7 @@ async function appendUpdate(
   const body = { incident, update: updateView(update) }
   await commit(deps, ctx, {
     statements: [...updateIncident(r), insertUpdate(update), ...statements],
-    action: eventType,
+    action: ACTION[eventType],
     target: { type: 'incident', id: r.id },
     events: [
       {
@@ -136,6 +136,12 @@ async function appendUpdate(
   })
   return body
 }
+
+const ACTION = {
+  'incident.updated': 'incident.update',
+  'incident.resolved': 'incident.resolve',
+  'incident.reopened': 'incident.reopen',
+} as const
 
 async function load(deps: Deps, id: string): Promise<IncidentRecord> {
   return (await getIncident(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
