@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { isEmpty, seedDemo } from '../../api/seed/demo.ts'
+import { createTestApp } from '../fixtures/test-app.ts'
+
+describe('demo seed', () => {
+  it('tells a realistic story: groups, history, a resolved and an active incident, maintenance', async () => {
+    const t = await createTestApp({ now: '2026-11-23T09:00:00.000Z' })
+    expect(await isEmpty(t.deps)).toBe(true)
+    await seedDemo(t.deps)
+    expect(await isEmpty(t.deps)).toBe(false)
+
+    const summary = (await t.api('GET', '/api/v2/summary.json', undefined, { token: null })).body
+    expect(summary.components.filter((c: any) => c.group)).toHaveLength(2)
+    expect(summary.components.filter((c: any) => !c.group).length).toBeGreaterThanOrEqual(5)
+    expect(summary.incidents).toHaveLength(1)
+    const active = summary.incidents[0]
+    expect(active.status).not.toBe('resolved')
+    expect(summary.status.indicator).not.toBe('none')
+    const activeFull = (await t.api('GET', `/api/v1/incidents/${active.id}`)).body
+    expect(activeFull.workaround).toBeTruthy()
+    expect(summary.scheduled_maintenances.map((m: any) => m.status)).toEqual(['scheduled'])
+    expect(Date.parse(summary.scheduled_maintenances[0].scheduled_for)).toBeGreaterThan(Date.parse('2026-11-23T09:00:00Z'))
+
+    const resolved = (await t.api('GET', '/api/v1/incidents?status=resolved')).body
+    expect(resolved.length).toBeGreaterThanOrEqual(4)
+    expect(resolved.some((i: any) => i.incident_updates.length >= 3)).toBe(true)
+    expect((await t.api('GET', '/api/v1/maintenances?status=completed')).body).toHaveLength(1)
+
+    // 90 days of history: every component has data from its first day, and outages show.
+    const uptime = (await t.api('GET', '/api/v1/uptime?days=90')).body
+    for (const c of uptime.components) {
+      expect(c.days).toHaveLength(90)
+      expect(c.days.filter((d: any) => d.uptime === null && d.maintenance_seconds === 0)).toHaveLength(0)
+    }
+    expect(uptime.components.some((c: any) => c.uptime < 100)).toBe(true)
+    // Everything went through the real write path.
+    const audit = await t.deps.db.execute("SELECT COUNT(*) AS n FROM audit_log WHERE actor_name = 'demo'")
+    expect(Number(audit.rows[0]!.n)).toBeGreaterThan(20)
+  })
+})

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { createTestApp } from '../fixtures/test-app.ts'
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1, generated from the zod schemas, and covers every route', async () => {
+    const t = await createTestApp()
+    const res = await t.api('GET', '/api/v1/openapi.json', undefined, { token: null })
+    expect(res.status).toBe(200)
+    const doc = res.body
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/audit',
+      '/api/v1/component-groups',
+      '/api/v1/component-groups/{id}',
+      '/api/v1/components',
+      '/api/v1/components/{id}',
+      '/api/v1/components/{id}/uptime',
+      '/api/v1/incidents',
+      '/api/v1/incidents/{id}',
+      '/api/v1/incidents/{id}/reopen',
+      '/api/v1/incidents/{id}/resolve',
+      '/api/v1/incidents/{id}/updates',
+      '/api/v1/maintenances',
+      '/api/v1/maintenances/{id}',
+      '/api/v1/maintenances/{id}/cancel',
+      '/api/v1/maintenances/{id}/updates',
+      '/api/v1/tokens',
+      '/api/v1/tokens/{id}',
+      '/api/v1/uptime',
+    ])
+    const create = doc.components.schemas.IncidentCreate
+    expect(create.required).toEqual(expect.arrayContaining(['name', 'status', 'impact', 'body', 'components']))
+    expect(create.properties.impact.enum).toEqual(['none', 'minor', 'major', 'critical'])
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(doc.paths['/api/v1/incidents'].post.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error')
+  })
+})
