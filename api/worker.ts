@@ -51,15 +51,15 @@ function init(env: Env) {
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    let app: App
-    try {
-      ;({ app } = await init(env))
-    } catch (err) {
-      consoleLogger.error('worker start-up failed', { error: (err as Error).message })
+    const built = await init(env).catch((err: unknown) => {
+      consoleLogger.error('worker start-up failed', { error: String(err) })
+      return null
+    })
+    if (!built) {
       const error = { code: 'unavailable', message: 'The service is starting up or misconfigured' }
       return Response.json({ error }, { status: 503 })
     }
-    return app.fetch(request, env, ctx)
+    return built.app.fetch(request, env, ctx)
   },
 
   // Cron trigger (wrangler.toml): starts and completes maintenance windows on time.
