@@ -24,6 +24,8 @@ const ConfigSchema = z
     TIME_ZONE: z.string().min(1).default('Etc/UTC'),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+    PUBLIC_DIR: z.string().min(1).default('./data/public'),
+    PUBLISH_POLL_MS: z.coerce.number().int().min(50).default(1_000),
   })
   .transform((c) => ({
     databaseUrl: c.DATABASE_URL,
@@ -36,6 +38,8 @@ const ConfigSchema = z
     page: { id: c.PAGE_ID, name: c.PAGE_NAME, timeZone: c.TIME_ZONE },
     maxBodyBytes: c.MAX_BODY_BYTES,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
+    publicDir: c.PUBLIC_DIR,
+    publishPollMs: c.PUBLISH_POLL_MS,
   }))
 
 export type Config = z.output<typeof ConfigSchema>

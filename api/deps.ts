@@ -11,6 +11,8 @@ export interface Deps {
   log: Logger
   /** Serialises read-compute-write sequences in this process (see services/write.ts). */
   writes: Mutex
+  /** Called after every committed write (the Node server kicks the publisher here). */
+  afterCommit?: () => void
 }
 
 export interface Mutex {

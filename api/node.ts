@@ -3,9 +3,12 @@ import { systemClock } from '../core/clock.ts'
 import { migrate } from '../db/migrate.node.ts'
 import { openDatabase } from '../db/open.node.ts'
 import { createApp } from './app.ts'
+import { createNodeHandler } from './server.node.ts'
 import { ConfigError, parseConfig } from './config.ts'
 import { createMutex, type Deps } from './deps.ts'
+import { createPublisher } from './jobs/publisher.node.ts'
 import { createScheduler } from './jobs/scheduler.ts'
+import { loadSiteRenderer } from './jobs/site-renderer.node.ts'
 import { jsonLogger } from './log.ts'
 import { isEmpty, seedDemo } from './seed/demo.ts'
 import { tokens } from './services/tokens.ts'
@@ -25,15 +28,23 @@ const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: cr
 const { generated } = await tokens.bootstrap(deps)
 const seeded = config.demo && (await isEmpty(deps)) ? await seedDemo(deps) : null
 
+const publisher = createPublisher({ deps, renderer: await loadSiteRenderer(), outDir: config.publicDir })
+// A failed publish must not stop the API: the last published pages keep serving meanwhile.
+await publisher.catchUp().catch((err: Error) => deps.log.error('initial publish failed', { error: err.message }))
+deps.afterCommit = () => publisher.kick()
+publisher.start(config.publishPollMs)
+
 const scheduler = createScheduler(deps)
-const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }, (info) => {
+const handler = createNodeHandler(createApp(deps), config.publicDir)
+const server = serve({ fetch: handler, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`
   const lines = [
     '',
     `Amends is running on ${base}`,
     `  database        ${config.databaseUrl}${applied.length ? ` (applied ${applied.length} migration(s))` : ''}`,
     seeded ? `  demo data       ${seeded.components} components, ${seeded.incidents} incidents, 2 maintenance windows` : null,
-    `  public status   ${base}/api/v2/summary.json`,
+    `  status page     ${base}/`,
+    `  public API      ${base}/api/v2/summary.json   feeds: ${base}/history.rss  ${base}/history.atom`,
     `  management API  ${base}/api/v1  (OpenAPI: ${base}/api/v1/openapi.json)`,
     generated
       ? `  admin token     ${generated}\n                  shown once: store it now (it is kept only as a hash)`
@@ -47,6 +58,7 @@ scheduler.start()
 async function shutdown(signal: string) {
   console.log(`\n${signal}: shutting down`)
   await scheduler.stop()
+  await publisher.stop()
   server.close()
   db.close()
   process.exit(0)

@@ -254,3 +254,40 @@ export function insertUpdate(u: UpdateRecord): Statement {
     ],
   }
 }
+
+/** Incidents and maintenance windows that started in [from, to), newest first. */
+export async function listStartedBetween(db: Db, from: string, to: string): Promise<IncidentRecord[]> {
+  const rs = await db.execute({
+    sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE started_at >= ? AND started_at < ?
+          ORDER BY started_at DESC, created_at DESC`,
+    args: [from, to],
+  })
+  return hydrate(db, rs.rows.map(rowToHead))
+}
+
+/** Every `YYYY-MM` in which something started, newest first. */
+export async function listMonths(db: Db): Promise<string[]> {
+  const rs = await db.execute(
+    'SELECT DISTINCT substr(started_at, 1, 7) AS month FROM incidents ORDER BY month DESC',
+  )
+  return rs.rows.map((r) => str(r, 'month'))
+}
+
+/** Ids of every incident or maintenance window (for a full build). */
+export async function listAllIds(db: Db): Promise<{ id: string; kind: IncidentKind; month: string }[]> {
+  const rs = await db.execute('SELECT id, kind, substr(started_at, 1, 7) AS month FROM incidents')
+  return rs.rows.map((r) => ({
+    id: str(r, 'id'),
+    kind: oneOf(r, 'kind', ['incident', 'maintenance'] as const),
+    month: str(r, 'month'),
+  }))
+}
+
+/** The most recently started incidents and windows, for the feeds. */
+export async function listLatest(db: Db, limit: number): Promise<IncidentRecord[]> {
+  const rs = await db.execute({
+    sql: `SELECT ${INCIDENT_COLS} FROM incidents ORDER BY started_at DESC, created_at DESC LIMIT ?`,
+    args: [limit],
+  })
+  return hydrate(db, rs.rows.map(rowToHead))
+}

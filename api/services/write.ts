@@ -79,5 +79,6 @@ export async function commit<T>(deps: Deps, ctx: WriteContext, change: Change<T>
     }
     throw err
   }
+  deps.afterCommit?.()
   return change.body
 }

@@ -1,0 +1,196 @@
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { atomFeed, rssFeed } from '../../core/feeds.ts'
+import type { RouteData } from '../../core/site-data.ts'
+import { v2Documents } from '../../core/statuspage-v2.ts'
+import { getIncident, listAllIds, listMonths } from '../../db/incidents.ts'
+import { latestOutboxId, readOutbox, type StoredEvent } from '../../db/journal.ts'
+import type { Deps } from '../deps.ts'
+import { loadSnapshot } from '../services/status.ts'
+import { siteData } from '../services/site-data.ts'
+import type { SiteRenderer } from './site-renderer.node.ts'
+
+const STATE_FILE = '.published.json'
+const EVENTS_PER_PASS = 500
+
+interface PublishedState {
+  event_id: number
+  site_build: string
+}
+
+/** What a set of events makes stale. `months: 'all'` when an incident may have moved month. */
+interface Targets {
+  home: boolean
+  uptime: boolean
+  records: Set<string>
+  months: Set<string> | 'all'
+  historyIndex: boolean
+}
+
+/** The file a site path is written to. */
+export function fileFor(path: string): string {
+  if (path === '/404/') return '404.html'
+  if (/\.(json|rss|atom)$/.test(path)) return path.slice(1)
+  return `${path.slice(1)}index.html`
+}
+
+let tmpCounter = 0
+
+/** Write to a temp file beside the target, then rename: a reader sees the old file or the new one. */
+export function writeAtomic(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true })
+  const tmp = `${file}.tmp-${process.pid}-${++tmpCounter}`
+  writeFileSync(tmp, content)
+  renameSync(tmp, file)
+}
+
+/**
+ * Turns outbox events into static files: re-renders only what an event touched (its page, the
+ * home page, history, feeds, the v2 JSON) and swaps each file in atomically. Its position is kept
+ * in the output folder, so the output and the record of what it contains cannot drift apart; a
+ * crash re-renders the same pages again, which is harmless.
+ */
+export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outDir: string }) {
+  const { deps, renderer, outDir } = opts
+  const stateFile = join(outDir, STATE_FILE)
+  let chain: Promise<unknown> = Promise.resolve()
+  let queued = false
+  let timer: ReturnType<typeof setInterval> | null = null
+  const listeners = new Set<(eventId: number) => void>()
+
+  const readState = (): PublishedState | null => {
+    try {
+      return JSON.parse(readFileSync(stateFile, 'utf8')) as PublishedState
+    } catch {
+      return null
+    }
+  }
+  const writeState = (eventId: number) =>
+    writeAtomic(stateFile, JSON.stringify({ event_id: eventId, site_build: renderer.buildId }))
+  const write = (path: string, content: string) => writeAtomic(join(outDir, fileFor(path)), content)
+
+  async function renderTargets(t: Targets): Promise<number> {
+    const snapshot = await loadSnapshot(deps)
+    const data = siteData(deps, snapshot)
+    const jobs: [string, () => Promise<RouteData>][] = []
+    if (t.home) jobs.push(['/', () => data.home()])
+    if (t.uptime) jobs.push(['/uptime/', () => data.uptime()])
+    if (t.historyIndex) jobs.push(['/history/', () => data.history(null)])
+    const months = t.months === 'all' ? await listMonths(deps.db) : [...t.months]
+    for (const m of months) jobs.push([`/history/${m}/`, () => data.history(m)])
+    for (const id of t.records) {
+      const r = await getIncident(deps.db, id)
+      if (r) jobs.push([r.kind === 'maintenance' ? `/maintenance/${id}/` : `/incidents/${id}/`, () => data.incident(id)])
+    }
+    let files = 0
+    for (const [path, load] of jobs) {
+      write(path, await renderer.render(path, await load()))
+      files++
+    }
+    if (t.home || t.records.size) {
+      const items = await data.feedItems()
+      const updated = items.reduce((max, i) => (i.updated_at > max ? i.updated_at : max), '') || snapshot.generated_at
+      write('/history.rss', rssFeed(snapshot.page, items, updated))
+      write('/history.atom', atomFeed(snapshot.page, items, updated))
+      files += 2
+    }
+    for (const [name, doc] of Object.entries(v2Documents(snapshot))) {
+      write(`/api/v2/${name}`, JSON.stringify(doc))
+      files++
+    }
+    return files
+  }
+
+  function targetsOf(events: readonly StoredEvent[]): Targets {
+    const t: Targets = { home: false, uptime: false, records: new Set(), months: new Set(), historyIndex: false }
+    for (const e of events) {
+      if (e.aggregateType === 'incident' || e.aggregateType === 'maintenance') {
+        t.home = t.uptime = t.historyIndex = true
+        t.records.add(e.aggregateId)
+        const fields = e.payload.fields
+        if (Array.isArray(fields) && fields.includes('started_at')) t.months = 'all'
+      } else if (e.aggregateType === 'component' || e.aggregateType === 'component_group') {
+        t.home = t.uptime = true
+      }
+    }
+    return t
+  }
+
+  /** Everything, from scratch: used on first start, after a new site build, and by `npm run build`. */
+  async function publishAll(): Promise<{ files: number }> {
+    const eventId = await latestOutboxId(deps.db)
+    mkdirSync(outDir, { recursive: true })
+    if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
+    const all = await listAllIds(deps.db)
+    const months = new Set(await listMonths(deps.db))
+    let files = await renderTargets({ home: true, uptime: true, historyIndex: true, records: new Set(all.map((r) => r.id)), months })
+    const snapshot = await loadSnapshot(deps)
+    write('/404/', await renderer.render('/404/', siteData(deps, snapshot).notFound()))
+    files++
+    writeState(eventId)
+    notify(eventId)
+    return { files }
+  }
+
+  /** Processes the events written since the last publish. Returns how many events it handled. */
+  async function catchUp(): Promise<number> {
+    const state = readState()
+    if (!state || state.site_build !== renderer.buildId) {
+      await publishAll()
+      return 0
+    }
+    let handled = 0
+    let position = state.event_id
+    for (;;) {
+      const events = await readOutbox(deps.db, position, EVENTS_PER_PASS)
+      if (events.length === 0) break
+      await renderTargets(targetsOf(events))
+      position = events.at(-1)!.id
+      writeState(position)
+      handled += events.length
+      notify(position)
+    }
+    return handled
+  }
+
+  function notify(eventId: number) {
+    for (const l of listeners) l(eventId)
+  }
+
+  /** Runs publishes one at a time; a kick during a publish schedules exactly one more. */
+  function run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = chain.then(fn, fn)
+    chain = next.catch((err: Error) => deps.log.error('publish failed', { error: err.message }))
+    return next
+  }
+
+  return {
+    publishAll: () => run(publishAll),
+    catchUp: () => run(catchUp),
+    /** Asks for a publish soon; cheap to call after every write. */
+    kick() {
+      if (queued) return
+      queued = true
+      void run(async () => {
+        queued = false
+        return catchUp()
+      }).catch(() => {})
+    },
+    /** Called with the newest event id each time published files change (benchmarks, tests). */
+    onPublished(listener: (eventId: number) => void) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    /** Polls as a safety net for writes made by other processes (a Worker, another node). */
+    start(pollMs = 1000) {
+      timer ??= setInterval(() => this.kick(), pollMs)
+    },
+    async stop() {
+      if (timer) clearInterval(timer)
+      timer = null
+      await chain
+    },
+  }
+}
+
+export type Publisher = ReturnType<typeof createPublisher>

@@ -1,0 +1,43 @@
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { RouteData } from '../../core/site-data.ts'
+
+export const SITE_DIST = join(import.meta.dirname, '../../site/dist')
+
+interface AstroApp {
+  render(request: Request, options: { locals: { route: RouteData } }): Promise<Response>
+}
+
+export interface SiteRenderer {
+  /** Renders one route of the Astro site with its data; throws unless the page rendered. */
+  render(path: string, route: RouteData): Promise<string>
+  /** Identifies this build of the site, so a new build triggers a full re-render. */
+  buildId: string
+  clientDir: string
+}
+
+/**
+ * Loads the site's server build once (~100 ms); rendering a page is then a function call. Astro
+ * reports a failed render as a 500 with an empty body, so the status is checked here.
+ */
+export async function loadSiteRenderer(dist = SITE_DIST): Promise<SiteRenderer> {
+  const entry = join(dist, 'server/entry.mjs')
+  if (!existsSync(entry)) {
+    throw new Error(`The status site is not built (${entry} is missing): run \`npm run build:site\``)
+  }
+  const { app } = (await import(pathToFileURL(entry).href)) as { app: AstroApp }
+  return {
+    buildId: String(statSync(entry).mtimeMs),
+    clientDir: join(dist, 'client'),
+    async render(path, route) {
+      const res = await app.render(new Request(`http://amends.invalid${path}`), { locals: { route } })
+      const expected = route.kind === 'not-found' ? [200, 404] : [200]
+      const html = await res.text()
+      if (!expected.includes(res.status) || !html) {
+        throw new Error(`Rendering ${path} failed with status ${res.status}`)
+      }
+      return html
+    },
+  }
+}

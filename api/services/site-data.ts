@@ -1,0 +1,147 @@
+import { affectedSentence } from '../../core/affected-sentence.ts'
+import { notFound } from '../../core/errors.ts'
+import { renderMarkdown } from '../../core/markdown.ts'
+import type { IncidentRecord } from '../../core/records.ts'
+import type { Component } from '../../core/schemas/component.ts'
+import type { HistoryMonth, IncidentView, RouteData, SiteCommon, UptimeSummary } from '../../core/site-data.ts'
+import type { StatusSnapshot } from '../../core/snapshot.ts'
+import { rollUpStatus } from '../../core/status-rollup.ts'
+import { getIncident, listLatest, listMonths, listOpen, listStartedBetween } from '../../db/incidents.ts'
+import type { Deps } from '../deps.ts'
+import { loadSnapshot } from './status.ts'
+import { uptime } from './uptime.ts'
+
+const DAY = 86_400_000
+export const UPTIME_DAYS = 90
+export const RECENT_DAYS = 14
+export const HISTORY_INDEX_MONTHS = 3
+export const FEED_ITEMS = 50
+
+export function sitePath(r: Pick<IncidentRecord, 'id' | 'kind'>): string {
+  return r.kind === 'maintenance' ? `/maintenance/${r.id}/` : `/incidents/${r.id}/`
+}
+
+export function commonFrom(s: StatusSnapshot): SiteCommon {
+  return {
+    page: s.page,
+    status: rollUpStatus(s.components.map((c) => c.status)),
+    generated_at: s.generated_at,
+    components: s.components,
+    groups: s.groups,
+  }
+}
+
+/** The site's view of an incident: bodies rendered and sanitised, names resolved, the plain sentence. */
+export function incidentViewOf(r: IncidentRecord, components: readonly Component[]): IncidentView {
+  const byId = new Map(components.map((c) => [c.id, c]))
+  const affected = r.components.map((c) => ({ id: c.id, name: byId.get(c.id)?.name ?? 'Removed component', status: c.status }))
+  const open = r.kind === 'incident' ? r.status !== 'resolved' : r.status === 'in_progress' || r.status === 'verifying'
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    status: r.status,
+    impact: r.impact,
+    path: sitePath(r),
+    started_at: r.started_at,
+    resolved_at: r.resolved_at,
+    scheduled_for: r.scheduled_for,
+    scheduled_until: r.scheduled_until,
+    cancelled_at: r.cancelled_at,
+    updated_at: r.updated_at,
+    workaround_html: r.workaround ? renderMarkdown(r.workaround) : null,
+    components: affected,
+    affected_sentence: open ? affectedSentence(components, r.components) : null,
+    updates: r.updates.map((u) => ({
+      id: u.id,
+      status: u.status,
+      created_at: u.created_at,
+      body_html: renderMarkdown(u.body),
+      workaround_html: u.workaround ? renderMarkdown(u.workaround) : null,
+      affected_components: u.affected_components,
+    })),
+  }
+}
+
+async function uptimeSummary(deps: Deps): Promise<UptimeSummary> {
+  const all = await uptime.all(deps, UPTIME_DAYS)
+  return {
+    days: UPTIME_DAYS,
+    components: Object.fromEntries(all.components.map((c) => [c.id, { uptime: c.uptime, days: c.days }])),
+    groups: Object.fromEntries(all.groups.map((g) => [g.id, { uptime: g.uptime, days: g.days }])),
+  }
+}
+
+const monthStart = (m: string) => `${m}-01T00:00:00.000Z`
+const nextMonth = (m: string) => {
+  const [y, mo] = m.split('-').map(Number) as [number, number]
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`
+}
+
+/**
+ * Builds the data for each kind of page. One snapshot is shared by all routes of a publish, so
+ * a batch of pages is consistent and the database is read once for the common part.
+ */
+export function siteData(deps: Deps, snapshot: StatusSnapshot) {
+  const common = commonFrom(snapshot)
+  const view = (r: IncidentRecord) => incidentViewOf(r, snapshot.components)
+  let uptimeOnce: Promise<UptimeSummary> | null = null
+  const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps))
+  return {
+    common,
+    async home(): Promise<RouteData> {
+      const now = deps.clock.now()
+      const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
+      const from = new Date(today - (RECENT_DAYS - 1) * DAY).toISOString()
+      const [open, recent, up] = await Promise.all([
+        listOpen(deps.db),
+        listStartedBetween(deps.db, from, new Date(now.getTime() + 1).toISOString()),
+        uptimeOf(),
+      ])
+      const active = open.filter((r) => r.kind === 'incident').sort((a, b) => b.started_at.localeCompare(a.started_at))
+      const windows = snapshot.maintenances.filter(
+        (r) => r.status === 'in_progress' || r.status === 'verifying' || (r.status === 'scheduled' && !r.cancelled_at),
+      )
+      const rank = (r: IncidentRecord) => (r.status === 'scheduled' ? 1 : 0)
+      windows.sort((a, b) => rank(a) - rank(b) || (a.scheduled_for ?? '').localeCompare(b.scheduled_for ?? ''))
+      const days = Array.from({ length: RECENT_DAYS }, (_, i) => new Date(today - i * DAY).toISOString().slice(0, 10))
+      const incidents = recent.filter((r) => r.kind === 'incident')
+      return {
+        kind: 'home',
+        common,
+        active: active.map(view),
+        maintenances: windows.map(view),
+        recent: days.map((date) => ({ date, incidents: incidents.filter((r) => r.started_at.startsWith(date)).map(view) })),
+        uptime: up,
+      }
+    },
+    async incident(id: string): Promise<RouteData> {
+      const r = await getIncident(deps.db, id)
+      if (!r) throw notFound('incident', id)
+      return r.kind === 'incident' ? { kind: 'incident', common, incident: view(r) } : { kind: 'maintenance', common, maintenance: view(r) }
+    },
+    async history(month: string | null): Promise<RouteData> {
+      const index = await listMonths(deps.db)
+      const shown = month ? [month] : index.slice(0, HISTORY_INDEX_MONTHS)
+      const months: HistoryMonth[] = []
+      for (const m of shown) {
+        const list = await listStartedBetween(deps.db, monthStart(m), monthStart(nextMonth(m)))
+        months.push({ month: m, incidents: list.map(view) })
+      }
+      return { kind: 'history', common, months, index, current: month }
+    },
+    async uptime(): Promise<RouteData> {
+      return { kind: 'uptime', common, uptime: await uptimeOf() }
+    },
+    notFound(): RouteData {
+      return { kind: 'not-found', common }
+    },
+    async feedItems(): Promise<IncidentView[]> {
+      return (await listLatest(deps.db, FEED_ITEMS)).map(view)
+    },
+  }
+}
+
+export async function loadSiteData(deps: Deps) {
+  return siteData(deps, await loadSnapshot(deps))
+}

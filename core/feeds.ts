@@ -1,0 +1,101 @@
+import RSS from 'rss'
+import { formatTime } from './format.ts'
+import type { IncidentView } from './site-data.ts'
+import type { PageInfo } from './snapshot.ts'
+
+const STATUS_LABEL: Record<string, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+}
+
+export const statusLabel = (s: string) => STATUS_LABEL[s] ?? s
+
+/** Every update of an item, newest first, as (already sanitised) HTML for feed readers. */
+export function itemHtml(item: IncidentView, timeZone: string): string {
+  const parts: string[] = []
+  if (item.kind === 'maintenance' && item.scheduled_for && item.scheduled_until) {
+    parts.push(`<p>Scheduled: ${escapeXml(formatTime(item.scheduled_for, timeZone))} – ${escapeXml(formatTime(item.scheduled_until, timeZone))}</p>`)
+  }
+  if (item.components.length) {
+    parts.push(`<p>Affected: ${item.components.map((c) => escapeXml(c.name)).join(', ')}</p>`)
+  }
+  if (item.workaround_html) parts.push(`<p><strong>Workaround</strong></p>${item.workaround_html}`)
+  for (const u of item.updates) {
+    parts.push(`<p><strong>${escapeXml(statusLabel(u.status))}</strong> — ${escapeXml(formatTime(u.created_at, timeZone))}</p>${u.body_html}`)
+  }
+  return parts.join('\n')
+}
+
+function itemTitle(item: IncidentView): string {
+  const prefix = item.kind === 'maintenance' ? 'Maintenance: ' : ''
+  const status = item.cancelled_at ? 'Cancelled' : statusLabel(item.status)
+  return `${prefix}${item.name} (${status})`
+}
+
+/**
+ * The GUID is the item's permanent page URL: it never changes when the incident is edited or
+ * updated, so readers update the item instead of showing a duplicate.
+ */
+const guidOf = (base: string, item: IncidentView) => `${base}${item.path}`
+
+/** RSS 2.0 with the `rss` package; one item per incident or maintenance window. */
+export function rssFeed(page: PageInfo, items: readonly IncidentView[], updatedAt: string): string {
+  const base = page.url.replace(/\/+$/, '')
+  const feed = new RSS({
+    title: `${page.name} — incident history`,
+    description: `Incidents and maintenance for ${page.name}`,
+    site_url: `${base}/`,
+    feed_url: `${base}/history.rss`,
+    language: 'en',
+    pubDate: updatedAt,
+    ttl: 1,
+  })
+  for (const item of items) {
+    feed.item({
+      title: itemTitle(item),
+      description: itemHtml(item, page.time_zone),
+      url: `${base}${item.path}`,
+      guid: guidOf(base, item),
+      date: item.updated_at,
+    })
+  }
+  return feed.xml({ indent: false })
+}
+
+/** Atom 1.0 (RFC 4287), written by hand: the format is small and every value is escaped. */
+export function atomFeed(page: PageInfo, items: readonly IncidentView[], updatedAt: string): string {
+  const base = page.url.replace(/\/+$/, '')
+  const entries = items.map(
+    (item) => `<entry>
+<id>${escapeXml(guidOf(base, item))}</id>
+<title>${escapeXml(itemTitle(item))}</title>
+<link rel="alternate" type="text/html" href="${escapeXml(`${base}${item.path}`)}"/>
+<published>${item.started_at}</published>
+<updated>${item.updated_at}</updated>
+<content type="html">${escapeXml(itemHtml(item, page.time_zone))}</content>
+</entry>`,
+  )
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<id>${escapeXml(`${base}/history.atom`)}</id>
+<title>${escapeXml(`${page.name} — incident history`)}</title>
+<link rel="self" type="application/atom+xml" href="${escapeXml(`${base}/history.atom`)}"/>
+<link rel="alternate" type="text/html" href="${escapeXml(`${base}/history/`)}"/>
+<updated>${updatedAt}</updated>
+<author><name>${escapeXml(page.name)}</name></author>
+${entries.join('\n')}
+</feed>
+`
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!)
+}

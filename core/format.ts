@@ -1,0 +1,46 @@
+/** Formats an instant in a time zone, always naming the zone: "23 Nov 2026, 04:12 UTC". */
+export function formatTime(iso: string, timeZone = 'UTC'): string {
+  const d = new Date(iso)
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(d)
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
+  return `${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} ${get('timeZoneName')}`
+}
+
+/** A calendar date label: "23 Nov 2026". */
+export function formatDate(isoOrDate: string, timeZone = 'UTC'): string {
+  const d = new Date(isoOrDate.length === 10 ? `${isoOrDate}T12:00:00Z` : isoOrDate)
+  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(d)
+}
+
+/** "November 2026" for `2026-11`. */
+export function formatMonth(month: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
+    new Date(`${month}-15T00:00:00Z`),
+  )
+}
+
+/** A human duration: "45 min", "3 h 12 min", "2 d 4 h". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000))
+  if (minutes < 60) return `${minutes} min`
+  const hours = Math.floor(minutes / 60)
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`
+  const days = Math.floor(hours / 24)
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`
+}
+
+/** An uptime percentage for people: "99.95%", never rounding a real outage up to 100%. */
+export function formatUptime(percent: number | null): string {
+  if (percent === null) return 'No data'
+  if (percent >= 100) return '100%'
+  return `${(Math.floor(percent * 100) / 100).toFixed(2)}%`
+}

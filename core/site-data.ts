@@ -1,0 +1,91 @@
+import type { IncidentKind } from './records.ts'
+import type { AffectedComponent } from './schemas/incident.ts'
+import type { Component, ComponentGroup, ComponentStatus } from './schemas/component.ts'
+import type { PageInfo } from './snapshot.ts'
+import type { PageStatus } from './status-rollup.ts'
+import type { ComponentUptime, GroupUptime } from './uptime.ts'
+
+/**
+ * What the status site's pages receive (as `Astro.locals.route`). The publisher computes it from
+ * the database; pages never query anything, so a page renders the same in a full build and in an
+ * incremental publish. Bodies arrive as sanitised HTML (core/markdown.ts).
+ */
+export interface SiteCommon {
+  page: PageInfo
+  status: PageStatus
+  generated_at: string
+  /** Every component, in display order. */
+  components: Component[]
+  groups: ComponentGroup[]
+}
+
+export interface UpdateView {
+  id: string
+  status: string
+  created_at: string
+  body_html: string
+  workaround_html: string | null
+  affected_components: AffectedComponent[] | null
+}
+
+export interface IncidentView {
+  id: string
+  kind: IncidentKind
+  name: string
+  status: string
+  impact: string
+  /** Site-relative path, e.g. `/incidents/abc/`. */
+  path: string
+  started_at: string
+  resolved_at: string | null
+  scheduled_for: string | null
+  scheduled_until: string | null
+  cancelled_at: string | null
+  updated_at: string
+  workaround_html: string | null
+  /** Affected components with their status during the incident. */
+  components: { id: string; name: string; status: ComponentStatus }[]
+  /** "Only Payments API is affected; Dashboard and Login are working normally." */
+  affected_sentence: string | null
+  /** Newest first. */
+  updates: UpdateView[]
+}
+
+export interface UptimeSummary {
+  days: number
+  components: Record<string, ComponentUptime>
+  groups: Record<string, GroupUptime>
+}
+
+export interface HistoryMonth {
+  /** `YYYY-MM` */
+  month: string
+  incidents: IncidentView[]
+}
+
+export type RouteData =
+  | {
+      kind: 'home'
+      common: SiteCommon
+      /** Open incidents, newest first. */
+      active: IncidentView[]
+      /** Maintenance in progress first, then upcoming, soonest first. */
+      maintenances: IncidentView[]
+      /** The last 14 days, newest day first; a day with no incident has an empty list. */
+      recent: { date: string; incidents: IncidentView[] }[]
+      uptime: UptimeSummary
+    }
+  | { kind: 'incident'; common: SiteCommon; incident: IncidentView }
+  | { kind: 'maintenance'; common: SiteCommon; maintenance: IncidentView }
+  | {
+      kind: 'history'
+      common: SiteCommon
+      /** The months shown on this page, newest first. */
+      months: HistoryMonth[]
+      /** Every month with incidents or maintenance, newest first (for navigation). */
+      index: string[]
+      /** The month this page is for, or null for /history/ (the latest three months). */
+      current: string | null
+    }
+  | { kind: 'uptime'; common: SiteCommon; uptime: UptimeSummary }
+  | { kind: 'not-found'; common: SiteCommon }
