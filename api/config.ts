@@ -26,6 +26,16 @@ const ConfigSchema = z
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
     PUBLIC_DIR: z.string().min(1).default('./data/public'),
     PUBLISH_POLL_MS: z.coerce.number().int().min(50).default(1_000),
+    SIGNING_SECRET: z.string().min(32, 'Use at least 32 characters').optional(),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'Must be smtp:// or smtps://').optional(),
+    MAIL_FROM: z.string().min(3).optional(),
+    MAIL_SUBJECT_PREFIX: z.string().max(60).optional(),
+    SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
+    DKIM_DOMAIN: z.string().min(1).optional(),
+    DKIM_SELECTOR: z.string().min(1).optional(),
+    DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+    NOTIFIER: z.enum(['on', 'off']).default('on'),
+    MAILBOX_DIR: z.string().min(1).default('./data/mailbox'),
   })
   .transform((c) => ({
     databaseUrl: c.DATABASE_URL,
@@ -40,7 +50,28 @@ const ConfigSchema = z
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
     publicDir: c.PUBLIC_DIR,
     publishPollMs: c.PUBLISH_POLL_MS,
+    signingSecret: c.SIGNING_SECRET,
+    mail: {
+      smtpUrl: c.SMTP_URL,
+      from: c.MAIL_FROM ?? `${c.PAGE_NAME} <status@${hostOf(c.SITE_URL ?? 'http://localhost')}>`,
+      subjectPrefix: c.MAIL_SUBJECT_PREFIX ?? `[${c.PAGE_NAME}]`,
+      poolSize: c.SMTP_POOL_SIZE,
+      dkim:
+        c.DKIM_DOMAIN && c.DKIM_SELECTOR && c.DKIM_PRIVATE_KEY
+          ? { domainName: c.DKIM_DOMAIN, keySelector: c.DKIM_SELECTOR, privateKey: c.DKIM_PRIVATE_KEY }
+          : undefined,
+      notifier: c.NOTIFIER === 'on',
+      mailboxDir: c.MAILBOX_DIR,
+    },
   }))
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname
+  } catch {
+    return 'localhost'
+  }
+}
 
 export type Config = z.output<typeof ConfigSchema>
 
