@@ -5,6 +5,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', './tests/summary-reporter.ts'],
+    globalSetup: ['./tests/global-setup.ts'],
     projects: [
       {
         extends: true,

@@ -1,0 +1,107 @@
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { makeComponent, makeIncident, makeMaintenance } from '../fixtures/factories.ts'
+import { publisherFor } from '../fixtures/site-publish.ts'
+import { createTestApp } from '../fixtures/test-app.ts'
+
+const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8')
+
+function allFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? allFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  )
+}
+
+describe('publisher', () => {
+  it('a full build writes every page, feed and v2 document', async () => {
+    const t = await createTestApp()
+    const a = await makeComponent(t, { name: 'Payments API' })
+    const inc = await makeIncident(t, { name: 'Card charges failing', components: { [a.id]: 'major_outage' } })
+    const m = await makeMaintenance(t, { name: 'Database upgrade', components: [a.id] })
+    const { publisher, outDir } = await publisherFor(t)
+    await publisher.publishAll()
+    const files = allFiles(outDir)
+    for (const f of [
+      'index.html',
+      `incidents/${inc.id}/index.html`,
+      `maintenance/${m.id}/index.html`,
+      'history/index.html',
+      'history/2026-03/index.html',
+      'uptime/index.html',
+      '404.html',
+      'history.rss',
+      'history.atom',
+      'api/v2/summary.json',
+      'api/v2/incidents/unresolved.json',
+      'api/v2/scheduled-maintenances/upcoming.json',
+    ]) {
+      expect(files, f).toContain(f)
+    }
+    expect(read(outDir, 'index.html')).toContain('Card charges failing')
+    expect(read(outDir, `incidents/${inc.id}/index.html`)).toContain('We are looking into failed payments.')
+    expect(JSON.parse(read(outDir, 'api/v2/summary.json')).incidents[0].id).toBe(inc.id)
+    expect(files.filter((f) => f.includes('.tmp-'))).toEqual([])
+  })
+
+  it('an update re-renders only what it touched, and the pages show it', async () => {
+    const t = await createTestApp()
+    const a = await makeComponent(t, { name: 'Payments API' })
+    const inc = await makeIncident(t, { components: { [a.id]: 'major_outage' } })
+    const other = await makeIncident(t, { name: 'Unrelated' })
+    const { publisher, outDir } = await publisherFor(t)
+    await publisher.publishAll()
+    const otherPage = join(outDir, `incidents/${other.id}/index.html`)
+    const before = statSync(otherPage).mtimeMs
+    await new Promise((r) => setTimeout(r, 20))
+    t.clock.advance(60_000)
+    await t.api('POST', `/api/v1/incidents/${inc.id}/updates`, {
+      status: 'identified',
+      body: 'The card processor dropped our connections.',
+      workaround: 'Retry in a minute; no card is charged twice.',
+    })
+    expect(await publisher.catchUp()).toBe(1)
+    for (const f of ['index.html', `incidents/${inc.id}/index.html`]) {
+      const html = read(outDir, f)
+      expect(html, f).toContain('The card processor dropped our connections.')
+      expect(html, f).toContain('Retry in a minute; no card is charged twice.')
+    }
+    expect(read(outDir, 'history.rss')).toContain('The card processor dropped our connections.')
+    expect(read(outDir, 'history.atom')).toContain('The card processor dropped our connections.')
+    expect(JSON.parse(read(outDir, 'api/v2/incidents.json')).incidents.find((i: any) => i.id === inc.id).status).toBe('identified')
+    expect(statSync(otherPage).mtimeMs).toBe(before)
+    expect(JSON.parse(read(outDir, '.published.json')).event_id).toBe(
+      Number((await t.deps.db.execute('SELECT MAX(id) AS id FROM outbox')).rows[0]!.id),
+    )
+    expect(await publisher.catchUp()).toBe(0)
+  })
+
+  it('catches up after losing its state (the output is rebuilt, nothing is missed)', async () => {
+    const t = await createTestApp()
+    const inc = await makeIncident(t)
+    const { publisher, outDir } = await publisherFor(t)
+    await publisher.publishAll()
+    rmSync(join(outDir, '.published.json'))
+    await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, { body: 'Back to normal.' })
+    await publisher.catchUp()
+    expect(read(outDir, `incidents/${inc.id}/index.html`)).toContain('Back to normal.')
+    expect(existsSync(join(outDir, '.published.json'))).toBe(true)
+  })
+
+  it('user-written text is inert on every page type', async () => {
+    const t = await createTestApp()
+    const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))'
+    const a = await makeComponent(t, { name: '<b onmouseover=alert(4)>API</b>' })
+    const inc = await makeIncident(t, { name: `<script>alert(5)</script>`, body: evil, workaround: evil, components: { [a.id]: 'partial_outage' } })
+    const m = await makeMaintenance(t, { name: '<svg onload=alert(6)>', body: evil, components: [a.id] })
+    const { publisher, outDir } = await publisherFor(t)
+    await publisher.publishAll()
+    for (const f of ['index.html', `incidents/${inc.id}/index.html`, `maintenance/${m.id}/index.html`, 'history/index.html', 'uptime/index.html']) {
+      const html = read(outDir, f)
+      expect(html, f).not.toMatch(/<script>alert|<img|<svg onload|onerror=|onmouseover=|javascript:alert/i)
+    }
+    const summary = read(outDir, 'api/v2/summary.json')
+    expect(JSON.parse(summary).incidents[0].incident_updates[0].body).toBe(evil)
+    expect(summary).not.toMatch(/_html/)
+  })
+})
