@@ -9,6 +9,7 @@ import { componentRoutes } from './routes/components.ts'
 import { incidentRoutes } from './routes/incidents.ts'
 import { maintenanceRoutes } from './routes/maintenances.ts'
 import { publicV2Routes } from './routes/public-v2.ts'
+import { mountSubscriptions } from './routes/subscriptions.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
@@ -24,8 +25,11 @@ export function createApp(deps: Deps) {
   app.use('/api/v1/*', async (c, next) => {
     if (WITH_BODY.has(c.req.method)) {
       const type = c.req.header('content-type') ?? ''
-      if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-        throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'Send the body as application/json')
+      // Every body is JSON, except the subscriber import, which is a CSV file.
+      const csv = c.req.path === '/api/v1/subscribers/import'
+      if (!(csv ? /^text\/csv\b/i : /^application\/([\w.+-]+\+)?json\b/i).test(type)) {
+        const wanted = csv ? 'text/csv' : 'application/json'
+        throw new DomainError('unsupported_media_type', 'unsupported_media_type', `Send the body as ${wanted}`)
       }
     }
     await next()
@@ -43,6 +47,7 @@ export function createApp(deps: Deps) {
     app.route('/api/v1', routes(deps))
   }
   app.route('/api/v2', publicV2Routes(deps))
+  mountSubscriptions(app, deps, { trustProxy: deps.config.trustProxy, perIpPerHour: deps.config.subscribePerIpPerHour })
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

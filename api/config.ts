@@ -36,6 +36,8 @@ const ConfigSchema = z
     DKIM_PRIVATE_KEY: z.string().min(1).optional(),
     NOTIFIER: z.enum(['on', 'off']).default('on'),
     MAILBOX_DIR: z.string().min(1).default('./data/mailbox'),
+    TRUST_PROXY: Bool.default(false),
+    SUBSCRIBE_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
   })
   .transform((c) => ({
     databaseUrl: c.DATABASE_URL,
@@ -49,6 +51,9 @@ const ConfigSchema = z
     maxBodyBytes: c.MAX_BODY_BYTES,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
     publicDir: c.PUBLIC_DIR,
+    /** Believe X-Forwarded-For / CF-Connecting-IP (only behind a proxy that sets them). */
+    trustProxy: c.TRUST_PROXY,
+    subscribePerIpPerHour: c.SUBSCRIBE_PER_IP_PER_HOUR,
     publishPollMs: c.PUBLISH_POLL_MS,
     signingSecret: c.SIGNING_SECRET,
     mail: {

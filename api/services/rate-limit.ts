@@ -1,0 +1,118 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import type { Clock } from '../../core/clock.ts'
+import { DomainError } from '../../core/errors.ts'
+
+export type Take = { ok: true } | { ok: false; retryAfterSeconds: number }
+
+export interface RateLimiter {
+  /** Counts one attempt for `key` unless it is over the limit; a refused attempt is not counted. */
+  take(key: string): Take
+}
+
+/**
+ * A sliding-window limiter held in memory: `limit` attempts per key in any `windowMs`. It lives
+ * in one process (one Worker isolate), which is enough to stop one client from using the public
+ * form as a mail cannon; it is not a global quota. At most `maxKeys` keys are kept, so a flood of
+ * addresses cannot exhaust memory.
+ */
+export function createRateLimiter(opts: {
+  limit: number
+  windowMs: number
+  clock: Clock
+  maxKeys?: number
+}): RateLimiter {
+  const hits = new Map<string, number[]>()
+  const maxKeys = opts.maxKeys ?? 10_000
+
+  function sweep(now: number) {
+    for (const [key, times] of hits) {
+      if (times.every((t) => t <= now - opts.windowMs)) hits.delete(key)
+    }
+  }
+
+  return {
+    take(key) {
+      const now = opts.clock.now().getTime()
+      const recent = (hits.get(key) ?? []).filter((t) => t > now - opts.windowMs)
+      if (recent.length >= opts.limit) {
+        hits.set(key, recent)
+        return {
+          ok: false,
+          retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + opts.windowMs - now) / 1000)),
+        }
+      }
+      if (!hits.has(key) && hits.size >= maxKeys) {
+        sweep(now)
+        // Still full: forget the key that was inserted first (Map keeps insertion order).
+        if (hits.size >= maxKeys) hits.delete(hits.keys().next().value!)
+      }
+      hits.delete(key)
+      hits.set(key, [...recent, now])
+      return { ok: true }
+    },
+  }
+}
+
+/**
+ * The client's address, for rate limiting. The Node server's socket is the truth; forwarding
+ * headers are anyone's to forge, so they count only when the operator says a proxy sets them
+ * (then the right-most X-Forwarded-For entry, the one our proxy appended). Without either, every
+ * such request shares one bucket: safer than letting a missing address skip the limit.
+ */
+export function clientIp(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded =
+      c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
+    if (forwarded) return forwarded
+  }
+  return socketAddress(c.env) ?? 'unknown'
+}
+
+/** @hono/node-server passes `{ incoming, outgoing }` as the env; elsewhere it is something else. */
+function socketAddress(env: unknown): string | undefined {
+  if (typeof env !== 'object' || env === null || !('incoming' in env)) return undefined
+  const incoming = env.incoming
+  if (typeof incoming !== 'object' || incoming === null || !('socket' in incoming)) return undefined
+  const socket = incoming.socket
+  if (typeof socket !== 'object' || socket === null || !('remoteAddress' in socket))
+    return undefined
+  return typeof socket.remoteAddress === 'string' ? socket.remoteAddress : undefined
+}
+
+/**
+ * The key an address is limited under: IPv4 as is; IPv6 by its /64, because one host usually
+ * holds a whole /64 and could otherwise rotate through billions of addresses.
+ */
+export function ipKey(ip: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip)
+  if (v4) return v4[1]!
+  if (!ip.includes(':')) return ip
+  const [head = '', tail] = ip.split('%')[0]!.split('::')
+  const h = head ? head.split(':') : []
+  const t = tail ? tail.split(':') : []
+  const groups =
+    tail === undefined
+      ? h
+      : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t]
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
+}
+
+/** Refuses (429 with Retry-After, nothing written) once the client's address is over the limit. */
+export function limitByClientIp(limiter: RateLimiter, trustProxy: boolean): MiddlewareHandler {
+  return async (c, next) => {
+    const taken = limiter.take(ipKey(clientIp(c, trustProxy)))
+    if (!taken.ok) {
+      c.header('Retry-After', String(taken.retryAfterSeconds))
+      const minutes = Math.ceil(taken.retryAfterSeconds / 60)
+      throw new DomainError(
+        'rate_limited',
+        'rate_limited',
+        `Too many subscription requests from your network; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      )
+    }
+    await next()
+  }
+}

@@ -1,0 +1,262 @@
+import type { Row } from '@libsql/client'
+import {
+  Locale,
+  SubscriberStatus,
+  type Subscriber,
+  type SubscriberStatus as Status,
+} from '../core/schemas/subscription.ts'
+import { placeholders, type Db, type Statement } from './client.ts'
+import { bool, num, oneOf, str, strOrNull } from './rows.ts'
+
+/** A subscriber as stored: the API shape plus what only the server may see. */
+export interface SubscriberRecord extends Subscriber {
+  email_normalized: string
+  confirmation_sent_at: string | null
+  token_version: number
+}
+
+/** One subscription per mailbox however it is typed (the column is UNIQUE). */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+const COLS = `id, email, email_normalized, locale, all_components, status, created_at, confirmed_at,
+  unsubscribed_at, quarantined_at, confirmation_sent_at, permanent_failures, token_version`
+
+function rowToRecord(row: Row, components: string[]): SubscriberRecord {
+  return {
+    id: str(row, 'id'),
+    email: str(row, 'email'),
+    email_normalized: str(row, 'email_normalized'),
+    locale: oneOf(row, 'locale', Locale.options),
+    status: oneOf(row, 'status', SubscriberStatus.options),
+    all_components: bool(row, 'all_components'),
+    components,
+    created_at: str(row, 'created_at'),
+    confirmed_at: strOrNull(row, 'confirmed_at'),
+    unsubscribed_at: strOrNull(row, 'unsubscribed_at'),
+    quarantined_at: strOrNull(row, 'quarantined_at'),
+    confirmation_sent_at: strOrNull(row, 'confirmation_sent_at'),
+    permanent_failures: num(row, 'permanent_failures'),
+    token_version: num(row, 'token_version'),
+  }
+}
+
+/** The API shape: never the token version or the normalised address. */
+export function toSubscriber(r: SubscriberRecord): Subscriber {
+  return {
+    id: r.id,
+    email: r.email,
+    locale: r.locale,
+    status: r.status,
+    all_components: r.all_components,
+    components: r.components,
+    created_at: r.created_at,
+    confirmed_at: r.confirmed_at,
+    unsubscribed_at: r.unsubscribed_at,
+    quarantined_at: r.quarantined_at,
+    permanent_failures: r.permanent_failures,
+  }
+}
+
+async function withComponents(db: Db, rows: Row[]): Promise<SubscriberRecord[]> {
+  const ids = rows.map((r) => str(r, 'id'))
+  const byId = new Map<string, string[]>()
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500)
+    const rs = await db.execute({
+      sql: `SELECT subscriber_id, component_id FROM subscriber_components
+            WHERE subscriber_id IN (${placeholders(chunk.length)}) ORDER BY component_id`,
+      args: chunk,
+    })
+    for (const row of rs.rows) {
+      const s = str(row, 'subscriber_id')
+      byId.set(s, [...(byId.get(s) ?? []), str(row, 'component_id')])
+    }
+  }
+  return rows.map((row) => rowToRecord(row, byId.get(str(row, 'id')) ?? []))
+}
+
+export async function getSubscriber(db: Db, id: string): Promise<SubscriberRecord | null> {
+  const rs = await db.execute({ sql: `SELECT ${COLS} FROM subscribers WHERE id = ?`, args: [id] })
+  return (await withComponents(db, rs.rows))[0] ?? null
+}
+
+export async function findSubscriberByEmail(
+  db: Db,
+  normalized: string,
+): Promise<SubscriberRecord | null> {
+  const rs = await db.execute({
+    sql: `SELECT ${COLS} FROM subscribers WHERE email_normalized = ?`,
+    args: [normalized],
+  })
+  return (await withComponents(db, rs.rows))[0] ?? null
+}
+
+/** Existing subscribers by normalised address, for an import. */
+export async function findSubscribersByEmails(
+  db: Db,
+  normalized: readonly string[],
+): Promise<Map<string, SubscriberRecord>> {
+  const rows: Row[] = []
+  for (let i = 0; i < normalized.length; i += 500) {
+    const chunk = normalized.slice(i, i + 500)
+    const rs = await db.execute({
+      sql: `SELECT ${COLS} FROM subscribers WHERE email_normalized IN (${placeholders(chunk.length)})`,
+      args: [...chunk],
+    })
+    rows.push(...rs.rows)
+  }
+  return new Map((await withComponents(db, rows)).map((s) => [s.email_normalized, s]))
+}
+
+export function insertSubscriber(s: SubscriberRecord): Statement[] {
+  return [
+    {
+      sql: `INSERT INTO subscribers (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      args: [
+        s.id,
+        s.email,
+        s.email_normalized,
+        s.locale,
+        s.all_components ? 1 : 0,
+        s.status,
+        s.created_at,
+        s.confirmed_at,
+        s.unsubscribed_at,
+        s.quarantined_at,
+        s.confirmation_sent_at,
+        s.permanent_failures,
+        s.token_version,
+      ],
+    },
+    ...insertComponents(s.id, s.all_components ? [] : s.components),
+  ]
+}
+
+/** Writes every mutable field; with `components`, also replaces the component list. */
+export function updateSubscriber(s: SubscriberRecord, components: boolean): Statement[] {
+  const out: Statement[] = [
+    {
+      sql: `UPDATE subscribers SET email = ?, locale = ?, all_components = ?, status = ?,
+              confirmed_at = ?, unsubscribed_at = ?, confirmation_sent_at = ?, token_version = ?
+            WHERE id = ?`,
+      args: [
+        s.email,
+        s.locale,
+        s.all_components ? 1 : 0,
+        s.status,
+        s.confirmed_at,
+        s.unsubscribed_at,
+        s.confirmation_sent_at,
+        s.token_version,
+        s.id,
+      ],
+    },
+  ]
+  if (components) {
+    out.push(
+      { sql: 'DELETE FROM subscriber_components WHERE subscriber_id = ?', args: [s.id] },
+      ...insertComponents(s.id, s.all_components ? [] : s.components),
+    )
+  }
+  return out
+}
+
+function insertComponents(subscriberId: string, componentIds: readonly string[]): Statement[] {
+  return componentIds.map((c) => ({
+    sql: 'INSERT INTO subscriber_components (subscriber_id, component_id) VALUES (?, ?)',
+    args: [subscriberId, c],
+  }))
+}
+
+/**
+ * Erases a subscriber: the address, the choices and the record of which mails went to it.
+ * Audit rows and outbox events name only the random id, so nothing personal is left behind.
+ */
+export function deleteSubscriber(id: string): Statement[] {
+  return [
+    { sql: 'DELETE FROM deliveries WHERE subscriber_id = ?', args: [id] },
+    { sql: 'DELETE FROM subscriber_components WHERE subscriber_id = ?', args: [id] },
+    { sql: 'DELETE FROM subscribers WHERE id = ?', args: [id] },
+  ]
+}
+
+export interface SubscriberFilter {
+  /** A substring of the address, case-insensitive. */
+  q?: string
+  status?: Status
+  /** Subscribers who get mail about this component (explicitly or through "all"). */
+  component?: string
+  limit: number
+  offset: number
+}
+
+export async function listSubscribers(
+  db: Db,
+  f: SubscriberFilter,
+): Promise<{ items: SubscriberRecord[]; total: number }> {
+  const where: string[] = []
+  const args: (string | number)[] = []
+  if (f.q) {
+    where.push(`email_normalized LIKE ? ESCAPE '\\'`)
+    args.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`)
+  }
+  if (f.status) {
+    where.push('status = ?')
+    args.push(f.status)
+  }
+  if (f.component) {
+    where.push(
+      '(all_components = 1 OR id IN (SELECT subscriber_id FROM subscriber_components WHERE component_id = ?))',
+    )
+    args.push(f.component)
+  }
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : ''
+  const [page, count] = await db.batch(
+    [
+      {
+        sql: `SELECT ${COLS} FROM subscribers ${whereSql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
+        args: [...args, f.limit, f.offset],
+      },
+      { sql: `SELECT COUNT(*) AS n FROM subscribers ${whereSql}`, args },
+    ],
+    'read',
+  )
+  return { items: await withComponents(db, page!.rows), total: num(count!.rows[0]!, 'n') }
+}
+
+export interface SubscriberCounts {
+  byStatus: Record<Status, number>
+  /** Confirmed subscribers who chose every component. */
+  allComponents: number
+  /** Confirmed subscribers who chose a component explicitly, by component id. */
+  explicit: Map<string, number>
+}
+
+export async function countSubscribers(db: Db): Promise<SubscriberCounts> {
+  const [statuses, all, explicit] = await db.batch(
+    [
+      'SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status',
+      "SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed' AND all_components = 1",
+      `SELECT sc.component_id, COUNT(*) AS n FROM subscriber_components sc
+         JOIN subscribers s ON s.id = sc.subscriber_id
+         WHERE s.status = 'confirmed' AND s.all_components = 0
+         GROUP BY sc.component_id`,
+    ],
+    'read',
+  )
+  const byStatus: Record<Status, number> = {
+    pending: 0,
+    confirmed: 0,
+    unsubscribed: 0,
+    quarantined: 0,
+  }
+  for (const row of statuses!.rows)
+    byStatus[oneOf(row, 'status', SubscriberStatus.options)] = num(row, 'n')
+  return {
+    byStatus,
+    allComponents: num(all!.rows[0]!, 'n'),
+    explicit: new Map(explicit!.rows.map((row) => [str(row, 'component_id'), num(row, 'n')])),
+  }
+}
