@@ -11,6 +11,8 @@ export default defineConfig({
   outDir: './dist',
   build: { inlineStylesheets: 'always' },
   compressHTML: true,
+  // No raster images on the status page: skip the sharp image service entirely.
+  image: { service: { entrypoint: 'astro/assets/services/noop' } },
   devToolbar: { enabled: false },
   telemetry: false,
 })

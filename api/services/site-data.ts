@@ -51,7 +51,10 @@ export function incidentViewOf(r: IncidentRecord, components: readonly Component
     updated_at: r.updated_at,
     workaround_html: r.workaround ? renderMarkdown(r.workaround) : null,
     components: affected,
-    affected_sentence: open ? affectedSentence(components, r.components) : null,
+    // Components the page hides while operational are not listed as "working normally" either.
+    affected_sentence: open
+      ? affectedSentence(components.filter((c) => !c.only_show_if_degraded || c.status !== 'operational' || r.components.some((a) => a.id === c.id)), r.components)
+      : null,
     updates: r.updates.map((u) => ({
       id: u.id,
       status: u.status,

@@ -23,7 +23,7 @@ async function published(t: TestApp) {
     ['/history.rss', 'Card charges failing'],
     ['/history.atom', 'Card charges failing'],
     ['/api/v2/summary.json', 'Card charges failing'],
-    ['/api/v2/status.json', 'major'],
+    ['/api/v2/status.json', 'Major Service Outage'],
     ['/api/v2/components.json', 'Payments API'],
     ['/api/v2/incidents.json', 'Card charges failing'],
     ['/api/v2/incidents/unresolved.json', 'Card charges failing'],

@@ -1,0 +1,120 @@
+// Small pure helpers shared by the pages: route narrowing, durations, uptime-day wording and the
+// display order of components.
+import { formatDate, formatDuration, formatUptime } from '../../../core/format.ts'
+import type { Component, ComponentGroup } from '../../../core/schemas/component.ts'
+import type { IncidentView, RouteData, SiteCommon } from '../../../core/site-data.ts'
+import { worstStatus } from '../../../core/status-rollup.ts'
+import type { DayUptime, GroupDayUptime } from '../../../core/uptime.ts'
+
+/** The route data, checked to be of the kind this page renders (the publisher sees a 500). */
+export function routeOf<K extends RouteData['kind']>(
+  locals: App.Locals,
+  kind: K,
+): Extract<RouteData, { kind: K }> {
+  const route = locals.route as RouteData | undefined
+  if (route?.kind !== kind) {
+    throw new Error(`This page renders a '${kind}' route, got '${route?.kind ?? 'nothing'}'`)
+  }
+  return route as Extract<RouteData, { kind: K }>
+}
+
+/** "1 h 12 min" when resolved, "ongoing for 1 h 18 min" while open (measured at publish time). */
+export function incidentDuration(i: IncidentView, now: string): string {
+  if (i.resolved_at) return formatDuration(Date.parse(i.resolved_at) - Date.parse(i.started_at))
+  return `ongoing for ${formatDuration(Date.parse(now) - Date.parse(i.started_at))}`
+}
+
+/** Length of a maintenance window, or null when it has no planned end. */
+export function windowLength(m: IncidentView): string | null {
+  if (!m.scheduled_for || !m.scheduled_until) return null
+  return formatDuration(Date.parse(m.scheduled_until) - Date.parse(m.scheduled_for))
+}
+
+/** Whether a maintenance window is running now (as opposed to upcoming or finished). */
+export function maintenanceRunning(m: IncidentView): boolean {
+  return m.status === 'in_progress' || m.status === 'verifying'
+}
+
+/** A compact class for an uptime day (the bar's colour and height) and its sentence. */
+export interface DayLook {
+  /** '' operational, 'd' degraded, 'p' partial, 'm' major, 'x' maintenance, 'n' no data */
+  cls: '' | 'd' | 'p' | 'm' | 'x' | 'n'
+  text: string
+}
+
+const minutes = (seconds: number) => formatDuration(seconds * 1000)
+
+/** "12 Nov 2026: 99.80% uptime, 17 min partial outage" / "…: No data" / "…: Maintenance, 1 h". */
+export function dayLook(day: DayUptime | GroupDayUptime): DayLook {
+  const date = formatDate(day.date, 'UTC')
+  const notes: string[] = []
+  let cls: DayLook['cls'] = ''
+  if ('major_seconds' in day) {
+    if (day.major_seconds > 0) notes.push(`${minutes(day.major_seconds)} major outage`)
+    if (day.partial_seconds > 0) notes.push(`${minutes(day.partial_seconds)} partial outage`)
+    if (day.degraded_seconds > 0)
+      notes.push(`${minutes(day.degraded_seconds)} degraded performance`)
+    cls =
+      day.major_seconds > 0
+        ? 'm'
+        : day.partial_seconds > 0
+          ? 'p'
+          : day.degraded_seconds > 0
+            ? 'd'
+            : ''
+  } else if (day.uptime !== null && day.uptime < 100) {
+    // A group only knows its mean uptime: a dip of a few minutes reads as partial, more as major.
+    cls = day.uptime < 99 ? 'm' : 'p'
+  }
+  if (day.maintenance_seconds > 0) {
+    notes.push(`${minutes(day.maintenance_seconds)} maintenance`)
+    if (cls === '') cls = 'x'
+  }
+  if (day.uptime === null) {
+    return day.maintenance_seconds > 0
+      ? { cls: 'x', text: `${date}: Maintenance, ${minutes(day.maintenance_seconds)}` }
+      : { cls: 'n', text: `${date}: No data` }
+  }
+  const head = `${date}: ${formatUptime(day.uptime)} uptime`
+  return { cls, text: notes.length ? `${head}, ${notes.join(', ')}` : head }
+}
+
+/** A row of the component list: a group with its shown members, or a component on its own. */
+export type ComponentRow =
+  | { kind: 'group'; group: ComponentGroup; members: Component[]; all: Component[] }
+  | { kind: 'component'; component: Component }
+
+/** Whether the page shows a component: `only_show_if_degraded` hides it while operational. */
+export const isShown = (c: Component) => !c.only_show_if_degraded || c.status !== 'operational'
+
+/**
+ * Groups and ungrouped components in display order (by position, then name), as Statuspage lists
+ * them; groups whose components are all hidden are left out.
+ */
+export function componentRows(common: SiteCommon): ComponentRow[] {
+  const byId = new Map(common.components.map((c) => [c.id, c]))
+  const grouped = new Set<string>()
+  const rows: { position: number; name: string; row: ComponentRow }[] = []
+  for (const group of common.groups) {
+    const all = group.components.flatMap((id) => byId.get(id) ?? [])
+    for (const c of all) grouped.add(c.id)
+    const members = all.filter(isShown)
+    if (members.length)
+      rows.push({
+        position: group.position,
+        name: group.name,
+        row: { kind: 'group', group, members, all },
+      })
+  }
+  for (const c of common.components) {
+    if (!grouped.has(c.id) && isShown(c)) {
+      rows.push({ position: c.position, name: c.name, row: { kind: 'component', component: c } })
+    }
+  }
+  rows.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+  return rows.map((r) => r.row)
+}
+
+/** The worst current status among a group's components. */
+export const groupStatus = (members: readonly Component[]) =>
+  worstStatus(members.map((c) => c.status))
