@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { atomFeed, rssFeed } from '../../core/feeds.ts'
 import type { RouteData } from '../../core/site-data.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
-import { getIncident, listAllIds, listMonths } from '../../db/incidents.ts'
+import { getIncident, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
 import { latestOutboxId, readOutbox, type StoredEvent } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 import { loadSnapshot } from '../services/status.ts'
@@ -56,6 +56,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   let chain: Promise<unknown> = Promise.resolve()
   let queued = false
   let timer: ReturnType<typeof setInterval> | null = null
+  let refresher: ReturnType<typeof setInterval> | null = null
   const listeners = new Set<(eventId: number) => void>()
 
   const readState = (): PublishedState | null => {
@@ -153,6 +154,16 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     return handled
   }
 
+  /**
+   * While something is open, "ongoing for 42 min" and "next update by" age on pages nobody
+   * re-publishes; refreshing the home page and open incident pages keeps them honest without JS.
+   */
+  async function refreshOpen(): Promise<number> {
+    const open = await listOpen(deps.db)
+    if (open.length === 0) return 0
+    return renderTargets({ home: true, uptime: false, historyIndex: false, records: new Set(open.map((r) => r.id)), months: new Set() })
+  }
+
   function notify(eventId: number) {
     for (const l of listeners) l(eventId)
   }
@@ -181,13 +192,19 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    /** Polls as a safety net for writes made by other processes (a Worker, another node). */
-    start(pollMs = 1000) {
+    refreshOpen: () => run(refreshOpen),
+    /**
+     * Polls as a safety net for writes made by other processes (a Worker, another node), and
+     * refreshes open incidents' pages every `refreshMs`.
+     */
+    start(pollMs = 1000, refreshMs = 5 * 60_000) {
       timer ??= setInterval(() => this.kick(), pollMs)
+      refresher ??= setInterval(() => void run(refreshOpen).catch(() => {}), refreshMs)
     },
     async stop() {
       if (timer) clearInterval(timer)
-      timer = null
+      if (refresher) clearInterval(refresher)
+      timer = refresher = null
       await chain
     },
   }

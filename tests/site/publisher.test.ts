@@ -106,3 +106,17 @@ describe('publisher', () => {
     expect(summary).not.toMatch(/_html/)
   })
 })
+
+describe('publisher refresh', () => {
+  it('re-renders open incidents so "ongoing for" stays true without JavaScript', async () => {
+    const t = await createTestApp()
+    const inc = await makeIncident(t, { name: 'Still broken' })
+    const { publisher, outDir } = await publisherFor(t)
+    await publisher.publishAll()
+    expect(read(outDir, `incidents/${inc.id}/index.html`)).toMatch(/ongoing for 0 min/)
+    t.clock.advance(42 * 60_000)
+    expect(await publisher.refreshOpen()).toBeGreaterThan(0)
+    expect(read(outDir, `incidents/${inc.id}/index.html`)).toMatch(/ongoing for 42 min/)
+    expect(read(outDir, 'index.html')).toMatch(/ongoing for 42 min/)
+  })
+})
