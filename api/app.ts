@@ -9,6 +9,7 @@ import { componentRoutes } from './routes/components.ts'
 import { incidentRoutes } from './routes/incidents.ts'
 import { maintenanceRoutes } from './routes/maintenances.ts'
 import { publicV2Routes } from './routes/public-v2.ts'
+import { recoveryRoutes } from './routes/recovery.ts'
 import { mountSubscriptions } from './routes/subscriptions.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 
@@ -43,7 +44,7 @@ export function createApp(deps: Deps) {
       },
     }),
   )
-  for (const routes of [tokenRoutes, componentRoutes, incidentRoutes, maintenanceRoutes, auditRoutes]) {
+  for (const routes of [tokenRoutes, componentRoutes, incidentRoutes, recoveryRoutes, maintenanceRoutes, auditRoutes]) {
     app.route('/api/v1', routes(deps))
   }
   app.route('/api/v2', publicV2Routes(deps))

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_CREDIT_POLICY, parseCreditPolicy } from '../core/compensation.ts'
 
 const Bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -38,6 +39,24 @@ const ConfigSchema = z
     MAILBOX_DIR: z.string().min(1).default('./data/mailbox'),
     TRUST_PROXY: Bool.default(false),
     SUBSCRIBE_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    CREDIT_POLICY: z
+      .string()
+      .default(DEFAULT_CREDIT_POLICY)
+      .transform((text, ctx) => {
+        try {
+          return parseCreditPolicy(text)
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message })
+          return z.NEVER
+        }
+      }),
+    FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+    MIN_NOTICE_HOURS: z.coerce.number().min(0).default(72),
+    SLO_FIRST_UPDATE_MINUTES: z.coerce.number().int().min(1).default(15),
+    SLO_UPDATE_GAP_MINUTES: z.coerce.number().int().min(1).default(60),
+    SLO_POSTMORTEM_DAYS: z.coerce.number().int().min(1).default(5),
+    ONCALL_EMAIL: z.email().optional(),
+    ONCALL_WEBHOOK_URL: z.url().optional(),
   })
   .transform((c) => ({
     databaseUrl: c.DATABASE_URL,
@@ -54,6 +73,18 @@ const ConfigSchema = z
     /** Believe X-Forwarded-For / CF-Connecting-IP (only behind a proxy that sets them). */
     trustProxy: c.TRUST_PROXY,
     subscribePerIpPerHour: c.SUBSCRIBE_PER_IP_PER_HOUR,
+    recovery: {
+      creditPolicy: c.CREDIT_POLICY,
+      followUpDays: c.FOLLOW_UP_DAYS,
+      minNoticeHours: c.MIN_NOTICE_HOURS,
+      slo: {
+        firstUpdateMinutes: c.SLO_FIRST_UPDATE_MINUTES,
+        updateGapMinutes: c.SLO_UPDATE_GAP_MINUTES,
+        postmortemDays: c.SLO_POSTMORTEM_DAYS,
+      },
+      oncallEmail: c.ONCALL_EMAIL,
+      oncallWebhookUrl: c.ONCALL_WEBHOOK_URL,
+    },
     publishPollMs: c.PUBLISH_POLL_MS,
     signingSecret: c.SIGNING_SECRET,
     mail: {

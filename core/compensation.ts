@@ -70,3 +70,8 @@ export function componentCredit(
     credit,
   }
 }
+
+/** "Because Payments API was unavailable for 3 h 12 min this month, your account receives a 10% service credit." */
+export function creditSentence(name: string, downSeconds: number, credit: number, formatDuration: (ms: number) => string): string {
+  return `Because ${name} was unavailable for ${formatDuration(downSeconds * 1000)} this month, your account receives a ${credit}% service credit.`
+}

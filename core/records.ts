@@ -41,4 +41,28 @@ export interface IncidentRecord {
   components: { id: string; status: ComponentStatus }[]
   /** Newest first. */
   updates: UpdateRecord[]
+  /** A sincere apology, shown on the page and in the resolution and post-mortem emails. */
+  apology: string | null
+  /** The team's decision on a make-good, if any. */
+  compensation: CompensationDecision | null
+  /** A maintenance window announced with less than the configured notice. */
+  short_notice: boolean
+  postmortem: Postmortem | null
+}
+
+export interface CompensationDecision {
+  decision: 'accepted' | 'override' | 'custom'
+  /** Credit in percent per component id (accepted: as computed; override: as set). */
+  credits: Record<string, number>
+  /** The team's own make-good in words (custom), or a note. */
+  text: string | null
+  decided_at: string
+}
+
+export interface Postmortem {
+  body: string
+  status: 'draft' | 'published'
+  created_at: string
+  updated_at: string
+  published_at: string | null
 }

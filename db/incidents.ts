@@ -1,5 +1,5 @@
 import type { Row } from '@libsql/client'
-import type { IncidentKind, IncidentRecord, UpdateRecord } from '../core/records.ts'
+import type { CompensationDecision, IncidentKind, IncidentRecord, Postmortem, UpdateRecord } from '../core/records.ts'
 import type { AffectedComponent } from '../core/schemas/incident.ts'
 import { ComponentStatus } from '../core/schemas/component.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
@@ -7,9 +7,9 @@ import { bool, oneOf, str, strOrNull, num } from './rows.ts'
 
 const INCIDENT_COLS = `id, kind, name, status, impact, workaround, started_at, identified_at,
   monitoring_at, resolved_at, scheduled_for, scheduled_until, auto_transition, cancelled_at,
-  created_at, updated_at`
+  created_at, updated_at, apology, compensation, short_notice`
 
-type Head = Omit<IncidentRecord, 'components' | 'updates'>
+type Head = Omit<IncidentRecord, 'components' | 'updates' | 'postmortem'>
 
 function rowToHead(row: Row): Head {
   return {
@@ -29,7 +29,14 @@ function rowToHead(row: Row): Head {
     cancelled_at: strOrNull(row, 'cancelled_at'),
     created_at: str(row, 'created_at'),
     updated_at: str(row, 'updated_at'),
+    apology: strOrNull(row, 'apology'),
+    compensation: parseJson<CompensationDecision>(strOrNull(row, 'compensation')),
+    short_notice: bool(row, 'short_notice'),
   }
+}
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T)
 }
 
 function rowToUpdate(row: Row): UpdateRecord {
@@ -47,12 +54,22 @@ function rowToUpdate(row: Row): UpdateRecord {
   }
 }
 
+function rowToPostmortem(row: Row): Postmortem {
+  return {
+    body: str(row, 'body'),
+    status: oneOf(row, 'status', ['draft', 'published'] as const),
+    created_at: str(row, 'created_at'),
+    updated_at: str(row, 'updated_at'),
+    published_at: strOrNull(row, 'published_at'),
+  }
+}
+
 /** Loads full records (components and updates, newest first) for the given heads, in order. */
 async function hydrate(db: Db, heads: Head[]): Promise<IncidentRecord[]> {
   if (heads.length === 0) return []
   const ids = heads.map((h) => h.id)
   const inList = placeholders(ids.length)
-  const [comps, updates] = await db.batch(
+  const [comps, updates, postmortems] = await db.batch(
     [
       {
         sql: `SELECT incident_id, component_id, status FROM incident_components WHERE incident_id IN (${inList})`,
@@ -62,11 +79,12 @@ async function hydrate(db: Db, heads: Head[]): Promise<IncidentRecord[]> {
         sql: `SELECT * FROM incident_updates WHERE incident_id IN (${inList}) ORDER BY created_at DESC, rowid DESC`,
         args: ids,
       },
+      { sql: `SELECT * FROM postmortems WHERE incident_id IN (${inList})`, args: ids },
     ],
     'read',
   )
   const byId = new Map<string, IncidentRecord>(
-    heads.map((h) => [h.id, { ...h, components: [], updates: [] }]),
+    heads.map((h) => [h.id, { ...h, components: [], updates: [], postmortem: null }]),
   )
   for (const row of comps!.rows) {
     byId.get(str(row, 'incident_id'))?.components.push({
@@ -75,6 +93,10 @@ async function hydrate(db: Db, heads: Head[]): Promise<IncidentRecord[]> {
     })
   }
   for (const row of updates!.rows) byId.get(str(row, 'incident_id'))?.updates.push(rowToUpdate(row))
+  for (const row of postmortems!.rows) {
+    const r = byId.get(str(row, 'incident_id'))
+    if (r) r.postmortem = rowToPostmortem(row)
+  }
   return ids.map((id) => byId.get(id)!)
 }
 
@@ -174,7 +196,7 @@ export async function listDueMaintenance(db: Db, now: string): Promise<IncidentR
 export function insertIncident(r: IncidentRecord): Statement[] {
   return [
     {
-      sql: `INSERT INTO incidents (${INCIDENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO incidents (${INCIDENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
         r.id,
         r.kind,
@@ -192,6 +214,9 @@ export function insertIncident(r: IncidentRecord): Statement[] {
         r.cancelled_at,
         r.created_at,
         r.updated_at,
+        r.apology,
+        r.compensation ? JSON.stringify(r.compensation) : null,
+        r.short_notice ? 1 : 0,
       ],
     },
     ...replaceIncidentComponents(r),
@@ -204,7 +229,8 @@ export function updateIncident(r: IncidentRecord): Statement[] {
     {
       sql: `UPDATE incidents SET name = ?, status = ?, impact = ?, workaround = ?, started_at = ?,
               identified_at = ?, monitoring_at = ?, resolved_at = ?, scheduled_for = ?,
-              scheduled_until = ?, auto_transition = ?, cancelled_at = ?, updated_at = ?
+              scheduled_until = ?, auto_transition = ?, cancelled_at = ?, updated_at = ?,
+              apology = ?, compensation = ?, short_notice = ?
             WHERE id = ?`,
       args: [
         r.name,
@@ -220,6 +246,9 @@ export function updateIncident(r: IncidentRecord): Statement[] {
         r.auto_transition ? 1 : 0,
         r.cancelled_at,
         r.updated_at,
+        r.apology,
+        r.compensation ? JSON.stringify(r.compensation) : null,
+        r.short_notice ? 1 : 0,
         r.id,
       ],
     },
@@ -290,4 +319,15 @@ export async function listLatest(db: Db, limit: number): Promise<IncidentRecord[
     args: [limit],
   })
   return hydrate(db, rs.rows.map(rowToHead))
+}
+
+/** Creates or replaces the incident's post-mortem. */
+export function upsertPostmortem(incidentId: string, p: Postmortem): Statement {
+  return {
+    sql: `INSERT INTO postmortems (incident_id, body, status, created_at, updated_at, published_at)
+          VALUES (?, ?, ?, ?, ?, ?)
+          ON CONFLICT (incident_id) DO UPDATE SET body = excluded.body, status = excluded.status,
+            updated_at = excluded.updated_at, published_at = excluded.published_at`,
+    args: [incidentId, p.body, p.status, p.created_at, p.updated_at, p.published_at],
+  }
 }

@@ -7,14 +7,13 @@ import {
   IncidentPatch,
   IncidentReopen,
   IncidentResolve,
-  IncidentUpdate,
   IncidentUpdateCreate,
+  IncidentUpdateResult as UpdateResult,
 } from '../../core/schemas/incident.ts'
 import type { Deps } from '../deps.ts'
 import { incidents } from '../services/incidents.ts'
 import { errors, guard, IdempotencyHeader, IdParam, json, jsonBody, newRouter, pageHeaders, security, writeCtx } from './openapi.ts'
 
-const UpdateResult = z.object({ incident: Incident, update: IncidentUpdate }).meta({ id: 'IncidentUpdateResult' })
 
 export function incidentRoutes(deps: Deps) {
   const app = newRouter()

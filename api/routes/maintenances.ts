@@ -4,6 +4,7 @@ import {
   Maintenance,
   MaintenanceCancel,
   MaintenanceCreate,
+  MaintenanceCreated,
   MaintenanceListQuery,
   MaintenancePatch,
   MaintenanceUpdateCreate,
@@ -32,7 +33,7 @@ export function maintenanceRoutes(deps: Deps) {
     async (c) => c.json(await maintenances.get(deps, c.req.valid('param').id), 200),
   )
   app.openapi(
-    createRoute({ method: 'post', path: '/maintenances', tags, security, middleware: write, request: { ...jsonBody(MaintenanceCreate), headers: IdempotencyHeader }, responses: { 201: json(Maintenance, 'Scheduled'), ...writeErrors } }),
+    createRoute({ method: 'post', path: '/maintenances', tags, security, middleware: write, request: { ...jsonBody(MaintenanceCreate), headers: IdempotencyHeader }, responses: { 201: json(MaintenanceCreated, 'Scheduled; `warnings` flags short notice'), ...writeErrors } }),
     async (c) => c.json(await maintenances.create(deps, writeCtx(c), c.req.valid('json')), 201),
   )
   app.openapi(

@@ -13,7 +13,9 @@ import type {
   IncidentStatus,
   IncidentUpdate,
   IncidentUpdateCreate,
+  IncidentUpdateResult,
 } from '../../core/schemas/incident.ts'
+import type { Warning } from '../../core/schemas/common.ts'
 import { incidentUrl } from '../../core/urls.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
 import { getComponentsByIds } from '../../db/components.ts'
@@ -37,6 +39,8 @@ function toIncident(r: IncidentRecord, names: Map<string, string>, siteUrl: stri
     status: r.status as IncidentStatus,
     impact: r.impact as Incident['impact'],
     workaround: r.workaround,
+    apology: r.apology,
+    postmortem: r.postmortem ? { status: r.postmortem.status, published_at: r.postmortem.published_at } : null,
     started_at: r.started_at,
     identified_at: r.identified_at,
     monitoring_at: r.monitoring_at,
@@ -70,6 +74,7 @@ interface UpdateInput {
   body: string
   components?: ComponentStatusMap
   workaround?: string | null
+  apology?: string
   deliver_notifications: boolean
 }
 
@@ -84,7 +89,7 @@ async function appendUpdate(
   r: IncidentRecord,
   input: UpdateInput,
   eventType: 'incident.updated' | 'incident.resolved' | 'incident.reopened',
-): Promise<{ incident: Incident; update: IncidentUpdate }> {
+): Promise<IncidentUpdateResult> {
   const at = deps.clock.now().toISOString()
   const next = mapOf(input.components)
   if (input.status === 'resolved') {
@@ -102,6 +107,7 @@ async function appendUpdate(
   r.components = [...during].map(([id, status]) => ({ id, status }))
   stampStatus(r, input.status, at)
   if (input.workaround !== undefined) r.workaround = input.workaround
+  if (input.apology !== undefined) r.apology = input.apology
   r.updated_at = at
 
   const update: UpdateRecord = {
@@ -118,7 +124,7 @@ async function appendUpdate(
   r.updates = [update, ...r.updates]
   const names = new Map([...current].map(([id, c]) => [id, c.name]))
   const incident = toIncident(r, names, deps.config.siteUrl)
-  const body = { incident, update: updateView(update) }
+  const body = { incident, update: updateView(update), warnings: resolutionWarnings(r) }
   await commit(deps, ctx, {
     statements: [...updateIncident(r), insertUpdate(update), ...statements],
     action: ACTION[eventType],
@@ -135,6 +141,20 @@ async function appendUpdate(
     body,
   })
   return body
+}
+
+/**
+ * Resolving a major or critical incident without an apology is allowed (the fix must not wait
+ * for wording) but flagged, and the communication metrics count it.
+ */
+function resolutionWarnings(r: IncidentRecord): Warning[] {
+  if (r.status !== 'resolved' || r.apology || (r.impact !== 'major' && r.impact !== 'critical')) return []
+  return [
+    {
+      code: 'missing_apology',
+      message: `This ${r.impact} incident was resolved without an apology; add one with PATCH /api/v1/incidents/${r.id} {"apology": "..."}`,
+    },
+  ]
 }
 
 const ACTION = {
@@ -206,6 +226,10 @@ export const incidents = {
         updated_at: at,
         components: [...next].map(([id, status]) => ({ id, status })),
         updates: [],
+        apology: null,
+        compensation: null,
+        short_notice: false,
+        postmortem: null,
       }
       stampStatus(r, input.status, at)
       // History starts when the incident did (if nothing changed since), so uptime counts a
@@ -285,6 +309,7 @@ export const incidents = {
       if (patch.impact !== undefined) r.impact = patch.impact
       if (patch.started_at !== undefined) r.started_at = new Date(patch.started_at).toISOString()
       if (patch.workaround !== undefined) r.workaround = patch.workaround
+      if (patch.apology !== undefined) r.apology = patch.apology
       r.updated_at = now.toISOString()
       const incident = await incidentView(deps, r)
       return commit(deps, ctx, {

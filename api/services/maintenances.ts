@@ -8,10 +8,12 @@ import type {
   Maintenance,
   MaintenanceCancel,
   MaintenanceCreate,
+  MaintenanceCreated,
   MaintenancePatch,
   MaintenanceStatus,
   MaintenanceUpdateCreate,
 } from '../../core/schemas/maintenance.ts'
+import { noticeWarning } from '../../core/maintenance-notice.ts'
 import { worstStatus } from '../../core/status-rollup.ts'
 import { incidentUrl } from '../../core/urls.ts'
 import { getComponentsByIds } from '../../db/components.ts'
@@ -45,6 +47,7 @@ function toMaintenance(r: IncidentRecord, names: Map<string, string>, siteUrl: s
     scheduled_for: r.scheduled_for!,
     scheduled_until: r.scheduled_until!,
     auto_transition: r.auto_transition,
+    short_notice: r.short_notice,
     started_at: r.status === 'scheduled' ? null : r.started_at,
     resolved_at: r.resolved_at,
     cancelled_at: r.cancelled_at,
@@ -155,7 +158,7 @@ export const maintenances = {
     return { items: await Promise.all(items.map((r) => maintenanceView(deps, r))), total }
   },
 
-  create(deps: Deps, ctx: WriteContext, input: MaintenanceCreate): Promise<Maintenance> {
+  create(deps: Deps, ctx: WriteContext, input: MaintenanceCreate): Promise<MaintenanceCreated> {
     return deps.writes.run(async () => {
       const ids = [...new Set(input.components)]
       const current = await loadComponents(deps.db, ids, 'components')
@@ -179,6 +182,10 @@ export const maintenances = {
         updated_at: at,
         components: ids.map((id) => ({ id, status: 'under_maintenance' as const })),
         updates: [],
+        apology: null,
+        compensation: null,
+        short_notice: false,
+        postmortem: null,
       }
       const update: UpdateRecord = {
         id: newId(),
@@ -197,6 +204,8 @@ export const maintenances = {
         display_at: at,
       }
       r.updates = [update]
+      const notice = noticeWarning(at, r.scheduled_for!, deps.config.recovery.minNoticeHours)
+      r.short_notice = notice !== null
       const names = new Map([...current].map(([id, c]) => [id, c.name]))
       return commit(deps, ctx, {
         statements: [...insertIncident(r), insertUpdate(update)],
@@ -211,7 +220,7 @@ export const maintenances = {
           },
         ],
         status: 201,
-        body: toMaintenance(r, names, deps.config.siteUrl),
+        body: { ...toMaintenance(r, names, deps.config.siteUrl), warnings: notice ? [{ code: notice.code, message: notice.message }] : [] },
       })
     })
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, MarkdownBody, Name, Timestamp } from './common.ts'
+import { Id, MarkdownBody, Name, Timestamp, Warning } from './common.ts'
 import { ComponentStatus } from './component.ts'
 
 export const IncidentStatus = z.enum(['investigating', 'identified', 'monitoring', 'resolved'])
@@ -43,9 +43,12 @@ export const IncidentUpdateCreate = z
   .meta({ id: 'IncidentUpdateCreate' })
 export type IncidentUpdateCreate = z.infer<typeof IncidentUpdateCreate>
 
+const ApologyText = z.string().trim().min(1).max(5_000)
+
 export const IncidentResolve = z
   .object({
     body: MarkdownBody.default('This incident has been resolved.'),
+    apology: ApologyText.optional(),
     components: ComponentStatusMap.optional(),
     deliver_notifications: z.boolean().default(true),
   })
@@ -70,6 +73,7 @@ export const IncidentPatch = z
     impact: Impact,
     started_at: Timestamp,
     workaround: Workaround,
+    apology: ApologyText.nullable(),
   })
   .partial()
   .strict()
@@ -115,6 +119,8 @@ export const Incident = z
     status: IncidentStatus,
     impact: Impact,
     workaround: z.string().nullable(),
+    apology: z.string().nullable(),
+    postmortem: z.object({ status: z.enum(['draft', 'published']), published_at: Timestamp.nullable() }).nullable(),
     started_at: Timestamp,
     identified_at: Timestamp.nullable(),
     monitoring_at: Timestamp.nullable(),
@@ -134,3 +140,8 @@ export const IncidentListQuery = z.object({
   component: Id.optional(),
   q: z.string().trim().min(1).max(200).optional(),
 })
+
+export const IncidentUpdateResult = z
+  .object({ incident: Incident, update: IncidentUpdate, warnings: z.array(Warning) })
+  .meta({ id: 'IncidentUpdateResult' })
+export type IncidentUpdateResult = z.infer<typeof IncidentUpdateResult>

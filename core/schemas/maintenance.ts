@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, MarkdownBody, Name, Timestamp } from './common.ts'
+import { Id, MarkdownBody, Name, Timestamp, Warning } from './common.ts'
 import { AffectedComponentState, IncidentUpdate } from './incident.ts'
 
 export const MaintenanceStatus = z.enum(['scheduled', 'in_progress', 'verifying', 'completed'])
@@ -67,6 +67,8 @@ export const Maintenance = z
     scheduled_for: Timestamp,
     scheduled_until: Timestamp,
     auto_transition: z.boolean(),
+    /** Announced with less than the configured notice (customers tolerate it less). */
+    short_notice: z.boolean(),
     started_at: Timestamp.nullable(),
     resolved_at: Timestamp.nullable(),
     cancelled_at: Timestamp.nullable(),
@@ -83,3 +85,6 @@ export const MaintenanceListQuery = z.object({
   status: z.enum(['upcoming', 'active', 'scheduled', 'in_progress', 'verifying', 'completed']).optional(),
   component: Id.optional(),
 })
+
+export const MaintenanceCreated = Maintenance.extend({ warnings: z.array(Warning) }).meta({ id: 'MaintenanceCreated' })
+export type MaintenanceCreated = z.infer<typeof MaintenanceCreated>

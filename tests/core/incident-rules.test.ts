@@ -7,7 +7,7 @@ const record = (over: Partial<IncidentRecord>): IncidentRecord => ({
   id: 'aaaaaaaaaaaa', kind: 'incident', name: 'x', status: 'investigating', impact: 'minor', workaround: null,
   started_at: '', identified_at: null, monitoring_at: null, resolved_at: null, scheduled_for: null,
   scheduled_until: null, auto_transition: false, cancelled_at: null, created_at: '', updated_at: '',
-  components: [], updates: [], ...over,
+  components: [], updates: [], apology: null, compensation: null, short_notice: false, postmortem: null, ...over,
 })
 
 describe('incident rules', () => {
