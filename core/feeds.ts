@@ -25,6 +25,9 @@ export function itemHtml(item: IncidentView, timeZone: string): string {
   if (item.components.length) {
     parts.push(`<p>Affected: ${item.components.map((c) => escapeXml(c.name)).join(', ')}</p>`)
   }
+  if (item.postmortem_html) parts.push(`<p><strong>Post-mortem</strong></p>${item.postmortem_html}`)
+  if (item.apology_html) parts.push(`<p><strong>Our apology</strong></p>${item.apology_html}`)
+  for (const sentence of item.compensation) parts.push(`<p>${escapeXml(sentence)}</p>`)
   if (item.workaround_html) parts.push(`<p><strong>Workaround</strong></p>${item.workaround_html}`)
   for (const u of item.updates) {
     parts.push(`<p><strong>${escapeXml(statusLabel(u.status))}</strong> — ${escapeXml(formatTime(u.created_at, timeZone))}</p>${u.body_html}`)

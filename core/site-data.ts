@@ -49,6 +49,13 @@ export interface IncidentView {
   affected_sentence: string | null
   /** Newest first. */
   updates: UpdateView[]
+  /** The team's apology (sanitised HTML), once given. */
+  apology_html: string | null
+  /** What the make-good is, in sentences customers read ("…receives a 10% service credit."). */
+  compensation: string[]
+  /** The published post-mortem (sanitised HTML); drafts never reach the site. */
+  postmortem_html: string | null
+  postmortem_published_at: string | null
 }
 
 export interface UptimeSummary {

@@ -8,6 +8,7 @@ import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { rollUpStatus } from '../../core/status-rollup.ts'
 import { getIncident, listLatest, listMonths, listOpen, listStartedBetween } from '../../db/incidents.ts'
 import type { Deps } from '../deps.ts'
+import { recovery } from './recovery.ts'
 import { loadSnapshot } from './status.ts'
 import { uptime } from './uptime.ts'
 
@@ -32,7 +33,11 @@ export function commonFrom(s: StatusSnapshot): SiteCommon {
 }
 
 /** The site's view of an incident: bodies rendered and sanitised, names resolved, the plain sentence. */
-export function incidentViewOf(r: IncidentRecord, components: readonly Component[]): IncidentView {
+export function incidentViewOf(
+  r: IncidentRecord,
+  components: readonly Component[],
+  compensation: string[] = [],
+): IncidentView {
   const byId = new Map(components.map((c) => [c.id, c]))
   const affected = r.components.map((c) => ({ id: c.id, name: byId.get(c.id)?.name ?? 'Removed component', status: c.status }))
   const open = r.kind === 'incident' ? r.status !== 'resolved' : r.status === 'in_progress' || r.status === 'verifying'
@@ -63,6 +68,10 @@ export function incidentViewOf(r: IncidentRecord, components: readonly Component
       workaround_html: u.workaround ? renderMarkdown(u.workaround) : null,
       affected_components: u.affected_components,
     })),
+    apology_html: r.apology ? renderMarkdown(r.apology) : null,
+    compensation,
+    postmortem_html: r.postmortem?.status === 'published' ? renderMarkdown(r.postmortem.body) : null,
+    postmortem_published_at: r.postmortem?.status === 'published' ? r.postmortem.published_at : null,
   }
 }
 
@@ -121,7 +130,9 @@ export function siteData(deps: Deps, snapshot: StatusSnapshot) {
     async incident(id: string): Promise<RouteData> {
       const r = await getIncident(deps.db, id)
       if (!r) throw notFound('incident', id)
-      return r.kind === 'incident' ? { kind: 'incident', common, incident: view(r) } : { kind: 'maintenance', common, maintenance: view(r) }
+      if (r.kind === 'maintenance') return { kind: 'maintenance', common, maintenance: view(r) }
+      const sentences = r.compensation ? (await recovery.compensation(deps, id)).sentences : []
+      return { kind: 'incident', common, incident: incidentViewOf(r, snapshot.components, sentences) }
     },
     async history(month: string | null): Promise<RouteData> {
       const index = await listMonths(deps.db)
