@@ -10,6 +10,7 @@ import { incidentRoutes } from './routes/incidents.ts'
 import { maintenanceRoutes } from './routes/maintenances.ts'
 import { publicV2Routes } from './routes/public-v2.ts'
 import { recoveryRoutes } from './routes/recovery.ts'
+import { metricsRoutes, staffPages } from './routes/metrics.ts'
 import { mountSubscriptions } from './routes/subscriptions.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 
@@ -44,10 +45,11 @@ export function createApp(deps: Deps) {
       },
     }),
   )
-  for (const routes of [tokenRoutes, componentRoutes, incidentRoutes, recoveryRoutes, maintenanceRoutes, auditRoutes]) {
+  for (const routes of [tokenRoutes, componentRoutes, incidentRoutes, recoveryRoutes, maintenanceRoutes, metricsRoutes, auditRoutes]) {
     app.route('/api/v1', routes(deps))
   }
   app.route('/api/v2', publicV2Routes(deps))
+  app.route('/staff', staffPages(deps))
   mountSubscriptions(app, deps, { trustProxy: deps.config.trustProxy, perIpPerHour: deps.config.subscribePerIpPerHour })
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

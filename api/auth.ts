@@ -16,6 +16,24 @@ export async function hashToken(token: string): Promise<string> {
 const TOUCH_EVERY_MS = 60_000
 
 /**
+ * The token from `Bearer <token>`, or from Basic auth's password: staff pages are opened in a
+ * browser, which can only prompt for a user name and password.
+ */
+function presentedToken(header: string): string | null {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(header)
+  if (bearer?.[1]) return bearer[1]
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)
+  if (!basic?.[1]) return null
+  try {
+    const decoded = atob(basic[1])
+    const password = decoded.slice(decoded.indexOf(':') + 1)
+    return password || null
+  } catch {
+    return null
+  }
+}
+
+/**
  * Requires `Authorization: Bearer <token>` with at least `scope` (read < write < admin).
  * last_used_at is refreshed at most once a minute per token, and only after a successful call,
  * so failed requests write nothing.
@@ -23,12 +41,11 @@ const TOUCH_EVERY_MS = 60_000
 export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv> {
   const lastTouched = new Map<string, number>()
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? ''
-    const match = /^Bearer\s+(\S+)$/i.exec(header)
-    if (!match?.[1]) {
+    const secret = presentedToken(c.req.header('authorization') ?? '')
+    if (!secret) {
       throw new DomainError('unauthorized', 'unauthorized', 'Send an API token as "Authorization: Bearer <token>"')
     }
-    const token = await findActiveTokenByHash(deps.db, await hashToken(match[1]))
+    const token = await findActiveTokenByHash(deps.db, await hashToken(secret))
     if (!token) throw new DomainError('unauthorized', 'unauthorized', 'The API token is unknown or revoked')
     if (RANK[token.scope] < RANK[scope]) {
       throw new DomainError('forbidden', 'forbidden', `This action needs a token with the ${scope} scope`)

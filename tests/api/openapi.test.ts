@@ -29,6 +29,7 @@ describe('OpenAPI document', () => {
       '/api/v1/maintenances/{id}',
       '/api/v1/maintenances/{id}/cancel',
       '/api/v1/maintenances/{id}/updates',
+      '/api/v1/metrics/communication',
       '/api/v1/subscribers',
       '/api/v1/subscribers/counts',
       '/api/v1/subscribers/import',
