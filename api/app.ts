@@ -11,6 +11,7 @@ import { maintenanceRoutes } from './routes/maintenances.ts'
 import { publicV2Routes } from './routes/public-v2.ts'
 import { recoveryRoutes } from './routes/recovery.ts'
 import { metricsRoutes, staffPages } from './routes/metrics.ts'
+import { playbookRoutes } from './routes/playbooks.ts'
 import { mountSubscriptions } from './routes/subscriptions.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 
@@ -45,7 +46,7 @@ export function createApp(deps: Deps) {
       },
     }),
   )
-  for (const routes of [tokenRoutes, componentRoutes, incidentRoutes, recoveryRoutes, maintenanceRoutes, metricsRoutes, auditRoutes]) {
+  for (const routes of [tokenRoutes, componentRoutes, incidentRoutes, recoveryRoutes, maintenanceRoutes, metricsRoutes, playbookRoutes, auditRoutes]) {
     app.route('/api/v1', routes(deps))
   }
   app.route('/api/v2', publicV2Routes(deps))

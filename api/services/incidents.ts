@@ -17,6 +17,8 @@ import type {
 } from '../../core/schemas/incident.ts'
 import type { Warning } from '../../core/schemas/common.ts'
 import { incidentUrl } from '../../core/urls.ts'
+import { fillPlaybook } from '../../core/playbooks.ts'
+import { getPlaybook } from '../../templates/playbooks/index.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
 import { getComponentsByIds } from '../../db/components.ts'
 import { getIncident, insertIncident, insertUpdate, listIncidents, listOpen, updateIncident } from '../../db/incidents.ts'
@@ -157,6 +159,27 @@ function resolutionWarnings(r: IncidentRecord): Warning[] {
   ]
 }
 
+/** Fills what the request left out from its playbook; explicit fields always win. */
+function completeFromPlaybook(input: IncidentCreate) {
+  const base = { ...input }
+  if (input.template) {
+    const playbook = getPlaybook(input.template)
+    if (playbook.kind !== 'incident') {
+      throw new DomainError('invalid', 'invalid_input', 'Invalid request body', [
+        { path: 'template', message: 'A maintenance playbook; schedule it with POST /api/v1/maintenances' },
+      ])
+    }
+    const status = input.status ?? 'investigating'
+    const filled = fillPlaybook(playbook, { status, locale: input.locale ?? 'en', vars: input.vars ?? {} })
+    base.name ??= filled.name
+    base.body ??= filled.body
+    base.impact ??= playbook.impact
+    base.status = status
+    if (base.workaround === undefined) base.workaround = filled.workaround
+  }
+  return { ...base, name: base.name!, body: base.body!, impact: base.impact!, status: base.status! }
+}
+
 const ACTION = {
   'incident.updated': 'incident.update',
   'incident.resolved': 'incident.resolve',
@@ -195,7 +218,8 @@ export const incidents = {
     return { items: await Promise.all(items.map((r) => incidentView(deps, r))), total }
   },
 
-  create(deps: Deps, ctx: WriteContext, input: IncidentCreate): Promise<Incident> {
+  create(deps: Deps, ctx: WriteContext, raw: IncidentCreate): Promise<Incident> {
+    const input = completeFromPlaybook(raw)
     return deps.writes.run(async () => {
       const now = deps.clock.now()
       const at = now.toISOString()

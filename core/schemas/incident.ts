@@ -16,18 +16,32 @@ export type ComponentStatusMap = z.infer<typeof ComponentStatusMap>
 
 const Workaround = z.string().trim().max(5_000).nullable()
 
+/**
+ * Statuspage's shape, or a playbook (`template` + `vars`) that fills name, body and workaround
+ * in the chosen locale; any field given explicitly wins, so the text stays editable.
+ */
 export const IncidentCreate = z
   .object({
-    name: Name,
-    status: IncidentStatus,
-    impact: Impact,
-    body: MarkdownBody,
+    name: Name.optional(),
+    status: IncidentStatus.optional(),
+    impact: Impact.optional(),
+    body: MarkdownBody.optional(),
     components: ComponentStatusMap,
     workaround: Workaround.optional(),
     started_at: Timestamp.optional(),
     deliver_notifications: z.boolean().default(true),
+    template: z.string().min(1).max(100).optional(),
+    vars: z.record(z.string(), z.string()).optional(),
+    locale: z.enum(['en', 'zh-CN']).optional(),
   })
   .strict()
+  .superRefine((v, ctx) => {
+    if (v.template) return
+    for (const field of ['name', 'status', 'impact', 'body'] as const) {
+      if (v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'Required (or give a template)' })
+    }
+    if (v.vars || v.locale) ctx.addIssue({ code: 'custom', path: ['template'], message: 'vars and locale need a template' })
+  })
   .meta({ id: 'IncidentCreate' })
 export type IncidentCreate = z.infer<typeof IncidentCreate>
 

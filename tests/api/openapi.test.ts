@@ -30,6 +30,8 @@ describe('OpenAPI document', () => {
       '/api/v1/maintenances/{id}/cancel',
       '/api/v1/maintenances/{id}/updates',
       '/api/v1/metrics/communication',
+      '/api/v1/playbooks',
+      '/api/v1/playbooks/{id}/fill',
       '/api/v1/subscribers',
       '/api/v1/subscribers/counts',
       '/api/v1/subscribers/import',
@@ -40,7 +42,8 @@ describe('OpenAPI document', () => {
       '/api/v1/uptime',
     ])
     const create = doc.components.schemas.IncidentCreate
-    expect(create.required).toEqual(expect.arrayContaining(['name', 'status', 'impact', 'body', 'components']))
+    expect(create.required).toEqual(['components'])
+    expect(Object.keys(create.properties)).toEqual(expect.arrayContaining(['name', 'status', 'impact', 'body', 'template', 'vars']))
     expect(create.properties.impact.enum).toEqual(['none', 'minor', 'major', 'critical'])
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
     expect(doc.paths['/api/v1/incidents'].post.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error')
