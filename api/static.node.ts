@@ -81,15 +81,18 @@ export function createStaticFiles(root: string) {
     const url = new URL(request.url)
     const file = resolve(url.pathname)
     if (!file) return null
-    let entry = load(file)
+    const entry = load(file)
     // "/incidents/x" (no slash) → "/incidents/x/": links must have one canonical form.
     if (!entry && !url.pathname.endsWith('/') && !extname(url.pathname) && load(join(root, url.pathname, 'index.html'))) {
       return new Response(null, { status: 308, headers: { location: `${url.pathname}/${url.search}` } })
     }
     if (!entry) return null
+    const gzip = entry.gzip !== null && /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '')
+    // Each encoding is its own representation, so it gets its own validator (RFC 9110 §8.8.3).
+    const etag = gzip ? `${entry.etag.slice(0, -1)}-gz"` : entry.etag
     const headers = new Headers({
       'content-type': entry.type,
-      etag: entry.etag,
+      etag,
       'cache-control': url.pathname.startsWith('/_astro/') ? ASSET_CACHE_CONTROL : PAGE_CACHE_CONTROL,
       vary: 'Accept-Encoding',
       'x-content-type-options': 'nosniff',
@@ -98,8 +101,8 @@ export function createStaticFiles(root: string) {
     if (entry.type.startsWith('text/html')) {
       headers.set('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
     }
-    if (request.headers.get('if-none-match') === entry.etag) return new Response(null, { status: 304, headers })
-    const gzip = entry.gzip && /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '')
+    const match = request.headers.get('if-none-match')
+    if (match === etag || match === entry.etag) return new Response(null, { status: 304, headers })
     if (gzip) headers.set('content-encoding', 'gzip')
     const body = gzip ? entry.gzip! : entry.body
     headers.set('content-length', String(body.length))
@@ -112,7 +115,7 @@ export function notFoundPage(root: string): Response | null {
   try {
     return new Response(readFileSync(join(root, '404.html')), {
       status: 404,
-      headers: { 'content-type': TYPES['.html']!, 'cache-control': 'public, max-age=10' },
+      headers: { 'content-type': TYPES['.html']!, 'cache-control': PAGE_CACHE_CONTROL },
     })
   } catch {
     return null
