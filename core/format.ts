@@ -1,16 +1,29 @@
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone and style.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formatters.get(key)
+  if (!f) {
+    f = make()
+    formatters.set(key, f)
+  }
+  return f
+}
+
 /** Formats an instant in a time zone, always naming the zone: "23 Nov 2026, 04:12 UTC". */
 export function formatTime(iso: string, timeZone = 'UTC'): string {
   const d = new Date(iso)
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).formatToParts(d)
+  const parts = formatter(`time ${timeZone}`, () =>
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    }),
+  ).formatToParts(d)
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
   return `${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} ${get('timeZoneName')}`
 }
@@ -18,12 +31,14 @@ export function formatTime(iso: string, timeZone = 'UTC'): string {
 /** A calendar date label: "23 Nov 2026". */
 export function formatDate(isoOrDate: string, timeZone = 'UTC'): string {
   const d = new Date(isoOrDate.length === 10 ? `${isoOrDate}T12:00:00Z` : isoOrDate)
-  return new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric' }).format(d)
+  return formatter(`date ${timeZone}`, () =>
+    new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric' }),
+  ).format(d)
 }
 
 /** "November 2026" for `2026-11`. */
 export function formatMonth(month: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
+  return formatter('month', () => new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' })).format(
     new Date(`${month}-15T00:00:00Z`),
   )
 }

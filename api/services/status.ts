@@ -5,6 +5,7 @@ import { listComponents, listGroups } from '../../db/components.ts'
 import { listIncidents, listOpen } from '../../db/incidents.ts'
 import { latestOutboxId } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
+import { localWriteCount } from './write.ts'
 
 /** Reads everything the public views need: components, groups, open and recent incidents and windows. */
 export async function loadSnapshot(deps: Deps): Promise<StatusSnapshot> {
@@ -45,26 +46,59 @@ export async function loadSnapshot(deps: Deps): Promise<StatusSnapshot> {
   }
 }
 
+/** How long another process's write may take to show in the live v2 JSON. */
+export const V2_RECHECK_MS = 1_000
+
+export interface V2Doc {
+  body: string
+  etag: string
+}
+
 /**
- * The v2 documents as JSON text, cached until the outbox moves: every change writes an outbox
- * event, so one cheap MAX(id) query tells whether the cache is still the truth.
+ * The v2 documents as JSON text with their ETags, rebuilt only when something changed: a write
+ * in this process is known at once (no query); the outbox's newest id, checked at most once a
+ * second, catches writes made elsewhere (another node, a Worker, the scheduler of another process).
  */
 export function createV2Cache(deps: Deps) {
-  let cached: { version: number; docs: Map<string, string> } | null = null
-  let pending: Promise<{ version: number; docs: Map<string, string> }> | null = null
-  return async function v2Json(path: string): Promise<string | undefined> {
+  interface Cached {
+    version: number
+    local: number
+    checkedAt: number
+    docs: Map<string, V2Doc>
+  }
+  let cached: Cached | null = null
+  let pending: Promise<Cached> | null = null
+
+  async function isStale(c: Cached | null): Promise<boolean> {
+    if (!c || c.local !== localWriteCount(deps.db)) return true
+    if (Date.now() - c.checkedAt <= V2_RECHECK_MS) return false
+    c.checkedAt = Date.now()
+    return (await latestOutboxId(deps.db)) !== c.version
+  }
+
+  async function rebuild(): Promise<Cached> {
+    const local = localWriteCount(deps.db)
     const version = await latestOutboxId(deps.db)
-    if (cached?.version !== version) {
-      pending ??= loadSnapshot(deps)
-        .then((s) => ({
-          version,
-          docs: new Map(Object.entries(v2Documents(s)).map(([k, v]) => [k, JSON.stringify(v)])),
-        }))
-        .finally(() => {
-          pending = null
-        })
+    const docs = new Map<string, V2Doc>()
+    for (const [k, v] of Object.entries(v2Documents(await loadSnapshot(deps)))) {
+      const body = JSON.stringify(v)
+      docs.set(k, { body, etag: `"${await shortHash(body)}"` })
+    }
+    return { version, local, checkedAt: Date.now(), docs }
+  }
+
+  return async function v2Json(path: string): Promise<V2Doc | undefined> {
+    if (await isStale(cached)) {
+      pending ??= rebuild().finally(() => {
+        pending = null
+      })
       cached = await pending
     }
-    return cached.docs.get(path)
+    return cached!.docs.get(path)
   }
+}
+
+async function shortHash(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(body))
+  return Array.from(new Uint8Array(digest).slice(0, 10), (b) => b.toString(16).padStart(2, '0')).join('')
 }

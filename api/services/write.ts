@@ -9,6 +9,16 @@ import {
 } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 
+const writesByDb = new WeakMap<object, number>()
+
+/**
+ * How many writes this process has committed to `db`: caches of public data compare it to know,
+ * without a query, that something changed here (other processes' writes need a query).
+ */
+export function localWriteCount(db: object): number {
+  return writesByDb.get(db) ?? 0
+}
+
 /** Who is writing: an API token, or the server itself (scheduler, seed, bootstrap). */
 export interface Actor {
   id: string | null
@@ -79,6 +89,7 @@ export async function commit<T>(deps: Deps, ctx: WriteContext, change: Change<T>
     }
     throw err
   }
+  writesByDb.set(deps.db, localWriteCount(deps.db) + 1)
   deps.afterCommit?.()
   return change.body
 }
