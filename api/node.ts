@@ -6,36 +6,50 @@ import { createApp } from './app.ts'
 import { createNodeHandler } from './server.node.ts'
 import { ConfigError, parseConfig } from './config.ts'
 import { createMutex, type Deps } from './deps.ts'
-import { createPublisher } from './jobs/publisher.node.ts'
+import { startPublisherThread } from './jobs/publisher-thread.node.ts'
 import { createScheduler } from './jobs/scheduler.ts'
-import { loadSiteRenderer } from './jobs/site-renderer.node.ts'
+import { createMailboxRoute } from './jobs/mailer-mailbox.node.ts'
+import { createNotifier, transportFor } from './jobs/notifier.node.ts'
+import { parseNotifierTiming } from './jobs/notifier-options.ts'
 import { jsonLogger } from './log.ts'
 import { isEmpty, seedDemo } from './seed/demo.ts'
 import { tokens } from './services/tokens.ts'
 
-let config
+let config, notifierTiming
 try {
   config = parseConfig(process.env)
+  notifierTiming = parseNotifierTiming(process.env)
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err
   console.error(err.message)
   process.exit(1)
 }
 
-const db = await openDatabase(config.databaseUrl, config.databaseAuthToken)
+// The publisher thread checkpoints the WAL every second; the API's connection only does it as a
+// safety net, since a checkpoint blocks the thread that runs it.
+const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { walAutocheckpoint: 10_000 })
 const applied = await migrate(db)
 const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
 const { generated } = await tokens.bootstrap(deps)
 const seeded = config.demo && (await isEmpty(deps)) ? await seedDemo(deps) : null
 
-const publisher = createPublisher({ deps, renderer: await loadSiteRenderer(), outDir: config.publicDir })
-// A failed publish must not stop the API: the last published pages keep serving meanwhile.
-await publisher.catchUp().catch((err: Error) => deps.log.error('initial publish failed', { error: err.message }))
-deps.afterCommit = () => publisher.kick()
-publisher.start(config.publishPollMs)
+const publisher = await startPublisherThread(config, deps.log)
+
+// Notifier (email): in this process unless NOTIFIER=off. Without SMTP_URL, mail goes to the dev
+// mailbox, served at /_mailbox/ so a newcomer can read what subscribers would get.
+const notifier = config.mail.notifier
+  ? createNotifier(deps, { transport: transportFor(config.mail), timing: notifierTiming })
+  : null
+const mailbox = notifier && !config.mail.smtpUrl ? createMailboxRoute(config.mail.mailboxDir) : null
+deps.afterCommit = () => {
+  publisher.kick()
+  notifier?.kick()
+}
+notifier?.start()
 
 const scheduler = createScheduler(deps)
-const handler = createNodeHandler(createApp(deps), config.publicDir)
+const nodeHandler = createNodeHandler(createApp(deps), config.publicDir)
+const handler = mailbox ? async (r: Request) => (await mailbox(r)) ?? nodeHandler(r) : nodeHandler
 const server = serve({ fetch: handler, port: config.port, hostname: config.host }, (info) => {
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`
   const lines = [
@@ -46,6 +60,9 @@ const server = serve({ fetch: handler, port: config.port, hostname: config.host 
     `  status page     ${base}/`,
     `  public API      ${base}/api/v2/summary.json   feeds: ${base}/history.rss  ${base}/history.atom`,
     `  management API  ${base}/api/v1  (OpenAPI: ${base}/api/v1/openapi.json)`,
+    notifier
+      ? `  email           ${mailbox ? `dev mailbox ${base}/_mailbox/  (set SMTP_URL to send for real)` : notifier.transport.describe}`
+      : '  email           off (NOTIFIER=off)',
     generated
       ? `  admin token     ${generated}\n                  shown once: store it now (it is kept only as a hash)`
       : `  admin token     already set up${config.adminToken ? ' (AMENDS_ADMIN_TOKEN)' : ''}`,
@@ -59,6 +76,7 @@ async function shutdown(signal: string) {
   console.log(`\n${signal}: shutting down`)
   await scheduler.stop()
   await publisher.stop()
+  await notifier?.stop()
   server.close()
   db.close()
   process.exit(0)

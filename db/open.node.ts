@@ -8,7 +8,11 @@ import type { Db } from './client.ts'
  * Opens a database by URL: `file:` (embedded, WAL on), or a remote libSQL server
  * (`libsql:`, `http(s):`, `ws(s):`) with an optional auth token.
  */
-export async function openDatabase(url: string, authToken?: string): Promise<Db> {
+export async function openDatabase(
+  url: string,
+  authToken?: string,
+  options: { walAutocheckpoint?: number } = {},
+): Promise<Db> {
   if (url.startsWith('file:')) {
     const path = url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length)
     if (path && path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
@@ -23,6 +27,9 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
     await db.execute('PRAGMA synchronous = NORMAL')
     await db.execute('PRAGMA busy_timeout = 5000')
     await db.execute('PRAGMA foreign_keys = ON')
+    if (options.walAutocheckpoint !== undefined) {
+      await db.execute(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpoint))}`)
+    }
   }
   return db
 }

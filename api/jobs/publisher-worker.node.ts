@@ -1,0 +1,34 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { systemClock } from '../../core/clock.ts'
+import { openDatabase } from '../../db/open.node.ts'
+import type { Config } from '../config.ts'
+import { createMutex, type Deps } from '../deps.ts'
+import { jsonLogger } from '../log.ts'
+import { createPublisher } from './publisher.node.ts'
+import { loadSiteRenderer } from './site-renderer.node.ts'
+
+// The publisher thread (see publisher-thread.node.ts): catch up, then publish on every kick.
+const { config } = workerData as { config: Config }
+const port = parentPort!
+const db = await openDatabase(config.databaseUrl, config.databaseAuthToken)
+const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
+const publisher = createPublisher({ deps, renderer: await loadSiteRenderer(), outDir: config.publicDir })
+publisher.onPublished((eventId) => port.postMessage({ type: 'published', eventId }))
+// A failed publish must not stop the API: the last published pages keep serving meanwhile.
+await publisher.catchUp().catch((err: Error) => port.postMessage({ type: 'error', message: err.message }))
+publisher.start(config.publishPollMs)
+const local = config.databaseUrl.startsWith('file:')
+const checkpoints = local
+  ? setInterval(() => void db.execute('PRAGMA wal_checkpoint(PASSIVE)').catch(() => {}), 1000)
+  : null
+port.postMessage({ type: 'ready' })
+
+port.on('message', async (m: { type: string }) => {
+  if (m.type === 'kick') publisher.kick()
+  if (m.type === 'stop') {
+    if (checkpoints) clearInterval(checkpoints)
+    await publisher.stop()
+    db.close()
+    port.close()
+  }
+})
