@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -16,6 +16,8 @@ export interface BenchServer {
   pid: number
   /** Where the server's database lives (removed by stop()). */
   dir: string
+  /** CPU seconds (user + system) the server has used so far; NaN where /proc is missing. */
+  cpuSeconds(): number
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and deletes the temp directory. */
   stop(): Promise<void>
 }
@@ -72,6 +74,8 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
       env: {
         ...process.env,
         DATABASE_URL: `file:${join(dir, 'amends.db')}`,
+        // Where a server that publishes the static site writes it: keep it in the temp dir too.
+        PUBLIC_DIR: join(dir, 'public'),
         PORT: String(port),
         HOST: '127.0.0.1',
         AMENDS_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -89,7 +93,9 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  )
   let exitCode: number | null | undefined
   void exited.then((code) => (exitCode = code))
 
@@ -99,6 +105,7 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
     port,
     pid: child.pid ?? -1,
     dir,
+    cpuSeconds: () => processCpuSeconds(child.pid ?? -1),
     async stop() {
       running.delete(server)
       if (exitCode === undefined) {
@@ -134,6 +141,50 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
   }
 }
 
+/**
+ * What was measured: the commit and how many files differ from it, and the machine's load when
+ * the run started (other processes share the 2 cores). BENCH_TREE overrides the tree label.
+ */
+export function runContext(): { text: string; load1: number } {
+  let tree = process.env.BENCH_TREE ?? ''
+  if (!tree) {
+    try {
+      const git = (...args: string[]) =>
+        execFileSync('git', ['--no-optional-locks', '-C', ROOT, ...args], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim()
+      const changed = git('status', '--porcelain').split('\n').filter(Boolean).length
+      tree = `${git('rev-parse', '--short', 'HEAD')}${changed ? ` + ${changed} uncommitted path(s)` : ''}`
+    } catch {
+      tree = 'not a git checkout'
+    }
+  }
+  const load1 = loadavg()[0] ?? NaN
+  return {
+    text: `tree ${tree}; node ${process.version}; 1-min load average ${load1.toFixed(2)} at start`,
+    load1,
+  }
+}
+
+/** CPU seconds of another process from /proc/PID/stat (utime + stime, in clock ticks of 1/100 s). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+
+/** CPU seconds this process has used so far. */
+export function ownCpuSeconds(): number {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
+
 /** Percentile (nearest rank) of an ascending array. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN
@@ -143,6 +194,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /** Rounds for printing: 2 decimals below 10, 1 below 100, whole numbers above. */
 export function fmt(n: number): string {
+  if (n === Infinity) return 'inf'
   if (!Number.isFinite(n)) return 'NaN'
   const a = Math.abs(n)
   return a >= 100 ? String(Math.round(n)) : a >= 10 ? n.toFixed(1) : n.toFixed(2)

@@ -1,0 +1,337 @@
+import type { Statement } from '../../db/client.ts'
+import {
+  claimDeliveries,
+  markFailed,
+  markRetry,
+  markSent,
+  markSkipped,
+  releaseDeliveries,
+  type ClaimedDelivery,
+} from '../../db/deliveries.ts'
+import type { Deps } from '../deps.ts'
+import type { MailTransport } from './mailer-transport.node.ts'
+import { createContentBuilder } from './notifier-content.ts'
+import { backoffDelay, createPacer, type BackoffOptions } from './notifier-pacing.ts'
+import { createWaker } from './notifier-wake.ts'
+
+export interface SenderOptions {
+  /** Identifies this process in leases. */
+  owner: string
+  /** How long a claimed delivery stays ours; a crashed sender's work is retried after it. */
+  leaseMs: number
+  /** How often to look for due deliveries when nothing wakes the sender. */
+  pollMs: number
+  backoff: BackoffOptions
+  /** Permanent failures in a row after which an address is quarantined. */
+  quarantineAfter: number
+  /** Sends in flight at full speed. */
+  maxInFlight: number
+  /** A reply slower than this counts as the server slowing down. */
+  slowMs: number
+  random?: () => number
+}
+
+export interface SmtpFailure {
+  /** A 5xx about this recipient or message: retrying would get the same answer. */
+  permanent: boolean
+  /** The server is pushing back (421/451/452) or the connection failed: slow down. */
+  pushBack: boolean
+  message: string
+}
+
+const PUSH_BACK_CODES = new Set([421, 451, 452])
+const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL'])
+
+/**
+ * Sorts an SMTP failure. Only a 5xx to RCPT TO or DATA is the recipient's (or this message's)
+ * permanent failure; a 5xx to the connection, AUTH or MAIL FROM is our own set-up being refused,
+ * which no subscriber should be quarantined for, so it is retried like a 4xx.
+ */
+export function classifySmtpError(err: unknown): SmtpFailure {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    responseCode?: unknown
+    code?: unknown
+    command?: unknown
+    message?: unknown
+  }
+  const status = typeof e.responseCode === 'number' ? e.responseCode : null
+  const message = typeof e.message === 'string' ? e.message : String(err)
+  const aboutRecipient = e.command === 'RCPT TO' || e.command === 'DATA' || e.code === 'EMESSAGE'
+  const permanent = status !== null && status >= 500 && status !== 503 && aboutRecipient
+  const pushBack =
+    (status !== null && PUSH_BACK_CODES.has(status)) ||
+    (status === null && typeof e.code === 'string' && NETWORK_CODES.has(e.code))
+  return { permanent, pushBack, message }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const MAX_MARKS_PER_BATCH = 500
+const MAX_CLAIM = 200
+const GATHER_MS = 5
+// Sent but not yet recorded: if the database falls behind, sending waits for it.
+const MAX_UNRECORDED = 1000
+
+/**
+ * Records outcomes with group commit: outcomes that arrive within a few milliseconds are written
+ * in one batch. At thousands of messages a second this is a few hundred writes a second instead
+ * of thousands; the price is that a crash can forget the last few milliseconds of sends (which
+ * are then sent again with the same Message-ID, see decision 004).
+ */
+function createMarks(deps: Deps) {
+  let sent: { id: number; done: () => void }[] = []
+  let other: { statements: Statement[]; done: () => void }[] = []
+  let flushing: Promise<void> | null = null
+
+  async function flush(): Promise<void> {
+    while (sent.length || other.length) {
+      const s = sent.splice(0, MAX_MARKS_PER_BATCH)
+      const o = other.splice(0, MAX_MARKS_PER_BATCH)
+      const at = deps.clock.now().toISOString()
+      const statements = [
+        ...(s.length
+          ? markSent(
+              s.map((x) => x.id),
+              at,
+            )
+          : []),
+        ...o.flatMap((x) => x.statements),
+      ]
+      try {
+        await deps.db.batch(statements, 'write')
+        for (const x of [...s, ...o]) x.done()
+      } catch (err) {
+        // The mail went out; losing the record would send it again after the lease. Keep it.
+        deps.log.error('recording deliveries failed; retrying', { error: (err as Error).message })
+        sent = [...s, ...sent]
+        other = [...o, ...other]
+        await new Promise((r) => setTimeout(r, 500))
+      }
+    }
+  }
+
+  // A local libSQL file commits synchronously, so "whatever arrived during the last write" would
+  // be nothing: outcomes are gathered for a few milliseconds instead (or until a batch is full).
+  let timer: ReturnType<typeof setTimeout> | null = null
+  function kick() {
+    if (flushing || timer) return
+    const go = () => {
+      timer = null
+      flushing = flush().finally(() => {
+        flushing = null
+        if (sent.length || other.length) kick()
+      })
+    }
+    if (sent.length + other.length >= MAX_MARKS_PER_BATCH) go()
+    else timer = setTimeout(go, GATHER_MS)
+  }
+
+  return {
+    sent(id: number): Promise<void> {
+      return new Promise((done) => {
+        sent.push({ id, done })
+        kick()
+      })
+    },
+    record(statements: Statement[]): Promise<void> {
+      return new Promise((done) => {
+        other.push({ statements, done })
+        kick()
+      })
+    },
+  }
+}
+
+/**
+ * Sends due deliveries. Claims a few windows' worth at a time (one when the server is pushing
+ * back), starts as many as the pacer allows to talk to the server at once, and records each
+ * outcome right after the server's answer. Claimed rows that wait too long go back unsent, and at
+ * most MAX_UNRECORDED outcomes may wait for the database, so sending never runs far ahead of it.
+ */
+export function createSender(deps: Deps, transport: MailTransport, opts: SenderOptions) {
+  const random = opts.random ?? Math.random
+  const now = () => deps.clock.now().getTime()
+  const content = createContentBuilder(deps)
+  const pacer = createPacer(
+    { max: opts.maxInFlight, slowMs: opts.slowMs, maxSpacingMs: 30_000 },
+    () => performance.now(),
+  )
+  const marks = createMarks(deps)
+  // Every started delivery until its outcome is recorded (for stop() and back-pressure)...
+  const inFlight = new Set<Promise<void>>()
+  // ...and those of them still talking to the SMTP server, which is what the pacer limits: a
+  // message waiting for the group commit must not hold a connection's turn.
+  let sending = 0
+  const stats = { sent: 0, retried: 0, failed: 0, skipped: 0 }
+  let running = false
+  let loop: Promise<void> | null = null
+  const waker = createWaker()
+  const sleep = waker.sleep
+
+  async function sendOne(d: ClaimedDelivery, smtpDone: () => void): Promise<void> {
+    let built
+    try {
+      built = await content.build(d)
+    } catch (err) {
+      const message = `render failed: ${(err as Error).message}`
+      deps.log.error('email render failed', { delivery: d.id, error: message })
+      await marks.record([
+        markRetry(d.id, iso(now() + backoffDelay(d.attempts, opts.backoff, random)), message),
+      ])
+      stats.retried++
+      return
+    }
+    if ('skip' in built) {
+      await marks.record([markSkipped(d.id, built.skip)])
+      stats.skipped++
+      return
+    }
+    const started = performance.now()
+    pacer.started()
+    try {
+      await transport.send(built.email)
+    } catch (err) {
+      smtpDone()
+      const f = classifySmtpError(err)
+      if (f.permanent) {
+        stats.failed++
+        deps.log.warn('delivery failed permanently', { delivery: d.id, error: f.message })
+        await marks.record(
+          markFailed(
+            d.id,
+            d.subscriber.id,
+            f.message,
+            deps.clock.now().toISOString(),
+            opts.quarantineAfter,
+          ),
+        )
+      } else {
+        stats.retried++
+        if (f.pushBack) pacer.pushBack()
+        const delay = backoffDelay(d.attempts, opts.backoff, random)
+        await marks.record([markRetry(d.id, iso(now() + delay), f.message)])
+      }
+      return
+    }
+    smtpDone()
+    pacer.success(performance.now() - started)
+    stats.sent++
+    await marks.sent(d.id)
+  }
+
+  // Claimed rows not started yet, with when their lease began. Claiming several windows' worth at
+  // once keeps the claim query off the per-message path.
+  let ready: { d: ClaimedDelivery; at: number }[] = []
+
+  function launch(d: ClaimedDelivery) {
+    sending++
+    let smtp = true
+    const smtpDone = () => {
+      if (!smtp) return
+      smtp = false
+      sending--
+      waker.poke()
+    }
+    const p: Promise<void> = sendOne(d, smtpDone)
+      .catch((err: Error) =>
+        deps.log.error('send failed unexpectedly', { delivery: d.id, error: err.message }),
+      )
+      .finally(() => {
+        smtpDone()
+        inFlight.delete(p)
+        waker.poke()
+      })
+    inFlight.add(p)
+  }
+
+  /** Hands unstarted rows back at once, so another sender need not wait for the lease to end. */
+  async function giveBack(rows: { d: ClaimedDelivery }[]) {
+    if (rows.length === 0) return
+    await marks.record([
+      releaseDeliveries(
+        rows.map((r) => r.d.id),
+        opts.owner,
+      ),
+    ])
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      const wait = pacer.wait()
+      if (wait > 0) {
+        await sleep(wait)
+        continue
+      }
+      // When spaced out, one message at a time, so the gap holds between every two sends.
+      const slow = pacer.spacing > 0
+      const limit = slow ? 1 : pacer.limit
+      // A row must start well within its lease; one held back too long (the server pushed back
+      // meanwhile) goes back to the pool rather than risk being sent by two senders.
+      const stale = ready.filter(
+        (r) => now() - r.at > opts.leaseMs / 2 || (slow && ready.length > 1),
+      )
+      if (stale.length) {
+        ready = ready.filter((r) => !stale.includes(r))
+        await giveBack(stale)
+      }
+      if (sending >= limit || inFlight.size >= MAX_UNRECORDED) {
+        await sleep(opts.pollMs)
+        continue
+      }
+      if (ready.length === 0) {
+        let claimed: ClaimedDelivery[]
+        try {
+          const t = now()
+          const want = slow ? 1 : Math.min(MAX_CLAIM, limit * 4)
+          claimed = await claimDeliveries(deps.db, opts.owner, iso(t), iso(t + opts.leaseMs), want)
+          ready = claimed.map((d) => ({ d, at: t }))
+        } catch (err) {
+          deps.log.error('claiming deliveries failed', { error: (err as Error).message })
+          await sleep(opts.pollMs)
+          continue
+        }
+        if (ready.length === 0) {
+          await sleep(opts.pollMs)
+          continue
+        }
+      }
+      while (ready.length && sending < limit && inFlight.size < MAX_UNRECORDED) {
+        launch(ready.shift()!.d)
+      }
+    }
+    await giveBack(ready)
+    ready = []
+  }
+
+  return {
+    stats,
+    pacer,
+    start() {
+      if (running) return
+      running = true
+      loop = run()
+    },
+    /** Something may be due now (a fan-out just happened): look without waiting for the poll. */
+    kick: waker.poke,
+    /**
+     * Stops claiming, then waits (up to `graceMs`) for what is in flight to be sent and recorded.
+     * Past that (the database is down, say) it gives up: the leases run out and the work is
+     * picked up again, by this process after a restart or by another.
+     */
+    async stop(graceMs = 15_000) {
+      running = false
+      waker.poke()
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))
+      await Promise.race([
+        (async () => {
+          await loop
+          await Promise.all([...inFlight])
+        })(),
+        grace,
+      ])
+      clearTimeout(timer)
+    },
+  }
+}
+
+export type Sender = ReturnType<typeof createSender>

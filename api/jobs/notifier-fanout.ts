@@ -1,0 +1,109 @@
+import type { Statement } from '../../db/client.ts'
+import {
+  advanceConsumer,
+  claimConsumer,
+  fanOutToRecordAudience,
+  fanOutToSubscriber,
+  releaseConsumer,
+} from '../../db/deliveries.ts'
+import { readOutbox, type StoredEvent } from '../../db/journal.ts'
+import type { Deps } from '../deps.ts'
+import { emailRouteOf } from './notifier-events.ts'
+
+export const FANOUT_CONSUMER = 'mailer'
+
+export interface FanOutOptions {
+  /** Identifies this process in leases. */
+  owner: string
+  leaseMs: number
+  /** Events read per query. */
+  batch: number
+}
+
+export interface FanOutResult {
+  /** False when another process holds the fan-out lease. */
+  held: boolean
+  events: number
+  deliveries: number
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/**
+ * Turns outbox events into deliveries. One process at a time holds the fan-out (a lease on its
+ * row in consumer_positions); each mailed event is one batch: a single INSERT … SELECT for the
+ * whole audience plus the position moving past it, so a crash leaves either both or neither.
+ * Has no Node-only imports: it could run wherever the database is reachable.
+ */
+export function createFanOut(deps: Deps, opts: FanOutOptions) {
+  const { owner, leaseMs } = opts
+
+  function statementsFor(e: StoredEvent, at: string): Statement[] {
+    const route = emailRouteOf(e)
+    if (!route) return []
+    const base = { consumer: FANOUT_CONSUMER, owner, eventId: e.id, at }
+    if (route.audience === 'subscriber') {
+      const subscriberId = e.payload.subscriber_id
+      if (typeof subscriberId !== 'string') return []
+      return [fanOutToSubscriber({ ...base, subscriberId })]
+    }
+    return [fanOutToRecordAudience({ ...base, recordId: e.aggregateId })]
+  }
+
+  /** Fans out everything written since the position; returns what it did. */
+  async function runOnce(): Promise<FanOutResult> {
+    const now = deps.clock.now().getTime()
+    const start = await claimConsumer(deps.db, FANOUT_CONSUMER, owner, iso(now), iso(now + leaseMs))
+    const result: FanOutResult = { held: start !== null, events: 0, deliveries: 0 }
+    if (start === null) return result
+    let position = start
+    for (;;) {
+      const events = await readOutbox(deps.db, position, opts.batch)
+      if (events.length === 0) return result
+      // Events nobody is mailed about are skipped together: one position move for the run.
+      let skipTo = position
+      for (const e of events) {
+        const at = deps.clock.now()
+        const fan = statementsFor(e, at.toISOString())
+        if (fan.length === 0) {
+          skipTo = e.id
+          continue
+        }
+        const lease = iso(at.getTime() + leaseMs)
+        if (skipTo > position) {
+          if (!(await advance(skipTo, lease))) return result
+          position = skipTo
+        }
+        const rs = await deps.db.batch(
+          [...fan, advanceConsumer(FANOUT_CONSUMER, owner, e.id, lease)],
+          'write',
+        )
+        // The lease moved to another process (we stalled past it): stop; it carries on from here.
+        if (rs.at(-1)!.rowsAffected === 0) return result
+        result.deliveries += rs[0]!.rowsAffected
+        result.events++
+        position = skipTo = e.id
+      }
+      if (skipTo > position) {
+        const lease = iso(deps.clock.now().getTime() + leaseMs)
+        if (!(await advance(skipTo, lease))) return result
+        position = skipTo
+      }
+    }
+  }
+
+  async function advance(to: number, lease: string): Promise<boolean> {
+    const rs = await deps.db.execute(advanceConsumer(FANOUT_CONSUMER, owner, to, lease))
+    return rs.rowsAffected > 0
+  }
+
+  return {
+    runOnce,
+    /** Lets another process take over at once instead of waiting for the lease to run out. */
+    async release() {
+      await deps.db.execute(releaseConsumer(FANOUT_CONSUMER, owner))
+    },
+  }
+}
+
+export type FanOut = ReturnType<typeof createFanOut>

@@ -1,0 +1,92 @@
+import { hostname } from 'node:os'
+import { randomString } from '../../core/ids.ts'
+import type { Deps } from '../deps.ts'
+import { createSender } from './mailer.node.ts'
+import { mailboxTransport, smtpTransport, type MailTransport } from './mailer-transport.node.ts'
+import { createFanOut } from './notifier-fanout.ts'
+import { DEFAULT_TIMING, type NotifierTiming } from './notifier-options.ts'
+import { createWaker } from './notifier-wake.ts'
+
+/** SMTP when SMTP_URL is set; otherwise the dev mailbox, so a fresh `npm start` shows its mail. */
+export function transportFor(mail: Deps['config']['mail']): MailTransport {
+  return mail.smtpUrl
+    ? smtpTransport({ ...mail, smtpUrl: mail.smtpUrl })
+    : mailboxTransport(mail.mailboxDir)
+}
+
+export interface NotifierOptions {
+  transport: MailTransport
+  timing?: NotifierTiming
+  /** Sends in flight at full speed; defaults to twice the SMTP pool, so no connection idles. */
+  maxInFlight?: number
+  /** Leases name their holder; unique per process unless a test sets it. */
+  owner?: string
+  random?: () => number
+}
+
+/**
+ * The notifier: fan-out (outbox events → deliveries) and sender (deliveries → SMTP), both
+ * lease-based, so any number of notifier processes can run against one database.
+ */
+export function createNotifier(deps: Deps, opts: NotifierOptions) {
+  const timing = opts.timing ?? DEFAULT_TIMING
+  const owner =
+    opts.owner ??
+    `${hostname()}:${process.pid}:${randomString(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}`
+  const fanOut = createFanOut(deps, { owner, leaseMs: timing.leaseMs, batch: 200 })
+  const sender = createSender(deps, opts.transport, {
+    owner,
+    leaseMs: timing.leaseMs,
+    pollMs: timing.pollMs,
+    backoff: timing.backoff,
+    quarantineAfter: timing.quarantineAfter,
+    maxInFlight: opts.maxInFlight ?? deps.config.mail.poolSize * 2,
+    slowMs: timing.slowMs,
+    random: opts.random,
+  })
+  const waker = createWaker()
+  let running = false
+  let loop: Promise<void> | null = null
+
+  async function fanOutLoop() {
+    while (running) {
+      try {
+        const r = await fanOut.runOnce()
+        if (r.deliveries > 0) sender.kick()
+      } catch (err) {
+        deps.log.error('fan-out failed', { error: (err as Error).message })
+      }
+      // Renew well before the lease runs out, even when there is nothing to do.
+      await waker.sleep(Math.min(timing.pollMs, timing.leaseMs / 3))
+    }
+  }
+
+  return {
+    owner,
+    transport: opts.transport,
+    stats: sender.stats,
+    fanOut,
+    sender,
+    start() {
+      if (running) return
+      running = true
+      loop = fanOutLoop()
+      sender.start()
+    },
+    /** Something was written: fan out and send now rather than at the next poll. */
+    kick() {
+      waker.poke()
+      sender.kick()
+    },
+    async stop() {
+      running = false
+      waker.poke()
+      await loop
+      await sender.stop()
+      await fanOut.release().catch(() => {})
+      await opts.transport.close()
+    },
+  }
+}
+
+export type Notifier = ReturnType<typeof createNotifier>

@@ -1,0 +1,302 @@
+import type { Row } from '@libsql/client'
+import { placeholders, type Db, type Statement } from './client.ts'
+import { num, str, strOrNull } from './rows.ts'
+
+/**
+ * The mailer's tables: deliveries (one row per event and subscriber) and the outbox position of a
+ * consumer. Work is claimed with leases: a row belongs to whoever set `lease_owner` until
+ * `lease_until`, so several notifier processes can share the work and a crashed one's rows are
+ * picked up again once its lease runs out.
+ */
+
+/** Takes (or renews) a consumer's lease; returns its position, or null while another holds it. */
+export async function claimConsumer(
+  db: Db,
+  consumer: string,
+  owner: string,
+  now: string,
+  leaseUntil: string,
+): Promise<number | null> {
+  const [, claimed] = await db.batch(
+    [
+      {
+        sql: 'INSERT INTO consumer_positions (consumer, event_id) VALUES (?, 0) ON CONFLICT DO NOTHING',
+        args: [consumer],
+      },
+      {
+        sql: `UPDATE consumer_positions SET lease_owner = ?, lease_until = ?
+              WHERE consumer = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)
+              RETURNING event_id`,
+        args: [owner, leaseUntil, consumer, owner, now],
+      },
+    ],
+    'write',
+  )
+  const row = claimed!.rows[0]
+  return row ? num(row, 'event_id') : null
+}
+
+export function releaseConsumer(consumer: string, owner: string): Statement {
+  return {
+    sql: 'UPDATE consumer_positions SET lease_owner = NULL, lease_until = NULL WHERE consumer = ? AND lease_owner = ?',
+    args: [consumer, owner],
+  }
+}
+
+/**
+ * Moves the position forward and renews the lease, only for the lease holder and never backwards.
+ * Goes in the same batch as the event's deliveries, so both happen or neither does.
+ */
+export function advanceConsumer(
+  consumer: string,
+  owner: string,
+  eventId: number,
+  leaseUntil: string,
+): Statement {
+  return {
+    sql: `UPDATE consumer_positions SET event_id = ?, lease_until = ?
+          WHERE consumer = ? AND lease_owner = ? AND event_id < ?`,
+    args: [eventId, leaseUntil, consumer, owner, eventId],
+  }
+}
+
+/** Only the lease holder may fan an event out, and only once (a stale holder adds nothing). */
+const HOLDER_GUARD = `EXISTS (SELECT 1 FROM consumer_positions
+  WHERE consumer = :consumer AND lease_owner = :owner AND event_id < :event)`
+
+interface FanOut {
+  consumer: string
+  owner: string
+  eventId: number
+  at: string
+}
+
+/**
+ * One delivery per confirmed subscriber who follows every component or any component the record
+ * holds. One statement whatever the audience size; UNIQUE(event_id, subscriber_id) makes a repeat
+ * add nothing.
+ */
+export function fanOutToRecordAudience(f: FanOut & { recordId: string }): Statement {
+  return {
+    sql: `INSERT INTO deliveries (event_id, subscriber_id, status, next_attempt_at, created_at)
+          SELECT :event, s.id, 'pending', :at, :at FROM subscribers s
+          WHERE s.status = 'confirmed'
+            AND (s.all_components = 1 OR EXISTS (
+              SELECT 1 FROM subscriber_components sc
+              JOIN incident_components ic ON ic.component_id = sc.component_id
+              WHERE sc.subscriber_id = s.id AND ic.incident_id = :record))
+            AND ${HOLDER_GUARD}
+          ON CONFLICT DO NOTHING`,
+    args: { event: f.eventId, at: f.at, record: f.recordId, consumer: f.consumer, owner: f.owner },
+  }
+}
+
+/** Exactly one delivery to one subscriber, pending or confirmed (a confirmation request). */
+export function fanOutToSubscriber(f: FanOut & { subscriberId: string }): Statement {
+  return {
+    sql: `INSERT INTO deliveries (event_id, subscriber_id, status, next_attempt_at, created_at)
+          SELECT :event, s.id, 'pending', :at, :at FROM subscribers s
+          WHERE s.id = :subscriber AND s.status IN ('pending', 'confirmed')
+            AND ${HOLDER_GUARD}
+          ON CONFLICT DO NOTHING`,
+    args: {
+      event: f.eventId,
+      at: f.at,
+      subscriber: f.subscriberId,
+      consumer: f.consumer,
+      owner: f.owner,
+    },
+  }
+}
+
+/** A claimed delivery with what rendering needs: the subscriber and the event. */
+export interface ClaimedDelivery {
+  id: number
+  eventId: number
+  attempts: number
+  subscriber: {
+    id: string
+    email: string
+    locale: string
+    allComponents: boolean
+    status: string
+    tokenVersion: number
+    /** Component ids, for a subscriber who does not follow everything. */
+    components: string[]
+  }
+}
+
+/**
+ * Claims up to `limit` due pending deliveries for `owner` in one atomic statement: a row whose
+ * lease is live belongs to someone else and is skipped. Counts the attempt at claim time, so a
+ * message that crashes its sender still moves towards its backoff.
+ */
+export async function claimDeliveries(
+  db: Db,
+  owner: string,
+  now: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
+  const claimed = await db.execute({
+    sql: `UPDATE deliveries SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+          WHERE id IN (
+            SELECT id FROM deliveries
+            WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+            ORDER BY next_attempt_at LIMIT ?)
+          RETURNING id`,
+    args: [owner, leaseUntil, now, now, limit],
+  })
+  const ids = claimed.rows.map((r) => num(r, 'id'))
+  if (ids.length === 0) return []
+  const [rows, comps] = await db.batch(
+    [
+      {
+        sql: `SELECT d.id, d.event_id, d.attempts, s.id AS subscriber_id, s.email, s.locale,
+                s.all_components, s.status, s.token_version
+              FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+              WHERE d.id IN (${placeholders(ids.length)}) ORDER BY d.id`,
+        args: ids,
+      },
+      {
+        sql: `SELECT sc.subscriber_id, sc.component_id FROM subscriber_components sc
+              JOIN deliveries d ON d.subscriber_id = sc.subscriber_id
+              JOIN subscribers s ON s.id = sc.subscriber_id AND s.all_components = 0
+              WHERE d.id IN (${placeholders(ids.length)})`,
+        args: ids,
+      },
+    ],
+    'read',
+  )
+  const bySubscriber = new Map<string, Set<string>>()
+  for (const r of comps!.rows) {
+    const sid = str(r, 'subscriber_id')
+    let set = bySubscriber.get(sid)
+    if (!set) bySubscriber.set(sid, (set = new Set()))
+    set.add(str(r, 'component_id'))
+  }
+  return rows!.rows.map((r) => rowToClaimed(r, bySubscriber))
+}
+
+function rowToClaimed(r: Row, comps: Map<string, Set<string>>): ClaimedDelivery {
+  const sid = str(r, 'subscriber_id')
+  return {
+    id: num(r, 'id'),
+    eventId: num(r, 'event_id'),
+    attempts: num(r, 'attempts'),
+    subscriber: {
+      id: sid,
+      email: str(r, 'email'),
+      locale: str(r, 'locale'),
+      allComponents: num(r, 'all_components') === 1,
+      status: str(r, 'status'),
+      tokenVersion: num(r, 'token_version'),
+      components: [...(comps.get(sid) ?? [])],
+    },
+  }
+}
+
+/** Gives claimed, unstarted rows back (the claim's attempt did not happen). */
+export function releaseDeliveries(ids: readonly number[], owner: string): Statement {
+  return {
+    sql: `UPDATE deliveries SET lease_owner = NULL, lease_until = NULL, attempts = attempts - 1
+          WHERE id IN (${placeholders(ids.length)}) AND lease_owner = ? AND +status = 'pending'`,
+    args: [...ids, owner],
+  }
+}
+
+/**
+ * Sent: the server answered 250. A success also ends a run of permanent failures.
+ * (`+status` keeps SQLite on the primary key: through the status index it would walk every
+ * pending row, 100,000 of them during a large fan-out, for each batch of marks.)
+ */
+export function markSent(ids: readonly number[], at: string): Statement[] {
+  const list = placeholders(ids.length)
+  return [
+    {
+      sql: `UPDATE deliveries SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL,
+              last_error = NULL
+            WHERE id IN (${list}) AND +status = 'pending'`,
+      args: [at, ...ids],
+    },
+    {
+      sql: `UPDATE subscribers SET permanent_failures = 0
+            WHERE permanent_failures > 0
+              AND id IN (SELECT subscriber_id FROM deliveries WHERE id IN (${list}))`,
+      args: [...ids],
+    },
+  ]
+}
+
+/** Not this time (4xx, network): try again at `nextAttemptAt`, by whoever claims it then. */
+export function markRetry(id: number, nextAttemptAt: string, error: string): Statement {
+  return {
+    sql: `UPDATE deliveries SET next_attempt_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
+          WHERE id = ? AND status = 'pending'`,
+    args: [nextAttemptAt, error.slice(0, 1000), id],
+  }
+}
+
+/** Will not be sent (the subscriber left, say), without counting against the address. */
+export function markSkipped(id: number, reason: string): Statement {
+  return {
+    sql: `UPDATE deliveries SET status = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL
+          WHERE id = ? AND status = 'pending'`,
+    args: [reason, id],
+  }
+}
+
+/**
+ * A permanent rejection (5xx): the delivery fails, and the address is quarantined after
+ * `quarantineAfter` permanent failures in a row, so a dead mailbox stops receiving mail.
+ */
+export function markFailed(
+  id: number,
+  subscriberId: string,
+  error: string,
+  at: string,
+  quarantineAfter: number,
+): Statement[] {
+  return [
+    {
+      sql: `UPDATE deliveries SET status = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL
+            WHERE id = ? AND status = 'pending'`,
+      args: [error.slice(0, 1000), id],
+    },
+    {
+      sql: `UPDATE subscribers SET
+              permanent_failures = permanent_failures + 1,
+              status = CASE WHEN permanent_failures + 1 >= ? AND status IN ('pending', 'confirmed')
+                THEN 'quarantined' ELSE status END,
+              quarantined_at = CASE WHEN permanent_failures + 1 >= ? AND status IN ('pending', 'confirmed')
+                THEN ? ELSE quarantined_at END
+            WHERE id = ? AND changes() > 0`,
+      args: [quarantineAfter, quarantineAfter, at, subscriberId],
+    },
+  ]
+}
+
+export interface DeliveryCounts {
+  pending: number
+  sent: number
+  failed: number
+}
+
+export async function deliveryCounts(db: Db, eventId?: number): Promise<DeliveryCounts> {
+  const rs = await db.execute({
+    sql: `SELECT status, COUNT(*) AS n FROM deliveries ${eventId === undefined ? '' : 'WHERE event_id = ?'}
+          GROUP BY status`,
+    args: eventId === undefined ? [] : [eventId],
+  })
+  const out: DeliveryCounts = { pending: 0, sent: 0, failed: 0 }
+  for (const r of rs.rows) out[str(r, 'status') as keyof DeliveryCounts] = num(r, 'n')
+  return out
+}
+
+/** The earliest time a pending delivery becomes due (for sleeping until then), or null. */
+export async function nextDueAt(db: Db): Promise<string | null> {
+  const rs = await db.execute(
+    "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'",
+  )
+  return strOrNull(rs.rows[0]!, 'at')
+}

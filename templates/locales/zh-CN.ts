@@ -1,0 +1,68 @@
+import type { Catalog } from './en.ts'
+
+const listFormat = new Intl.ListFormat('zh-CN', { type: 'conjunction' })
+
+function time(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('zh-CN', {
+    timeZone,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(new Date(iso))
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
+  return `${get('year')}年${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')} ${get('timeZoneName')}`
+}
+
+export const zhCN: Catalog = {
+  lang: 'zh-CN',
+  list: (names) => listFormat.format(names),
+  colon: '：',
+  time,
+  incidentStatus: {
+    investigating: '正在调查',
+    identified: '已查明原因',
+    monitoring: '正在观察',
+    resolved: '已解决',
+    postmortem: '事后分析已发布',
+  },
+  maintenanceStatus: {
+    scheduled: '已计划',
+    in_progress: '进行中',
+    verifying: '正在验证',
+    completed: '已完成',
+  },
+  cancelled: '已取消',
+  impact: { none: '无影响', minor: '轻微影响', major: '严重影响', critical: '紧急' },
+  maintenanceSubject: (name) => `维护通知：${name}`,
+  statusLine: (status, impact) => (impact ? `状态：${status} · ${impact}` : `状态：${status}`),
+  posted: (t) => `发布于 ${t}`,
+  window: (from, until) => `计划时间：${from} 至 ${until}`,
+  affectedOpen: (names) => `您关注的服务中受影响的：${names}`,
+  affectedClosed: (names) => `曾受影响：${names}`,
+  inMaintenance: (names) => `您关注的服务中涉及此次维护的：${names}`,
+  workingNormally: (names) => `运行正常：${names}`,
+  notAffected: (names) => `不受影响：${names}`,
+  noneOfYours: '您关注的服务均未受影响。',
+  noComponents: '没有标明受影响的具体服务。',
+  workaround: '临时解决办法',
+  apology: '我们的致歉',
+  compensation: '我们为您提供的补偿',
+  postmortem: '事后分析：发生了什么，我们将如何改进',
+  followIncident: '在状态页面上查看此事件',
+  followMaintenance: '在状态页面上查看此维护',
+  why: (page, what) => `您收到这封邮件，是因为您订阅了 ${page} 关于${what}的通知。`,
+  everything: '所有服务',
+  manage: '更改订阅内容',
+  unsubscribe: '退订',
+  confirmation: {
+    subject: '请确认您的订阅',
+    intro: (page, what) => `请确认您希望接收 ${page} 关于${what}的邮件通知。`,
+    button: '确认订阅',
+    expires: (t) => `此链接将于 ${t} 失效。`,
+    ignore: '如果这不是您本人的操作，请忽略这封邮件：您不会再收到我们的任何邮件。',
+  },
+}

@@ -1,0 +1,48 @@
+/**
+ * Message-IDs are a pure function of (event, subscriber): a message sent again after a crash
+ * carries the same id, so mail systems, clients and our tests see one message, not two
+ * (docs/decisions/004-mail-delivery-guarantees.md). The first email about an incident uses the
+ * thread's root id; every later one has its own id and points at the root.
+ */
+export interface ThreadIds {
+  messageId: string
+  /** The thread's root, when this message is a reply in it. */
+  inReplyTo: string | null
+}
+
+/** The id the first email about a record (incident or maintenance) carries for one subscriber. */
+export function threadRootId(
+  kind: 'incident' | 'maintenance',
+  recordId: string,
+  subscriberId: string,
+  host: string,
+): string {
+  return `<${kind}.${recordId}.${subscriberId}@${host}>`
+}
+
+export function recordMessageIds(opts: {
+  kind: 'incident' | 'maintenance'
+  recordId: string
+  eventId: number
+  /** The event of the first email about this record; equal to eventId for that email. */
+  rootEventId: number
+  subscriberId: string
+  host: string
+}): ThreadIds {
+  const root = threadRootId(opts.kind, opts.recordId, opts.subscriberId, opts.host)
+  if (opts.eventId === opts.rootEventId) return { messageId: root, inReplyTo: null }
+  return {
+    messageId: `<${opts.kind}.${opts.recordId}.${opts.eventId}.${opts.subscriberId}@${opts.host}>`,
+    inReplyTo: root,
+  }
+}
+
+/** Any other email that stands alone (a confirmation request). */
+export function singleMessageId(
+  kind: string,
+  eventId: number,
+  subscriberId: string,
+  host: string,
+): ThreadIds {
+  return { messageId: `<${kind}.${eventId}.${subscriberId}@${host}>`, inReplyTo: null }
+}
