@@ -24,3 +24,19 @@ export async function subscriberLinks(deps: Deps, s: LinkSubject) {
     unsubscribe: `${base}/unsubscribe/${await sign('unsubscribe', 0)}`,
   }
 }
+
+export const FOLLOW_UP_TTL_SECONDS = 30 * 24 * 3600
+export type FollowUpAnswer = 'all_good' | 'still_affected'
+
+/**
+ * One-click answers to a follow-up ("is everything working again?"): each link carries the
+ * incident and the answer, signed for this subscriber. Opening it shows a page that records the
+ * answer only when its form is submitted, so link scanners cannot answer for anyone.
+ */
+export async function followUpLinks(deps: Deps, s: LinkSubject, incidentId: string, issuedAt: Date) {
+  const secret = await signingSecret(deps)
+  const e = Math.floor(issuedAt.getTime() / 1000) + FOLLOW_UP_TTL_SECONDS
+  const link = async (answer: FollowUpAnswer) =>
+    `${deps.config.siteUrl}/follow-up/${await signToken(secret, { p: 'feedback', s: s.id, v: s.token_version, e, x: `${incidentId}:${answer}` })}`
+  return { all_good: await link('all_good'), still_affected: await link('still_affected') }
+}
