@@ -5,7 +5,9 @@ import type { Deps } from '../deps.ts'
 import { components, groups } from '../services/components.ts'
 import { incidents } from '../services/incidents.ts'
 import { maintenances } from '../services/maintenances.ts'
-import { systemActor, type WriteContext } from '../services/write.ts'
+import { recovery } from '../services/recovery.ts'
+import { subscriptions } from '../services/subscriptions.ts'
+import { commit, systemActor, type WriteContext } from '../services/write.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -38,6 +40,12 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
   const checkout = await c('Checkout', 'Hosted checkout pages', pay.id)
   const webhooks = await c('Webhooks', 'Event delivery to your endpoints', null)
   const email = await c('Email delivery', 'Receipts and notifications', null, 99.5)
+  // A few subscribers, imported the way a team moving from another status page would.
+  await subscriptions.importCsv(
+    d,
+    ctx,
+    `email,components,locale\nops@acme.example,,en\nfinance@acme.example,${payApi};${checkout},en\nli.wei@acme.example,,zh-CN\n`,
+  )
 
   let count = 0
   /** Opens an incident at `startAgo`, walks it through its updates, resolves it at `endAgo`. */
@@ -49,6 +57,7 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
     affected: Record<string, ComponentStatus>,
     steps: { status: 'investigating' | 'identified' | 'monitoring'; body: string; workaround?: string }[],
     resolution?: string,
+    apology?: string,
   ) => {
     at(startAgo)
     const [first, ...rest] = steps
@@ -68,7 +77,7 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
     }
     if (endAgo !== null) {
       at(endAgo)
-      await incidents.resolve(d, ctx, opened.id, { body: resolution ?? 'This incident has been resolved.', deliver_notifications: false })
+      await incidents.resolve(d, ctx, opened.id, { body: resolution ?? 'This incident has been resolved.', apology, deliver_notifications: false })
     }
     count++
     return opened.id
@@ -101,11 +110,13 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
     { status: 'investigating', body: 'Some customers who sign in with SSO see an error page.', workaround: 'Sign in with your email and password, or a magic link, while we fix SSO.' },
     { status: 'identified', body: 'An expired certificate on one SSO endpoint is the cause. We are replacing it.' },
   ], 'The certificate has been replaced and SSO sign-in works again.')
-  await story(9 * DAY + 14 * HOUR, 9 * DAY + 10 * HOUR + 48 * 60_000, 'Payments API outage', 'critical', { [payApi]: 'major_outage', [checkout]: 'partial_outage' }, [
+  const outage = await story(9 * DAY + 14 * HOUR, 9 * DAY + 10 * HOUR + 48 * 60_000, 'Payments API outage', 'critical', { [payApi]: 'major_outage', [checkout]: 'partial_outage' }, [
     { status: 'investigating', body: 'Card charges are failing. We are investigating with the highest priority.' },
     { status: 'identified', body: 'A network change at our card processor dropped connections from our region. We are failing over to the second processor.', workaround: 'Payments that failed can be retried safely: no card was charged twice.' },
     { status: 'monitoring', body: 'Charges are succeeding through the second processor. We are monitoring closely.' },
-  ], 'Card charges have succeeded normally for two hours. We are sorry: for 3 hours 12 minutes many of your customers could not pay you. A full account of what happened will follow.')
+  ], 'Card charges have succeeded normally for two hours. A full account of what happened will follow within five days.',
+  'We are sorry. For 3 hours 12 minutes many of your customers could not pay you, and some of you lost sales because of it. That is not the service you rely on us for, and we are making the changes below so it does not happen again.')
+  await amends(d, ctx, outage, () => at(9 * DAY + 9 * HOUR), () => at(7 * DAY), () => at(5 * DAY + 20 * HOUR))
   await story(2 * DAY + 3 * HOUR, 2 * DAY + 2 * HOUR + 20 * 60_000, 'Webhook delivery delays', 'minor', { [webhooks]: 'degraded_performance' }, [
     { status: 'investigating', body: 'Webhooks are being delivered with a delay of a few minutes.' },
   ], 'The queue has caught up. Webhooks are delivered in real time again.')
@@ -130,3 +141,67 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
   return { incidents: count, components: 7 }
 }
 
+
+/**
+ * The rest of the story after the big outage: the credit accepted, the post-mortem published two
+ * days later, and the answers customers gave to the follow-up (one still affected, answered).
+ */
+async function amends(d: Deps, ctx: WriteContext, incidentId: string, decided: () => void, published: () => void, answered: () => void) {
+  decided()
+  await recovery.decideCompensation(d, ctx, incidentId, { decision: 'accepted' })
+  await recovery.saveDraft(d, ctx, incidentId, { body: POSTMORTEM })
+  published()
+  await recovery.publish(d, ctx, incidentId, { notify: false })
+  answered()
+  const at = d.clock.now().toISOString()
+  const subs = (await d.db.execute("SELECT id, email FROM subscribers WHERE status = 'confirmed' ORDER BY email")).rows
+  const [first, second] = subs
+  if (!first || !second) return
+  await commit(d, ctx, {
+    statements: [
+      {
+        sql: "INSERT INTO follow_up_answers (incident_id, subscriber_id, answer, comment, answered_at) VALUES (?, ?, 'all_good', NULL, ?), (?, ?, 'still_affected', ?, ?)",
+        args: [incidentId, String(first.id), at, incidentId, String(second.id), 'Two refunds from that afternoon are still pending.', at],
+      },
+      {
+        sql: "INSERT INTO feedback (id, incident_id, subscriber_id, email, message, source, status, created_at, first_answered_at) VALUES ('demofeedbk01', ?, ?, ?, 'Two refunds from that afternoon are still pending.', 'follow_up', 'answered', ?, ?)",
+        args: [incidentId, String(second.id), String(second.email), at, new Date(Date.parse(at) + 47 * 60_000).toISOString()],
+      },
+      {
+        sql: "INSERT INTO feedback_replies (id, feedback_id, body, author, created_at) VALUES ('demoreply001', 'demofeedbk01', 'Thank you for telling us. Both refunds were stuck behind the failed charges; we released them and they will reach your customers within two working days.', 'support', ?)",
+        args: [new Date(Date.parse(at) + 47 * 60_000).toISOString()],
+      },
+    ],
+    action: 'demo.follow_up_answers',
+    target: { type: 'incident', id: incidentId },
+    events: [],
+    status: 200,
+    body: null,
+  })
+}
+
+const POSTMORTEM = `## Summary
+
+For 3 hours 12 minutes on the afternoon of the outage, most card charges through the Payments API failed, and the hosted Checkout pages showed errors for part of that time.
+
+## Impact
+
+About 70% of charge attempts failed between the start and the failover. No card was charged twice, and no payment data was exposed. Refunds issued during the window were delayed.
+
+## Timeline
+
+- **Start** — charges begin to fail; our alerts fire within two minutes and the incident is opened.
+- **+1 h 20 min** — the cause is found: a network change at our card processor dropped our region's connections.
+- **+2 h 05 min** — traffic fails over to the second processor; charges recover.
+- **+3 h 12 min** — two hours without errors; the incident is resolved.
+
+## Root cause
+
+Our failover to the second processor was manual and took an hour to approve and carry out, because our health check did not treat dropped connections as a processor outage.
+
+## What we are changing
+
+- Failover to the second processor is now automatic on sustained connection errors.
+- The processor's network changes are now announced to us in advance, under a new agreement.
+- A quarterly failover drill, with the results published here.
+`

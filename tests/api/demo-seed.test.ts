@@ -33,6 +33,18 @@ describe('demo seed', () => {
       expect(c.days.filter((d: any) => d.uptime === null && d.maintenance_seconds === 0)).toHaveLength(0)
     }
     expect(uptime.components.some((c: any) => c.uptime < 100)).toBe(true)
+    // The whole story of making amends, on one resolved critical incident.
+    const outage = resolved.find((i: any) => i.impact === 'critical')
+    expect(outage.apology).toMatch(/sorry/i)
+    expect(outage.postmortem).toMatchObject({ status: 'published' })
+    const comp = (await t.api('GET', `/api/v1/incidents/${outage.id}/compensation`)).body
+    expect(comp.sentences[0]).toMatch(/^Because Payments API was unavailable for .+ this month, your account receives a \d+% service credit\.$/)
+    const answers = await t.deps.db.execute('SELECT answer FROM follow_up_answers WHERE incident_id = ? ORDER BY answer', [outage.id])
+    expect(answers.rows.map((r) => r.answer)).toEqual(['all_good', 'still_affected'])
+    const metrics = (await t.api('GET', '/api/v1/metrics/communication')).body
+    expect(metrics.rolling['30d'].follow_up).toEqual({ all_good: 1, still_affected: 1 })
+    expect(metrics.rolling['30d'].postmortems_on_time).toBeGreaterThanOrEqual(1)
+    expect((await t.api('GET', '/api/v1/subscribers')).body.length).toBe(3)
     // Everything went through the real write path.
     const audit = await t.deps.db.execute("SELECT COUNT(*) AS n FROM audit_log WHERE actor_name = 'demo'")
     expect(Number(audit.rows[0]!.n)).toBeGreaterThan(20)
