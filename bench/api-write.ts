@@ -33,7 +33,7 @@ const HELP = `Usage: node bench/api-write.ts [options]   (each option also reads
   --duration S      measured open-loop seconds                 BENCH_DURATION  (10)
   --warmup S        open-loop warm-up seconds (not measured)   BENCH_WARMUP    (2)
   --max-duration S  closed-loop (max throughput) seconds       BENCH_MAX_DURATION (5)
-  --incidents N     open incidents the updates spread over     BENCH_INCIDENTS (20)
+  --incidents N     open incidents the updates spread over     BENCH_INCIDENTS (400)
   --components N    components                                 BENCH_COMPONENTS (5)
   --cpu-prof DIR    run the server with --cpu-prof, profiles written to DIR
   --dump FILE       write every open-loop request as CSV (due_ms,sent_ms,end_ms,status)`
@@ -77,7 +77,7 @@ const opts = {
   duration: num(flags.duration, 'BENCH_DURATION', 10),
   warmup: num(flags.warmup, 'BENCH_WARMUP', 2),
   maxDuration: num(flags['max-duration'], 'BENCH_MAX_DURATION', 5),
-  incidents: Math.round(num(flags.incidents, 'BENCH_INCIDENTS', 20)),
+  incidents: Math.round(num(flags.incidents, 'BENCH_INCIDENTS', 400)),
   components: Math.round(num(flags.components, 'BENCH_COMPONENTS', 5)),
 }
 
