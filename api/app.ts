@@ -6,6 +6,7 @@ import type { AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { componentRoutes } from './routes/components.ts'
+import { mountFeedback } from './routes/feedback.ts'
 import { incidentRoutes } from './routes/incidents.ts'
 import { maintenanceRoutes } from './routes/maintenances.ts'
 import { publicV2Routes } from './routes/public-v2.ts'
@@ -52,6 +53,7 @@ export function createApp(deps: Deps) {
   app.route('/api/v2', publicV2Routes(deps))
   app.route('/staff', staffPages(deps))
   mountSubscriptions(app, deps, { trustProxy: deps.config.trustProxy, perIpPerHour: deps.config.subscribePerIpPerHour })
+  mountFeedback(app, deps, { trustProxy: deps.config.trustProxy })
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

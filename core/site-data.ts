@@ -95,4 +95,5 @@ export type RouteData =
       current: string | null
     }
   | { kind: 'uptime'; common: SiteCommon; uptime: UptimeSummary }
+  | { kind: 'report'; common: SiteCommon }
   | { kind: 'not-found'; common: SiteCommon }

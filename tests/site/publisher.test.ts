@@ -29,6 +29,7 @@ describe('publisher', () => {
       'history/index.html',
       'history/2026-03/index.html',
       'uptime/index.html',
+      'report/index.html',
       '404.html',
       'history.rss',
       'history.atom',

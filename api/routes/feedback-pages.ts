@@ -1,0 +1,228 @@
+import { Hono, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { z } from 'zod'
+import { DomainError, type ErrorDetail } from '../../core/errors.ts'
+import { ErrorBody } from '../../core/schemas/common.ts'
+import { listComponents } from '../../db/components.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../env.ts'
+import { handleError, validationError } from '../errors.ts'
+import { feedbackViews as views, type ReportValues } from '../pages/feedback-views.ts'
+import type { Site } from '../pages/subscriber-views.ts'
+import { feedback, FeedbackCreate, MESSAGE_MAX } from '../services/feedback.ts'
+import type { Admit } from './feedback.ts'
+
+const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
+// 5,000 characters of Chinese text, URL-encoded, are 45,000 bytes.
+const MAX_FORM_BYTES = 64 * 1024
+
+const FollowUpForm = z.object({
+  answer: z.enum(['all_good', 'still_affected']),
+  comment: z.string().trim().max(MESSAGE_MAX, `At most ${MESSAGE_MAX} characters`),
+})
+
+/**
+ * The HTML side of feedback, for people without JavaScript and for the links in emails:
+ * POST /report (the status page's "report a problem" form), and the follow-up answer pages.
+ * GET never changes anything (mail scanners prefetch links); every change is a POST.
+ */
+export function feedbackPageRoutes(deps: Deps, admit: Admit) {
+  const app = new Hono<AppEnv>()
+  const site: Site = { name: deps.config.page.name, url: deps.config.siteUrl }
+  const siteOrigin = new URL(deps.config.siteUrl).origin
+
+  // Per route, not app.use('*'): this router is mounted at "/" and must not touch other routes.
+  const secure: MiddlewareHandler = async (c, next) => {
+    await next()
+    // A follow-up token is a key to someone's answer: keep it out of caches, Referer headers,
+    // search engines and other sites' frames. A report page echoes what a person wrote.
+    c.header('Cache-Control', 'no-store')
+    c.header('Referrer-Policy', 'no-referrer')
+    c.header('X-Robots-Tag', 'noindex')
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${siteOrigin}; base-uri 'none'; frame-ancestors 'none'`,
+    )
+  }
+  const form: MiddlewareHandler[] = [
+    async (c, next) => {
+      if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) {
+        throw new DomainError(
+          'unsupported_media_type',
+          'unsupported_media_type',
+          'Send the form as application/x-www-form-urlencoded',
+        )
+      }
+      await next()
+    },
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: () => {
+        throw new DomainError(
+          'too_large',
+          'payload_too_large',
+          'The form sent more data than it can hold',
+        )
+      },
+    }),
+  ]
+
+  // Errors become pages: the one error mapping (and its logging) decides status and message.
+  app.onError(async (err, c) => {
+    const res = handleError(err, c, deps.log)
+    const parsed = ErrorBody.safeParse(await res.json())
+    const message = parsed.success ? parsed.data.error.message : 'Something went wrong on our side'
+    const title =
+      res.status === 413
+        ? 'Too much data'
+        : res.status === 415
+          ? 'Please use the form'
+          : res.status === 503
+            ? 'Please try again shortly'
+            : res.status >= 500
+              ? 'Something went wrong'
+              : 'We could not do that'
+    const page =
+      res.status === 429
+        ? views.rateLimited(site, message)
+        : views.failure(site, title, `${message}.`)
+    return c.html(page, res.status as ContentfulStatusCode)
+  })
+
+  const componentChoices = async () =>
+    (await listComponents(deps.db)).map((c) => ({ id: c.id, name: c.name }))
+
+  app.post('/report', secure, ...form, async (c) => {
+    const body = await c.req.parseBody()
+    const values: ReportValues = {
+      email: text(body, 'email').trim(),
+      component: text(body, 'component').trim(),
+      incident: text(body, 'incident').trim(),
+      message: text(body, 'message'),
+    }
+    const incidentUrl = (id: string) =>
+      /^[0-9a-z]{12}$/.test(id) ? `${site.url}/incidents/${id}/` : null
+    const thanks = (email: string) =>
+      views.reportThanks(site, { email: email || null, incidentUrl: incidentUrl(values.incident) })
+    // The honeypot: people never see the "website" field, form-filling bots do. Answer as if all
+    // went well so the bot learns nothing, and write nothing.
+    if (text(body, 'website')) return c.html(thanks(values.email), 200)
+    const fail = async (details: readonly ErrorDetail[] | undefined) => {
+      // Give back what was typed, but not an id that does not exist: sending again must work.
+      const bad = new Set((details ?? []).map((d) => d.path.split('.')[0]))
+      const kept: ReportValues = {
+        ...values,
+        component: bad.has('component') ? '' : values.component,
+        incident: bad.has('incident') ? '' : values.incident,
+      }
+      return c.html(
+        views.reportError(site, plainProblems(details), kept, await componentChoices()),
+        400,
+      )
+    }
+    const input = FeedbackCreate.safeParse({
+      email: values.email || undefined,
+      component: values.component || undefined,
+      incident: values.incident || undefined,
+      message: values.message,
+    })
+    if (!input.success) return fail(validationError(input.error, 'form').details)
+    // Counted only once the form is right: a person correcting a typo is not spending the limit.
+    admit(c)
+    try {
+      await feedback.report(deps, input.data)
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === 'invalid') return fail(err.details)
+      throw err
+    }
+    return c.html(thanks(input.data.email ?? ''), 200)
+  })
+
+  app.get('/follow-up/:token', secure, async (c) => {
+    const link = await feedback.openFollowUp(deps, c.req.param('token'))
+    if (!link) return c.html(views.invalidFollowUp(site), 400)
+    return c.html(
+      views.followUp(site, {
+        incidentName: link.incident.name,
+        incidentUrl: `${site.url}${link.incidentPath}`,
+        answer: link.answer,
+        comment: '',
+        previous: link.previous?.answer ?? null,
+      }),
+      200,
+    )
+  })
+
+  app.post('/follow-up/:token', secure, ...form, async (c) => {
+    const token = c.req.param('token')
+    const body = await c.req.parseBody()
+    const parsed = FollowUpForm.safeParse({
+      answer: text(body, 'answer') || undefined,
+      comment: text(body, 'comment'),
+    })
+    if (!parsed.success) {
+      const chosen = FollowUpForm.shape.answer.safeParse(text(body, 'answer'))
+      const link = await feedback.openFollowUp(deps, token)
+      if (!link) return c.html(views.invalidFollowUp(site), 400)
+      return c.html(
+        views.followUp(site, {
+          incidentName: link.incident.name,
+          incidentUrl: `${site.url}${link.incidentPath}`,
+          answer: chosen.success ? chosen.data : link.answer,
+          comment: text(body, 'comment'),
+          previous: link.previous?.answer ?? null,
+          error: plainProblems(validationError(parsed.error, 'form').details).join(' '),
+        }),
+        400,
+      )
+    }
+    const result = await feedback.answerFollowUp(deps, token, {
+      answer: parsed.data.answer,
+      comment: parsed.data.comment || null,
+    })
+    if (!result) return c.html(views.invalidFollowUp(site), 400)
+    return c.html(
+      views.followUpSaved(site, {
+        answer: parsed.data.answer,
+        incidentName: result.link.incident.name,
+        email: result.link.subscriber.email,
+        opened: result.feedback !== null,
+      }),
+      200,
+    )
+  })
+
+  return app
+}
+
+type FormBody = Record<string, string | File | (string | File)[]>
+
+function text(body: FormBody, name: string): string {
+  const v = body[name]
+  const first = Array.isArray(v) ? v[0] : v
+  return typeof first === 'string' ? first : ''
+}
+
+/** Field errors in words a person filling in a form understands. */
+function plainProblems(details: readonly ErrorDetail[] | undefined): string[] {
+  const words = (details ?? []).map((d) =>
+    d.path.startsWith('email')
+      ? 'Enter an email address, like name@example.com, or leave it empty.'
+      : d.path.startsWith('component')
+        ? 'The service you chose no longer exists. Choose another, or leave it empty.'
+        : d.path.startsWith('incident')
+          ? 'The incident this form was for no longer exists. Send the report without it below.'
+          : d.path.startsWith('message') || d.path.startsWith('comment')
+            ? /at most/i.test(d.message)
+              ? `Please keep it to ${MESSAGE_MAX.toLocaleString('en')} characters; shorten it a little.`
+              : 'Tell us what is not working: the message is empty.'
+            : d.path.startsWith('answer')
+              ? 'Choose one of the two answers.'
+              : `${d.message}.`,
+  )
+  return words.length
+    ? [...new Set(words)]
+    : ['Something in the form is not right. Please check it and try again.']
+}

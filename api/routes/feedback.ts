@@ -1,0 +1,225 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { DomainError } from '../../core/errors.ts'
+import { ErrorBody, Id, MarkdownBody, Pagination, Timestamp } from '../../core/schemas/common.ts'
+import { FEEDBACK_SOURCES, FEEDBACK_STATUSES } from '../../db/feedback.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../env.ts'
+import { feedback, FeedbackCreate, THANK_YOU } from '../services/feedback.ts'
+import { clientIp, createRateLimiter, ipKey, type RateLimiter } from '../services/rate-limit.ts'
+import { feedbackPageRoutes } from './feedback-pages.ts'
+import {
+  errors,
+  guard,
+  IdempotencyHeader,
+  IdParam,
+  json,
+  jsonBody,
+  newRouter,
+  pageHeaders,
+  security,
+  writeCtx,
+} from './openapi.ts'
+
+export interface FeedbackOptions {
+  /** Take the client address from forwarding headers (only behind a proxy that sets them). */
+  trustProxy?: boolean
+  /** Accepted reports per client address (IPv6: per /64) per hour. */
+  perIpPerHour?: number
+}
+
+/** Counts one report against the sender's address, or refuses it (429, nothing written). */
+export type Admit = (c: Context) => void
+
+function admitter(limiter: RateLimiter, trustProxy: boolean): Admit {
+  return (c) => {
+    const taken = limiter.take(ipKey(clientIp(c, trustProxy)))
+    if (taken.ok) return
+    c.header('Retry-After', String(taken.retryAfterSeconds))
+    const minutes = Math.ceil(taken.retryAfterSeconds / 60)
+    throw new DomainError(
+      'rate_limited',
+      'rate_limited',
+      `Too many reports from your network; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+    )
+  }
+}
+
+/**
+ * Mounts the public report endpoints (the HTML form and its JSON twin, sharing one per-address
+ * limiter created here so every app has its own), the follow-up answer pages, and the staff API.
+ */
+export function mountFeedback(app: OpenAPIHono<AppEnv>, deps: Deps, opts: FeedbackOptions = {}) {
+  const limiter = createRateLimiter({
+    limit: opts.perIpPerHour ?? 5,
+    windowMs: 3_600_000,
+    clock: deps.clock,
+  })
+  const admit = admitter(limiter, opts.trustProxy ?? false)
+  app.route('/api/v1', feedbackRoutes(deps, admit))
+  app.route('/', feedbackPageRoutes(deps, admit))
+}
+
+const Reply = z
+  .object({ id: Id, body: z.string(), author: z.string(), created_at: Timestamp })
+  .meta({ id: 'FeedbackReply' })
+
+const Feedback = z
+  .object({
+    id: Id,
+    status: z.enum(FEEDBACK_STATUSES),
+    source: z.enum(FEEDBACK_SOURCES),
+    message: z.string(),
+    email: z.string().nullable(),
+    incident_id: Id.nullable(),
+    component_id: Id.nullable(),
+    subscriber_id: Id.nullable(),
+    created_at: Timestamp,
+    first_answered_at: Timestamp.nullable(),
+    closed_at: Timestamp.nullable(),
+    age_seconds: z.number().int(),
+    late: z.boolean().describe('Open and still unanswered after 2 hours'),
+    overdue: z.boolean().describe('Open and still unanswered after 24 hours'),
+    replies: z.array(Reply).describe('Oldest first'),
+  })
+  .meta({ id: 'Feedback' })
+
+const FeedbackReceived = z
+  .object({ status: z.literal('received'), message: z.string() })
+  .meta({ id: 'FeedbackReceived' })
+
+const ReplyCreate = z.object({ body: MarkdownBody }).strict().meta({ id: 'FeedbackReplyCreate' })
+const FeedbackClose = z.object({}).strict().meta({ id: 'FeedbackClose' })
+
+const ListQuery = z
+  .object({
+    status: z.enum(FEEDBACK_STATUSES).optional(),
+    overdue: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .meta({
+        description: 'true: only items open and unanswered after 24 hours; false: the others',
+      }),
+    incident: Id.optional().meta({ description: 'Only feedback about this incident' }),
+  })
+  .extend(Pagination.shape)
+
+export function feedbackRoutes(deps: Deps, admit: Admit) {
+  const app = newRouter()
+  const read = guard(deps, 'read')
+  const write = guard(deps, 'write')
+  const tags = ['Feedback']
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/feedback',
+      tags,
+      summary: 'Report a problem (public)',
+      description:
+        'Anyone may report a problem; at most 5 reports per address per hour. When `email` is given, a thank-you goes to it, and so does the answer.',
+      request: jsonBody(FeedbackCreate),
+      responses: {
+        202: json(FeedbackReceived, 'Received'),
+        400: errors[400],
+        413: errors[413],
+        415: errors[415],
+        429: json(ErrorBody, 'Too many reports from this address; see Retry-After'),
+      },
+    }),
+    async (c) => {
+      const { website, ...input } = c.req.valid('json')
+      // The honeypot: answer as if all went well, write nothing.
+      if (!website) {
+        admit(c)
+        await feedback.report(deps, input)
+      }
+      return c.json({ status: 'received' as const, message: THANK_YOU }, 202)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/feedback',
+      tags,
+      security,
+      middleware: read,
+      request: { query: ListQuery },
+      responses: {
+        200: json(z.array(Feedback), 'Feedback, newest first; X-Total-Count holds the total'),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query')
+      const { items, total } = await feedback.list(deps, q)
+      return c.json(items, 200, pageHeaders(total, q.page, q.per_page))
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/feedback/{id}',
+      tags,
+      security,
+      middleware: read,
+      request: { params: IdParam },
+      responses: {
+        200: json(Feedback, 'The feedback with its replies'),
+        401: errors[401],
+        403: errors[403],
+        404: errors[404],
+      },
+    }),
+    async (c) => c.json(await feedback.get(deps, c.req.valid('param').id), 200),
+  )
+
+  const writeErrors = {
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+    413: errors[413],
+    415: errors[415],
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/feedback/{id}/replies',
+      tags,
+      security,
+      middleware: write,
+      description:
+        'Stores the answer (markdown) and emails it to the reporter. The first reply sets `first_answered_at` and the status to answered. A closed item takes no replies (409).',
+      request: { params: IdParam, ...jsonBody(ReplyCreate), headers: IdempotencyHeader },
+      responses: { 201: json(Feedback, 'Answered'), ...writeErrors },
+    }),
+    async (c) =>
+      c.json(
+        await feedback.reply(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json').body),
+        201,
+      ),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/feedback/{id}/close',
+      tags,
+      security,
+      middleware: write,
+      description: 'Nothing more to do. Send `{}` as the body.',
+      request: { params: IdParam, ...jsonBody(FeedbackClose), headers: IdempotencyHeader },
+      responses: { 200: json(Feedback, 'Closed'), ...writeErrors },
+    }),
+    async (c) => c.json(await feedback.close(deps, writeCtx(c), c.req.valid('param').id), 200),
+  )
+  return app
+}

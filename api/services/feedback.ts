@@ -1,0 +1,349 @@
+import { z } from 'zod'
+import { DomainError, notFound } from '../../core/errors.ts'
+import { newId } from '../../core/ids.ts'
+import type { IncidentRecord } from '../../core/records.ts'
+import { Id } from '../../core/schemas/common.ts'
+import { Email } from '../../core/schemas/subscription.ts'
+import { verifyToken } from '../../core/signed-token.ts'
+import { getComponent } from '../../db/components.ts'
+import {
+  getFeedback,
+  getFollowUpAnswer,
+  insertFeedback,
+  insertReply,
+  listFeedback,
+  repliesFor,
+  updateFeedbackState,
+  upsertFollowUpAnswer,
+  type FeedbackRecord,
+  type FeedbackStatus,
+  type FollowUpAnswerRecord,
+  type ReplyRecord,
+} from '../../db/feedback.ts'
+import { getIncident } from '../../db/incidents.ts'
+import type { OutboxEvent } from '../../db/journal.ts'
+import { getSubscriber, type SubscriberRecord } from '../../db/subscribers.ts'
+import type { Deps } from '../deps.ts'
+import type { FollowUpAnswer } from './links.ts'
+import { FEEDBACK_GOAL_S, FEEDBACK_LIMIT_S } from './metrics.ts'
+import { signingSecret } from './secrets.ts'
+import { sitePath } from './site-data.ts'
+import { commit, systemActor, type WriteContext } from './write.ts'
+
+export const MESSAGE_MAX = 5_000
+
+/** What a customer sends from the public form (or the JSON variant). */
+export const FeedbackCreate = z
+  .object({
+    email: Email.optional().meta({ description: 'Where to send our answer; optional' }),
+    component: Id.optional().meta({ description: 'The component the problem is with' }),
+    incident: Id.optional().meta({ description: 'The incident the reporter is affected by' }),
+    message: z
+      .string()
+      .trim()
+      .min(1, 'Tell us what is not working')
+      .max(MESSAGE_MAX, `At most ${MESSAGE_MAX} characters`),
+    website: z
+      .string()
+      .max(2_000)
+      .optional()
+      .meta({ description: 'Leave empty (a trap for form-filling bots)' }),
+  })
+  .strict()
+  .meta({ id: 'FeedbackCreate' })
+export type FeedbackCreate = z.infer<typeof FeedbackCreate>
+
+export const THANK_YOU = "Thank you — we read every report. We'll answer within 24 hours." as const
+
+/** Reports from the public form and answers through follow-up links: the customer is the actor. */
+const REPORTER: WriteContext = { actor: systemActor('reporter') }
+
+/** A reply as the API shows it. */
+export type ReplyView = Omit<ReplyRecord, 'feedback_id'>
+
+export interface FeedbackView extends FeedbackRecord {
+  age_seconds: number
+  /** Still waiting for a first answer after 2 hours: no longer feels like a conversation. */
+  late: boolean
+  /** Still waiting for a first answer after 24 hours: the promise is broken. */
+  overdue: boolean
+  replies: ReplyView[]
+}
+
+export interface FeedbackListQuery {
+  status?: FeedbackStatus | undefined
+  overdue?: boolean | undefined
+  incident?: string | undefined
+  page: number
+  per_page: number
+}
+
+// Ids only: the message and the address stay in the feedback row, which can be erased, and out
+// of the append-only outbox and audit log.
+const received = (id: string): OutboxEvent => ({
+  type: 'feedback.received',
+  aggregateType: 'feedback',
+  aggregateId: id,
+  payload: { feedback_id: id },
+})
+
+const target = (id: string) => ({ type: 'feedback', id })
+
+function toView(f: FeedbackRecord, replies: readonly ReplyRecord[], now: Date): FeedbackView {
+  const ageMs = Math.max(0, now.getTime() - Date.parse(f.created_at))
+  const waiting = f.status === 'open' && f.first_answered_at === null
+  return {
+    ...f,
+    age_seconds: Math.floor(ageMs / 1000),
+    late: waiting && ageMs > FEEDBACK_GOAL_S * 1000,
+    overdue: waiting && ageMs > FEEDBACK_LIMIT_S * 1000,
+    replies: replies.map(({ feedback_id: _, ...r }) => r),
+  }
+}
+
+async function load(deps: Deps, id: string): Promise<FeedbackRecord> {
+  const f = await getFeedback(deps.db, id)
+  if (!f) throw notFound('feedback', id)
+  return f
+}
+
+async function view(deps: Deps, f: FeedbackRecord, extra: ReplyRecord[] = []) {
+  const replies = (await repliesFor(deps.db, [f.id])).get(f.id) ?? []
+  return toView(f, [...replies, ...extra], deps.clock.now())
+}
+
+/** What a follow-up link stands for: who answers, about which incident, and the linked answer. */
+export interface FollowUpLink {
+  subscriber: SubscriberRecord
+  incident: Pick<IncidentRecord, 'id' | 'kind' | 'name'>
+  /** Site-relative path of the incident's page. */
+  incidentPath: string
+  answer: FollowUpAnswer
+  previous: FollowUpAnswerRecord | null
+}
+
+const LINK_VALUE = /^([0-9a-z]{12}):(all_good|still_affected)$/
+
+/** The follow-up a signed link is for, or null when it is forged, expired, revoked or stale. */
+async function openFollowUp(deps: Deps, token: string): Promise<FollowUpLink | null> {
+  const payload = await verifyToken(await signingSecret(deps), token, 'feedback', deps.clock.now())
+  const m = payload?.x ? LINK_VALUE.exec(payload.x) : null
+  if (!payload || !m) return null
+  const [, incidentId, answer] = m
+  const subscriber = await getSubscriber(deps.db, payload.s)
+  // Unsubscribing (or subscribing again) bumps token_version and so revokes every older link.
+  if (!subscriber || subscriber.token_version !== payload.v) return null
+  const incident = await getIncident(deps.db, incidentId!)
+  if (!incident) return null
+  return {
+    subscriber,
+    incident: { id: incident.id, kind: incident.kind, name: incident.name },
+    incidentPath: sitePath(incident),
+    answer: answer === 'all_good' ? 'all_good' : 'still_affected',
+    previous: await getFollowUpAnswer(deps.db, incident.id, subscriber.id),
+  }
+}
+
+export const feedback = {
+  /**
+   * A report from a customer: checks that the named component and incident exist, then stores it
+   * as an open item and asks the mailer to thank the reporter (when an address was given).
+   */
+  async report(deps: Deps, input: Omit<FeedbackCreate, 'website'>): Promise<FeedbackRecord> {
+    const [component, incident] = await Promise.all([
+      input.component ? getComponent(deps.db, input.component) : null,
+      input.incident ? getIncident(deps.db, input.incident) : null,
+    ])
+    const details = [
+      ...(input.component && !component
+        ? [{ path: 'component', message: 'No component with this id' }]
+        : []),
+      ...(input.incident && !incident
+        ? [{ path: 'incident', message: 'No incident with this id' }]
+        : []),
+    ]
+    if (details.length) {
+      throw new DomainError('invalid', 'unknown_reference', 'Some ids do not exist', details)
+    }
+    const f: FeedbackRecord = {
+      id: newId(),
+      incident_id: incident?.id ?? null,
+      component_id: component?.id ?? null,
+      subscriber_id: null,
+      email: input.email ?? null,
+      message: input.message,
+      source: 'form',
+      status: 'open',
+      created_at: deps.clock.now().toISOString(),
+      first_answered_at: null,
+      closed_at: null,
+    }
+    return commit(deps, REPORTER, {
+      statements: [insertFeedback(f)],
+      action: 'feedback.create',
+      target: target(f.id),
+      events: [received(f.id)],
+      status: 201,
+      body: f,
+      details: { source: f.source, incident_id: f.incident_id, component_id: f.component_id },
+    })
+  },
+
+  async list(deps: Deps, q: FeedbackListQuery): Promise<{ items: FeedbackView[]; total: number }> {
+    const now = deps.clock.now()
+    const cutoff = new Date(now.getTime() - FEEDBACK_LIMIT_S * 1000).toISOString()
+    const { items, total } = await listFeedback(
+      deps.db,
+      {
+        status: q.status,
+        incidentId: q.incident,
+        overdue: q.overdue === undefined ? undefined : { cutoff, is: q.overdue },
+      },
+      q.per_page,
+      (q.page - 1) * q.per_page,
+    )
+    const replies = await repliesFor(
+      deps.db,
+      items.map((f) => f.id),
+    )
+    return { items: items.map((f) => toView(f, replies.get(f.id) ?? [], now)), total }
+  },
+
+  async get(deps: Deps, id: string): Promise<FeedbackView> {
+    return view(deps, await load(deps, id))
+  },
+
+  /**
+   * Answers a report: the reply is stored and mailed to the reporter (`feedback.answered`); the
+   * first reply sets first_answered_at, which the 2 h / 24 h response figures are measured by.
+   */
+  reply(deps: Deps, ctx: WriteContext, id: string, body: string): Promise<FeedbackView> {
+    return deps.writes.run(async () => {
+      const f = await load(deps, id)
+      if (f.status === 'closed') {
+        throw new DomainError(
+          'conflict',
+          'feedback_closed',
+          'This feedback is closed; it takes no more replies',
+        )
+      }
+      const at = deps.clock.now().toISOString()
+      const reply: ReplyRecord = {
+        id: newId(),
+        feedback_id: f.id,
+        body,
+        author: ctx.actor.name,
+        created_at: at,
+      }
+      const next: FeedbackRecord = {
+        ...f,
+        status: 'answered',
+        first_answered_at: f.first_answered_at ?? at,
+      }
+      return commit(deps, ctx, {
+        statements: [insertReply(reply), updateFeedbackState(next)],
+        action: 'feedback.reply',
+        target: target(f.id),
+        events: [
+          {
+            type: 'feedback.answered',
+            aggregateType: 'feedback',
+            aggregateId: f.id,
+            payload: { feedback_id: f.id, reply_id: reply.id },
+          },
+        ],
+        status: 201,
+        body: await view(deps, next, [reply]),
+        details: { reply_id: reply.id },
+      })
+    })
+  },
+
+  close(deps: Deps, ctx: WriteContext, id: string): Promise<FeedbackView> {
+    return deps.writes.run(async () => {
+      const f = await load(deps, id)
+      if (f.status === 'closed') {
+        throw new DomainError('conflict', 'feedback_closed', 'This feedback is already closed')
+      }
+      const next: FeedbackRecord = {
+        ...f,
+        status: 'closed',
+        closed_at: deps.clock.now().toISOString(),
+      }
+      return commit(deps, ctx, {
+        statements: [updateFeedbackState(next)],
+        action: 'feedback.close',
+        target: target(f.id),
+        events: [],
+        status: 200,
+        body: await view(deps, next),
+      })
+    })
+  },
+
+  /** Reads a follow-up link without changing anything (mail scanners open every link). */
+  openFollowUp,
+
+  /**
+   * Records the answer to a follow-up, replacing an earlier one. "Still affected" opens a feedback
+   * item for staff, unless it only repeats an earlier "still affected" (a form sent twice).
+   * Null when the link does not work.
+   */
+  answerFollowUp(
+    deps: Deps,
+    token: string,
+    input: { answer: FollowUpAnswer; comment: string | null },
+  ): Promise<{ link: FollowUpLink; feedback: FeedbackRecord | null } | null> {
+    return deps.writes.run(async () => {
+      const link = await openFollowUp(deps, token)
+      if (!link) return null
+      const at = deps.clock.now().toISOString()
+      const prev = link.previous
+      const repeat =
+        prev?.answer === 'still_affected' &&
+        (input.comment === null || input.comment === prev.comment)
+      const f: FeedbackRecord | null =
+        input.answer === 'still_affected' && !repeat
+          ? {
+              id: newId(),
+              incident_id: link.incident.id,
+              component_id: null,
+              subscriber_id: link.subscriber.id,
+              email: link.subscriber.email,
+              message:
+                input.comment ??
+                `Answered the follow-up to "${link.incident.name}": still affected (no comment).`,
+              source: 'follow_up',
+              status: 'open',
+              created_at: at,
+              first_answered_at: null,
+              closed_at: null,
+            }
+          : null
+      await commit(deps, REPORTER, {
+        statements: [
+          upsertFollowUpAnswer({
+            incident_id: link.incident.id,
+            subscriber_id: link.subscriber.id,
+            answer: input.answer,
+            // An answer without a comment keeps no earlier comment: it may no longer be true.
+            comment: input.comment,
+            answered_at: at,
+          }),
+          ...(f ? [insertFeedback(f)] : []),
+        ],
+        action: 'follow_up.answer',
+        target: { type: 'incident', id: link.incident.id },
+        events: f ? [received(f.id)] : [],
+        status: 200,
+        body: null,
+        details: {
+          subscriber_id: link.subscriber.id,
+          answer: input.answer,
+          feedback_id: f?.id ?? null,
+        },
+      })
+      return { link, feedback: f }
+    })
+  },
+}
