@@ -1,5 +1,5 @@
-import { Hono, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import { Hono } from 'hono'
+import { formBody, privatePage } from '../pages/page-middleware.ts'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { DomainError, type ErrorDetail } from '../../core/errors.ts'
@@ -13,7 +13,6 @@ import type { Site } from '../pages/subscriber-views.ts'
 import { feedback, FeedbackCreate, MESSAGE_MAX } from '../services/feedback.ts'
 import type { Admit } from './feedback.ts'
 
-const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 // 5,000 characters of Chinese text, URL-encoded, are 45,000 bytes.
 const MAX_FORM_BYTES = 64 * 1024
 
@@ -30,44 +29,10 @@ const FollowUpForm = z.object({
 export function feedbackPageRoutes(deps: Deps, admit: Admit) {
   const app = new Hono<AppEnv>()
   const site: Site = { name: deps.config.page.name, url: deps.config.siteUrl }
-  const siteOrigin = new URL(deps.config.siteUrl).origin
 
   // Per route, not app.use('*'): this router is mounted at "/" and must not touch other routes.
-  const secure: MiddlewareHandler = async (c, next) => {
-    await next()
-    // A follow-up token is a key to someone's answer: keep it out of caches, Referer headers,
-    // search engines and other sites' frames. A report page echoes what a person wrote.
-    c.header('Cache-Control', 'no-store')
-    c.header('Referrer-Policy', 'no-referrer')
-    c.header('X-Robots-Tag', 'noindex')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header(
-      'Content-Security-Policy',
-      `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${siteOrigin}; base-uri 'none'; frame-ancestors 'none'`,
-    )
-  }
-  const form: MiddlewareHandler[] = [
-    async (c, next) => {
-      if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) {
-        throw new DomainError(
-          'unsupported_media_type',
-          'unsupported_media_type',
-          'Send the form as application/x-www-form-urlencoded',
-        )
-      }
-      await next()
-    },
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: () => {
-        throw new DomainError(
-          'too_large',
-          'payload_too_large',
-          'The form sent more data than it can hold',
-        )
-      },
-    }),
-  ]
+  const secure = privatePage(deps.config.siteUrl)
+  const form = formBody(MAX_FORM_BYTES)
 
   // Errors become pages: the one error mapping (and its logging) decides status and message.
   app.onError(async (err, c) => {

@@ -1,5 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
+import { formBody, limitBody, privatePage } from '../pages/page-middleware.ts'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import { DomainError, type ErrorDetail } from '../../core/errors.ts'
@@ -12,7 +12,6 @@ import { handleError, validationError } from '../errors.ts'
 import { views, type ManageNotice, type Site } from '../pages/subscriber-views.ts'
 import { SELF_SERVICE, subscriptions } from '../services/subscriptions.ts'
 
-const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 const MAX_FORM_BYTES = 16 * 1024
 
 /** The manage form: `scope` all|some, repeated `components`, `locale`. */
@@ -30,55 +29,12 @@ const ManageForm = z.object({
 export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
   const app = new Hono<AppEnv>()
   const site: Site = { name: deps.config.page.name, url: deps.config.siteUrl }
-  const siteOrigin = new URL(deps.config.siteUrl).origin
 
   // Per route, not app.use('*'): this router is mounted at "/" and must not touch other routes.
-  const secure: MiddlewareHandler = async (c, next) => {
-    await next()
-    // The token in the URL is a key to someone's subscription: keep it out of caches, Referer
-    // headers, search engines and other sites' frames.
-    c.header('Cache-Control', 'no-store')
-    c.header('Referrer-Policy', 'no-referrer')
-    c.header('X-Robots-Tag', 'noindex')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header(
-      'Content-Security-Policy',
-      `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${siteOrigin}; base-uri 'none'; frame-ancestors 'none'`,
-    )
-  }
-  const form: MiddlewareHandler[] = [
-    async (c, next) => {
-      if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) {
-        throw new DomainError(
-          'unsupported_media_type',
-          'unsupported_media_type',
-          'Send the form as application/x-www-form-urlencoded',
-        )
-      }
-      await next()
-    },
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: () => {
-        throw new DomainError(
-          'too_large',
-          'payload_too_large',
-          'The form sent more data than it can hold',
-        )
-      },
-    }),
-  ]
+  const secure = privatePage(deps.config.siteUrl)
+  const form = formBody(MAX_FORM_BYTES)
   // A one-click unsubscribe body is tiny; the limit only stops someone streaming junk at us.
-  const small = bodyLimit({
-    maxSize: MAX_FORM_BYTES,
-    onError: () => {
-      throw new DomainError(
-        'too_large',
-        'payload_too_large',
-        'The request sent more data than expected',
-      )
-    },
-  })
+  const small = limitBody(MAX_FORM_BYTES)
 
   // Errors become pages: the one error mapping (and its logging) decides status and message.
   app.onError(async (err, c) => {
