@@ -3,8 +3,8 @@ import { placeholders, type Db, type Statement } from './client.ts'
 import { num, str, strOrNull } from './rows.ts'
 
 /**
- * The mailer's tables: deliveries (one row per event and subscriber) and the outbox position of a
- * consumer. Work is claimed with leases: a row belongs to whoever set `lease_owner` until
+ * The mailer's tables: deliveries (one row per event and recipient: a subscriber, or a plain
+ * address such as a feedback reporter or on-call) and the outbox position of a consumer. Work is claimed with leases: a row belongs to whoever set `lease_owner` until
  * `lease_until`, so several notifier processes can share the work and a crashed one's rows are
  * picked up again once its lease runs out.
  */
@@ -109,21 +109,65 @@ export function fanOutToSubscriber(f: FanOut & { subscriberId: string }): Statem
   }
 }
 
-/** A claimed delivery with what rendering needs: the subscriber and the event. */
+export type Channel = 'email' | 'webhook'
+
+/**
+ * Exactly one delivery to a plain address that is no subscriber (on-call's mailbox or webhook).
+ * The recipient key is the channel and the lower-cased address, so a repeat adds nothing.
+ */
+export function fanOutToAddress(f: FanOut & { channel: Channel; address: string }): Statement {
+  return {
+    sql: `INSERT INTO deliveries (event_id, channel, address, status, next_attempt_at, created_at)
+          SELECT :event, :channel, :address, 'pending', :at, :at WHERE ${HOLDER_GUARD}
+          ON CONFLICT DO NOTHING`,
+    args: {
+      event: f.eventId,
+      at: f.at,
+      channel: f.channel,
+      address: f.address,
+      consumer: f.consumer,
+      owner: f.owner,
+    },
+  }
+}
+
+/** One delivery to whoever sent a piece of feedback, when they left an address. */
+export function fanOutToFeedbackReporter(f: FanOut & { feedbackId: string }): Statement {
+  return {
+    sql: `INSERT INTO deliveries (event_id, channel, address, status, next_attempt_at, created_at)
+          SELECT :event, 'email', trim(fb.email), 'pending', :at, :at FROM feedback fb
+          WHERE fb.id = :feedback AND trim(COALESCE(fb.email, '')) != '' AND ${HOLDER_GUARD}
+          ON CONFLICT DO NOTHING`,
+    args: {
+      event: f.eventId,
+      at: f.at,
+      feedback: f.feedbackId,
+      consumer: f.consumer,
+      owner: f.owner,
+    },
+  }
+}
+
+export interface SubscriberRecipient {
+  id: string
+  email: string
+  locale: string
+  allComponents: boolean
+  status: string
+  tokenVersion: number
+  /** Component ids, for a subscriber who does not follow everything. */
+  components: string[]
+}
+
+/** A claimed delivery with what rendering needs: the recipient and the event. */
 export interface ClaimedDelivery {
   id: number
   eventId: number
   attempts: number
-  subscriber: {
-    id: string
-    email: string
-    locale: string
-    allComponents: boolean
-    status: string
-    tokenVersion: number
-    /** Component ids, for a subscriber who does not follow everything. */
-    components: string[]
-  }
+  channel: Channel
+  /** The subscriber, or null for a delivery to a plain `address`. */
+  subscriber: SubscriberRecipient | null
+  address: string | null
 }
 
 /**
@@ -152,9 +196,9 @@ export async function claimDeliveries(
   const [rows, comps] = await db.batch(
     [
       {
-        sql: `SELECT d.id, d.event_id, d.attempts, s.id AS subscriber_id, s.email, s.locale,
-                s.all_components, s.status, s.token_version
-              FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+        sql: `SELECT d.id, d.event_id, d.attempts, d.channel, d.address, s.id AS subscriber_id,
+                s.email, s.locale, s.all_components, s.status, s.token_version
+              FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
               WHERE d.id IN (${placeholders(ids.length)}) ORDER BY d.id`,
         args: ids,
       },
@@ -179,11 +223,17 @@ export async function claimDeliveries(
 }
 
 function rowToClaimed(r: Row, comps: Map<string, Set<string>>): ClaimedDelivery {
-  const sid = str(r, 'subscriber_id')
-  return {
+  const base = {
     id: num(r, 'id'),
     eventId: num(r, 'event_id'),
     attempts: num(r, 'attempts'),
+    channel: str(r, 'channel') === 'webhook' ? ('webhook' as const) : ('email' as const),
+  }
+  const sid = strOrNull(r, 'subscriber_id')
+  if (sid === null) return { ...base, subscriber: null, address: strOrNull(r, 'address') }
+  return {
+    ...base,
+    address: null,
     subscriber: {
       id: sid,
       email: str(r, 'email'),
@@ -252,17 +302,20 @@ export function markSkipped(id: number, reason: string): Statement {
  */
 export function markFailed(
   id: number,
-  subscriberId: string,
+  subscriberId: string | null,
   error: string,
   at: string,
   quarantineAfter: number,
 ): Statement[] {
+  const failed: Statement = {
+    sql: `UPDATE deliveries SET status = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL
+          WHERE id = ? AND status = 'pending'`,
+    args: [error.slice(0, 1000), id],
+  }
+  // A plain address has no subscription to quarantine.
+  if (subscriberId === null) return [failed]
   return [
-    {
-      sql: `UPDATE deliveries SET status = 'failed', last_error = ?, lease_owner = NULL, lease_until = NULL
-            WHERE id = ? AND status = 'pending'`,
-      args: [error.slice(0, 1000), id],
-    },
+    failed,
     {
       sql: `UPDATE subscribers SET
               permanent_failures = permanent_failures + 1,
@@ -299,4 +352,51 @@ export async function nextDueAt(db: Db): Promise<string | null> {
     "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'",
   )
   return strOrNull(rs.rows[0]!, 'at')
+}
+
+/** What the feedback emails say: the report, its reporter's language, and the answer if any. */
+export interface FeedbackMail {
+  id: string
+  message: string
+  createdAt: string
+  /** The linked subscriber's locale, or null when the reporter is no subscriber. */
+  locale: string | null
+  reply: { body: string; author: string; createdAt: string } | null
+}
+
+/**
+ * Reads a piece of feedback (and one reply) for the notifier. A narrow read of the feedback
+ * tables written by the feedback service: the notifier needs nothing else from them.
+ */
+export async function feedbackForMail(
+  db: Db,
+  feedbackId: string,
+  replyId: string | null,
+): Promise<FeedbackMail | null> {
+  const [fb, reply] = await db.batch(
+    [
+      {
+        sql: `SELECT f.id, f.message, f.created_at, s.locale FROM feedback f
+              LEFT JOIN subscribers s ON s.id = f.subscriber_id WHERE f.id = ?`,
+        args: [feedbackId],
+      },
+      {
+        sql: 'SELECT body, author, created_at FROM feedback_replies WHERE id = ? AND feedback_id = ?',
+        args: [replyId ?? '', feedbackId],
+      },
+    ],
+    'read',
+  )
+  const row = fb!.rows[0]
+  if (!row) return null
+  const r = reply!.rows[0]
+  return {
+    id: str(row, 'id'),
+    message: str(row, 'message'),
+    createdAt: str(row, 'created_at'),
+    locale: strOrNull(row, 'locale'),
+    reply: r
+      ? { body: str(r, 'body'), author: str(r, 'author'), createdAt: str(r, 'created_at') }
+      : null,
+  }
 }

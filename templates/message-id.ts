@@ -46,3 +46,37 @@ export function singleMessageId(
 ): ThreadIds {
   return { messageId: `<${kind}.${eventId}.${subscriberId}@${host}>`, inReplyTo: null }
 }
+
+/**
+ * A short, stable tag for a plain address (FNV-1a): it keeps Message-IDs a pure function of
+ * (event, recipient) for mail to people who are no subscriber, without putting the address itself
+ * in a header that mail systems log.
+ */
+export function addressTag(address: string): string {
+  let h = 0x811c9dc5
+  for (const c of address.trim().toLowerCase()) {
+    h ^= c.codePointAt(0)!
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h.toString(36)
+}
+
+/**
+ * Emails about one piece of feedback form a thread for its reporter: the thank-you is the root,
+ * each answer replies to it (and still threads when the thank-you was never sent).
+ */
+export function feedbackMessageIds(opts: {
+  feedbackId: string
+  /** The answer's event; null for the thank-you. */
+  eventId: number | null
+  address: string
+  host: string
+}): ThreadIds {
+  const tag = addressTag(opts.address)
+  const root = `<feedback.${opts.feedbackId}.${tag}@${opts.host}>`
+  if (opts.eventId === null) return { messageId: root, inReplyTo: null }
+  return {
+    messageId: `<feedback.${opts.feedbackId}.${opts.eventId}.${tag}@${opts.host}>`,
+    inReplyTo: root,
+  }
+}

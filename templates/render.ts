@@ -4,22 +4,33 @@ import { en, type Catalog } from './locales/en.ts'
 import { zhCN } from './locales/zh-CN.ts'
 import type { YourServices } from './personal.ts'
 
-export type EmailKind = 'incident' | 'maintenance' | 'confirmation'
+export type EmailKind =
+  | 'incident'
+  | 'maintenance'
+  | 'follow_up'
+  | 'confirmation'
+  | 'feedback_received'
+  | 'feedback_answered'
+  | 'oncall_nudge'
 
-/** What every email carries, whatever it is about. */
-export interface EmailEnvelope {
+/** What every email carries, whatever it is about and whoever it is for. */
+export interface BaseEnvelope {
   locale: Locale
   page: { name: string; url: string; timeZone: string }
   subjectPrefix: string
   from: string
   to: string
-  /** The list's identity for `List-Id`: `id` is domain-like (`amends.status.example.com`). */
-  list: { id: string; name: string }
   messageId: string
   /** The thread's root Message-ID when this email is a later one in a thread. */
   inReplyTo: string | null
   /** The Date header: when what the email says happened, so a resend is byte-for-byte alike. */
   date: string
+}
+
+/** What an email to a subscriber adds: it is list mail, with its way out. */
+export interface EmailEnvelope extends BaseEnvelope {
+  /** The list's identity for `List-Id`: `id` is domain-like (`amends.status.example.com`). */
+  list: { id: string; name: string }
   links: { manage: string; unsubscribe: string }
   /** What the subscriber follows: every component, or these (names, display order). */
   subscribedTo: { all: boolean; names: string[] }
@@ -51,10 +62,45 @@ export type EmailContent =
       /** The make-good, one sentence each. */
       compensation?: string[]
       postmortem?: { html: string; text: string } | null
+      /** A maintenance reminder or overrun notice: a catalog `notice` key. */
+      notice?: 'reminder_24h' | 'reminder_1h' | 'overrun' | null
+      yours: YourServices
+    }
+  | {
+      kind: 'follow_up'
+      record: IncidentView
+      /** The signed one-click answer links. */
+      answers: { all_good: string; still_affected: string }
+      apology: { html: string; text: string } | null
+      compensation: string[]
       yours: YourServices
     }
 
-export type EmailInput = EmailEnvelope & EmailContent
+/** Emails to a plain address (a feedback reporter, on-call): not list mail. */
+export type DirectContent =
+  | { kind: 'feedback_received'; message: string; reportUrl: string }
+  | {
+      kind: 'feedback_answered'
+      message: string
+      /** Sanitised HTML and its plain form. */
+      answer: { html: string; text: string }
+      author: string
+      reportUrl: string
+    }
+  | {
+      kind: 'oncall_nudge'
+      record: IncidentView
+      nudge: 'update_due' | 'postmortem_due'
+      dueAt: string
+    }
+
+export type EmailInput = (EmailEnvelope & EmailContent) | (BaseEnvelope & DirectContent)
+
+const DIRECT_KINDS = new Set<string>(['feedback_received', 'feedback_answered', 'oncall_nudge'])
+
+function isDirect(input: EmailInput): input is BaseEnvelope & DirectContent {
+  return DIRECT_KINDS.has(input.kind)
+}
 
 /** A complete message, ready for nodemailer's sendMail (and for assertions without SMTP). */
 export interface RenderedEmail {
@@ -67,8 +113,9 @@ export interface RenderedEmail {
   inReplyTo?: string
   references?: string[]
   date: Date
-  /** List-Id and List-Unsubscribe, which need structured encoding (see the transport). */
-  list: { id: string; name: string; unsubscribe: string }
+  /** List-Id and List-Unsubscribe, which need structured encoding (see the transport); absent
+   * on mail to a plain address, which is no list mail. */
+  list?: { id: string; name: string; unsubscribe: string }
   /** Plain ASCII headers, sent as they are. */
   headers: Record<string, string>
 }
@@ -117,7 +164,7 @@ export function catalogFor(locale: string): Catalog {
 /** Renders one email: subject, text and HTML parts, threading and list headers. Pure. */
 export function renderEmail(input: EmailInput): RenderedEmail {
   const t = catalogFor(input.locale)
-  const body = input.kind === 'confirmation' ? confirmation(input, t) : recordEmail(input, t)
+  const body = isDirect(input) ? directEmail(input, t) : subscriberBody(input, t)
   const email: RenderedEmail = {
     from: input.from,
     to: input.to,
@@ -126,20 +173,28 @@ export function renderEmail(input: EmailInput): RenderedEmail {
     html: layout(t, input, body.subject, body.html),
     messageId: input.messageId,
     date: new Date(input.date),
-    list: { ...input.list, unsubscribe: input.links.unsubscribe },
     headers: {
-      // RFC 8058 one-click: a mail provider may unsubscribe with a POST, without a visit.
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'Auto-Submitted': 'auto-generated',
       // Stops Exchange and Outlook out-of-office replies to an address nobody reads.
       'X-Auto-Response-Suppress': 'All',
     },
+  }
+  if (!isDirect(input)) {
+    email.list = { ...input.list, unsubscribe: input.links.unsubscribe }
+    // RFC 8058 one-click: a mail provider may unsubscribe with a POST, without a visit.
+    email.headers = { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', ...email.headers }
   }
   if (input.inReplyTo) {
     email.inReplyTo = input.inReplyTo
     email.references = [input.inReplyTo]
   }
   return email
+}
+
+function subscriberBody(input: EmailEnvelope & EmailContent, t: Catalog): Body {
+  if (input.kind === 'confirmation') return confirmation(input, t)
+  if (input.kind === 'follow_up') return followUp(input, t)
+  return recordEmail(input, t)
 }
 
 interface Body {
@@ -189,6 +244,7 @@ function recordEmail(
   }
   const posted = update ? t.posted(t.time(update.created_at, tz)) : null
   const follow = isIncident ? t.followIncident : t.followMaintenance
+  const notice = noticeText(input.notice ?? null, r, t, tz)
 
   const text = [
     r.name,
@@ -196,6 +252,7 @@ function recordEmail(
     ...facts,
     ...(posted ? [posted] : []),
     '',
+    ...(notice ? [notice, ''] : []),
     ...(update ? [update.body_text, ''] : []),
     ...(postmortem ? [`${t.postmortem}${t.colon.trim()}`, '', postmortem.text, ''] : []),
     ...lines,
@@ -215,6 +272,7 @@ function recordEmail(
     ...facts.map((f) => `<br>${esc(f)}`),
     posted ? `<br><span style="${MUTED}">${esc(posted)}</span>` : '',
     '</p>',
+    notice ? `<p style="${P}"><strong>${esc(notice)}</strong></p>` : '',
     update ? `<div style="${P}">${update.body_html}</div>` : '',
     postmortem ? `${h2(t.postmortem)}<div style="${P}">${postmortem.html}</div>` : '',
     `<ul style="${P};padding-left:20px">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
@@ -256,6 +314,146 @@ function confirmation(
   return { subject: c.subject, text, html }
 }
 
+function noticeText(
+  notice: 'reminder_24h' | 'reminder_1h' | 'overrun' | null,
+  r: IncidentView,
+  t: Catalog,
+  tz: string,
+): string | null {
+  if (!notice || !r.scheduled_for || !r.scheduled_until) return null
+  if (notice === 'overrun') return t.notice.overrun(t.time(r.scheduled_until, tz))
+  return t.notice[notice](t.time(r.scheduled_for, tz))
+}
+
+const BUTTON =
+  'display:inline-block;background:#0969da;color:#ffffff;padding:10px 18px;border-radius:6px;text-decoration:none;font-weight:600'
+const BUTTON_QUIET =
+  'display:inline-block;background:#ffffff;color:#0969da;border:1px solid #0969da;padding:9px 17px;border-radius:6px;text-decoration:none;font-weight:600'
+
+function followUp(
+  input: EmailEnvelope & Extract<EmailContent, { kind: 'follow_up' }>,
+  t: Catalog,
+): Body {
+  const { record: r, answers, apology, compensation, yours } = input
+  const f = t.followUp
+  const intro = f.intro(t.time(r.resolved_at ?? input.date, input.page.timeZone))
+  const affected = yours.affected.length ? t.affectedClosed(t.list(yours.affected)) : null
+  const url = `${input.page.url}${r.path}`
+  const text = [
+    r.name,
+    '',
+    f.question,
+    intro,
+    ...(affected ? [affected] : []),
+    '',
+    `${f.allGood}${t.colon.trim()}`,
+    answers.all_good,
+    '',
+    `${f.stillAffected}${t.colon.trim()}`,
+    answers.still_affected,
+    '',
+    f.oneClick,
+    ...(apology ? ['', `${t.apology}${t.colon.trim()}`, apology.text] : []),
+    ...(compensation.length ? ['', `${t.compensation}${t.colon.trim()}`, ...compensation] : []),
+    '',
+    `${t.followIncident}${t.colon.trim()}`,
+    url,
+    ...footerText(input, t),
+  ].join('\n')
+  const esc = escapeHtml
+  const html = [
+    `<h1 style="font-size:20px;line-height:1.3;margin:0 0 8px">${esc(r.name)}</h1>`,
+    h2(f.question),
+    `<p style="${P}">${esc(intro)}${affected ? `<br>${esc(affected)}` : ''}</p>`,
+    `<p style="margin:20px 0"><a href="${esc(answers.all_good)}" style="${BUTTON}">${esc(f.allGood)}</a> `,
+    `<a href="${esc(answers.still_affected)}" style="${BUTTON_QUIET}">${esc(f.stillAffected)}</a></p>`,
+    `<p style="${P};${MUTED}">${esc(f.oneClick)}</p>`,
+    apology ? `${h2(t.apology)}<div style="${P}">${apology.html}</div>` : '',
+    compensation.length
+      ? `${h2(t.compensation)}<ul style="${P};padding-left:20px">${compensation.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`
+      : '',
+    `<p style="${P}"><a href="${esc(url)}" style="${LINK}">${esc(t.followIncident)}</a></p>`,
+    footerHtml(input, t),
+  ].join('')
+  return { subject: r.name, text, html }
+}
+
+/** Mail to a plain address: no subscription footer, a line saying why it came instead. */
+function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
+  const esc = escapeHtml
+  const muted = (s: string) => `<p style="${P};${MUTED}">${esc(s)}</p>`
+  const rule = `<hr style="border:0;border-top:1px solid #d0d7de;margin:20px 0">`
+  if (input.kind === 'oncall_nudge') {
+    const o = catalogFor('en').oncall
+    const r = input.record
+    const body = o.body(input.nudge, t.time(input.dueAt, input.page.timeZone))
+    const url = `${input.page.url}${r.path}`
+    return {
+      subject: o.subject(input.nudge, r.name),
+      text: [r.name, '', body, '', url, '', '--', o.why(input.page.name)].join('\n'),
+      html: [
+        `<h1 style="font-size:20px;line-height:1.3;margin:0 0 8px">${esc(r.name)}</h1>`,
+        `<p style="${P}">${esc(body)}</p>`,
+        `<p style="${P}"><a href="${esc(url)}" style="${LINK}">${esc(url)}</a></p>`,
+        rule,
+        muted(o.why(input.page.name)),
+      ].join(''),
+    }
+  }
+  const f = t.feedback
+  const quoted = input.message
+    .split(/\r?\n/)
+    .map((l) => `> ${l}`)
+    .join('\n')
+  const quote = `<blockquote style="margin:0 0 12px;padding:0 12px;border-left:3px solid #d0d7de;color:#57606a;white-space:pre-wrap">${esc(input.message)}</blockquote>`
+  const more = f.more(input.reportUrl)
+  const why = f.why(input.page.name)
+  if (input.kind === 'feedback_received') {
+    return {
+      subject: f.subject(input.page.name),
+      text: [f.thanks, f.promise, '', `${f.youWrote}${t.colon.trim()}`, quoted, '', '--', why].join(
+        '\n',
+      ),
+      html: [
+        `<p style="${P}">${esc(f.thanks)}</p>`,
+        `<p style="${P}">${esc(f.promise)}</p>`,
+        `<p style="${P};${MUTED}">${esc(f.youWrote)}${esc(t.colon.trim())}</p>`,
+        quote,
+        rule,
+        muted(why),
+      ].join(''),
+    }
+  }
+  return {
+    subject: f.subject(input.page.name),
+    text: [
+      f.answerIntro,
+      '',
+      input.answer.text,
+      '',
+      f.signed(input.author),
+      '',
+      `${f.youWrote}${t.colon.trim()}`,
+      quoted,
+      '',
+      more,
+      '',
+      '--',
+      why,
+    ].join('\n'),
+    html: [
+      `<p style="${P}">${esc(f.answerIntro)}</p>`,
+      `<div style="${P}">${input.answer.html}</div>`,
+      `<p style="${P}">${esc(f.signed(input.author))}</p>`,
+      `<p style="${P};${MUTED}">${esc(f.youWrote)}${esc(t.colon.trim())}</p>`,
+      quote,
+      `<p style="${P}">${esc(more)}</p>`,
+      rule,
+      muted(why),
+    ].join(''),
+  }
+}
+
 function subscribedWhat(input: EmailEnvelope, t: Catalog): string {
   return input.subscribedTo.all ? t.everything : t.list(input.subscribedTo.names)
 }
@@ -280,7 +478,7 @@ function footerHtml(input: EmailEnvelope, t: Catalog): string {
   )
 }
 
-function layout(t: Catalog, input: EmailEnvelope, title: string, content: string): string {
+function layout(t: Catalog, input: BaseEnvelope, title: string, content: string): string {
   const esc = escapeHtml
   return (
     `<!doctype html><html lang="${esc(t.lang)}"><head><meta charset="utf-8">` +

@@ -69,8 +69,12 @@ export async function buildMessage(
     `Message-ID: ${email.messageId}`,
     ...(email.inReplyTo ? [`In-Reply-To: ${email.inReplyTo}`] : []),
     ...(email.references?.length ? [header('References', email.references.join(' '))] : []),
-    header('List-Id', `${phrase(email.list.name)} <${email.list.id}>`),
-    `List-Unsubscribe: <${email.list.unsubscribe}>`,
+    ...(email.list
+      ? [
+          header('List-Id', `${phrase(email.list.name)} <${email.list.id}>`),
+          `List-Unsubscribe: <${email.list.unsubscribe}>`,
+        ]
+      : []),
     ...Object.entries(email.headers).map(([k, v]) => header(k, v)),
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
@@ -106,8 +110,12 @@ async function composeWithNodemailer(
     references: email.references,
     date: email.date,
     headers: {
-      'List-Id': { prepared: true, value: `${phrase(email.list.name)} <${email.list.id}>` },
-      'List-Unsubscribe': { prepared: true, value: `<${email.list.unsubscribe}>` },
+      ...(email.list
+        ? {
+            'List-Id': { prepared: true, value: `${phrase(email.list.name)} <${email.list.id}>` },
+            'List-Unsubscribe': { prepared: true, value: `<${email.list.unsubscribe}>` },
+          }
+        : {}),
       ...email.headers,
     },
   }).compile()

@@ -10,7 +10,7 @@ import {
 } from '../../db/deliveries.ts'
 import type { Deps } from '../deps.ts'
 import type { MailTransport } from './mailer-transport.node.ts'
-import { createContentBuilder } from './notifier-content.ts'
+import { createContentBuilder, type WebhookCall } from './notifier-content.ts'
 import { backoffDelay, createPacer, type BackoffOptions } from './notifier-pacing.ts'
 import { createWaker } from './notifier-wake.ts'
 
@@ -29,6 +29,8 @@ export interface SenderOptions {
   /** A reply slower than this counts as the server slowing down. */
   slowMs: number
   random?: () => number
+  /** Makes a webhook call (on-call nudges); defaults to a JSON POST with fetch. */
+  postWebhook?: (call: WebhookCall) => Promise<void>
 }
 
 export interface SmtpFailure {
@@ -62,6 +64,41 @@ export function classifySmtpError(err: unknown): SmtpFailure {
     (status !== null && PUSH_BACK_CODES.has(status)) ||
     (status === null && typeof e.code === 'string' && NETWORK_CODES.has(e.code))
   return { permanent, pushBack, message }
+}
+
+export class WebhookError extends Error {
+  readonly status: number | null
+  constructor(message: string, status: number | null) {
+    super(message)
+    this.status = status
+  }
+}
+
+/**
+ * A webhook's answer, sorted like SMTP's: a 4xx other than 408 and 429 means the request itself
+ * is refused (a wrong URL, say) and will be again; anything else (5xx, timeouts) is retried.
+ */
+export function classifyWebhookError(err: unknown): { permanent: boolean; message: string } {
+  const status = err instanceof WebhookError ? err.status : null
+  const permanent = status !== null && status >= 400 && status < 500 && ![408, 429].includes(status)
+  return { permanent, message: err instanceof Error ? err.message : String(err) }
+}
+
+/** The default webhook call: a JSON POST that must answer 2xx within 10 seconds. */
+export async function fetchWebhook(call: WebhookCall): Promise<void> {
+  let res: Response
+  try {
+    res = await fetch(call.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': call.id },
+      body: call.body,
+      signal: AbortSignal.timeout(10_000),
+    })
+  } catch (err) {
+    throw new WebhookError(`webhook: ${(err as Error).message}`, null)
+  }
+  await res.body?.cancel()
+  if (!res.ok) throw new WebhookError(`webhook answered ${res.status}`, res.status)
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -149,6 +186,7 @@ function createMarks(deps: Deps) {
  */
 export function createSender(deps: Deps, transport: MailTransport, opts: SenderOptions) {
   const random = opts.random ?? Math.random
+  const postWebhook = opts.postWebhook ?? fetchWebhook
   const now = () => deps.clock.now().getTime()
   const content = createContentBuilder(deps)
   const pacer = createPacer(
@@ -185,6 +223,28 @@ export function createSender(deps: Deps, transport: MailTransport, opts: SenderO
       stats.skipped++
       return
     }
+    if ('webhook' in built) {
+      // Not SMTP: the pacer, which is about the mail server, stays out of it.
+      smtpDone()
+      try {
+        await postWebhook(built.webhook)
+      } catch (err) {
+        const f = classifyWebhookError(err)
+        const at = deps.clock.now().toISOString()
+        if (f.permanent) {
+          stats.failed++
+          await marks.record(markFailed(d.id, null, f.message, at, opts.quarantineAfter))
+        } else {
+          stats.retried++
+          const delay = backoffDelay(d.attempts, opts.backoff, random)
+          await marks.record([markRetry(d.id, iso(now() + delay), f.message)])
+        }
+        return
+      }
+      stats.sent++
+      await marks.sent(d.id)
+      return
+    }
     const started = performance.now()
     pacer.started()
     try {
@@ -198,7 +258,7 @@ export function createSender(deps: Deps, transport: MailTransport, opts: SenderO
         await marks.record(
           markFailed(
             d.id,
-            d.subscriber.id,
+            d.subscriber?.id ?? null,
             f.message,
             deps.clock.now().toISOString(),
             opts.quarantineAfter,

@@ -5,32 +5,53 @@ import { Locale } from '../../core/schemas/subscription.ts'
 import type { IncidentView } from '../../core/site-data.ts'
 import { listComponents } from '../../db/components.ts'
 import type { Db } from '../../db/client.ts'
-import type { ClaimedDelivery } from '../../db/deliveries.ts'
+import { feedbackForMail, type ClaimedDelivery, type FeedbackMail } from '../../db/deliveries.ts'
 import { getIncident } from '../../db/incidents.ts'
 import { readOutbox, type StoredEvent } from '../../db/journal.ts'
 import { num, str } from '../../db/rows.ts'
-import { recordMessageIds, singleMessageId } from '../../templates/message-id.ts'
+import {
+  addressTag,
+  feedbackMessageIds,
+  recordMessageIds,
+  singleMessageId,
+} from '../../templates/message-id.ts'
 import { yourServices } from '../../templates/personal.ts'
 import {
+  catalogFor,
   renderEmail,
   type EmailEnvelope,
   type EmailUpdate,
   type RenderedEmail,
 } from '../../templates/render.ts'
 import type { Deps } from '../deps.ts'
-import { CONFIRM_TTL_SECONDS } from '../services/links.ts'
+import { CONFIRM_TTL_SECONDS, followUpLinks } from '../services/links.ts'
 import { recovery } from '../services/recovery.ts'
 import { incidentViewOf } from '../services/site-data.ts'
 import { emailRouteOf, type EmailRoute } from './notifier-events.ts'
 import { createLinkSigner } from './notifier-links.node.ts'
 
+type NoticeKind = 'reminder_24h' | 'reminder_1h' | 'overrun'
+type NudgeKind = 'update_due' | 'postmortem_due'
+
 type EventContext =
   | { type: 'gone'; reason: string }
   | { type: 'subscriber'; event: StoredEvent; route: EmailRoute; components: Component[] }
+  | { type: 'feedback'; event: StoredEvent; route: EmailRoute; feedback: FeedbackMail }
+  | {
+      type: 'oncall'
+      event: StoredEvent
+      route: EmailRoute
+      record: IncidentRecord
+      view: IncidentView
+      nudge: NudgeKind
+      dueAt: string
+    }
   | {
       type: 'record'
       event: StoredEvent
-      route: EmailRoute & { kind: 'incident' | 'maintenance' }
+      route: EmailRoute & { kind: 'incident' | 'maintenance' | 'follow_up' }
+      /** A maintenance reminder or overrun notice. */
+      notice: NoticeKind | null
       record: IncidentRecord
       view: IncidentView
       status: string
@@ -43,7 +64,14 @@ type EventContext =
       rootEventId: number
     }
 
-export type Built = { email: RenderedEmail } | { skip: string }
+/** A JSON POST to a webhook; `id` is stable per delivery so the receiver can drop a repeat. */
+export interface WebhookCall {
+  url: string
+  id: string
+  body: string
+}
+
+export type Built = { email: RenderedEmail } | { webhook: WebhookCall } | { skip: string }
 
 const CACHED_EVENTS = 64
 const LOCALES = new Set<string>(Locale.options)
@@ -78,7 +106,9 @@ export function createContentBuilder(deps: Deps) {
   async function build(d: ClaimedDelivery): Promise<Built> {
     const ctx = await contextOf(d.eventId)
     if (ctx.type === 'gone') return { skip: ctx.reason }
+    if (ctx.type === 'feedback' || ctx.type === 'oncall') return buildDirect(d, ctx)
     const s = d.subscriber
+    if (!s) return { skip: `skipped: ${ctx.event.type} is mailed to subscribers only` }
     const wanted = ctx.route.kind === 'confirmation' ? ['pending'] : ['confirmed']
     if (!wanted.includes(s.status)) return { skip: `skipped: subscriber is ${s.status}` }
     // Links are signed as of the event, so a resent message is the same message.
@@ -93,13 +123,8 @@ export function createContentBuilder(deps: Deps) {
       ? ctx.components
       : ctx.components.filter((c) => s.components.includes(c.id))
     const envelope: Omit<EmailEnvelope, 'messageId' | 'inReplyTo'> = {
-      locale: LOCALES.has(s.locale) ? (s.locale as Locale) : 'en',
-      page,
-      subjectPrefix: deps.config.mail.subjectPrefix,
-      from: deps.config.mail.from,
-      to: s.email,
+      ...baseEnvelope(ctx.event, s.locale, s.email),
       list,
-      date: ctx.event.createdAt,
       links: { manage: links.manage, unsubscribe: links.unsubscribe },
       subscribedTo: { all: s.allComponents, names: followed.map((c) => c.name) },
     }
@@ -115,15 +140,43 @@ export function createContentBuilder(deps: Deps) {
         }),
       }
     }
-    const kind = ctx.route.kind
+    // Follow-ups and notices go in the record's own thread.
     const ids = recordMessageIds({
-      kind,
+      kind: ctx.record.kind,
       recordId: ctx.record.id,
       eventId: d.eventId,
       rootEventId: ctx.rootEventId,
       subscriberId: s.id,
       host,
     })
+    const kind = ctx.route.kind
+    const yours = yourServices({
+      kind: ctx.record.kind,
+      open: kind !== 'follow_up' && isOpenStatus(ctx.status),
+      held: ctx.record.components,
+      all: ctx.components,
+      subscribed,
+    })
+    if (kind === 'follow_up') {
+      const answers = await followUpLinks(
+        deps,
+        { id: s.id, token_version: s.tokenVersion },
+        ctx.record.id,
+        at,
+      )
+      return {
+        email: renderEmail({
+          ...envelope,
+          ...ids,
+          kind,
+          record: ctx.view,
+          answers,
+          apology: ctx.apology,
+          compensation: ctx.compensation,
+          yours,
+        }),
+      }
+    }
     return {
       email: renderEmail({
         ...envelope,
@@ -136,13 +189,93 @@ export function createContentBuilder(deps: Deps) {
         apology: ctx.apology,
         compensation: ctx.compensation,
         postmortem: ctx.postmortem,
-        yours: yourServices({
-          kind,
-          open: isOpenStatus(ctx.status),
-          held: ctx.record.components,
-          all: ctx.components,
-          subscribed,
+        notice: ctx.notice,
+        yours,
+      }),
+    }
+  }
+
+  function baseEnvelope(event: StoredEvent, locale: string | null, to: string) {
+    return {
+      locale: locale && LOCALES.has(locale) ? (locale as Locale) : ('en' as const),
+      page,
+      subjectPrefix: deps.config.mail.subjectPrefix,
+      from: deps.config.mail.from,
+      to,
+      date: event.createdAt,
+    }
+  }
+
+  /** Mail (or a webhook call) to a plain address: a feedback reporter, on-call. */
+  function buildDirect(
+    d: ClaimedDelivery,
+    ctx: Extract<EventContext, { type: 'feedback' | 'oncall' }>,
+  ): Built {
+    const address = d.address
+    if (!address) return { skip: `skipped: ${ctx.event.type} goes to a plain address only` }
+    if (ctx.type === 'oncall') {
+      const r = ctx.record
+      if (d.channel === 'webhook') {
+        const o = catalogFor('en').oncall
+        return {
+          webhook: {
+            url: address,
+            id: `oncall.${r.id}.${d.eventId}`,
+            body: JSON.stringify({
+              type: 'oncall.nudge',
+              id: `oncall.${r.id}.${d.eventId}`,
+              kind: ctx.nudge,
+              due_at: ctx.dueAt,
+              incident: {
+                id: r.id,
+                name: r.name,
+                status: r.status,
+                impact: r.impact,
+                url: `${page.url}${ctx.view.path}`,
+              },
+              text: `${o.subject(ctx.nudge, r.name)}: ${o.body(ctx.nudge, ctx.dueAt)}`,
+            }),
+          },
+        }
+      }
+      return {
+        email: renderEmail({
+          ...baseEnvelope(ctx.event, 'en', address),
+          messageId: `<oncall.${r.id}.${d.eventId}.${addressTag(address)}@${host}>`,
+          inReplyTo: null,
+          kind: 'oncall_nudge',
+          record: ctx.view,
+          nudge: ctx.nudge,
+          dueAt: ctx.dueAt,
         }),
+      }
+    }
+    const fb = ctx.feedback
+    const envelope = baseEnvelope(ctx.event, fb.locale, address)
+    const reportUrl = `${page.url}/report`
+    if (ctx.route.kind === 'feedback_received') {
+      const ids = feedbackMessageIds({ feedbackId: fb.id, eventId: null, address, host })
+      return {
+        email: renderEmail({
+          ...envelope,
+          ...ids,
+          kind: 'feedback_received',
+          message: fb.message,
+          reportUrl,
+        }),
+      }
+    }
+    if (!fb.reply) return { skip: 'skipped: the reply is gone' }
+    const ids = feedbackMessageIds({ feedbackId: fb.id, eventId: d.eventId, address, host })
+    return {
+      email: renderEmail({
+        ...envelope,
+        ...ids,
+        kind: 'feedback_answered',
+        message: fb.message,
+        answer: { html: renderMarkdown(fb.reply.body), text: markdownToText(fb.reply.body) },
+        author: fb.reply.author,
+        reportUrl,
       }),
     }
   }
@@ -164,6 +297,17 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
     return { type: 'gone', reason: `skipped: event ${eventId} not found` }
   const route = emailRouteOf(event)
   if (!route) return { type: 'gone', reason: `skipped: ${event.type} is not mailed` }
+  if (route.audience === 'feedback') {
+    const p = event.payload
+    const feedback = await feedbackForMail(
+      deps.db,
+      String(p.feedback_id),
+      typeof p.reply_id === 'string' ? p.reply_id : null,
+    )
+    if (!feedback)
+      return { type: 'gone', reason: `skipped: feedback ${String(p.feedback_id)} not found` }
+    return { type: 'feedback', event, route, feedback }
+  }
   const components = await listComponents(deps.db)
   if (route.kind === 'confirmation') return { type: 'subscriber', event, route, components }
   const record = await getIncident(deps.db, event.aggregateId)
@@ -173,17 +317,40 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
       reason: `skipped: ${event.aggregateType} ${event.aggregateId} not found`,
     }
   const view = incidentViewOf(record, components)
-  const status = route.status ?? updateOf(record, event)?.status ?? record.status
+  if (route.audience === 'oncall') {
+    const nudge = event.payload.kind === 'postmortem_due' ? 'postmortem_due' : 'update_due'
+    return {
+      type: 'oncall',
+      event,
+      route,
+      record,
+      view,
+      nudge,
+      dueAt: String(event.payload.due_at),
+    }
+  }
+  const kind = route.kind
+  if (kind !== 'incident' && kind !== 'maintenance' && kind !== 'follow_up')
+    return { type: 'gone', reason: `skipped: ${event.type} has no record email` }
+  const stale = staleReason(event, record)
+  if (stale) return { type: 'gone', reason: `skipped: ${stale}` }
+  const notice = noticeOf(event)
+  // A reminder or a follow-up speaks of the record as it is; an update email, as of its update.
+  const current = notice !== null || route.kind === 'follow_up'
+  const status = current
+    ? record.status
+    : (route.status ?? updateOf(record, event)?.status ?? record.status)
   // A post-mortem email carries the post-mortem, not the last update again.
-  const u = status === 'postmortem' ? null : updateOf(record, event)
+  const u = status === 'postmortem' || current ? null : updateOf(record, event)
   const uv = u ? view.updates.find((x) => x.id === u.id) : undefined
-  const closing = status === 'resolved' || status === 'postmortem'
+  const closing = status === 'resolved' || status === 'postmortem' || route.kind === 'follow_up'
   const md = (s: string | null | undefined) =>
     s ? { html: renderMarkdown(s), text: markdownToText(s) } : null
   return {
     type: 'record',
     event,
-    route: { ...route, kind: route.kind },
+    route: { ...route, kind },
+    notice,
     record,
     view,
     status,
@@ -191,7 +358,7 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
       u && uv
         ? { created_at: u.created_at, body_html: uv.body_html, body_text: markdownToText(u.body) }
         : null,
-    workaround: route.kind === 'incident' && !closing ? md(u?.workaround) : null,
+    workaround: kind === 'incident' && !closing ? md(u?.workaround) : null,
     // Service recovery: the apology and the make-good go with the resolution and the post-mortem.
     apology: closing ? md(record.apology) : null,
     compensation:
@@ -205,6 +372,25 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
     components,
     rootEventId: await firstMailedEvent(deps.db, event),
   }
+}
+
+function noticeOf(event: StoredEvent): NoticeKind | null {
+  if (event.type === 'maintenance.overrun') return 'overrun'
+  if (event.type !== 'maintenance.reminder') return null
+  return event.payload.notice === 'reminder_24h' ? 'reminder_24h' : 'reminder_1h'
+}
+
+/**
+ * A clock-driven email that no longer fits what happened since it was due: no "is everything
+ * working again?" about a reopened incident, no reminder for a window cancelled or begun.
+ */
+function staleReason(event: StoredEvent, r: IncidentRecord): string | null {
+  if (event.type === 'incident.follow_up' && r.status !== 'resolved') return 'incident reopened'
+  if (event.type === 'maintenance.reminder' && (r.cancelled_at || r.status !== 'scheduled'))
+    return 'maintenance no longer ahead'
+  if (event.type === 'maintenance.overrun' && (r.cancelled_at || r.status === 'completed'))
+    return 'maintenance already complete'
+  return null
 }
 
 function updateOf(r: IncidentRecord, event: StoredEvent) {

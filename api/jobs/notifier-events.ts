@@ -4,9 +4,11 @@ import type { EmailKind } from '../../templates/render.ts'
  * Who an outbox event is mailed to:
  * - `record`: confirmed subscribers who follow every component or one the incident or
  *   maintenance window holds (`aggregate_id` is its id);
- * - `subscriber`: exactly the subscriber in `payload.subscriber_id`, pending ones included.
+ * - `subscriber`: exactly the subscriber in `payload.subscriber_id`, pending ones included;
+ * - `feedback`: the address left with the feedback in `payload.feedback_id` (no subscriber);
+ * - `oncall`: the configured on-call mailbox and webhook (no subscriber).
  */
-export type Audience = 'record' | 'subscriber'
+export type Audience = 'record' | 'subscriber' | 'feedback' | 'oncall'
 
 export interface EmailRoute {
   kind: EmailKind
@@ -26,11 +28,17 @@ export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'incident.resolved': { kind: 'incident', audience: 'record' },
   'incident.reopened': { kind: 'incident', audience: 'record' },
   'incident.postmortem_published': { kind: 'incident', audience: 'record', status: 'postmortem' },
+  'incident.follow_up': { kind: 'follow_up', audience: 'record' },
   'maintenance.scheduled': { kind: 'maintenance', audience: 'record' },
   'maintenance.started': { kind: 'maintenance', audience: 'record' },
   'maintenance.completed': { kind: 'maintenance', audience: 'record' },
   'maintenance.cancelled': { kind: 'maintenance', audience: 'record', status: 'cancelled' },
+  'maintenance.reminder': { kind: 'maintenance', audience: 'record' },
+  'maintenance.overrun': { kind: 'maintenance', audience: 'record' },
   'subscriber.confirmation_requested': { kind: 'confirmation', audience: 'subscriber' },
+  'feedback.received': { kind: 'feedback_received', audience: 'feedback' },
+  'feedback.answered': { kind: 'feedback_answered', audience: 'feedback' },
+  'oncall.nudge': { kind: 'oncall_nudge', audience: 'oncall' },
 }
 
 /** The route of an event that should be mailed, or null (not mailed, or sent silently). */

@@ -2,6 +2,8 @@ import type { Statement } from '../../db/client.ts'
 import {
   advanceConsumer,
   claimConsumer,
+  fanOutToAddress,
+  fanOutToFeedbackReporter,
   fanOutToRecordAudience,
   fanOutToSubscriber,
   releaseConsumer,
@@ -47,6 +49,24 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
       if (typeof subscriberId !== 'string') return []
       return [fanOutToSubscriber({ ...base, subscriberId })]
     }
+    if (route.audience === 'feedback') {
+      const feedbackId = e.payload.feedback_id
+      if (typeof feedbackId !== 'string') return []
+      return [fanOutToFeedbackReporter({ ...base, feedbackId })]
+    }
+    if (route.audience === 'oncall') {
+      // Read at fan-out time: the addresses are then part of the delivery rows, so a retry
+      // after a configuration change still goes where the nudge was first meant to go.
+      const { oncallEmail, oncallWebhookUrl } = deps.config.recovery
+      return [
+        ...(oncallEmail
+          ? [fanOutToAddress({ ...base, channel: 'email', address: oncallEmail })]
+          : []),
+        ...(oncallWebhookUrl
+          ? [fanOutToAddress({ ...base, channel: 'webhook', address: oncallWebhookUrl })]
+          : []),
+      ]
+    }
     return [fanOutToRecordAudience({ ...base, recordId: e.aggregateId })]
   }
 
@@ -80,7 +100,7 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
         )
         // The lease moved to another process (we stalled past it): stop; it carries on from here.
         if (rs.at(-1)!.rowsAffected === 0) return result
-        result.deliveries += rs[0]!.rowsAffected
+        for (const r of rs.slice(0, -1)) result.deliveries += r.rowsAffected
         result.events++
         position = skipTo = e.id
       }

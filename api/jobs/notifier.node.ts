@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomString } from '../../core/ids.ts'
 import type { Deps } from '../deps.ts'
-import { createSender } from './mailer.node.ts'
+import { createSender, type SenderOptions } from './mailer.node.ts'
 import { mailboxTransport, smtpTransport, type MailTransport } from './mailer-transport.node.ts'
 import { createFanOut } from './notifier-fanout.ts'
 import { DEFAULT_TIMING, type NotifierTiming } from './notifier-options.ts'
@@ -22,6 +22,8 @@ export interface NotifierOptions {
   /** Leases name their holder; unique per process unless a test sets it. */
   owner?: string
   random?: () => number
+  /** Makes a webhook call; defaults to a JSON POST with fetch. */
+  postWebhook?: SenderOptions['postWebhook']
 }
 
 /**
@@ -43,6 +45,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
     maxInFlight: opts.maxInFlight ?? deps.config.mail.poolSize * 2,
     slowMs: timing.slowMs,
     random: opts.random,
+    postWebhook: opts.postWebhook,
   })
   const waker = createWaker()
   let running = false

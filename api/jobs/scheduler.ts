@@ -1,9 +1,12 @@
 import type { Deps } from '../deps.ts'
 import { maintenances } from '../services/maintenances.ts'
+import { runRecoveryJobs } from './recovery-jobs.ts'
 
 /**
- * Clock-driven work in the server process: starts and completes maintenance windows on time.
- * `tick()` does one pass (tests call it after moving the clock); `start()` ticks on an interval.
+ * Clock-driven work in the server process: starts and completes maintenance windows on time,
+ * then emits the service-recovery notices that are due (follow-ups, maintenance reminders and
+ * overruns, on-call nudges; see recovery-jobs.ts). `tick()` does one pass (tests call it after
+ * moving the clock) and returns the windows it moved; `start()` ticks on an interval.
  */
 export function createScheduler(deps: Deps) {
   let timer: ReturnType<typeof setInterval> | null = null
@@ -12,6 +15,8 @@ export function createScheduler(deps: Deps) {
   async function tick() {
     const moved = await maintenances.runDue(deps)
     for (const m of moved) deps.log.info('maintenance moved', m)
+    // After the moves, so a window that just completed gets no overrun notice.
+    for (const n of await runRecoveryJobs(deps)) deps.log.info('notice emitted', { ...n })
     return moved
   }
 

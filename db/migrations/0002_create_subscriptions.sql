@@ -32,11 +32,17 @@ CREATE TABLE subscriber_components (
 );
 CREATE INDEX subscriber_components_by_component ON subscriber_components(component_id);
 
--- One row per (event, subscriber): the UNIQUE key is what makes a fan-out safe to repeat.
+-- One row per (event, recipient): the UNIQUE key is what makes a fan-out safe to repeat. A
+-- recipient is a subscriber, or a plain address that is no subscriber (a feedback reporter,
+-- on-call: `address` is an email address or, for channel 'webhook', a URL). `recipient` is the
+-- one key for both, so every delivery shares the same lease, retry and dedup machinery.
 CREATE TABLE deliveries (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   event_id INTEGER NOT NULL,
-  subscriber_id TEXT NOT NULL REFERENCES subscribers(id),
+  subscriber_id TEXT REFERENCES subscribers(id),
+  channel TEXT NOT NULL DEFAULT 'email' CHECK (channel IN ('email', 'webhook')),
+  address TEXT,
+  recipient TEXT GENERATED ALWAYS AS (COALESCE(subscriber_id, channel || ':' || lower(address))) VIRTUAL,
   status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at TEXT NOT NULL,
@@ -45,7 +51,9 @@ CREATE TABLE deliveries (
   last_error TEXT,
   sent_at TEXT,
   created_at TEXT NOT NULL,
-  UNIQUE (event_id, subscriber_id)
+  CHECK ((subscriber_id IS NULL) <> (address IS NULL)),
+  CHECK (subscriber_id IS NULL OR channel = 'email'),
+  UNIQUE (event_id, recipient)
 );
 CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
 

@@ -46,6 +46,37 @@ export interface Catalog {
     expires(time: string): string
     ignore: string
   }
+  /** Reminders before a maintenance window, and the notice when it runs late. */
+  notice: {
+    reminder_24h(start: string): string
+    reminder_1h(start: string): string
+    overrun(end: string): string
+  }
+  /** The follow-up some days after an incident: is it really over for this reader? */
+  followUp: {
+    question: string
+    intro(resolvedAt: string): string
+    allGood: string
+    stillAffected: string
+    oneClick: string
+  }
+  /** Mail to someone who wrote to us (they may be no subscriber). */
+  feedback: {
+    subject(page: string): string
+    thanks: string
+    promise: string
+    youWrote: string
+    answerIntro: string
+    signed(author: string): string
+    more(url: string): string
+    why(page: string): string
+  }
+  /** Internal mail to on-call (written in English only: it is for the team, not customers). */
+  oncall: {
+    subject(kind: 'update_due' | 'postmortem_due', name: string): string
+    body(kind: 'update_due' | 'postmortem_due', due: string): string
+    why(page: string): string
+  }
 }
 
 const listFormat = new Intl.ListFormat('en-GB', { type: 'conjunction' })
@@ -103,5 +134,41 @@ export const en: Catalog = {
     expires: (time) => `This link expires on ${time}.`,
     ignore:
       'If you did not ask for this, ignore this email: you will not receive anything else from us.',
+  },
+  notice: {
+    reminder_24h: (start) => `Reminder: this maintenance starts in 24 hours, at ${start}.`,
+    reminder_1h: (start) => `Reminder: this maintenance starts in 1 hour, at ${start}.`,
+    overrun: (end) =>
+      `This maintenance is taking longer than planned: it was due to end at ${end}. We will tell you as soon as it is complete.`,
+  },
+  followUp: {
+    question: 'Is everything working again?',
+    intro: (at) =>
+      `We resolved this incident on ${at}. We want to be sure it is really over for you, not just on our side.`,
+    allGood: 'Yes, everything works',
+    stillAffected: 'No, I still have a problem',
+    oneClick: 'One click is enough; you can add a comment on the page that opens.',
+  },
+  feedback: {
+    subject: (page) => `Your message to ${page}`,
+    thanks:
+      'Thank you for telling us. Most people who run into a problem never say so; you did, and it helps.',
+    promise: 'A person will read your message and answer within 24 hours.',
+    youWrote: 'You wrote',
+    answerIntro: 'Here is our answer to your message.',
+    signed: (author) => `— ${author}`,
+    more: (url) => `Anything else? Tell us here: ${url}`,
+    why: (page) =>
+      `You receive this because you wrote to ${page}. We will not add you to any list.`,
+  },
+  oncall: {
+    subject: (kind, name) =>
+      kind === 'update_due' ? `Update due: ${name}` : `Post-mortem due: ${name}`,
+    body: (kind, due) =>
+      kind === 'update_due'
+        ? `The next public update on this incident is due by ${due}. Post one now, even without news: silence is what customers remember.`
+        : `The post-mortem for this incident is due by ${due}. Publish it to keep the promise made to customers.`,
+    why: (page) =>
+      `Sent to on-call by ${page} because a communication promise is about to be missed.`,
   },
 }

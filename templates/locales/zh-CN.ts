@@ -1,4 +1,4 @@
-import type { Catalog } from './en.ts'
+import { en, type Catalog } from './en.ts'
 
 const listFormat = new Intl.ListFormat('zh-CN', { type: 'conjunction' })
 
@@ -65,4 +65,29 @@ export const zhCN: Catalog = {
     expires: (t) => `此链接将于 ${t} 失效。`,
     ignore: '如果这不是您本人的操作，请忽略这封邮件：您不会再收到我们的任何邮件。',
   },
+  notice: {
+    reminder_24h: (start) => `提醒：此次维护将在 24 小时后开始，时间为 ${start}。`,
+    reminder_1h: (start) => `提醒：此次维护将在 1 小时后开始，时间为 ${start}。`,
+    overrun: (end) => `此次维护耗时超出计划：原定于 ${end} 结束。维护完成后我们会立即通知您。`,
+  },
+  followUp: {
+    question: '一切都恢复正常了吗？',
+    intro: (at) =>
+      `我们已于 ${at} 解决了此事件。我们想确认问题在您那里也已真正解决，而不仅仅是在我们这边。`,
+    allGood: '是的，一切正常',
+    stillAffected: '不，我仍然遇到问题',
+    oneClick: '点击一次即可；您还可以在打开的页面上补充说明。',
+  },
+  feedback: {
+    subject: (page) => `您发给 ${page} 的消息`,
+    thanks: '感谢您告诉我们。大多数遇到问题的人从不反馈；您反馈了，这对我们很有帮助。',
+    promise: '我们的工作人员会阅读您的消息，并在 24 小时内回复。',
+    youWrote: '您写道',
+    answerIntro: '以下是我们对您消息的回复。',
+    signed: (author) => `—— ${author}`,
+    more: (url) => `还有其他问题？请在这里告诉我们：${url}`,
+    why: (page) => `您收到这封邮件，是因为您给 ${page} 发送了消息。我们不会将您加入任何邮件列表。`,
+  },
+  // Internal mail to the team: English only.
+  oncall: en.oncall,
 }
