@@ -38,7 +38,8 @@ async function computeCredits(deps: Deps, r: IncidentRecord): Promise<{ month: s
   const from = monthStart(started)
   const monthEnd = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1))
   const now = deps.clock.now()
-  const at = now < monthEnd ? now : monthEnd
+  // A past month is measured to its last millisecond (monthEnd itself is the next month).
+  const at = now < monthEnd ? now : new Date(monthEnd.getTime() - 1)
   const components = await getComponentsByIds(deps.db, r.components.map((c) => c.id))
   const history = await historyFor(deps, components.map((c) => c.id), from)
   const credits = components.map((c) =>

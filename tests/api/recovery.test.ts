@@ -131,3 +131,21 @@ describe('maintenance notice', () => {
     expect((await t.api('GET', `/api/v1/maintenances/${soon.id}`)).body.short_notice).toBe(true)
   })
 })
+
+describe('compensation for a past month', () => {
+  it('measures the month the incident happened in, to its end, when asked later', async () => {
+    const t = await createTestApp({ now: '2026-03-01T00:00:00.000Z' })
+    const pay = await makeComponent(t, { name: 'Payments API' })
+    t.clock.set('2026-03-10T10:00:00.000Z')
+    const inc = await makeIncident(t, { components: { [pay.id]: 'major_outage' } })
+    t.clock.set('2026-03-10T13:12:00.000Z')
+    await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
+    t.clock.set('2026-06-02T00:00:00.000Z')
+    const comp = await t.api('GET', `/api/v1/incidents/${inc.id}/compensation`)
+    expect(comp.body.month).toBe('2026-03')
+    const c = comp.body.computed[0]
+    expect(c.down_seconds).toBe(192 * 60)
+    expect(c.availability).toBeCloseTo(100 * (1 - (192 * 60) / (31 * 86400 - 0.001)), 6)
+    expect(c.credit).toBe(10)
+  })
+})
