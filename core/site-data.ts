@@ -96,4 +96,5 @@ export type RouteData =
     }
   | { kind: 'uptime'; common: SiteCommon; uptime: UptimeSummary }
   | { kind: 'report'; common: SiteCommon }
+  | { kind: 'subscribe'; common: SiteCommon }
   | { kind: 'not-found'; common: SiteCommon }

@@ -76,8 +76,11 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     const jobs: [string, () => Promise<RouteData>][] = []
     if (t.home) jobs.push(['/', () => data.home()])
     if (t.uptime) jobs.push(['/uptime/', () => data.uptime()])
-    // The report form lists the components, so it is stale whenever the home page is.
-    if (t.home) jobs.push(['/report/', async () => ({ kind: 'report', common: data.common })])
+    // The report and subscribe forms list the components: stale whenever the home page is.
+    if (t.home) {
+      jobs.push(['/report/', async () => ({ kind: 'report', common: data.common })])
+      jobs.push(['/subscribe/', async () => ({ kind: 'subscribe', common: data.common })])
+    }
     if (t.historyIndex) jobs.push(['/history/', () => data.history(null)])
     const months = t.months === 'all' ? await listMonths(deps.db) : [...t.months]
     for (const m of months) jobs.push([`/history/${m}/`, () => data.history(m)])

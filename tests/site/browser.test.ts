@@ -86,6 +86,8 @@ async function demoSite() {
     history: '/history/',
     month: `/history/${t.clock.now().toISOString().slice(0, 7)}/`,
     uptime: '/uptime/',
+    report: '/report/',
+    subscribe: '/subscribe/',
     notFound: '/no-such-page/',
   }
   return { t, base, active, paths }

@@ -30,6 +30,7 @@ describe('publisher', () => {
       'history/2026-03/index.html',
       'uptime/index.html',
       'report/index.html',
+      'subscribe/index.html',
       '404.html',
       'history.rss',
       'history.atom',
@@ -147,5 +148,25 @@ describe('making amends on the site', () => {
     expect(read(outDir, 'history/index.html')).toContain(`/incidents/${inc.id}/#pm-h`)
     expect(read(outDir, 'history.rss')).toContain('A certificate expired unnoticed.')
     expect(read(outDir, 'history.atom')).toContain('A certificate expired unnoticed.')
+  })
+})
+
+describe('subscribe page', () => {
+  it('its form, posted as a browser without JavaScript would, requests a confirmation', async () => {
+    const t = await createTestApp()
+    const a = await makeComponent(t, { name: 'Payments API' })
+    const { publisher, outDir } = await publisherFor(t)
+    await publisher.publishAll()
+    const html = read(outDir, 'subscribe/index.html')
+    expect(html).toContain('action="/subscribe"')
+    expect(html).toContain(`value="${a.id}"`)
+    const res = await t.app.request('/subscribe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'ada@example.org', components: a.id, locale: 'en', website: '' }).toString(),
+    })
+    expect(res.status).toBe(200)
+    const events = await t.deps.db.execute("SELECT type FROM outbox WHERE type = 'subscriber.confirmation_requested'")
+    expect(events.rows).toHaveLength(1)
   })
 })
