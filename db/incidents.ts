@@ -331,3 +331,17 @@ export function upsertPostmortem(incidentId: string, p: Postmortem): Statement {
     args: [incidentId, p.body, p.status, p.created_at, p.updated_at, p.published_at],
   }
 }
+
+/** Full records for many ids (in chunks, so a full build does not run two queries per incident). */
+export async function getIncidentsByIds(db: Db, ids: readonly string[]): Promise<IncidentRecord[]> {
+  const out: IncidentRecord[] = []
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500)
+    const rs = await db.execute({
+      sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE id IN (${placeholders(chunk.length)})`,
+      args: [...chunk],
+    })
+    out.push(...(await hydrate(db, rs.rows.map(rowToHead))))
+  }
+  return out
+}

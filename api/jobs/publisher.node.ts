@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import { atomFeed, rssFeed } from '../../core/feeds.ts'
 import type { RouteData } from '../../core/site-data.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
-import { getIncident, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
+import { getIncidentsByIds, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
 import { latestOutboxId, readOutbox, type StoredEvent } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 import { loadSnapshot } from '../services/status.ts'
@@ -73,21 +73,25 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   async function renderTargets(t: Targets): Promise<number> {
     const snapshot = await loadSnapshot(deps)
     const data = siteData(deps, snapshot)
+    // What readers look at during an incident goes first (its page, the home page); history,
+    // uptime and the forms follow. Each file is swapped in as soon as it is rendered.
     const jobs: [string, () => Promise<RouteData>][] = []
+    const touchedMonths = new Set<string>()
+    for (const r of await getIncidentsByIds(deps.db, [...t.records])) {
+      touchedMonths.add(r.started_at.slice(0, 7))
+      jobs.push([r.kind === 'maintenance' ? `/maintenance/${r.id}/` : `/incidents/${r.id}/`, () => data.incidentOf(r)])
+    }
     if (t.home) jobs.push(['/', () => data.home()])
-    if (t.uptime) jobs.push(['/uptime/', () => data.uptime()])
+    const later: [string, () => Promise<RouteData>][] = []
+    if (t.uptime) later.push(['/uptime/', () => data.uptime()])
     // The report and subscribe forms list the components: stale whenever the home page is.
     if (t.home) {
-      jobs.push(['/report/', async () => ({ kind: 'report', common: data.common })])
-      jobs.push(['/subscribe/', async () => ({ kind: 'subscribe', common: data.common })])
+      later.push(['/report/', async () => ({ kind: 'report', common: data.common })])
+      later.push(['/subscribe/', async () => ({ kind: 'subscribe', common: data.common })])
     }
-    if (t.historyIndex) jobs.push(['/history/', () => data.history(null)])
-    const months = t.months === 'all' ? await listMonths(deps.db) : [...t.months]
-    for (const m of months) jobs.push([`/history/${m}/`, () => data.history(m)])
-    for (const id of t.records) {
-      const r = await getIncident(deps.db, id)
-      if (r) jobs.push([r.kind === 'maintenance' ? `/maintenance/${id}/` : `/incidents/${id}/`, () => data.incident(id)])
-    }
+    if (t.historyIndex) later.push(['/history/', () => data.history(null)])
+    const months = t.months === 'all' ? await listMonths(deps.db) : [...new Set([...t.months, ...touchedMonths])]
+    for (const m of months) later.push([`/history/${m}/`, () => data.history(m)])
     let files = 0
     for (const [path, load] of jobs) {
       write(path, await renderer.render(path, await load()))
@@ -102,6 +106,10 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     }
     for (const [name, doc] of Object.entries(v2Documents(snapshot))) {
       write(`/api/v2/${name}`, JSON.stringify(doc))
+      files++
+    }
+    for (const [path, load] of later) {
+      write(path, await renderer.render(path, await load()))
       files++
     }
     return files

@@ -75,6 +75,15 @@ export function incidentViewOf(
   }
 }
 
+/**
+ * The same view without any rendered text, for lists (history, the last 14 days) that show
+ * one line per incident: rendering every body of hundreds of incidents is most of a publish.
+ */
+export function incidentLineOf(r: IncidentRecord, components: readonly Component[]): IncidentView {
+  const empty = { ...r, updates: [], workaround: null, apology: null, postmortem: null }
+  return { ...incidentViewOf(empty, components), postmortem_published_at: r.postmortem?.published_at ?? null }
+}
+
 async function uptimeSummary(deps: Deps): Promise<UptimeSummary> {
   const all = await uptime.all(deps, UPTIME_DAYS)
   return {
@@ -97,6 +106,7 @@ const nextMonth = (m: string) => {
 export function siteData(deps: Deps, snapshot: StatusSnapshot) {
   const common = commonFrom(snapshot)
   const view = (r: IncidentRecord) => incidentViewOf(r, snapshot.components)
+  const line = (r: IncidentRecord) => incidentLineOf(r, snapshot.components)
   let uptimeOnce: Promise<UptimeSummary> | null = null
   const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps))
   return {
@@ -123,15 +133,19 @@ export function siteData(deps: Deps, snapshot: StatusSnapshot) {
         common,
         active: active.map(view),
         maintenances: windows.map(view),
-        recent: days.map((date) => ({ date, incidents: incidents.filter((r) => r.started_at.startsWith(date)).map(view) })),
+        recent: days.map((date) => ({ date, incidents: incidents.filter((r) => r.started_at.startsWith(date)).map(line) })),
         uptime: up,
       }
     },
     async incident(id: string): Promise<RouteData> {
       const r = await getIncident(deps.db, id)
       if (!r) throw notFound('incident', id)
+      return this.incidentOf(r)
+    },
+    /** The page of an incident or maintenance window already loaded. */
+    async incidentOf(r: IncidentRecord): Promise<RouteData> {
       if (r.kind === 'maintenance') return { kind: 'maintenance', common, maintenance: view(r) }
-      const sentences = r.compensation ? (await recovery.compensation(deps, id)).sentences : []
+      const sentences = r.compensation ? (await recovery.compensation(deps, r.id)).sentences : []
       return { kind: 'incident', common, incident: incidentViewOf(r, snapshot.components, sentences) }
     },
     async history(month: string | null): Promise<RouteData> {
@@ -140,7 +154,7 @@ export function siteData(deps: Deps, snapshot: StatusSnapshot) {
       const months: HistoryMonth[] = []
       for (const m of shown) {
         const list = await listStartedBetween(deps.db, monthStart(m), monthStart(nextMonth(m)))
-        months.push({ month: m, incidents: list.map(view) })
+        months.push({ month: m, incidents: list.map(line) })
       }
       return { kind: 'history', common, months, index, current: month }
     },

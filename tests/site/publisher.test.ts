@@ -72,6 +72,8 @@ describe('publisher', () => {
     expect(read(outDir, 'history.atom')).toContain('The card processor dropped our connections.')
     expect(JSON.parse(read(outDir, 'api/v2/incidents.json')).incidents.find((i: any) => i.id === inc.id).status).toBe('identified')
     expect(statSync(otherPage).mtimeMs).toBe(before)
+    // The incident's month in the history shows its new status too.
+    expect(read(outDir, 'history/2026-03/index.html')).toMatch(/Identified/)
     expect(JSON.parse(read(outDir, '.published.json')).event_id).toBe(
       Number((await t.deps.db.execute('SELECT MAX(id) AS id FROM outbox')).rows[0]!.id),
     )
