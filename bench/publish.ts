@@ -325,7 +325,7 @@ async function main() {
   )
   console.log(
     `  longest single GET while polling, per update: p50 ${fmt(longest.p50)} ms, max ${fmt(longest.max)} ms ` +
-      `(a publish runs on the event loop that also serves the files)`,
+      `(long when a publish holds up the thread that serves the files)`,
   )
   console.log(
     `  server CPU during the updates (100% = one core of 2): ${fmt(serverCpu)}%; ` +

@@ -30,6 +30,8 @@ export interface NotifierOptions {
  * The notifier: fan-out (outbox events → deliveries) and sender (deliveries → SMTP), both
  * lease-based, so any number of notifier processes can run against one database.
  */
+const COALESCE_MS = 20
+
 export function createNotifier(deps: Deps, opts: NotifierOptions) {
   const timing = opts.timing ?? DEFAULT_TIMING
   const owner =
@@ -59,6 +61,9 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
       } catch (err) {
         deps.log.error('fan-out failed', { error: (err as Error).message })
       }
+      // Let a burst of writes gather (they are fanned out together in one batch), so the notifier
+      // does not add a write of its own for every write the API makes.
+      await new Promise((r) => setTimeout(r, COALESCE_MS))
       // Renew well before the lease runs out, even when there is nothing to do.
       await waker.sleep(Math.min(timing.pollMs, timing.leaseMs / 3))
     }
@@ -76,10 +81,10 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
       loop = fanOutLoop()
       sender.start()
     },
-    /** Something was written: fan out and send now rather than at the next poll. */
+    /** Something was written: fan out now rather than at the next poll (the fan-out wakes the
+     * sender when it created deliveries). */
     kick() {
       waker.poke()
-      sender.kick()
     },
     async stop() {
       running = false

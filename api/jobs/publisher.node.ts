@@ -57,6 +57,8 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   let queued = false
   let timer: ReturnType<typeof setInterval> | null = null
   let refresher: ReturnType<typeof setInterval> | null = null
+  let lastEnd = 0
+  let lastDuration = 0
   const listeners = new Set<(eventId: number) => void>()
 
   const readState = (): PublishedState | null => {
@@ -191,14 +193,28 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   return {
     publishAll: () => run(publishAll),
     catchUp: () => run(catchUp),
-    /** Asks for a publish soon; cheap to call after every write. */
+    /**
+     * Asks for a publish soon; cheap to call after every write. Publishes that follow each other
+     * rest as long as the last one took, so under a burst of writes the publisher uses at most
+     * about half a core (later publishes simply cover more events) and never starves the API:
+     * when overloaded, respond more slowly rather than refuse service.
+     */
     kick() {
       if (queued) return
       queued = true
-      void run(async () => {
-        queued = false
-        return catchUp()
-      }).catch(() => {})
+      const rest = Math.max(0, lastEnd + lastDuration - Date.now())
+      setTimeout(() => {
+        void run(async () => {
+          queued = false
+          const started = Date.now()
+          try {
+            return await catchUp()
+          } finally {
+            lastEnd = Date.now()
+            lastDuration = lastEnd - started
+          }
+        }).catch(() => {})
+      }, rest)
     },
     /** Called with the newest event id each time published files change (benchmarks, tests). */
     onPublished(listener: (eventId: number) => void) {
