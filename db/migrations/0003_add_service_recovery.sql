@@ -55,3 +55,6 @@ CREATE TABLE notices_sent (
   sent_at TEXT NOT NULL,
   PRIMARY KEY (target_id, kind, due_at)
 );
+
+-- History pages, the last 14 days and the feeds select by start time across both kinds.
+CREATE INDEX incidents_by_started ON incidents(started_at);
