@@ -1,6 +1,11 @@
-import type { MiddlewareHandler } from 'hono'
+import type { ErrorHandler, MiddlewareHandler } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { bodyLimit } from 'hono/body-limit'
 import { DomainError } from '../../core/errors.ts'
+import { ErrorBody } from '../../core/schemas/common.ts'
+import { handleError } from '../errors.ts'
+import type { Logger } from '../log.ts'
+import type { Html } from './layout.ts'
 
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 
@@ -45,4 +50,33 @@ export function formBody(maxBytes: number): MiddlewareHandler[] {
     },
     limitBody(maxBytes),
   ]
+}
+
+interface ErrorViews<S> {
+  rateLimited(site: S, message: string): Html
+  failure(site: S, title: string, message: string): Html
+}
+
+const TITLES: [number, string][] = [
+  [429, 'Too many requests'],
+  [413, 'Too much data'],
+  [415, 'Please use the form'],
+  [503, 'Please try again shortly'],
+]
+
+/**
+ * Errors on a page become a page: the one error mapping (and its logging) decides the status and
+ * the message, and the page says it in plain words.
+ */
+export function errorPages<S>(log: Logger, site: S, views: ErrorViews<S>): ErrorHandler {
+  return async (err, c) => {
+    const res = handleError(err, c, log)
+    const parsed = ErrorBody.safeParse(await res.json())
+    const message = parsed.success ? parsed.data.error.message : 'Something went wrong on our side'
+    const title =
+      TITLES.find(([status]) => status === res.status)?.[1] ??
+      (res.status >= 500 ? 'Something went wrong' : 'We could not do that')
+    const page = res.status === 429 ? views.rateLimited(site, message) : views.failure(site, title, `${message}.`)
+    return c.html(page, res.status as ContentfulStatusCode)
+  }
 }

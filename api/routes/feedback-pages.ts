@@ -1,13 +1,11 @@
 import { Hono } from 'hono'
-import { formBody, privatePage } from '../pages/page-middleware.ts'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { errorPages, formBody, privatePage } from '../pages/page-middleware.ts'
 import { z } from 'zod'
 import { DomainError, type ErrorDetail } from '../../core/errors.ts'
-import { ErrorBody } from '../../core/schemas/common.ts'
 import { listComponents } from '../../db/components.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
-import { handleError, validationError } from '../errors.ts'
+import { validationError } from '../errors.ts'
 import { feedbackViews as views, type ReportValues } from '../pages/feedback-views.ts'
 import type { Site } from '../pages/subscriber-views.ts'
 import { feedback, FeedbackCreate, MESSAGE_MAX } from '../services/feedback.ts'
@@ -34,27 +32,7 @@ export function feedbackPageRoutes(deps: Deps, admit: Admit) {
   const secure = privatePage(deps.config.siteUrl)
   const form = formBody(MAX_FORM_BYTES)
 
-  // Errors become pages: the one error mapping (and its logging) decides status and message.
-  app.onError(async (err, c) => {
-    const res = handleError(err, c, deps.log)
-    const parsed = ErrorBody.safeParse(await res.json())
-    const message = parsed.success ? parsed.data.error.message : 'Something went wrong on our side'
-    const title =
-      res.status === 413
-        ? 'Too much data'
-        : res.status === 415
-          ? 'Please use the form'
-          : res.status === 503
-            ? 'Please try again shortly'
-            : res.status >= 500
-              ? 'Something went wrong'
-              : 'We could not do that'
-    const page =
-      res.status === 429
-        ? views.rateLimited(site, message)
-        : views.failure(site, title, `${message}.`)
-    return c.html(page, res.status as ContentfulStatusCode)
-  })
+  app.onError(errorPages(deps.log, site, views))
 
   const componentChoices = async () =>
     (await listComponents(deps.db)).map((c) => ({ id: c.id, name: c.name }))

@@ -1,14 +1,13 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import { formBody, limitBody, privatePage } from '../pages/page-middleware.ts'
-import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { errorPages, formBody, limitBody, privatePage } from '../pages/page-middleware.ts'
 import { z } from 'zod'
 import { DomainError, type ErrorDetail } from '../../core/errors.ts'
-import { ErrorBody, Id } from '../../core/schemas/common.ts'
+import { Id } from '../../core/schemas/common.ts'
 import { Locale, SubscriptionCreate } from '../../core/schemas/subscription.ts'
 import type { SubscriberRecord } from '../../db/subscribers.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
-import { handleError, validationError } from '../errors.ts'
+import { validationError } from '../errors.ts'
 import { views, type ManageNotice, type Site } from '../pages/subscriber-views.ts'
 import { SELF_SERVICE, subscriptions } from '../services/subscriptions.ts'
 
@@ -36,29 +35,7 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
   // A one-click unsubscribe body is tiny; the limit only stops someone streaming junk at us.
   const small = limitBody(MAX_FORM_BYTES)
 
-  // Errors become pages: the one error mapping (and its logging) decides status and message.
-  app.onError(async (err, c) => {
-    const res = handleError(err, c, deps.log)
-    const parsed = ErrorBody.safeParse(await res.json())
-    const message = parsed.success ? parsed.data.error.message : 'Something went wrong on our side'
-    const title =
-      res.status === 429
-        ? 'Too many requests'
-        : res.status === 413
-          ? 'Too much data'
-          : res.status === 415
-            ? 'Please use the form'
-            : res.status === 503
-              ? 'Please try again shortly'
-              : res.status >= 500
-                ? 'Something went wrong'
-                : 'We could not do that'
-    const page =
-      res.status === 429
-        ? views.rateLimited(site, message)
-        : views.failure(site, title, `${message}.`)
-    return c.html(page, res.status as ContentfulStatusCode)
-  })
+  app.onError(errorPages(deps.log, site, views))
 
   app.post('/subscribe', secure, limit, ...form, async (c) => {
     const body = await c.req.parseBody({ all: true })
