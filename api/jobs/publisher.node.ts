@@ -11,6 +11,7 @@ import { siteData } from '../services/site-data.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
 
 const STATE_FILE = '.published.json'
+const MAX_REST_MS = 250
 const EVENTS_PER_PASS = 500
 
 interface PublishedState {
@@ -57,7 +58,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   let queued = false
   let timer: ReturnType<typeof setInterval> | null = null
   let refresher: ReturnType<typeof setInterval> | null = null
-  let lastEnd = 0
+  let busy = false
   let lastDuration = 0
   const listeners = new Set<(eventId: number) => void>()
 
@@ -194,27 +195,31 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     publishAll: () => run(publishAll),
     catchUp: () => run(catchUp),
     /**
-     * Asks for a publish soon; cheap to call after every write. Publishes that follow each other
-     * rest as long as the last one took, so under a burst of writes the publisher uses at most
-     * about half a core (later publishes simply cover more events) and never starves the API:
-     * when overloaded, respond more slowly rather than refuse service.
+     * Asks for a publish soon; cheap to call after every write. A kick while the publisher is
+     * idle publishes at once. A kick during a publish (a burst of writes) runs after a rest as
+     * long as that publish took, at most MAX_REST_MS: under load the publisher then uses about
+     * half a core and later publishes cover more events, so it never starves the API (when
+     * overloaded, respond more slowly rather than refuse service).
      */
     kick() {
       if (queued) return
       queued = true
-      const rest = Math.max(0, lastEnd + lastDuration - Date.now())
-      setTimeout(() => {
+      const rest = busy ? Math.min(MAX_REST_MS, lastDuration) : 0
+      const go = () =>
         void run(async () => {
           queued = false
+          busy = true
           const started = Date.now()
           try {
             return await catchUp()
           } finally {
-            lastEnd = Date.now()
-            lastDuration = lastEnd - started
+            busy = false
+            lastDuration = Date.now() - started
           }
         }).catch(() => {})
-      }, rest)
+      // A kick during a publish waits for it (run() chains), then rests.
+      if (rest === 0) go()
+      else void chain.then(() => new Promise((r) => setTimeout(r, rest))).then(go)
     },
     /** Called with the newest event id each time published files change (benchmarks, tests). */
     onPublished(listener: (eventId: number) => void) {
