@@ -1,9 +1,10 @@
-import { serve } from '@hono/node-server'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { systemClock } from '../core/clock.ts'
 import { migrate } from '../db/migrate.node.ts'
 import { openDatabase } from '../db/open.node.ts'
 import { createApp } from './app.ts'
-import { createNodeHandler } from './server.node.ts'
+import { createNodeHandler, createNodeListener } from './server.node.ts'
 import { ConfigError, parseConfig } from './config.ts'
 import { createMutex, type Deps } from './deps.ts'
 import { startPublisherThread } from './jobs/publisher-thread.node.ts'
@@ -49,8 +50,12 @@ notifier?.start()
 
 const scheduler = createScheduler(deps)
 const nodeHandler = createNodeHandler(createApp(deps), config.publicDir)
-const handler = mailbox ? async (r: Request) => (await mailbox(r)) ?? nodeHandler(r) : nodeHandler
-const server = serve({ fetch: handler, port: config.port, hostname: config.host }, (info) => {
+const handler = mailbox
+  ? async (r: Request, env?: unknown) => (await mailbox(r)) ?? nodeHandler(r, env)
+  : nodeHandler
+const server = createServer(createNodeListener(config.publicDir, handler))
+server.listen(config.port, config.host, () => {
+  const info = server.address() as AddressInfo
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`
   const lines = [
     '',

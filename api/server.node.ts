@@ -1,5 +1,7 @@
 import type { App } from './app.ts'
-import { createStaticFiles, notFoundPage } from './static.node.ts'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
+import { createStaticCache, createStaticFiles, notFoundPage } from './static.node.ts'
 
 /**
  * The Node server's request handler. Reads of the public site are the published static files;
@@ -25,5 +27,29 @@ export function createNodeHandler(app: App, publicDir: string) {
       return notFoundPage(publicDir) ?? res
     }
     return res
+  }
+}
+
+/**
+ * The Node server's listener: published files are answered straight from the cache with
+ * node:http (no Request/Response objects: this is the hot path of a status page in an outage);
+ * everything else goes through `handle` (Hono, the API, the dynamic pages).
+ */
+export function createNodeListener(publicDir: string, handle: (request: Request, env?: unknown) => Promise<Response>) {
+  const lookup = createStaticCache(publicDir)
+  const slow = getRequestListener(handle)
+  return function listener(req: IncomingMessage, res: ServerResponse) {
+    const url = req.url ?? '/'
+    if ((req.method === 'GET' || req.method === 'HEAD') && !url.startsWith('/api/')) {
+      const q = url.indexOf('?')
+      const path = q === -1 ? url : url.slice(0, q)
+      const hit = lookup(path, q === -1 ? '' : url.slice(q), String(req.headers['accept-encoding'] ?? ''), (req.headers['if-none-match'] as string | undefined) ?? null)
+      if (hit) {
+        res.writeHead(hit.status, hit.headers)
+        res.end(req.method === 'GET' && hit.status === 200 ? hit.body : undefined)
+        return
+      }
+    }
+    void slow(req, res)
   }
 }

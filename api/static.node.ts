@@ -24,16 +24,23 @@ interface Entry {
   size: number
   body: Buffer
   gzip: Buffer | null
-  etag: string
-  type: string
+  /** Response headers, built once per version: identity and gzip representations. */
+  plain: Record<string, string>
+  gzipped: Record<string, string> | null
+}
+
+export interface StaticHit {
+  status: 200 | 304 | 308
+  headers: Record<string, string>
+  body: Buffer | null
 }
 
 /**
  * Serves the published site from memory, revalidated against the file's mtime on each request:
  * files are replaced by rename, so a changed mtime or size means a new version. Bodies are gzipped
- * once per version, and every response carries an ETag.
+ * and headers built once per version; every response carries an ETag (one per encoding).
  */
-export function createStaticFiles(root: string) {
+export function createStaticCache(root: string) {
   const cache = new Map<string, Entry>()
 
   function resolve(urlPath: string): string | null {
@@ -50,7 +57,25 @@ export function createStaticFiles(root: string) {
     return file.startsWith(normalize(root + '/')) ? file : null
   }
 
-  function load(file: string): Entry | null {
+  function headersFor(urlPath: string, type: string, etag: string, length: number, gzip: boolean) {
+    const h: Record<string, string> = {
+      'content-type': type,
+      etag,
+      'cache-control': urlPath.startsWith('/_astro/') ? ASSET_CACHE_CONTROL : PAGE_CACHE_CONTROL,
+      vary: 'Accept-Encoding',
+      'x-content-type-options': 'nosniff',
+      'content-length': String(length),
+    }
+    if (gzip) h['content-encoding'] = 'gzip'
+    if (urlPath.startsWith('/api/v2/')) h['access-control-allow-origin'] = '*'
+    if (type.startsWith('text/html')) {
+      h['content-security-policy'] =
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    }
+    return h
+  }
+
+  function load(file: string, urlPath: string): Entry | null {
     let st
     try {
       st = statSync(file)
@@ -63,50 +88,55 @@ export function createStaticFiles(root: string) {
     const body = readFileSync(file)
     const type = TYPES[extname(file)] ?? 'application/octet-stream'
     const compressible = /^(text|application\/(json|rss|atom))/.test(type)
+    const gzip = compressible && body.length > 512 ? gzipSync(body, { level: 6 }) : null
+    const tag = createHash('sha1').update(body).digest('base64url').slice(0, 20)
     const entry: Entry = {
       mtimeMs: st.mtimeMs,
       size: st.size,
       body,
-      gzip: compressible && body.length > 512 ? gzipSync(body, { level: 6 }) : null,
-      etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`,
-      type,
+      gzip,
+      plain: headersFor(urlPath, type, `"${tag}"`, body.length, false),
+      gzipped: gzip ? headersFor(urlPath, type, `"${tag}-gz"`, gzip.length, true) : null,
     }
     cache.set(file, entry)
     return entry
   }
 
-  /** A Response for `request`, or null when there is no such file. */
+  /** The response for a GET/HEAD of `urlPath`, or null when no such file is published. */
+  return function lookup(urlPath: string, search: string, acceptEncoding: string, ifNoneMatch: string | null): StaticHit | null {
+    const file = resolve(urlPath)
+    if (!file) return null
+    const entry = load(file, urlPath)
+    if (!entry) {
+      // "/incidents/x" (no slash) → "/incidents/x/": links must have one canonical form.
+      if (!urlPath.endsWith('/') && !extname(urlPath) && load(join(root, urlPath, 'index.html'), `${urlPath}/`)) {
+        return { status: 308, headers: { location: `${urlPath}/${search}` }, body: null }
+      }
+      return null
+    }
+    const gzip = entry.gzipped !== null && /\bgzip\b/.test(acceptEncoding)
+    const headers = gzip ? entry.gzipped! : entry.plain
+    if (ifNoneMatch !== null && (ifNoneMatch === headers.etag || ifNoneMatch === entry.plain.etag)) {
+      return { status: 304, headers, body: null }
+    }
+    return { status: 200, headers, body: gzip ? entry.gzip : entry.body }
+  }
+}
+
+export type StaticCache = ReturnType<typeof createStaticCache>
+
+/** The same cache as a fetch-style handler (tests, and the Hono side of the server). */
+export function createStaticFiles(root: string) {
+  const lookup = createStaticCache(root)
   return function serve(request: Request): Response | null {
     if (request.method !== 'GET' && request.method !== 'HEAD') return null
     const url = new URL(request.url)
-    const file = resolve(url.pathname)
-    if (!file) return null
-    const entry = load(file)
-    // "/incidents/x" (no slash) → "/incidents/x/": links must have one canonical form.
-    if (!entry && !url.pathname.endsWith('/') && !extname(url.pathname) && load(join(root, url.pathname, 'index.html'))) {
-      return new Response(null, { status: 308, headers: { location: `${url.pathname}/${url.search}` } })
-    }
-    if (!entry) return null
-    const gzip = entry.gzip !== null && /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '')
-    // Each encoding is its own representation, so it gets its own validator (RFC 9110 §8.8.3).
-    const etag = gzip ? `${entry.etag.slice(0, -1)}-gz"` : entry.etag
-    const headers = new Headers({
-      'content-type': entry.type,
-      etag,
-      'cache-control': url.pathname.startsWith('/_astro/') ? ASSET_CACHE_CONTROL : PAGE_CACHE_CONTROL,
-      vary: 'Accept-Encoding',
-      'x-content-type-options': 'nosniff',
-    })
-    if (url.pathname.startsWith('/api/v2/')) headers.set('access-control-allow-origin', '*')
-    if (entry.type.startsWith('text/html')) {
-      headers.set('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-    }
-    const match = request.headers.get('if-none-match')
-    if (match === etag || match === entry.etag) return new Response(null, { status: 304, headers })
-    if (gzip) headers.set('content-encoding', 'gzip')
-    const body = gzip ? entry.gzip! : entry.body
-    headers.set('content-length', String(body.length))
-    return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers })
+    const hit = lookup(url.pathname, url.search, request.headers.get('accept-encoding') ?? '', request.headers.get('if-none-match'))
+    if (!hit) return null
+    const headers = { ...hit.headers }
+    if (hit.status === 304) delete headers['content-length']
+    const body = hit.status === 200 && request.method === 'GET' && hit.body ? new Uint8Array(hit.body) : null
+    return new Response(body, { status: hit.status, headers })
   }
 }
 
