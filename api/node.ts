@@ -5,6 +5,7 @@ import { migrate } from '../db/migrate.node.ts'
 import { openDatabase } from '../db/open.node.ts'
 import { createApp } from './app.ts'
 import { createNodeHandler, createNodeListener } from './server.node.ts'
+import { createStaticCache } from './static.node.ts'
 import { ConfigError, parseConfig } from './config.ts'
 import { createMutex, type Deps } from './deps.ts'
 import { startPublisherThread } from './jobs/publisher-thread.node.ts'
@@ -53,7 +54,10 @@ const nodeHandler = createNodeHandler(createApp(deps), config.publicDir)
 const handler = mailbox
   ? async (r: Request, env?: unknown) => (await mailbox(r)) ?? nodeHandler(r, env)
   : nodeHandler
-const server = createServer(createNodeListener(config.publicDir, handler))
+// Trust a published file for up to 100 ms between checks, and check again after every publish.
+const files = createStaticCache(config.publicDir, { revalidateMs: 100 })
+publisher.onPublished(() => files.invalidate())
+const server = createServer(createNodeListener(config.publicDir, handler, files))
 server.listen(config.port, config.host, () => {
   const info = server.address() as AddressInfo
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${info.port}`

@@ -35,8 +35,12 @@ export function createNodeHandler(app: App, publicDir: string) {
  * node:http (no Request/Response objects: this is the hot path of a status page in an outage);
  * everything else goes through `handle` (Hono, the API, the dynamic pages).
  */
-export function createNodeListener(publicDir: string, handle: (request: Request, env?: unknown) => Promise<Response>) {
-  const lookup = createStaticCache(publicDir)
+export function createNodeListener(
+  publicDir: string,
+  handle: (request: Request, env?: unknown) => Promise<Response>,
+  files = createStaticCache(publicDir, { revalidateMs: 100 }),
+) {
+  const { lookup } = files
   const slow = getRequestListener(handle)
   return function listener(req: IncomingMessage, res: ServerResponse) {
     const url = req.url ?? '/'

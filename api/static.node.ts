@@ -19,7 +19,9 @@ const TYPES: Record<string, string> = {
 export const PAGE_CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=60, stale-if-error=86400'
 const ASSET_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400'
 
+
 interface Entry {
+  checkedAt: number
   mtimeMs: number
   size: number
   body: Buffer
@@ -36,11 +38,14 @@ export interface StaticHit {
 }
 
 /**
- * Serves the published site from memory, revalidated against the file's mtime on each request:
+ * Serves the published site from memory, revalidated against the file's mtime:
  * files are replaced by rename, so a changed mtime or size means a new version. Bodies are gzipped
  * and headers built once per version; every response carries an ETag (one per encoding).
  */
-export function createStaticCache(root: string) {
+export function createStaticCache(root: string, opts: { revalidateMs?: number } = {}) {
+  // How long a file's version is trusted before it is checked again (a stat per request costs);
+  // the Node server also calls invalidate() whenever the publisher has swapped files in.
+  const revalidateMs = opts.revalidateMs ?? 0
   const cache = new Map<string, Entry>()
 
   function resolve(urlPath: string): string | null {
@@ -76,6 +81,9 @@ export function createStaticCache(root: string) {
   }
 
   function load(file: string, urlPath: string): Entry | null {
+    const now = performance.now()
+    const fresh = cache.get(file)
+    if (fresh && now - fresh.checkedAt < revalidateMs) return fresh
     let st
     try {
       st = statSync(file)
@@ -84,13 +92,17 @@ export function createStaticCache(root: string) {
     }
     if (!st.isFile()) return null
     const known = cache.get(file)
-    if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known
+    if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) {
+      known.checkedAt = now
+      return known
+    }
     const body = readFileSync(file)
     const type = TYPES[extname(file)] ?? 'application/octet-stream'
     const compressible = /^(text|application\/(json|rss|atom))/.test(type)
     const gzip = compressible && body.length > 512 ? gzipSync(body, { level: 6 }) : null
     const tag = createHash('sha1').update(body).digest('base64url').slice(0, 20)
     const entry: Entry = {
+      checkedAt: now,
       mtimeMs: st.mtimeMs,
       size: st.size,
       body,
@@ -103,7 +115,7 @@ export function createStaticCache(root: string) {
   }
 
   /** The response for a GET/HEAD of `urlPath`, or null when no such file is published. */
-  return function lookup(urlPath: string, search: string, acceptEncoding: string, ifNoneMatch: string | null): StaticHit | null {
+  function lookup(urlPath: string, search: string, acceptEncoding: string, ifNoneMatch: string | null): StaticHit | null {
     const file = resolve(urlPath)
     if (!file) return null
     const entry = load(file, urlPath)
@@ -121,13 +133,21 @@ export function createStaticCache(root: string) {
     }
     return { status: 200, headers, body: gzip ? entry.gzip : entry.body }
   }
+
+  return {
+    lookup,
+    /** Files may have changed: check each one again on its next request. */
+    invalidate() {
+      for (const e of cache.values()) e.checkedAt = -Infinity
+    },
+  }
 }
 
 export type StaticCache = ReturnType<typeof createStaticCache>
 
 /** The same cache as a fetch-style handler (tests, and the Hono side of the server). */
 export function createStaticFiles(root: string) {
-  const lookup = createStaticCache(root)
+  const { lookup } = createStaticCache(root)
   return function serve(request: Request): Response | null {
     if (request.method !== 'GET' && request.method !== 'HEAD') return null
     const url = new URL(request.url)
