@@ -21,7 +21,7 @@ const ConfigSchema = z
       .optional(),
     AMENDS_DEMO: Bool.default(true),
     PAGE_ID: z.string().regex(/^[0-9a-z]{1,32}$/).default('amends'),
-    PAGE_NAME: z.string().min(1).max(100).default('Amends Status'),
+    PAGE_NAME: z.string().min(1).max(100).default('Amends'),
     TIME_ZONE: z.string().min(1).default('Etc/UTC'),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),

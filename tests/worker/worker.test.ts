@@ -120,7 +120,7 @@ describe('the Cloudflare Worker (wrangler dev) on a remote libSQL database', () 
     const res = await api('/api/v2/summary.json')
     expect(res.status).toBe(200)
     const body = (await res.json()) as { page: { name: string }; status: { indicator: string } }
-    expect(body.page.name).toBe('Amends Status')
+    expect(body.page.name).toBe('Amends')
     expect(body.status.indicator).toBe('none')
   })
 
