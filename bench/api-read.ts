@@ -5,6 +5,7 @@
  * The last line printed is the headline, as key=value pairs. Run: npm run bench:api-read
  */
 import { parseArgs } from 'node:util'
+import { numberOption } from './lib/cli.ts'
 import autocannon from 'autocannon'
 import { fmt, ownCpuSeconds, runContext, startServer } from './server.ts'
 
@@ -32,16 +33,7 @@ if (flags.help) {
   process.exit(0)
 }
 
-function num(flag: string | undefined, env: string, fallback: number): number {
-  const raw = flag ?? process.env[env]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`Invalid value for ${env}: ${raw}\n${HELP}`)
-    process.exit(2)
-  }
-  return n
-}
+const num = numberOption(HELP)
 
 const opts = {
   connections: Math.round(num(flags.connections, 'BENCH_CONNECTIONS', 50)),

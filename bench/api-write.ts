@@ -14,6 +14,7 @@ import { Agent, request } from 'node:http'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { numberOption } from './lib/cli.ts'
 import { openDatabase } from '../db/open.node.ts'
 import {
   ADMIN_TOKEN,
@@ -60,16 +61,7 @@ if (flags.help) {
   process.exit(0)
 }
 
-function num(flag: string | undefined, env: string, fallback: number): number {
-  const raw = flag ?? process.env[env]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`Invalid value for ${env}: ${raw}\n${HELP}`)
-    process.exit(2)
-  }
-  return n
-}
+const num = numberOption(HELP)
 
 const opts = {
   rate: num(flags.rate, 'BENCH_RATE', TARGET_RATE),

@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { numberOption } from './lib/cli.ts'
 import { gunzipSync } from 'node:zlib'
 import { createClient } from './lib/http.ts'
 import { seedHistory } from './lib/seed-history.ts'
@@ -67,16 +68,7 @@ if (flags.help) {
   process.exit(0)
 }
 
-function num(flag: string | undefined, env: string, fallback: number): number {
-  const raw = flag ?? process.env[env]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`Invalid value for ${env}: ${raw}\n${HELP}`)
-    process.exit(2)
-  }
-  return n
-}
+const num = numberOption(HELP)
 
 const opts = {
   incidents: Math.round(num(flags.incidents, 'BENCH_INCIDENTS', 10_000)),

@@ -27,6 +27,7 @@ import {
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { numberOption } from './lib/cli.ts'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { createClient, treeCpuSeconds } from './lib/http.ts'
 import {
@@ -71,16 +72,7 @@ if (flags.help) {
   process.exit(0)
 }
 
-function num(flag: string | undefined, env: string, fallback: number): number {
-  const raw = flag ?? process.env[env]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n <= 0) {
-    console.error(`Invalid value for ${env}: ${raw}\n${HELP}`)
-    process.exit(2)
-  }
-  return n
-}
+const num = numberOption(HELP)
 
 const gzipMode = flags['nginx-gzip'] ?? process.env.BENCH_NGINX_GZIP ?? 'static'
 if (!['static', 'dynamic', 'both'].includes(gzipMode)) {
