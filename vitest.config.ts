@@ -14,7 +14,11 @@ export default defineConfig({
       {
         // The API suite again, against a remote database over the libSQL HTTP protocol.
         extends: true,
-        test: { name: 'remote', include: ['tests/api/**/*.test.ts'], env: { AMENDS_TEST_DB: 'remote' } },
+        test: {
+          name: 'remote',
+          include: ['tests/api/**/*.test.ts'],
+          env: { AMENDS_TEST_DB: 'remote' },
+        },
       },
     ],
   },

@@ -22,7 +22,12 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>()
   app.onError((err, c) => handleError(err, c, deps.log))
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
+  app.notFound((c) =>
+    c.json(
+      { error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } },
+      404,
+    ),
+  )
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
 
@@ -33,7 +38,11 @@ export function createApp(deps: Deps) {
       const csv = c.req.path === '/api/v1/subscribers/import'
       if (!(csv ? /^text\/csv\b/i : /^application\/([\w.+-]+\+)?json\b/i).test(type)) {
         const wanted = csv ? 'text/csv' : 'application/json'
-        throw new DomainError('unsupported_media_type', 'unsupported_media_type', `Send the body as ${wanted}`)
+        throw new DomainError(
+          'unsupported_media_type',
+          'unsupported_media_type',
+          `Send the body as ${wanted}`,
+        )
       }
     }
     await next()
@@ -43,16 +52,32 @@ export function createApp(deps: Deps) {
     bodyLimit({
       maxSize: deps.config.maxBodyBytes,
       onError: () => {
-        throw new DomainError('too_large', 'payload_too_large', `The body is larger than ${deps.config.maxBodyBytes} bytes`)
+        throw new DomainError(
+          'too_large',
+          'payload_too_large',
+          `The body is larger than ${deps.config.maxBodyBytes} bytes`,
+        )
       },
     }),
   )
-  for (const routes of [tokenRoutes, componentRoutes, incidentRoutes, recoveryRoutes, maintenanceRoutes, metricsRoutes, playbookRoutes, auditRoutes]) {
+  for (const routes of [
+    tokenRoutes,
+    componentRoutes,
+    incidentRoutes,
+    recoveryRoutes,
+    maintenanceRoutes,
+    metricsRoutes,
+    playbookRoutes,
+    auditRoutes,
+  ]) {
     app.route('/api/v1', routes(deps))
   }
   app.route('/api/v2', publicV2Routes(deps))
   app.route('/staff', staffPages(deps))
-  mountSubscriptions(app, deps, { trustProxy: deps.config.trustProxy, perIpPerHour: deps.config.subscribePerIpPerHour })
+  mountSubscriptions(app, deps, {
+    trustProxy: deps.config.trustProxy,
+    perIpPerHour: deps.config.subscribePerIpPerHour,
+  })
   mountFeedback(app, deps, { trustProxy: deps.config.trustProxy })
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
@@ -65,7 +90,8 @@ export function createApp(deps: Deps) {
     info: {
       title: 'Amends management API',
       version: '1',
-      description: 'Components, incidents and maintenance. Errors are always { error: { code, message, details? } }.',
+      description:
+        'Components, incidents and maintenance. Errors are always { error: { code, message, details? } }.',
     },
   })
   return app

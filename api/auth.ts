@@ -43,12 +43,21 @@ export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv
   return async (c, next) => {
     const secret = presentedToken(c.req.header('authorization') ?? '')
     if (!secret) {
-      throw new DomainError('unauthorized', 'unauthorized', 'Send an API token as "Authorization: Bearer <token>"')
+      throw new DomainError(
+        'unauthorized',
+        'unauthorized',
+        'Send an API token as "Authorization: Bearer <token>"',
+      )
     }
     const token = await findActiveTokenByHash(deps.db, await hashToken(secret))
-    if (!token) throw new DomainError('unauthorized', 'unauthorized', 'The API token is unknown or revoked')
+    if (!token)
+      throw new DomainError('unauthorized', 'unauthorized', 'The API token is unknown or revoked')
     if (RANK[token.scope] < RANK[scope]) {
-      throw new DomainError('forbidden', 'forbidden', `This action needs a token with the ${scope} scope`)
+      throw new DomainError(
+        'forbidden',
+        'forbidden',
+        `This action needs a token with the ${scope} scope`,
+      )
     }
     c.set('actor', { id: token.id, name: token.name, scope: token.scope })
     await next()

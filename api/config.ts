@@ -9,7 +9,10 @@ const ConfigSchema = z
   .object({
     DATABASE_URL: z
       .string()
-      .regex(/^(file|libsql|http|https|ws|wss):/, 'Must start with file:, libsql:, http(s): or ws(s):')
+      .regex(
+        /^(file|libsql|http|https|ws|wss):/,
+        'Must start with file:, libsql:, http(s): or ws(s):',
+      )
       .default('file:./data/amends.db'),
     DATABASE_AUTH_TOKEN: z.string().min(1).optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -20,7 +23,10 @@ const ConfigSchema = z
       .min(24, 'Use at least 24 characters: it grants full control')
       .optional(),
     AMENDS_DEMO: Bool.default(true),
-    PAGE_ID: z.string().regex(/^[0-9a-z]{1,32}$/).default('amends'),
+    PAGE_ID: z
+      .string()
+      .regex(/^[0-9a-z]{1,32}$/)
+      .default('amends'),
     PAGE_NAME: z.string().min(1).max(100).default('Amends'),
     TIME_ZONE: z.string().min(1).default('Etc/UTC'),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
@@ -28,7 +34,10 @@ const ConfigSchema = z
     PUBLIC_DIR: z.string().min(1).default('./data/public'),
     PUBLISH_POLL_MS: z.coerce.number().int().min(50).default(1_000),
     SIGNING_SECRET: z.string().min(32, 'Use at least 32 characters').optional(),
-    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'Must be smtp:// or smtps://').optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'Must be smtp:// or smtps://')
+      .optional(),
     MAIL_FROM: z.string().min(3).optional(),
     MAIL_SUBJECT_PREFIX: z.string().max(60).optional(),
     SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
@@ -94,7 +103,11 @@ const ConfigSchema = z
       poolSize: c.SMTP_POOL_SIZE,
       dkim:
         c.DKIM_DOMAIN && c.DKIM_SELECTOR && c.DKIM_PRIVATE_KEY
-          ? { domainName: c.DKIM_DOMAIN, keySelector: c.DKIM_SELECTOR, privateKey: c.DKIM_PRIVATE_KEY }
+          ? {
+              domainName: c.DKIM_DOMAIN,
+              keySelector: c.DKIM_SELECTOR,
+              privateKey: c.DKIM_PRIVATE_KEY,
+            }
           : undefined,
       notifier: c.NOTIFIER === 'on',
       mailboxDir: c.MAILBOX_DIR,
@@ -115,7 +128,9 @@ export class ConfigError extends Error {}
 
 /** Parses the environment once; on failure lists every bad variable, not just the first. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  )
   const result = ConfigSchema.safeParse(present)
   if (result.success) return result.data
   const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)

@@ -41,7 +41,13 @@ export function handleError(err: Error, c: Context, log: Logger) {
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode
     const code =
-      status === 400 ? 'invalid_json' : status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : 'http_error'
+      status === 400
+        ? 'invalid_json'
+        : status === 415
+          ? 'unsupported_media_type'
+          : status === 413
+            ? 'payload_too_large'
+            : 'http_error'
     const message =
       status === 400
         ? 'The request body is not valid JSON'
@@ -57,16 +63,19 @@ export function handleError(err: Error, c: Context, log: Logger) {
     })
   }
   log.error('unhandled error', { error: err.message, stack: err.stack, path: c.req.path })
-  return errorJson(c, 500, { error: { code: 'internal', message: 'Something went wrong on our side' } })
+  return errorJson(c, 500, {
+    error: { code: 'internal', message: 'Something went wrong on our side' },
+  })
 }
 
 /** libSQL errors that mean "the database cannot be reached or used now", not a bug. */
 function isUnavailable(err: Error): boolean {
   const code = (err as { code?: unknown }).code
   return (
-    typeof code === 'string' &&
-    /^(SQLITE_BUSY|SQLITE_CANTOPEN|SQLITE_IOERR|SQLITE_READONLY|SERVER_ERROR|HRANA_WEBSOCKET_ERROR|HRANA_CLOSED_ERROR|CLIENT_CLOSED|ECONNREFUSED)/.test(
-      code,
-    )
-  ) || /fetch failed|ECONNREFUSED|database is locked|unable to open database/i.test(err.message)
+    (typeof code === 'string' &&
+      /^(SQLITE_BUSY|SQLITE_CANTOPEN|SQLITE_IOERR|SQLITE_READONLY|SERVER_ERROR|HRANA_WEBSOCKET_ERROR|HRANA_CLOSED_ERROR|CLIENT_CLOSED|ECONNREFUSED)/.test(
+        code,
+      )) ||
+    /fetch failed|ECONNREFUSED|database is locked|unable to open database/i.test(err.message)
+  )
 }

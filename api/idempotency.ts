@@ -17,7 +17,11 @@ export function idempotency(deps: Deps): MiddlewareHandler<AppEnv> {
     const key = c.req.header('idempotency-key')
     if (c.req.method !== 'POST' || key === undefined) return next()
     if (!KEY.test(key)) {
-      throw new DomainError('invalid', 'invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters')
+      throw new DomainError(
+        'invalid',
+        'invalid_idempotency_key',
+        'Idempotency-Key must be 1–255 visible ASCII characters',
+      )
     }
     const actor = c.get('actor')
     const requestHash = await hashToken(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)

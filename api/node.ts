@@ -29,7 +29,9 @@ try {
 
 // The publisher thread checkpoints the WAL every second; the API's connection only does it as a
 // safety net, since a checkpoint blocks the thread that runs it.
-const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, { walAutocheckpoint: 10_000 })
+const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, {
+  walAutocheckpoint: 10_000,
+})
 const applied = await migrate(db)
 const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
 const { generated } = await tokens.bootstrap(deps)
@@ -65,7 +67,9 @@ server.listen(config.port, config.host, () => {
     '',
     `Amends is running on ${base}`,
     `  database        ${config.databaseUrl}${applied.length ? ` (applied ${applied.length} migration(s))` : ''}`,
-    seeded ? `  demo data       ${seeded.components} components, ${seeded.incidents} incidents, 2 maintenance windows` : null,
+    seeded
+      ? `  demo data       ${seeded.components} components, ${seeded.incidents} incidents, 2 maintenance windows`
+      : null,
     `  status page     ${base}/`,
     `  public API      ${base}/api/v2/summary.json   feeds: ${base}/history.rss  ${base}/history.atom`,
     `  management API  ${base}/api/v1  (OpenAPI: ${base}/api/v1/openapi.json)`,

@@ -23,7 +23,11 @@ export function createNodeHandler(app: App, publicDir: string) {
       if (file) return file
     }
     const res = await app.fetch(request, env)
-    if (res.status === 404 && !path.startsWith('/api/') && (request.method === 'GET' || request.method === 'HEAD')) {
+    if (
+      res.status === 404 &&
+      !path.startsWith('/api/') &&
+      (request.method === 'GET' || request.method === 'HEAD')
+    ) {
       return notFoundPage(publicDir) ?? res
     }
     return res
@@ -47,7 +51,12 @@ export function createNodeListener(
     if ((req.method === 'GET' || req.method === 'HEAD') && !url.startsWith('/api/')) {
       const q = url.indexOf('?')
       const path = q === -1 ? url : url.slice(0, q)
-      const hit = lookup(path, q === -1 ? '' : url.slice(q), String(req.headers['accept-encoding'] ?? ''), (req.headers['if-none-match'] as string | undefined) ?? null)
+      const hit = lookup(
+        path,
+        q === -1 ? '' : url.slice(q),
+        String(req.headers['accept-encoding'] ?? ''),
+        (req.headers['if-none-match'] as string | undefined) ?? null,
+      )
       if (hit) {
         res.writeHead(hit.status, hit.headers)
         res.end(req.method === 'GET' && hit.status === 200 ? hit.body : undefined)

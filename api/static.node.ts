@@ -16,9 +16,9 @@ const TYPES: Record<string, string> = {
 }
 
 /** Live status: fresh for seconds; a CDN may serve a stale copy while it revalidates or when we are down. */
-export const PAGE_CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=60, stale-if-error=86400'
+export const PAGE_CACHE_CONTROL =
+  'public, max-age=10, stale-while-revalidate=60, stale-if-error=86400'
 const ASSET_CACHE_CONTROL = 'public, max-age=3600, stale-while-revalidate=86400'
-
 
 interface Entry {
   checkedAt: number
@@ -115,20 +115,32 @@ export function createStaticCache(root: string, opts: { revalidateMs?: number } 
   }
 
   /** The response for a GET/HEAD of `urlPath`, or null when no such file is published. */
-  function lookup(urlPath: string, search: string, acceptEncoding: string, ifNoneMatch: string | null): StaticHit | null {
+  function lookup(
+    urlPath: string,
+    search: string,
+    acceptEncoding: string,
+    ifNoneMatch: string | null,
+  ): StaticHit | null {
     const file = resolve(urlPath)
     if (!file) return null
     const entry = load(file, urlPath)
     if (!entry) {
       // "/incidents/x" (no slash) → "/incidents/x/": links must have one canonical form.
-      if (!urlPath.endsWith('/') && !extname(urlPath) && load(join(root, urlPath, 'index.html'), `${urlPath}/`)) {
+      if (
+        !urlPath.endsWith('/') &&
+        !extname(urlPath) &&
+        load(join(root, urlPath, 'index.html'), `${urlPath}/`)
+      ) {
         return { status: 308, headers: { location: `${urlPath}/${search}` }, body: null }
       }
       return null
     }
     const gzip = entry.gzipped !== null && /\bgzip\b/.test(acceptEncoding)
     const headers = gzip ? entry.gzipped! : entry.plain
-    if (ifNoneMatch !== null && (ifNoneMatch === headers.etag || ifNoneMatch === entry.plain.etag)) {
+    if (
+      ifNoneMatch !== null &&
+      (ifNoneMatch === headers.etag || ifNoneMatch === entry.plain.etag)
+    ) {
       return { status: 304, headers, body: null }
     }
     return { status: 200, headers, body: gzip ? entry.gzip : entry.body }
@@ -151,11 +163,17 @@ export function createStaticFiles(root: string) {
   return function serve(request: Request): Response | null {
     if (request.method !== 'GET' && request.method !== 'HEAD') return null
     const url = new URL(request.url)
-    const hit = lookup(url.pathname, url.search, request.headers.get('accept-encoding') ?? '', request.headers.get('if-none-match'))
+    const hit = lookup(
+      url.pathname,
+      url.search,
+      request.headers.get('accept-encoding') ?? '',
+      request.headers.get('if-none-match'),
+    )
     if (!hit) return null
     const headers = { ...hit.headers }
     if (hit.status === 304) delete headers['content-length']
-    const body = hit.status === 200 && request.method === 'GET' && hit.body ? new Uint8Array(hit.body) : null
+    const body =
+      hit.status === 200 && request.method === 'GET' && hit.body ? new Uint8Array(hit.body) : null
     return new Response(body, { status: hit.status, headers })
   }
 }

@@ -20,7 +20,9 @@ export function affectedSentence(
   const down = all.filter((c) => hit.has(c.id)).map((c) => c.name)
   const working = all.filter((c) => !hit.has(c.id) && c.status === 'operational').map((c) => c.name)
   const verb = down.length === 1 ? 'is' : 'are'
-  const lead = working.length ? `Only ${listNames(down)} ${verb} affected` : `${listNames(down)} ${verb} affected`
+  const lead = working.length
+    ? `Only ${listNames(down)} ${verb} affected`
+    : `${listNames(down)} ${verb} affected`
   if (working.length === 0) return `${lead}.`
   const tail = working.length === 1 ? 'is working normally' : 'are working normally'
   return `${lead}; ${listNames(working)} ${tail}.`

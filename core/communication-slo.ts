@@ -8,7 +8,11 @@ export interface SloTargets {
   postmortemDays: number
 }
 
-export const DEFAULT_SLO_TARGETS: SloTargets = { firstUpdateMinutes: 15, updateGapMinutes: 60, postmortemDays: 5 }
+export const DEFAULT_SLO_TARGETS: SloTargets = {
+  firstUpdateMinutes: 15,
+  updateGapMinutes: 60,
+  postmortemDays: 5,
+}
 
 export interface IncidentTimeline {
   impact: string
@@ -66,7 +70,9 @@ export function incidentSlo(t: IncidentTimeline, targets: SloTargets, now: Date)
     cadence_met: longest <= targets.updateGapMinutes * MIN,
     time_to_resolve_s: t.resolved_at ? Math.max(0, ms(t.resolved_at) - start) / 1000 : null,
     next_update_due_at:
-      !t.resolved_at && last !== undefined ? new Date(last + targets.updateGapMinutes * MIN).toISOString() : null,
+      !t.resolved_at && last !== undefined
+        ? new Date(last + targets.updateGapMinutes * MIN).toISOString()
+        : null,
     postmortem_required: required,
     postmortem_due_at: pmDue === null ? null : new Date(pmDue).toISOString(),
     postmortem_met: pmMet,
@@ -90,7 +96,11 @@ export function dueNudges(s: IncidentSlo, now: Date, warnMinutes = 10): Nudge[] 
   if (s.next_update_due_at && now.getTime() >= ms(s.next_update_due_at) - warnMinutes * MIN) {
     out.push({ kind: 'update_due', due_at: s.next_update_due_at })
   }
-  if (s.postmortem_due_at && s.postmortem_met === null && now.getTime() >= ms(s.postmortem_due_at) - DAY) {
+  if (
+    s.postmortem_due_at &&
+    s.postmortem_met === null &&
+    now.getTime() >= ms(s.postmortem_due_at) - DAY
+  ) {
     out.push({ kind: 'postmortem_due', due_at: s.postmortem_due_at })
   }
   return out

@@ -18,7 +18,8 @@ export function parseCreditPolicy(text: string): CreditTier[] {
     const m = /^\s*(sla|\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(part)
     if (!m) throw new Error(`Credit tier "${part}" must look like "99:25" or "sla:10"`)
     const credit = Number(m[2])
-    if (credit <= 0 || credit > 100) throw new Error(`Credit in "${part}" must be between 0 and 100`)
+    if (credit <= 0 || credit > 100)
+      throw new Error(`Credit in "${part}" must be between 0 and 100`)
     return { below: m[1] === 'sla' ? 'sla' : Number(m[1]), credit }
   })
 }
@@ -72,6 +73,11 @@ export function componentCredit(
 }
 
 /** "Because Payments API was unavailable for 3 h 12 min this month, your account receives a 10% service credit." */
-export function creditSentence(name: string, downSeconds: number, credit: number, formatDuration: (ms: number) => string): string {
+export function creditSentence(
+  name: string,
+  downSeconds: number,
+  credit: number,
+  formatDuration: (ms: number) => string,
+): string {
   return `Because ${name} was unavailable for ${formatDuration(downSeconds * 1000)} this month, your account receives a ${credit}% service credit.`
 }

@@ -20,7 +20,9 @@ export const statusLabel = (s: string) => STATUS_LABEL[s] ?? s
 export function itemHtml(item: IncidentView, timeZone: string): string {
   const parts: string[] = []
   if (item.kind === 'maintenance' && item.scheduled_for && item.scheduled_until) {
-    parts.push(`<p>Scheduled: ${escapeXml(formatTime(item.scheduled_for, timeZone))} – ${escapeXml(formatTime(item.scheduled_until, timeZone))}</p>`)
+    parts.push(
+      `<p>Scheduled: ${escapeXml(formatTime(item.scheduled_for, timeZone))} – ${escapeXml(formatTime(item.scheduled_until, timeZone))}</p>`,
+    )
   }
   if (item.components.length) {
     parts.push(`<p>Affected: ${item.components.map((c) => escapeXml(c.name)).join(', ')}</p>`)
@@ -30,7 +32,9 @@ export function itemHtml(item: IncidentView, timeZone: string): string {
   for (const sentence of item.compensation) parts.push(`<p>${escapeXml(sentence)}</p>`)
   if (item.workaround_html) parts.push(`<p><strong>Workaround</strong></p>${item.workaround_html}`)
   for (const u of item.updates) {
-    parts.push(`<p><strong>${escapeXml(statusLabel(u.status))}</strong> — ${escapeXml(formatTime(u.created_at, timeZone))}</p>${u.body_html}`)
+    parts.push(
+      `<p><strong>${escapeXml(statusLabel(u.status))}</strong> — ${escapeXml(formatTime(u.created_at, timeZone))}</p>${u.body_html}`,
+    )
   }
   return parts.join('\n')
 }
@@ -72,7 +76,11 @@ export function rssFeed(page: PageInfo, items: readonly IncidentView[], updatedA
 }
 
 /** Atom 1.0 (RFC 4287), written by hand: the format is small and every value is escaped. */
-export function atomFeed(page: PageInfo, items: readonly IncidentView[], updatedAt: string): string {
+export function atomFeed(
+  page: PageInfo,
+  items: readonly IncidentView[],
+  updatedAt: string,
+): string {
   const base = page.url.replace(/\/+$/, '')
   const entries = items.map(
     (item) => `<entry>
@@ -97,7 +105,13 @@ ${entries.join('\n')}
 `
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+}
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!)

@@ -12,17 +12,19 @@ function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeF
 /** Formats an instant in a time zone, always naming the zone: "23 Nov 2026, 04:12 UTC". */
 export function formatTime(iso: string, timeZone = 'UTC'): string {
   const d = new Date(iso)
-  const parts = formatter(`time ${timeZone}`, () =>
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    }),
+  const parts = formatter(
+    `time ${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZoneName: 'short',
+      }),
   ).formatToParts(d)
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
   return `${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} ${get('timeZoneName')}`
@@ -31,16 +33,24 @@ export function formatTime(iso: string, timeZone = 'UTC'): string {
 /** A calendar date label: "23 Nov 2026". */
 export function formatDate(isoOrDate: string, timeZone = 'UTC'): string {
   const d = new Date(isoOrDate.length === 10 ? `${isoOrDate}T12:00:00Z` : isoOrDate)
-  return formatter(`date ${timeZone}`, () =>
-    new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric' }),
+  return formatter(
+    `date ${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+      }),
   ).format(d)
 }
 
 /** "November 2026" for `2026-11`. */
 export function formatMonth(month: string): string {
-  return formatter('month', () => new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' })).format(
-    new Date(`${month}-15T00:00:00Z`),
-  )
+  return formatter(
+    'month',
+    () => new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' }),
+  ).format(new Date(`${month}-15T00:00:00Z`))
 }
 
 /** A human duration: "45 min", "3 h 12 min", "2 d 4 h". */

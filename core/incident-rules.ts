@@ -12,19 +12,29 @@ const MAINTENANCE_ORDER: Record<MaintenanceStatus, number> = {
 }
 
 export function isOpen(r: IncidentRecord): boolean {
-  return r.kind === 'incident' ? r.status !== 'resolved' : r.status === 'in_progress' || r.status === 'verifying'
+  return r.kind === 'incident'
+    ? r.status !== 'resolved'
+    : r.status === 'in_progress' || r.status === 'verifying'
 }
 
 /** An update to a resolved incident must go through reopen, so the timeline says so. */
 export function assertIncidentUpdatable(r: IncidentRecord): void {
   if (r.status === 'resolved') {
-    throw new DomainError('conflict', 'incident_resolved', 'This incident is resolved; reopen it to post an update')
+    throw new DomainError(
+      'conflict',
+      'incident_resolved',
+      'This incident is resolved; reopen it to post an update',
+    )
   }
 }
 
 export function assertReopenable(r: IncidentRecord): void {
   if (r.status !== 'resolved') {
-    throw new DomainError('conflict', 'incident_not_resolved', 'Only a resolved incident can be reopened')
+    throw new DomainError(
+      'conflict',
+      'incident_not_resolved',
+      'Only a resolved incident can be reopened',
+    )
   }
 }
 
@@ -32,7 +42,11 @@ export function assertReopenable(r: IncidentRecord): void {
 export function assertMaintenanceTransition(r: IncidentRecord, next: MaintenanceStatus): void {
   const current = r.status as MaintenanceStatus
   if (r.cancelled_at || current === 'completed') {
-    throw new DomainError('conflict', 'maintenance_closed', 'This maintenance is already completed or cancelled')
+    throw new DomainError(
+      'conflict',
+      'maintenance_closed',
+      'This maintenance is already completed or cancelled',
+    )
   }
   if (MAINTENANCE_ORDER[next] < MAINTENANCE_ORDER[current]) {
     throw new DomainError(

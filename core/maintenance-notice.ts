@@ -45,7 +45,11 @@ export interface WindowState {
  * the window was announced is skipped (the announcement said it); a reminder is never sent
  * once the window has started. An overrun notice goes when a window is still open after its end.
  */
-export function dueNotices(w: WindowState, now: Date, sent: ReadonlySet<MaintenanceNoticeKind>): MaintenanceNoticeKind[] {
+export function dueNotices(
+  w: WindowState,
+  now: Date,
+  sent: ReadonlySet<MaintenanceNoticeKind>,
+): MaintenanceNoticeKind[] {
   if (w.cancelled_at || w.status === 'completed') return []
   const t = now.getTime()
   const start = Date.parse(w.scheduled_for)
@@ -60,7 +64,11 @@ export function dueNotices(w: WindowState, now: Date, sent: ReadonlySet<Maintena
     })
     return due
   }
-  if ((w.status === 'in_progress' || w.status === 'verifying') && t > Date.parse(w.scheduled_until) && !sent.has('overrun')) {
+  if (
+    (w.status === 'in_progress' || w.status === 'verifying') &&
+    t > Date.parse(w.scheduled_until) &&
+    !sent.has('overrun')
+  ) {
     due.push('overrun')
   }
   return due

@@ -9,7 +9,29 @@ const marked = new Marked({ gfm: true, breaks: true, async: false })
  * reader or mail client.
  */
 const POLICY: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'strong', 'em', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'h3', 'h4', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+  allowedTags: [
+    'p',
+    'br',
+    'strong',
+    'em',
+    'del',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'h3',
+    'h4',
+    'hr',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+  ],
   allowedAttributes: { a: ['href', 'title', 'rel'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
@@ -29,7 +51,10 @@ export function renderMarkdown(markdown: string): string {
 
 /** Markdown → plain text (for text emails and feed summaries). */
 export function markdownToText(markdown: string): string {
-  const stripped = sanitizeHtml(marked.parse(markdown) as string, { allowedTags: [], allowedAttributes: {} })
+  const stripped = sanitizeHtml(marked.parse(markdown) as string, {
+    allowedTags: [],
+    allowedAttributes: {},
+  })
   return stripped
     .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ENTITIES[e] ?? '')
     .replace(/\n{3,}/g, '\n\n')

@@ -35,7 +35,13 @@ const keys = new Map<string, Promise<CryptoKey>>()
 function key(secret: string): Promise<CryptoKey> {
   let k = keys.get(secret)
   if (!k) {
-    k = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+    k = crypto.subtle.importKey(
+      'raw',
+      enc.encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    )
     keys.set(secret, k)
   }
   return k
@@ -58,7 +64,12 @@ export async function verifyToken(
   if (!body || !sig || extra !== undefined || token.length > 2048) return null
   let ok = false
   try {
-    ok = await crypto.subtle.verify('HMAC', await key(secret), fromB64url(sig) as Uint8Array<ArrayBuffer>, enc.encode(body))
+    ok = await crypto.subtle.verify(
+      'HMAC',
+      await key(secret),
+      fromB64url(sig) as Uint8Array<ArrayBuffer>,
+      enc.encode(body),
+    )
   } catch {
     return null
   }

@@ -1,11 +1,6 @@
 import type { IncidentRecord, UpdateRecord } from './records.ts'
 import type { Component } from './schemas/component.ts'
-import type {
-  V2Component,
-  V2Incident,
-  V2Maintenance,
-  V2Summary,
-} from './schemas/statuspage-v2.ts'
+import type { V2Component, V2Incident, V2Maintenance, V2Summary } from './schemas/statuspage-v2.ts'
 import type { StatusSnapshot } from './snapshot.ts'
 import { rollUpStatus, worstStatus } from './status-rollup.ts'
 import { incidentUrl } from './urls.ts'
@@ -19,7 +14,8 @@ export function v2Page(s: StatusSnapshot): Page {
   let updated = ''
   for (const c of s.components) if (c.updated_at > updated) updated = c.updated_at
   for (const g of s.groups) if (g.updated_at > updated) updated = g.updated_at
-  for (const i of [...s.incidents, ...s.maintenances]) if (i.updated_at > updated) updated = i.updated_at
+  for (const i of [...s.incidents, ...s.maintenances])
+    if (i.updated_at > updated) updated = i.updated_at
   return { ...s.page, updated_at: updated || s.generated_at }
 }
 
@@ -39,7 +35,8 @@ export function v2Components(s: StatusSnapshot): V2Component[] {
   type Top = { position: number; name: string; rows: V2Component[] }
   const top: Top[] = []
   for (const c of s.components) {
-    if (!c.group_id) top.push({ position: c.position, name: c.name, rows: [componentRow(c, pageId)] })
+    if (!c.group_id)
+      top.push({ position: c.position, name: c.name, rows: [componentRow(c, pageId)] })
   }
   for (const g of s.groups) {
     const kids = (children.get(g.id) ?? []).sort(byPosition)
@@ -59,7 +56,11 @@ export function v2Components(s: StatusSnapshot): V2Component[] {
       only_show_if_degraded: false,
       components: kids.map((k) => k.id),
     }
-    top.push({ position: g.position, name: g.name, rows: [row, ...kids.map((k) => componentRow(k, pageId))] })
+    top.push({
+      position: g.position,
+      name: g.name,
+      rows: [row, ...kids.map((k) => componentRow(k, pageId))],
+    })
   }
   return top.sort(byPosition).flatMap((t) => t.rows)
 }

@@ -94,11 +94,17 @@ export function updateComponent(c: Component): Statement {
 }
 
 export function setComponentStatus(id: string, status: ComponentStatus, at: string): Statement {
-  return { sql: 'UPDATE components SET status = ?, updated_at = ? WHERE id = ?', args: [status, at, id] }
+  return {
+    sql: 'UPDATE components SET status = ?, updated_at = ? WHERE id = ?',
+    args: [status, at, id],
+  }
 }
 
 export function softDeleteComponent(id: string, at: string): Statement {
-  return { sql: 'UPDATE components SET deleted_at = ?, updated_at = ? WHERE id = ?', args: [at, at, id] }
+  return {
+    sql: 'UPDATE components SET deleted_at = ?, updated_at = ? WHERE id = ?',
+    args: [at, at, id],
+  }
 }
 
 /** A row of status history; record one on every change so uptime can be computed. */
@@ -189,11 +195,18 @@ export function updateGroup(g: ComponentGroup): Statement {
 }
 
 export function softDeleteGroup(id: string, at: string): Statement {
-  return { sql: 'UPDATE component_groups SET deleted_at = ?, updated_at = ? WHERE id = ?', args: [at, at, id] }
+  return {
+    sql: 'UPDATE component_groups SET deleted_at = ?, updated_at = ? WHERE id = ?',
+    args: [at, at, id],
+  }
 }
 
 /** Makes exactly `members` the group's components (others leave the group). */
-export function setGroupMembers(groupId: string, members: readonly string[], at: string): Statement[] {
+export function setGroupMembers(
+  groupId: string,
+  members: readonly string[],
+  at: string,
+): Statement[] {
   const out: Statement[] = [
     {
       sql: `UPDATE components SET group_id = NULL, updated_at = ? WHERE group_id = ?${

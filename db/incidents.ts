@@ -1,5 +1,11 @@
 import type { Row } from '@libsql/client'
-import type { CompensationDecision, IncidentKind, IncidentRecord, Postmortem, UpdateRecord } from '../core/records.ts'
+import type {
+  CompensationDecision,
+  IncidentKind,
+  IncidentRecord,
+  Postmortem,
+  UpdateRecord,
+} from '../core/records.ts'
 import type { AffectedComponent } from '../core/schemas/incident.ts'
 import { ComponentStatus } from '../core/schemas/component.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
@@ -100,7 +106,11 @@ async function hydrate(db: Db, heads: Head[]): Promise<IncidentRecord[]> {
   return ids.map((id) => byId.get(id)!)
 }
 
-export async function getIncident(db: Db, id: string, kind?: IncidentKind): Promise<IncidentRecord | null> {
+export async function getIncident(
+  db: Db,
+  id: string,
+  kind?: IncidentKind,
+): Promise<IncidentRecord | null> {
   const rs = await db.execute({
     sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE id = ?${kind ? ' AND kind = ?' : ''}`,
     args: kind ? [id, kind] : [id],
@@ -285,7 +295,11 @@ export function insertUpdate(u: UpdateRecord): Statement {
 }
 
 /** Incidents and maintenance windows that started in [from, to), newest first. */
-export async function listStartedBetween(db: Db, from: string, to: string): Promise<IncidentRecord[]> {
+export async function listStartedBetween(
+  db: Db,
+  from: string,
+  to: string,
+): Promise<IncidentRecord[]> {
   const rs = await db.execute({
     sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE started_at >= ? AND started_at < ?
           ORDER BY started_at DESC, created_at DESC`,
@@ -303,7 +317,9 @@ export async function listMonths(db: Db): Promise<string[]> {
 }
 
 /** Ids of every incident or maintenance window (for a full build). */
-export async function listAllIds(db: Db): Promise<{ id: string; kind: IncidentKind; month: string }[]> {
+export async function listAllIds(
+  db: Db,
+): Promise<{ id: string; kind: IncidentKind; month: string }[]> {
   const rs = await db.execute('SELECT id, kind, substr(started_at, 1, 7) AS month FROM incidents')
   return rs.rows.map((r) => ({
     id: str(r, 'id'),

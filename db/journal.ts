@@ -115,7 +115,11 @@ export interface AuditRow {
   details: unknown
 }
 
-export async function listAudit(db: Db, limit: number, offset: number): Promise<{ items: AuditRow[]; total: number }> {
+export async function listAudit(
+  db: Db,
+  limit: number,
+  offset: number,
+): Promise<{ items: AuditRow[]; total: number }> {
   const [page, count] = await db.batch(
     [
       { sql: 'SELECT * FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?', args: [limit, offset] },

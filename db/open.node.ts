@@ -28,7 +28,9 @@ export async function openDatabase(
     await db.execute('PRAGMA busy_timeout = 5000')
     await db.execute('PRAGMA foreign_keys = ON')
     if (options.walAutocheckpoint !== undefined) {
-      await db.execute(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpoint))}`)
+      await db.execute(
+        `PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpoint))}`,
+      )
     }
   }
   return db

@@ -1,7 +1,10 @@
 import { placeholders, type Db } from './client.ts'
 
 /** Confirmed subscribers who hear about these components (all-components subscribers included). */
-export async function countAffectedSubscribers(db: Db, componentIds: readonly string[]): Promise<number> {
+export async function countAffectedSubscribers(
+  db: Db,
+  componentIds: readonly string[],
+): Promise<number> {
   const rs = await db.execute({
     sql: `SELECT COUNT(*) AS n FROM subscribers s WHERE s.status = 'confirmed' AND (s.all_components = 1${
       componentIds.length

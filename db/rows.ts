@@ -28,6 +28,7 @@ export function bool(row: Row, col: string): boolean {
 /** Narrow a text column to one of a known set of values. */
 export function oneOf<T extends string>(row: Row, col: string, values: readonly T[]): T {
   const v = str(row, col)
-  if (!(values as readonly string[]).includes(v)) throw new TypeError(`Column ${col}: unexpected ${v}`)
+  if (!(values as readonly string[]).includes(v))
+    throw new TypeError(`Column ${col}: unexpected ${v}`)
   return v as T
 }

@@ -8,6 +8,9 @@ export async function getSetting(db: Db, key: string): Promise<string | null> {
 
 /** Stores `value` unless the key already has one; returns the value that is stored. */
 export async function ensureSetting(db: Db, key: string, value: string): Promise<string> {
-  await db.execute({ sql: 'INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)', args: [key, value] })
+  await db.execute({
+    sql: 'INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)',
+    args: [key, value],
+  })
   return (await getSetting(db, key))!
 }

@@ -13,6 +13,12 @@ const db = await openDatabase(config.databaseUrl, config.databaseAuthToken)
 await migrate(db)
 const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
 const started = performance.now()
-const { files } = await createPublisher({ deps, renderer: await loadSiteRenderer(), outDir: config.publicDir }).publishAll()
-console.log(`Published ${files} files to ${config.publicDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+const { files } = await createPublisher({
+  deps,
+  renderer: await loadSiteRenderer(),
+  outDir: config.publicDir,
+}).publishAll()
+console.log(
+  `Published ${files} files to ${config.publicDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+)
 db.close()

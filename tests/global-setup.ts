@@ -16,11 +16,19 @@ function newestMtime(dir: string): number {
 
 /** Tests render the real site: build it first when its sources are newer than the build. */
 export default function setup() {
-  const sources = Math.max(newestMtime(join(ROOT, 'site/src')), newestMtime(join(ROOT, 'core')), newestMtime(join(ROOT, 'site/adapter')))
+  const sources = Math.max(
+    newestMtime(join(ROOT, 'site/src')),
+    newestMtime(join(ROOT, 'core')),
+    newestMtime(join(ROOT, 'site/adapter')),
+  )
   if (existsSync(ENTRY) && statSync(ENTRY).mtimeMs >= sources) return
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--root', 'site', '--silent'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-  })
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--root', 'site', '--silent'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    },
+  )
 }

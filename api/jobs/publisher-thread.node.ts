@@ -3,9 +3,7 @@ import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 
 type FromWorker =
-  | { type: 'ready' }
-  | { type: 'published'; eventId: number }
-  | { type: 'error'; message: string }
+  { type: 'ready' } | { type: 'published'; eventId: number } | { type: 'error'; message: string }
 
 /**
  * Runs the publisher on its own thread with its own database connection: rendering pages takes
@@ -13,7 +11,9 @@ type FromWorker =
  * The thread also checkpoints the WAL, which would otherwise block whichever connection commits.
  */
 export async function startPublisherThread(config: Config, log: Logger) {
-  const worker = new Worker(new URL('./publisher-worker.node.ts', import.meta.url), { workerData: { config } })
+  const worker = new Worker(new URL('./publisher-worker.node.ts', import.meta.url), {
+    workerData: { config },
+  })
   const listeners = new Set<(eventId: number) => void>()
   await new Promise<void>((resolve, reject) => {
     const onMessage = (m: FromWorker) => {

@@ -12,10 +12,16 @@ const { config } = workerData as { config: Config }
 const port = parentPort!
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken)
 const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
-const publisher = createPublisher({ deps, renderer: await loadSiteRenderer(), outDir: config.publicDir })
+const publisher = createPublisher({
+  deps,
+  renderer: await loadSiteRenderer(),
+  outDir: config.publicDir,
+})
 publisher.onPublished((eventId) => port.postMessage({ type: 'published', eventId }))
 // A failed publish must not stop the API: the last published pages keep serving meanwhile.
-await publisher.catchUp().catch((err: Error) => port.postMessage({ type: 'error', message: err.message }))
+await publisher
+  .catchUp()
+  .catch((err: Error) => port.postMessage({ type: 'error', message: err.message }))
 publisher.start(config.publishPollMs)
 const local = config.databaseUrl.startsWith('file:')
 const checkpoints = local

@@ -82,7 +82,10 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     const touchedMonths = new Set<string>()
     for (const r of await getIncidentsByIds(deps.db, [...t.records])) {
       touchedMonths.add(r.started_at.slice(0, 7))
-      jobs.push([r.kind === 'maintenance' ? `/maintenance/${r.id}/` : `/incidents/${r.id}/`, () => data.incidentOf(r)])
+      jobs.push([
+        r.kind === 'maintenance' ? `/maintenance/${r.id}/` : `/incidents/${r.id}/`,
+        () => data.incidentOf(r),
+      ])
     }
     if (t.home) jobs.push(['/', () => data.home()])
     const later: [string, () => Promise<RouteData>][] = []
@@ -93,7 +96,8 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       later.push(['/subscribe/', async () => ({ kind: 'subscribe', common: data.common })])
     }
     if (t.historyIndex) later.push(['/history/', () => data.history(null)])
-    const months = t.months === 'all' ? await listMonths(deps.db) : [...new Set([...t.months, ...touchedMonths])]
+    const months =
+      t.months === 'all' ? await listMonths(deps.db) : [...new Set([...t.months, ...touchedMonths])]
     for (const m of months) later.push([`/history/${m}/`, () => data.history(m)])
     let files = 0
     for (const [path, load] of jobs) {
@@ -102,7 +106,9 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     }
     if (t.home || t.records.size) {
       const items = await data.feedItems()
-      const updated = items.reduce((max, i) => (i.updated_at > max ? i.updated_at : max), '') || snapshot.generated_at
+      const updated =
+        items.reduce((max, i) => (i.updated_at > max ? i.updated_at : max), '') ||
+        snapshot.generated_at
       write('/history.rss', rssFeed(snapshot.page, items, updated))
       write('/history.atom', atomFeed(snapshot.page, items, updated))
       files += 2
@@ -119,7 +125,13 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   }
 
   function targetsOf(events: readonly StoredEvent[]): Targets {
-    const t: Targets = { home: false, uptime: false, records: new Set(), months: new Set(), historyIndex: false }
+    const t: Targets = {
+      home: false,
+      uptime: false,
+      records: new Set(),
+      months: new Set(),
+      historyIndex: false,
+    }
     for (const e of events) {
       if (e.aggregateType === 'incident' || e.aggregateType === 'maintenance') {
         t.home = t.uptime = t.historyIndex = true
@@ -140,7 +152,13 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
     const all = await listAllIds(deps.db)
     const months = new Set(await listMonths(deps.db))
-    let files = await renderTargets({ home: true, uptime: true, historyIndex: true, records: new Set(all.map((r) => r.id)), months })
+    let files = await renderTargets({
+      home: true,
+      uptime: true,
+      historyIndex: true,
+      records: new Set(all.map((r) => r.id)),
+      months,
+    })
     const snapshot = await loadSnapshot(deps)
     write('/404/', await renderer.render('/404/', siteData(deps, snapshot).notFound()))
     files++
@@ -177,7 +195,13 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   async function refreshOpen(): Promise<number> {
     const open = await listOpen(deps.db)
     if (open.length === 0) return 0
-    return renderTargets({ home: true, uptime: false, historyIndex: false, records: new Set(open.map((r) => r.id)), months: new Set() })
+    return renderTargets({
+      home: true,
+      uptime: false,
+      historyIndex: false,
+      records: new Set(open.map((r) => r.id)),
+      months: new Set(),
+    })
   }
 
   function notify(eventId: number) {

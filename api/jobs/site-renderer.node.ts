@@ -24,14 +24,18 @@ export interface SiteRenderer {
 export async function loadSiteRenderer(dist = SITE_DIST): Promise<SiteRenderer> {
   const entry = join(dist, 'server/entry.mjs')
   if (!existsSync(entry)) {
-    throw new Error(`The status site is not built (${entry} is missing): run \`npm run build:site\``)
+    throw new Error(
+      `The status site is not built (${entry} is missing): run \`npm run build:site\``,
+    )
   }
   const { app } = (await import(pathToFileURL(entry).href)) as { app: AstroApp }
   return {
     buildId: String(statSync(entry).mtimeMs),
     clientDir: join(dist, 'client'),
     async render(path, route) {
-      const res = await app.render(new Request(`http://amends.invalid${path}`), { locals: { route } })
+      const res = await app.render(new Request(`http://amends.invalid${path}`), {
+        locals: { route },
+      })
       const expected = route.kind === 'not-found' ? [200, 404] : [200]
       const html = await res.text()
       if (!expected.includes(res.status) || !html) {

@@ -34,7 +34,11 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   return bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new DomainError('too_large', 'payload_too_large', 'The form sent more data than it can hold')
+      throw new DomainError(
+        'too_large',
+        'payload_too_large',
+        'The form sent more data than it can hold',
+      )
     },
   })
 }
@@ -44,7 +48,11 @@ export function formBody(maxBytes: number): MiddlewareHandler[] {
   return [
     async (c, next) => {
       if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) {
-        throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded')
+        throw new DomainError(
+          'unsupported_media_type',
+          'unsupported_media_type',
+          'Send the form as application/x-www-form-urlencoded',
+        )
       }
       await next()
     },
@@ -76,7 +84,10 @@ export function errorPages<S>(log: Logger, site: S, views: ErrorViews<S>): Error
     const title =
       TITLES.find(([status]) => status === res.status)?.[1] ??
       (res.status >= 500 ? 'Something went wrong' : 'We could not do that')
-    const page = res.status === 429 ? views.rateLimited(site, message) : views.failure(site, title, `${message}.`)
+    const page =
+      res.status === 429
+        ? views.rateLimited(site, message)
+        : views.failure(site, title, `${message}.`)
     return c.html(page, res.status as ContentfulStatusCode)
   }
 }

@@ -19,7 +19,20 @@ const AuditEntry = z
 export function auditRoutes(deps: Deps) {
   const app = newRouter()
   app.openapi(
-    createRoute({ method: 'get', path: '/audit', tags: ['Audit'], security, middleware: guard(deps, 'admin'), request: { query: Pagination }, responses: { 200: json(z.array(AuditEntry), 'Every write, newest first: who, what, when'), 400: errors[400], 401: errors[401], 403: errors[403] } }),
+    createRoute({
+      method: 'get',
+      path: '/audit',
+      tags: ['Audit'],
+      security,
+      middleware: guard(deps, 'admin'),
+      request: { query: Pagination },
+      responses: {
+        200: json(z.array(AuditEntry), 'Every write, newest first: who, what, when'),
+        400: errors[400],
+        401: errors[401],
+        403: errors[403],
+      },
+    }),
     async (c) => {
       const q = c.req.valid('query')
       const { items, total } = await listAudit(deps.db, q.per_page, (q.page - 1) * q.per_page)

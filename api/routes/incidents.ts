@@ -12,18 +12,48 @@ import {
 } from '../../core/schemas/incident.ts'
 import type { Deps } from '../deps.ts'
 import { incidents } from '../services/incidents.ts'
-import { errors, guard, IdempotencyHeader, IdParam, json, jsonBody, newRouter, pageHeaders, security, writeCtx } from './openapi.ts'
-
+import {
+  errors,
+  guard,
+  IdempotencyHeader,
+  IdParam,
+  json,
+  jsonBody,
+  newRouter,
+  pageHeaders,
+  security,
+  writeCtx,
+} from './openapi.ts'
 
 export function incidentRoutes(deps: Deps) {
   const app = newRouter()
   const read = guard(deps, 'read')
   const write = guard(deps, 'write')
   const tags = ['Incidents']
-  const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: errors[409], 413: errors[413], 415: errors[415] }
+  const writeErrors = {
+    400: errors[400],
+    401: errors[401],
+    403: errors[403],
+    404: errors[404],
+    409: errors[409],
+    413: errors[413],
+    415: errors[415],
+  }
 
   app.openapi(
-    createRoute({ method: 'get', path: '/incidents', tags, security, middleware: read, request: { query: IncidentListQuery.extend(Pagination.shape) }, responses: { 200: json(z.array(Incident), 'Incidents, newest first; X-Total-Count holds the total'), 400: errors[400], 401: errors[401] } }),
+    createRoute({
+      method: 'get',
+      path: '/incidents',
+      tags,
+      security,
+      middleware: read,
+      request: { query: IncidentListQuery.extend(Pagination.shape) },
+      responses: {
+        200: json(z.array(Incident), 'Incidents, newest first; X-Total-Count holds the total'),
+        400: errors[400],
+        401: errors[401],
+      },
+    }),
     async (c) => {
       const q = c.req.valid('query')
       const { items, total } = await incidents.list(deps, q)
@@ -31,28 +61,96 @@ export function incidentRoutes(deps: Deps) {
     },
   )
   app.openapi(
-    createRoute({ method: 'get', path: '/incidents/{id}', tags, security, middleware: read, request: { params: IdParam }, responses: { 200: json(Incident, 'The incident with its timeline, newest first'), 401: errors[401], 404: errors[404] } }),
+    createRoute({
+      method: 'get',
+      path: '/incidents/{id}',
+      tags,
+      security,
+      middleware: read,
+      request: { params: IdParam },
+      responses: {
+        200: json(Incident, 'The incident with its timeline, newest first'),
+        401: errors[401],
+        404: errors[404],
+      },
+    }),
     async (c) => c.json(await incidents.get(deps, c.req.valid('param').id), 200),
   )
   app.openapi(
-    createRoute({ method: 'post', path: '/incidents', tags, security, middleware: write, request: { ...jsonBody(IncidentCreate), headers: IdempotencyHeader }, responses: { 201: json(Incident, 'Opened'), ...writeErrors } }),
+    createRoute({
+      method: 'post',
+      path: '/incidents',
+      tags,
+      security,
+      middleware: write,
+      request: { ...jsonBody(IncidentCreate), headers: IdempotencyHeader },
+      responses: { 201: json(Incident, 'Opened'), ...writeErrors },
+    }),
     async (c) => c.json(await incidents.create(deps, writeCtx(c), c.req.valid('json')), 201),
   )
   app.openapi(
-    createRoute({ method: 'patch', path: '/incidents/{id}', tags, security, middleware: write, request: { params: IdParam, ...jsonBody(IncidentPatch) }, responses: { 200: json(Incident, 'Edited (no timeline entry)'), ...writeErrors } }),
-    async (c) => c.json(await incidents.edit(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')), 200),
+    createRoute({
+      method: 'patch',
+      path: '/incidents/{id}',
+      tags,
+      security,
+      middleware: write,
+      request: { params: IdParam, ...jsonBody(IncidentPatch) },
+      responses: { 200: json(Incident, 'Edited (no timeline entry)'), ...writeErrors },
+    }),
+    async (c) =>
+      c.json(
+        await incidents.edit(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')),
+        200,
+      ),
   )
   app.openapi(
-    createRoute({ method: 'post', path: '/incidents/{id}/updates', tags, security, middleware: write, request: { params: IdParam, ...jsonBody(IncidentUpdateCreate), headers: IdempotencyHeader }, responses: { 201: json(UpdateResult, 'Update posted'), ...writeErrors } }),
-    async (c) => c.json(await incidents.postUpdate(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    createRoute({
+      method: 'post',
+      path: '/incidents/{id}/updates',
+      tags,
+      security,
+      middleware: write,
+      request: { params: IdParam, ...jsonBody(IncidentUpdateCreate), headers: IdempotencyHeader },
+      responses: { 201: json(UpdateResult, 'Update posted'), ...writeErrors },
+    }),
+    async (c) =>
+      c.json(
+        await incidents.postUpdate(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')),
+        201,
+      ),
   )
   app.openapi(
-    createRoute({ method: 'post', path: '/incidents/{id}/resolve', tags, security, middleware: write, request: { params: IdParam, ...jsonBody(IncidentResolve), headers: IdempotencyHeader }, responses: { 201: json(UpdateResult, 'Resolved'), ...writeErrors } }),
-    async (c) => c.json(await incidents.resolve(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    createRoute({
+      method: 'post',
+      path: '/incidents/{id}/resolve',
+      tags,
+      security,
+      middleware: write,
+      request: { params: IdParam, ...jsonBody(IncidentResolve), headers: IdempotencyHeader },
+      responses: { 201: json(UpdateResult, 'Resolved'), ...writeErrors },
+    }),
+    async (c) =>
+      c.json(
+        await incidents.resolve(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')),
+        201,
+      ),
   )
   app.openapi(
-    createRoute({ method: 'post', path: '/incidents/{id}/reopen', tags, security, middleware: write, request: { params: IdParam, ...jsonBody(IncidentReopen), headers: IdempotencyHeader }, responses: { 201: json(UpdateResult, 'Reopened'), ...writeErrors } }),
-    async (c) => c.json(await incidents.reopen(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    createRoute({
+      method: 'post',
+      path: '/incidents/{id}/reopen',
+      tags,
+      security,
+      middleware: write,
+      request: { params: IdParam, ...jsonBody(IncidentReopen), headers: IdempotencyHeader },
+      responses: { 201: json(UpdateResult, 'Reopened'), ...writeErrors },
+    }),
+    async (c) =>
+      c.json(
+        await incidents.reopen(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')),
+        201,
+      ),
   )
   return app
 }

@@ -21,7 +21,8 @@ const WHERE: Record<string, string> = {
 export function newRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error, WHERE[result.target] ?? result.target)
+      if (!result.success)
+        throw validationError(result.error, WHERE[result.target] ?? result.target)
     },
   })
 }
@@ -57,12 +58,16 @@ export const IdempotencyHeader = z.object({
   'idempotency-key': z
     .string()
     .optional()
-    .meta({ description: 'A retry with the same key returns the first response and writes nothing' }),
+    .meta({
+      description: 'A retry with the same key returns the first response and writes nothing',
+    }),
 })
 
 /** Middleware for a route: the scope it needs, plus replay of idempotent POSTs for writes. */
 export function guard(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv>[] {
-  return scope === 'read' ? [requireScope(deps, scope)] : [requireScope(deps, scope), idempotency(deps)]
+  return scope === 'read'
+    ? [requireScope(deps, scope)]
+    : [requireScope(deps, scope), idempotency(deps)]
 }
 
 export const security = [{ bearer: [] }]

@@ -14,7 +14,12 @@ const FillRequest = z
   .meta({ id: 'PlaybookFill' })
 
 const Filled = z
-  .object({ name: z.string(), body: z.string(), workaround: z.string().nullable(), apology: z.string() })
+  .object({
+    name: z.string(),
+    body: z.string(),
+    workaround: z.string().nullable(),
+    apology: z.string(),
+  })
   .meta({ id: 'PlaybookText' })
 
 /** Prepared wording for typical incidents: a starting point, never a form letter. */
@@ -23,15 +28,41 @@ export function playbookRoutes(deps: Deps) {
   const read = guard(deps, 'read')
   const tags = ['Playbooks']
   app.openapi(
-    createRoute({ method: 'get', path: '/playbooks', tags, security, middleware: read, responses: { 200: json(z.array(z.unknown()), 'Every playbook with its statuses and variables'), 401: errors[401] } }),
+    createRoute({
+      method: 'get',
+      path: '/playbooks',
+      tags,
+      security,
+      middleware: read,
+      responses: {
+        200: json(z.array(z.unknown()), 'Every playbook with its statuses and variables'),
+        401: errors[401],
+      },
+    }),
     (c) => c.json(Object.values(PLAYBOOKS).map(playbookSummary), 200),
   )
   app.openapi(
-    createRoute({ method: 'post', path: '/playbooks/{id}/fill', tags, security, middleware: read, request: { params: z.object({ id: z.string().max(100) }), ...jsonBody(FillRequest) }, responses: { 200: json(Filled, 'The wording for one status, filled in; edit before posting'), 400: errors[400], 401: errors[401] } }),
+    createRoute({
+      method: 'post',
+      path: '/playbooks/{id}/fill',
+      tags,
+      security,
+      middleware: read,
+      request: { params: z.object({ id: z.string().max(100) }), ...jsonBody(FillRequest) },
+      responses: {
+        200: json(Filled, 'The wording for one status, filled in; edit before posting'),
+        400: errors[400],
+        401: errors[401],
+      },
+    }),
     (c) => {
       const input = c.req.valid('json')
       const playbook = getPlaybook(c.req.valid('param').id, 'id')
-      const filled = fillPlaybook(playbook, { status: input.status as PlaybookStatus | undefined, locale: input.locale, vars: input.vars })
+      const filled = fillPlaybook(playbook, {
+        status: input.status as PlaybookStatus | undefined,
+        locale: input.locale,
+        vars: input.vars,
+      })
       return c.json(filled, 200)
     },
   )

@@ -16,7 +16,8 @@ export const V2_PATHS = [
 ] as const
 
 /** Short freshness for live status; stale copies may be served while revalidating or on error. */
-export const PUBLIC_CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=60, stale-if-error=86400'
+export const PUBLIC_CACHE_CONTROL =
+  'public, max-age=10, stale-while-revalidate=60, stale-if-error=86400'
 
 /** The Statuspage-compatible public API: no auth, open CORS, cacheable, ETag-validated. */
 export function publicV2Routes(deps: Deps) {

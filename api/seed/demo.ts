@@ -14,7 +14,9 @@ const DAY = 24 * HOUR
 
 /** Has anything been recorded yet? The demo only ever goes into an empty database. */
 export async function isEmpty(deps: Deps): Promise<boolean> {
-  const rs = await deps.db.execute('SELECT (SELECT COUNT(*) FROM components) + (SELECT COUNT(*) FROM incidents) AS n')
+  const rs = await deps.db.execute(
+    'SELECT (SELECT COUNT(*) FROM components) + (SELECT COUNT(*) FROM incidents) AS n',
+  )
   return Number(rs.rows[0]!.n) === 0
 }
 
@@ -29,10 +31,25 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
   const ctx: WriteContext = { actor: systemActor('demo') }
   const at = (msAgo: number) => clock.set(new Date(end - msAgo))
 
-  const core = await groups.create(d, ctx, { name: 'Core platform', description: 'What every customer uses every day' })
-  const pay = await groups.create(d, ctx, { name: 'Payments', description: 'Charging cards and paying out' })
+  const core = await groups.create(d, ctx, {
+    name: 'Core platform',
+    description: 'What every customer uses every day',
+  })
+  const pay = await groups.create(d, ctx, {
+    name: 'Payments',
+    description: 'Charging cards and paying out',
+  })
   const c = async (name: string, description: string, group_id: string | null, sla_target = 99.9) =>
-    (await components.create(d, ctx, { name, description, group_id, sla_target, status: 'operational', only_show_if_degraded: false })).id
+    (
+      await components.create(d, ctx, {
+        name,
+        description,
+        group_id,
+        sla_target,
+        status: 'operational',
+        only_show_if_degraded: false,
+      })
+    ).id
   const dashboard = await c('Dashboard', 'The web app at app.example.com', core.id)
   const login = await c('Login', 'Sign-in, SSO and two-factor', core.id, 99.95)
   const api = await c('Public API', 'REST API at api.example.com', core.id, 99.95)
@@ -55,7 +72,11 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
     name: string,
     impact: Impact,
     affected: Record<string, ComponentStatus>,
-    steps: { status: 'investigating' | 'identified' | 'monitoring'; body: string; workaround?: string }[],
+    steps: {
+      status: 'investigating' | 'identified' | 'monitoring'
+      body: string
+      workaround?: string
+    }[],
     resolution?: string,
     apology?: string,
   ) => {
@@ -73,25 +94,65 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
     const span = (endAgo === null ? startAgo * 0.5 : startAgo - endAgo) / (rest.length + 1)
     for (const [i, s] of rest.entries()) {
       at(startAgo - span * (i + 1))
-      await incidents.postUpdate(d, ctx, opened.id, { status: s.status, body: s.body, workaround: s.workaround, deliver_notifications: false })
+      await incidents.postUpdate(d, ctx, opened.id, {
+        status: s.status,
+        body: s.body,
+        workaround: s.workaround,
+        deliver_notifications: false,
+      })
     }
     if (endAgo !== null) {
       at(endAgo)
-      await incidents.resolve(d, ctx, opened.id, { body: resolution ?? 'This incident has been resolved.', apology, deliver_notifications: false })
+      await incidents.resolve(d, ctx, opened.id, {
+        body: resolution ?? 'This incident has been resolved.',
+        apology,
+        deliver_notifications: false,
+      })
     }
     count++
     return opened.id
   }
 
-  await story(81 * DAY, 81 * DAY - 50 * 60_000, 'Slow dashboard loading', 'minor', { [dashboard]: 'degraded_performance' }, [
-    { status: 'investigating', body: 'Some pages of the dashboard take longer than usual to load. We are looking into it.' },
-    { status: 'identified', body: 'A slow database query on the reports page is the cause. A fix is being deployed.' },
-  ], 'The fix is deployed and the dashboard loads at its usual speed again.')
-  await story(63 * DAY + 5 * HOUR, 63 * DAY + 3 * HOUR, 'Delayed receipt emails', 'minor', { [email]: 'partial_outage' }, [
-    { status: 'investigating', body: 'Receipt emails are arriving with delays of up to 30 minutes.' },
-    { status: 'identified', body: 'Our email provider is throttling us after a traffic spike. We are moving traffic to a second provider.' },
-    { status: 'monitoring', body: 'Traffic is on the second provider and the backlog is draining. We are watching it.' },
-  ], 'All delayed emails have been delivered. New receipts go out within seconds again.')
+  await story(
+    81 * DAY,
+    81 * DAY - 50 * 60_000,
+    'Slow dashboard loading',
+    'minor',
+    { [dashboard]: 'degraded_performance' },
+    [
+      {
+        status: 'investigating',
+        body: 'Some pages of the dashboard take longer than usual to load. We are looking into it.',
+      },
+      {
+        status: 'identified',
+        body: 'A slow database query on the reports page is the cause. A fix is being deployed.',
+      },
+    ],
+    'The fix is deployed and the dashboard loads at its usual speed again.',
+  )
+  await story(
+    63 * DAY + 5 * HOUR,
+    63 * DAY + 3 * HOUR,
+    'Delayed receipt emails',
+    'minor',
+    { [email]: 'partial_outage' },
+    [
+      {
+        status: 'investigating',
+        body: 'Receipt emails are arriving with delays of up to 30 minutes.',
+      },
+      {
+        status: 'identified',
+        body: 'Our email provider is throttling us after a traffic spike. We are moving traffic to a second provider.',
+      },
+      {
+        status: 'monitoring',
+        body: 'Traffic is on the second provider and the backlog is draining. We are watching it.',
+      },
+    ],
+    'All delayed emails have been delivered. New receipts go out within seconds again.',
+  )
   at(47 * DAY)
   const pastMaint = await maintenances.create(d, ctx, {
     name: 'Database upgrade',
@@ -105,29 +166,95 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
   at(44 * DAY)
   await maintenances.runDue(d)
   at(44 * DAY - 95 * 60_000)
-  await maintenances.postUpdate(d, ctx, pastMaint.id, { status: 'completed', body: 'The upgrade finished ahead of schedule. Everything is back to normal.', deliver_notifications: false })
-  await story(29 * DAY + 7 * HOUR, 29 * DAY + 6 * HOUR, 'Login failures for SSO users', 'major', { [login]: 'partial_outage' }, [
-    { status: 'investigating', body: 'Some customers who sign in with SSO see an error page.', workaround: 'Sign in with your email and password, or a magic link, while we fix SSO.' },
-    { status: 'identified', body: 'An expired certificate on one SSO endpoint is the cause. We are replacing it.' },
-  ], 'The certificate has been replaced and SSO sign-in works again.')
-  const outage = await story(9 * DAY + 14 * HOUR, 9 * DAY + 10 * HOUR + 48 * 60_000, 'Payments API outage', 'critical', { [payApi]: 'major_outage', [checkout]: 'partial_outage' }, [
-    { status: 'investigating', body: 'Card charges are failing. We are investigating with the highest priority.' },
-    { status: 'identified', body: 'A network change at our card processor dropped connections from our region. We are failing over to the second processor.', workaround: 'Payments that failed can be retried safely: no card was charged twice.' },
-    { status: 'monitoring', body: 'Charges are succeeding through the second processor. We are monitoring closely.' },
-  ], 'Card charges have succeeded normally for two hours. A full account of what happened will follow within five days.',
-  'We are sorry. For 3 hours 12 minutes many of your customers could not pay you, and some of you lost sales because of it. That is not the service you rely on us for, and we are making the changes below so it does not happen again.')
-  await amends(d, ctx, outage, () => at(9 * DAY + 9 * HOUR), () => at(7 * DAY), () => at(5 * DAY + 20 * HOUR))
-  await story(2 * DAY + 3 * HOUR, 2 * DAY + 2 * HOUR + 20 * 60_000, 'Webhook delivery delays', 'minor', { [webhooks]: 'degraded_performance' }, [
-    { status: 'investigating', body: 'Webhooks are being delivered with a delay of a few minutes.' },
-  ], 'The queue has caught up. Webhooks are delivered in real time again.')
-  await story(42 * 60_000, null, 'Elevated error rates on the Public API', 'major', { [api]: 'partial_outage' }, [
-    { status: 'investigating', body: 'About 5% of requests to the Public API fail with a 503 error. We are investigating.' },
-    {
-      status: 'identified',
-      body: 'One of our API clusters is overloaded after a failed deploy. We are rolling it back.',
-      workaround: 'Requests that fail with 503 can be retried safely; retrying after a second almost always succeeds. The dashboard and webhooks are not affected.',
-    },
-  ])
+  await maintenances.postUpdate(d, ctx, pastMaint.id, {
+    status: 'completed',
+    body: 'The upgrade finished ahead of schedule. Everything is back to normal.',
+    deliver_notifications: false,
+  })
+  await story(
+    29 * DAY + 7 * HOUR,
+    29 * DAY + 6 * HOUR,
+    'Login failures for SSO users',
+    'major',
+    { [login]: 'partial_outage' },
+    [
+      {
+        status: 'investigating',
+        body: 'Some customers who sign in with SSO see an error page.',
+        workaround: 'Sign in with your email and password, or a magic link, while we fix SSO.',
+      },
+      {
+        status: 'identified',
+        body: 'An expired certificate on one SSO endpoint is the cause. We are replacing it.',
+      },
+    ],
+    'The certificate has been replaced and SSO sign-in works again.',
+  )
+  const outage = await story(
+    9 * DAY + 14 * HOUR,
+    9 * DAY + 10 * HOUR + 48 * 60_000,
+    'Payments API outage',
+    'critical',
+    { [payApi]: 'major_outage', [checkout]: 'partial_outage' },
+    [
+      {
+        status: 'investigating',
+        body: 'Card charges are failing. We are investigating with the highest priority.',
+      },
+      {
+        status: 'identified',
+        body: 'A network change at our card processor dropped connections from our region. We are failing over to the second processor.',
+        workaround: 'Payments that failed can be retried safely: no card was charged twice.',
+      },
+      {
+        status: 'monitoring',
+        body: 'Charges are succeeding through the second processor. We are monitoring closely.',
+      },
+    ],
+    'Card charges have succeeded normally for two hours. A full account of what happened will follow within five days.',
+    'We are sorry. For 3 hours 12 minutes many of your customers could not pay you, and some of you lost sales because of it. That is not the service you rely on us for, and we are making the changes below so it does not happen again.',
+  )
+  await amends(
+    d,
+    ctx,
+    outage,
+    () => at(9 * DAY + 9 * HOUR),
+    () => at(7 * DAY),
+    () => at(5 * DAY + 20 * HOUR),
+  )
+  await story(
+    2 * DAY + 3 * HOUR,
+    2 * DAY + 2 * HOUR + 20 * 60_000,
+    'Webhook delivery delays',
+    'minor',
+    { [webhooks]: 'degraded_performance' },
+    [
+      {
+        status: 'investigating',
+        body: 'Webhooks are being delivered with a delay of a few minutes.',
+      },
+    ],
+    'The queue has caught up. Webhooks are delivered in real time again.',
+  )
+  await story(
+    42 * 60_000,
+    null,
+    'Elevated error rates on the Public API',
+    'major',
+    { [api]: 'partial_outage' },
+    [
+      {
+        status: 'investigating',
+        body: 'About 5% of requests to the Public API fail with a 503 error. We are investigating.',
+      },
+      {
+        status: 'identified',
+        body: 'One of our API clusters is overloaded after a failed deploy. We are rolling it back.',
+        workaround:
+          'Requests that fail with 503 can be retried safely; retrying after a second almost always succeeds. The dashboard and webhooks are not affected.',
+      },
+    ],
+  )
   at(0)
   await maintenances.create(d, ctx, {
     name: 'Login service upgrade',
@@ -141,12 +268,18 @@ export async function seedDemo(deps: Deps): Promise<{ incidents: number; compone
   return { incidents: count, components: 7 }
 }
 
-
 /**
  * The rest of the story after the big outage: the credit accepted, the post-mortem published two
  * days later, and the answers customers gave to the follow-up (one still affected, answered).
  */
-async function amends(d: Deps, ctx: WriteContext, incidentId: string, decided: () => void, published: () => void, answered: () => void) {
+async function amends(
+  d: Deps,
+  ctx: WriteContext,
+  incidentId: string,
+  decided: () => void,
+  published: () => void,
+  answered: () => void,
+) {
   decided()
   await recovery.decideCompensation(d, ctx, incidentId, { decision: 'accepted' })
   await recovery.saveDraft(d, ctx, incidentId, { body: POSTMORTEM })
@@ -154,18 +287,36 @@ async function amends(d: Deps, ctx: WriteContext, incidentId: string, decided: (
   await recovery.publish(d, ctx, incidentId, { notify: false })
   answered()
   const at = d.clock.now().toISOString()
-  const subs = (await d.db.execute("SELECT id, email FROM subscribers WHERE status = 'confirmed' ORDER BY email")).rows
+  const subs = (
+    await d.db.execute(
+      "SELECT id, email FROM subscribers WHERE status = 'confirmed' ORDER BY email",
+    )
+  ).rows
   const [first, second] = subs
   if (!first || !second) return
   await commit(d, ctx, {
     statements: [
       {
         sql: "INSERT INTO follow_up_answers (incident_id, subscriber_id, answer, comment, answered_at) VALUES (?, ?, 'all_good', NULL, ?), (?, ?, 'still_affected', ?, ?)",
-        args: [incidentId, String(first.id), at, incidentId, String(second.id), 'Two refunds from that afternoon are still pending.', at],
+        args: [
+          incidentId,
+          String(first.id),
+          at,
+          incidentId,
+          String(second.id),
+          'Two refunds from that afternoon are still pending.',
+          at,
+        ],
       },
       {
         sql: "INSERT INTO feedback (id, incident_id, subscriber_id, email, message, source, status, created_at, first_answered_at) VALUES ('demofeedbk01', ?, ?, ?, 'Two refunds from that afternoon are still pending.', 'follow_up', 'answered', ?, ?)",
-        args: [incidentId, String(second.id), String(second.email), at, new Date(Date.parse(at) + 47 * 60_000).toISOString()],
+        args: [
+          incidentId,
+          String(second.id),
+          String(second.email),
+          at,
+          new Date(Date.parse(at) + 47 * 60_000).toISOString(),
+        ],
       },
       {
         sql: "INSERT INTO feedback_replies (id, feedback_id, body, author, created_at) VALUES ('demoreply001', 'demofeedbk01', 'Thank you for telling us. Both refunds were stuck behind the failed charges; we released them and they will reach your customers within two working days.', 'support', ?)",

@@ -43,8 +43,12 @@ export function changeStatuses(
     if (c.status === status) continue
     // A backdated change is recorded from `historyFrom`, but never before the component's last
     // change (updated_at bounds it), so history stays in order.
-    const since = historyFrom && historyFrom > c.updated_at ? historyFrom : historyFrom ? c.updated_at : at
-    statements.push(setComponentStatus(id, status, at), recordStatusChange(id, status, since, incidentId))
+    const since =
+      historyFrom && historyFrom > c.updated_at ? historyFrom : historyFrom ? c.updated_at : at
+    statements.push(
+      setComponentStatus(id, status, at),
+      recordStatusChange(id, status, since, incidentId),
+    )
     current.set(id, { ...c, status, updated_at: at })
   }
   return { statements, affected }

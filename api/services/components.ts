@@ -64,7 +64,9 @@ export const components = {
         group_id: groupId,
         position:
           input.position ??
-          (groupId ? await nextComponentPosition(deps.db, groupId) : await nextTopLevelPosition(deps.db)),
+          (groupId
+            ? await nextComponentPosition(deps.db, groupId)
+            : await nextTopLevelPosition(deps.db)),
         sla_target: input.sla_target,
         status: input.status,
         only_show_if_degraded: input.only_show_if_degraded,
@@ -94,7 +96,9 @@ export const components = {
         statements,
         action: 'component.update',
         target: { type: 'component', id },
-        events: [event('component.updated', id, { status_changed: after.status !== before.status })],
+        events: [
+          event('component.updated', id, { status_changed: after.status !== before.status }),
+        ],
         status: 200,
         body: after,
         details: patch,
@@ -164,9 +168,17 @@ export const groups = {
       const members = patch.components ? unique(patch.components) : before.components
       await loadComponents(deps.db, members, 'components')
       const at = deps.clock.now().toISOString()
-      const after: ComponentGroup = { ...before, ...stripUndefined(patch), components: members, updated_at: at }
+      const after: ComponentGroup = {
+        ...before,
+        ...stripUndefined(patch),
+        components: members,
+        updated_at: at,
+      }
       return commit(deps, ctx, {
-        statements: [updateGroup(after), ...(patch.components ? setGroupMembers(id, members, at) : [])],
+        statements: [
+          updateGroup(after),
+          ...(patch.components ? setGroupMembers(id, members, at) : []),
+        ],
         action: 'component_group.update',
         target: { type: 'component_group', id },
         events: [event('component_group.updated', id)],
@@ -198,6 +210,8 @@ function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)]
 }
 
-export function stripUndefined<T extends object>(o: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+export function stripUndefined<T extends object>(
+  o: T,
+): { [K in keyof T]-?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never
 }

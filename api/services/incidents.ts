@@ -1,6 +1,10 @@
 import { DomainError, notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
-import { assertIncidentUpdatable, assertReopenable, restingStatus } from '../../core/incident-rules.ts'
+import {
+  assertIncidentUpdatable,
+  assertReopenable,
+  restingStatus,
+} from '../../core/incident-rules.ts'
 import type { IncidentRecord, UpdateRecord } from '../../core/records.ts'
 import type { ComponentStatus } from '../../core/schemas/component.ts'
 import type {
@@ -21,7 +25,14 @@ import { fillPlaybook } from '../../core/playbooks.ts'
 import { getPlaybook } from '../../templates/playbooks/index.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
 import { getComponentsByIds } from '../../db/components.ts'
-import { getIncident, insertIncident, insertUpdate, listIncidents, listOpen, updateIncident } from '../../db/incidents.ts'
+import {
+  getIncident,
+  insertIncident,
+  insertUpdate,
+  listIncidents,
+  listOpen,
+  updateIncident,
+} from '../../db/incidents.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatuses, loadComponents } from './component-status.ts'
 import { commit, type WriteContext } from './write.ts'
@@ -29,7 +40,12 @@ import { commit, type WriteContext } from './write.ts'
 /** The API view of an incident: the record plus component names and its public link. */
 export async function incidentView(deps: Deps, r: IncidentRecord): Promise<Incident> {
   const names = new Map(
-    (await getComponentsByIds(deps.db, r.components.map((c) => c.id))).map((c) => [c.id, c.name]),
+    (
+      await getComponentsByIds(
+        deps.db,
+        r.components.map((c) => c.id),
+      )
+    ).map((c) => [c.id, c.name]),
   )
   return toIncident(r, names, deps.config.siteUrl)
 }
@@ -42,7 +58,9 @@ function toIncident(r: IncidentRecord, names: Map<string, string>, siteUrl: stri
     impact: r.impact as Incident['impact'],
     workaround: r.workaround,
     apology: r.apology,
-    postmortem: r.postmortem ? { status: r.postmortem.status, published_at: r.postmortem.published_at } : null,
+    postmortem: r.postmortem
+      ? { status: r.postmortem.status, published_at: r.postmortem.published_at }
+      : null,
     started_at: r.started_at,
     identified_at: r.identified_at,
     monitoring_at: r.monitoring_at,
@@ -50,7 +68,11 @@ function toIncident(r: IncidentRecord, names: Map<string, string>, siteUrl: stri
     created_at: r.created_at,
     updated_at: r.updated_at,
     shortlink: incidentUrl(siteUrl, r),
-    components: r.components.map((c) => ({ id: c.id, name: names.get(c.id) ?? c.id, status: c.status })),
+    components: r.components.map((c) => ({
+      id: c.id,
+      name: names.get(c.id) ?? c.id,
+      status: c.status,
+    })),
     incident_updates: r.updates.map(updateView),
   }
 }
@@ -136,7 +158,12 @@ async function appendUpdate(
         type: eventType,
         aggregateType: 'incident',
         aggregateId: r.id,
-        payload: { incident_id: r.id, update_id: update.id, status: r.status, deliver_notifications: input.deliver_notifications },
+        payload: {
+          incident_id: r.id,
+          update_id: update.id,
+          status: r.status,
+          deliver_notifications: input.deliver_notifications,
+        },
       },
     ],
     status: 201,
@@ -150,7 +177,8 @@ async function appendUpdate(
  * for wording) but flagged, and the communication metrics count it.
  */
 function resolutionWarnings(r: IncidentRecord): Warning[] {
-  if (r.status !== 'resolved' || r.apology || (r.impact !== 'major' && r.impact !== 'critical')) return []
+  if (r.status !== 'resolved' || r.apology || (r.impact !== 'major' && r.impact !== 'critical'))
+    return []
   return [
     {
       code: 'missing_apology',
@@ -166,11 +194,18 @@ function completeFromPlaybook(input: IncidentCreate) {
     const playbook = getPlaybook(input.template)
     if (playbook.kind !== 'incident') {
       throw new DomainError('invalid', 'invalid_input', 'Invalid request body', [
-        { path: 'template', message: 'A maintenance playbook; schedule it with POST /api/v1/maintenances' },
+        {
+          path: 'template',
+          message: 'A maintenance playbook; schedule it with POST /api/v1/maintenances',
+        },
       ])
     }
     const status = input.status ?? 'investigating'
-    const filled = fillPlaybook(playbook, { status, locale: input.locale ?? 'en', vars: input.vars ?? {} })
+    const filled = fillPlaybook(playbook, {
+      status,
+      locale: input.locale ?? 'en',
+      vars: input.vars ?? {},
+    })
     base.name ??= filled.name
     base.body ??= filled.body
     base.impact ??= playbook.impact
@@ -283,7 +318,12 @@ export const incidents = {
             type: 'incident.created',
             aggregateType: 'incident',
             aggregateId: r.id,
-            payload: { incident_id: r.id, update_id: update.id, status: r.status, deliver_notifications: input.deliver_notifications },
+            payload: {
+              incident_id: r.id,
+              update_id: update.id,
+              status: r.status,
+              deliver_notifications: input.deliver_notifications,
+            },
           },
         ],
         status: 201,
@@ -315,7 +355,10 @@ export const incidents = {
       assertReopenable(r)
       r.resolved_at = null
       // Unless told otherwise, components go back to the state the incident had them in.
-      const components = { ...Object.fromEntries(r.components.map((c) => [c.id, c.status])), ...input.components }
+      const components = {
+        ...Object.fromEntries(r.components.map((c) => [c.id, c.status])),
+        ...input.components,
+      }
       return appendUpdate(deps, ctx, r, { ...input, components }, 'incident.reopened')
     })
   },
@@ -340,7 +383,14 @@ export const incidents = {
         statements: updateIncident(r),
         action: 'incident.edit',
         target: { type: 'incident', id },
-        events: [{ type: 'incident.edited', aggregateType: 'incident', aggregateId: id, payload: { incident_id: id, fields: Object.keys(patch) } }],
+        events: [
+          {
+            type: 'incident.edited',
+            aggregateType: 'incident',
+            aggregateId: id,
+            payload: { incident_id: id, fields: Object.keys(patch) },
+          },
+        ],
         status: 200,
         body: incident,
         details: patch,

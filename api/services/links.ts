@@ -17,7 +17,8 @@ export async function subscriberLinks(deps: Deps, s: LinkSubject) {
   const secret = await signingSecret(deps)
   const now = Math.floor(deps.clock.now().getTime() / 1000)
   const base = deps.config.siteUrl
-  const sign = (p: 'confirm' | 'manage' | 'unsubscribe', e: number) => signToken(secret, { p, s: s.id, v: s.token_version, e })
+  const sign = (p: 'confirm' | 'manage' | 'unsubscribe', e: number) =>
+    signToken(secret, { p, s: s.id, v: s.token_version, e })
   return {
     confirm: `${base}/confirm/${await sign('confirm', now + CONFIRM_TTL_SECONDS)}`,
     manage: `${base}/manage/${await sign('manage', 0)}`,
@@ -33,7 +34,12 @@ export type FollowUpAnswer = 'all_good' | 'still_affected'
  * incident and the answer, signed for this subscriber. Opening it shows a page that records the
  * answer only when its form is submitted, so link scanners cannot answer for anyone.
  */
-export async function followUpLinks(deps: Deps, s: LinkSubject, incidentId: string, issuedAt: Date) {
+export async function followUpLinks(
+  deps: Deps,
+  s: LinkSubject,
+  incidentId: string,
+  issuedAt: Date,
+) {
   const secret = await signingSecret(deps)
   const e = Math.floor(issuedAt.getTime() / 1000) + FOLLOW_UP_TTL_SECONDS
   const link = async (answer: FollowUpAnswer) =>

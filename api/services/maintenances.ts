@@ -33,12 +33,21 @@ import { commit, systemActor, type WriteContext } from './write.ts'
 
 export async function maintenanceView(deps: Deps, r: IncidentRecord): Promise<Maintenance> {
   const names = new Map(
-    (await getComponentsByIds(deps.db, r.components.map((c) => c.id))).map((c) => [c.id, c.name]),
+    (
+      await getComponentsByIds(
+        deps.db,
+        r.components.map((c) => c.id),
+      )
+    ).map((c) => [c.id, c.name]),
   )
   return toMaintenance(r, names, deps.config.siteUrl)
 }
 
-function toMaintenance(r: IncidentRecord, names: Map<string, string>, siteUrl: string): Maintenance {
+function toMaintenance(
+  r: IncidentRecord,
+  names: Map<string, string>,
+  siteUrl: string,
+): Maintenance {
   return {
     id: r.id,
     name: r.name,
@@ -54,13 +63,19 @@ function toMaintenance(r: IncidentRecord, names: Map<string, string>, siteUrl: s
     created_at: r.created_at,
     updated_at: r.updated_at,
     shortlink: incidentUrl(siteUrl, r),
-    components: r.components.map((c) => ({ id: c.id, name: names.get(c.id) ?? c.id, status: c.status })),
+    components: r.components.map((c) => ({
+      id: c.id,
+      name: names.get(c.id) ?? c.id,
+      status: c.status,
+    })),
     incident_updates: r.updates.map(updateView),
   }
 }
 
 async function load(deps: Deps, id: string): Promise<IncidentRecord> {
-  return (await getIncident(deps.db, id, 'maintenance')) ?? Promise.reject(notFound('maintenance', id))
+  return (
+    (await getIncident(deps.db, id, 'maintenance')) ?? Promise.reject(notFound('maintenance', id))
+  )
 }
 
 const iso = (s: string) => new Date(s).toISOString()
@@ -86,7 +101,8 @@ async function transition(
   const entering = status === 'in_progress' && r.status === 'scheduled'
   if (entering) {
     const open = await listOpen(deps.db)
-    for (const id of ids) next.set(id, worstStatus([restingStatus(id, r, open), 'under_maintenance']))
+    for (const id of ids)
+      next.set(id, worstStatus([restingStatus(id, r, open), 'under_maintenance']))
     r.started_at = at
   }
   if (status === 'completed') {
@@ -120,7 +136,12 @@ async function transition(
         type: eventType,
         aggregateType: 'maintenance',
         aggregateId: r.id,
-        payload: { maintenance_id: r.id, update_id: update.id, status, deliver_notifications: deliver },
+        payload: {
+          maintenance_id: r.id,
+          update_id: update.id,
+          status,
+          deliver_notifications: deliver,
+        },
       },
     ],
     status: 201,
@@ -145,7 +166,13 @@ export const maintenances = {
     q: { status?: string; component?: string } & Pagination,
   ): Promise<{ items: Maintenance[]; total: number }> {
     const statuses =
-      q.status === 'upcoming' ? ['scheduled'] : q.status === 'active' ? ['in_progress', 'verifying'] : q.status ? [q.status] : undefined
+      q.status === 'upcoming'
+        ? ['scheduled']
+        : q.status === 'active'
+          ? ['in_progress', 'verifying']
+          : q.status
+            ? [q.status]
+            : undefined
     const { items, total } = await listIncidents(deps.db, {
       kind: 'maintenance',
       statuses,
@@ -216,11 +243,19 @@ export const maintenances = {
             type: 'maintenance.scheduled',
             aggregateType: 'maintenance',
             aggregateId: r.id,
-            payload: { maintenance_id: r.id, update_id: update.id, status: 'scheduled', deliver_notifications: input.deliver_notifications },
+            payload: {
+              maintenance_id: r.id,
+              update_id: update.id,
+              status: 'scheduled',
+              deliver_notifications: input.deliver_notifications,
+            },
           },
         ],
         status: 201,
-        body: { ...toMaintenance(r, names, deps.config.siteUrl), warnings: notice ? [{ code: notice.code, message: notice.message }] : [] },
+        body: {
+          ...toMaintenance(r, names, deps.config.siteUrl),
+          warnings: notice ? [{ code: notice.code, message: notice.message }] : [],
+        },
       })
     })
   },
@@ -229,7 +264,15 @@ export const maintenances = {
     return deps.writes.run(async () => {
       const r = await load(deps, id)
       assertMaintenanceTransition(r, input.status)
-      return transition(deps, ctx, r, input.status, input.body, input.deliver_notifications, EVENT_FOR[input.status])
+      return transition(
+        deps,
+        ctx,
+        r,
+        input.status,
+        input.body,
+        input.deliver_notifications,
+        EVENT_FOR[input.status],
+      )
     })
   },
 
@@ -237,7 +280,11 @@ export const maintenances = {
     return deps.writes.run(async () => {
       const r = await load(deps, id)
       if (r.cancelled_at || r.status === 'completed') {
-        throw new DomainError('conflict', 'maintenance_closed', 'This maintenance is already completed or cancelled')
+        throw new DomainError(
+          'conflict',
+          'maintenance_closed',
+          'This maintenance is already completed or cancelled',
+        )
       }
       const started = r.status !== 'scheduled'
       if (started && (patch.scheduled_for !== undefined || patch.components !== undefined)) {
@@ -270,7 +317,14 @@ export const maintenances = {
         statements: updateIncident(r),
         action: 'maintenance.edit',
         target: { type: 'maintenance', id },
-        events: [{ type: 'maintenance.edited', aggregateType: 'maintenance', aggregateId: id, payload: { maintenance_id: id, fields: Object.keys(patch) } }],
+        events: [
+          {
+            type: 'maintenance.edited',
+            aggregateType: 'maintenance',
+            aggregateId: id,
+            payload: { maintenance_id: id, fields: Object.keys(patch) },
+          },
+        ],
         status: 200,
         body: view,
         details: patch,
@@ -278,7 +332,12 @@ export const maintenances = {
     })
   },
 
-  cancel(deps: Deps, ctx: WriteContext, id: string, input: MaintenanceCancel): Promise<Maintenance> {
+  cancel(
+    deps: Deps,
+    ctx: WriteContext,
+    id: string,
+    input: MaintenanceCancel,
+  ): Promise<Maintenance> {
     return deps.writes.run(async () => {
       const r = await load(deps, id)
       if (r.status !== 'scheduled' || r.cancelled_at) {
@@ -289,7 +348,15 @@ export const maintenances = {
         )
       }
       r.cancelled_at = deps.clock.now().toISOString()
-      return transition(deps, ctx, r, 'completed', input.body, input.deliver_notifications, 'maintenance.cancelled')
+      return transition(
+        deps,
+        ctx,
+        r,
+        'completed',
+        input.body,
+        input.deliver_notifications,
+        'maintenance.cancelled',
+      )
     })
   },
 
@@ -306,11 +373,27 @@ export const maintenances = {
         const r = await load(deps, candidate.id)
         const now = deps.clock.now().toISOString()
         if (r.status === 'scheduled' && r.scheduled_for! <= now && !r.cancelled_at) {
-          await transition(deps, ctx, r, 'in_progress', 'Scheduled maintenance is now in progress.', true, 'maintenance.started')
+          await transition(
+            deps,
+            ctx,
+            r,
+            'in_progress',
+            'Scheduled maintenance is now in progress.',
+            true,
+            'maintenance.started',
+          )
           moved.push({ id: r.id, status: 'in_progress' })
         }
         if (r.status !== 'completed' && r.scheduled_until! <= now) {
-          await transition(deps, ctx, r, 'completed', 'Scheduled maintenance has been completed.', true, 'maintenance.completed')
+          await transition(
+            deps,
+            ctx,
+            r,
+            'completed',
+            'Scheduled maintenance has been completed.',
+            true,
+            'maintenance.completed',
+          )
           moved.push({ id: r.id, status: 'completed' })
         }
       })

@@ -1,5 +1,10 @@
 import { incidentSlo, type IncidentSlo } from '../../core/communication-slo.ts'
-import { feedbackTimings, incidentTimelines, type FeedbackTiming, type TimelineRow } from '../../db/metrics.ts'
+import {
+  feedbackTimings,
+  incidentTimelines,
+  type FeedbackTiming,
+  type TimelineRow,
+} from '../../db/metrics.ts'
 import type { Deps } from '../deps.ts'
 
 const DAY = 86_400_000
@@ -20,15 +25,23 @@ export type IncidentMetrics = TimelineRow & IncidentSlo
 
 function summarise(rows: IncidentMetrics[], feedback: FeedbackTiming[], now: Date) {
   const required = rows.filter((r) => r.postmortem_required && r.postmortem_met !== null)
-  const seriousResolved = rows.filter((r) => r.resolved_at && (r.impact === 'major' || r.impact === 'critical'))
-  const responses = feedback.flatMap((f) => (f.first_answered_at ? [(Date.parse(f.first_answered_at) - Date.parse(f.created_at)) / 1000] : []))
+  const seriousResolved = rows.filter(
+    (r) => r.resolved_at && (r.impact === 'major' || r.impact === 'critical'),
+  )
+  const responses = feedback.flatMap((f) =>
+    f.first_answered_at
+      ? [(Date.parse(f.first_answered_at) - Date.parse(f.created_at)) / 1000]
+      : [],
+  )
   return {
     incidents: rows.length,
     median_time_to_first_update_s: median(rows.map((r) => r.time_to_first_update_s)),
     first_update_met_rate: rate(rows.filter((r) => r.first_update_met).length, rows.length),
     median_longest_gap_s: median(rows.map((r) => r.longest_gap_s)),
     cadence_met_rate: rate(rows.filter((r) => r.cadence_met).length, rows.length),
-    median_time_to_resolve_s: median(rows.flatMap((r) => (r.time_to_resolve_s === null ? [] : [r.time_to_resolve_s]))),
+    median_time_to_resolve_s: median(
+      rows.flatMap((r) => (r.time_to_resolve_s === null ? [] : [r.time_to_resolve_s])),
+    ),
     postmortems_due: required.length,
     postmortems_on_time: required.filter((r) => r.postmortem_met).length,
     apologies_given: seriousResolved.filter((r) => r.apology).length,
@@ -43,7 +56,12 @@ function summarise(rows: IncidentMetrics[], feedback: FeedbackTiming[], now: Dat
       median_first_response_s: median(responses),
       within_2h: responses.filter((s) => s <= FEEDBACK_GOAL_S).length,
       within_24h: responses.filter((s) => s <= FEEDBACK_LIMIT_S).length,
-      overdue: feedback.filter((f) => !f.first_answered_at && f.status === 'open' && now.getTime() - Date.parse(f.created_at) > FEEDBACK_LIMIT_S * 1000).length,
+      overdue: feedback.filter(
+        (f) =>
+          !f.first_answered_at &&
+          f.status === 'open' &&
+          now.getTime() - Date.parse(f.created_at) > FEEDBACK_LIMIT_S * 1000,
+      ).length,
     },
   }
 }
@@ -56,11 +74,21 @@ export async function communicationMetrics(deps: Deps) {
   const to = new Date(now.getTime() + 1).toISOString()
   const from90 = new Date(now.getTime() - 90 * DAY).toISOString()
   const from30 = new Date(now.getTime() - 30 * DAY).toISOString()
-  const [timelines, feedback] = await Promise.all([incidentTimelines(deps.db, from90, to), feedbackTimings(deps.db, from90, to)])
+  const [timelines, feedback] = await Promise.all([
+    incidentTimelines(deps.db, from90, to),
+    feedbackTimings(deps.db, from90, to),
+  ])
   const rows: IncidentMetrics[] = timelines.map((t) => ({
     ...t,
     ...incidentSlo(
-      { impact: t.impact, started_at: t.started_at, created_at: t.created_at, resolved_at: t.resolved_at, update_times: t.update_times, postmortem_published_at: t.postmortem_published_at },
+      {
+        impact: t.impact,
+        started_at: t.started_at,
+        created_at: t.created_at,
+        resolved_at: t.resolved_at,
+        update_times: t.update_times,
+        postmortem_published_at: t.postmortem_published_at,
+      },
       deps.config.recovery.slo,
       now,
     ),
@@ -75,7 +103,11 @@ export async function communicationMetrics(deps: Deps) {
       feedback_limit_s: FEEDBACK_LIMIT_S,
     },
     rolling: {
-      '30d': summarise(rows.filter((r) => r.started_at >= from30), feedback.filter((f) => f.created_at >= from30), now),
+      '30d': summarise(
+        rows.filter((r) => r.started_at >= from30),
+        feedback.filter((f) => f.created_at >= from30),
+        now,
+      ),
       '90d': summarise(rows, feedback, now),
     },
     incidents: rows.map(({ update_times: _u, ...r }) => r),

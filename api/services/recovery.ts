@@ -1,8 +1,19 @@
-import { componentCredit, creditSentence, monthStart, type ComponentCredit } from '../../core/compensation.ts'
+import {
+  componentCredit,
+  creditSentence,
+  monthStart,
+  type ComponentCredit,
+} from '../../core/compensation.ts'
 import { DomainError, notFound } from '../../core/errors.ts'
 import { formatDuration } from '../../core/format.ts'
 import type { CompensationDecision, IncidentRecord } from '../../core/records.ts'
-import type { CompensationInput, CompensationView, ImpactView, PostmortemDraft, PostmortemPublish } from '../../core/schemas/recovery.ts'
+import type {
+  CompensationInput,
+  CompensationView,
+  ImpactView,
+  PostmortemDraft,
+  PostmortemPublish,
+} from '../../core/schemas/recovery.ts'
 import { uptimeBetween, type StatusChange } from '../../core/uptime.ts'
 import { getComponentsByIds, statusHistorySince } from '../../db/components.ts'
 import { getIncident, updateIncident, upsertPostmortem } from '../../db/incidents.ts'
@@ -17,14 +28,22 @@ async function load(deps: Deps, id: string): Promise<IncidentRecord> {
 const DAY = 86_400_000
 
 function postmortemView(deps: Deps, r: IncidentRecord) {
-  if (!r.postmortem) throw new DomainError('not_found', 'not_found', 'This incident has no post-mortem yet')
-  const due = r.resolved_at && (r.impact === 'major' || r.impact === 'critical')
-    ? new Date(Date.parse(r.resolved_at) + deps.config.recovery.slo.postmortemDays * DAY).toISOString()
-    : null
+  if (!r.postmortem)
+    throw new DomainError('not_found', 'not_found', 'This incident has no post-mortem yet')
+  const due =
+    r.resolved_at && (r.impact === 'major' || r.impact === 'critical')
+      ? new Date(
+          Date.parse(r.resolved_at) + deps.config.recovery.slo.postmortemDays * DAY,
+        ).toISOString()
+      : null
   return { incident_id: r.id, ...r.postmortem, due_at: due }
 }
 
-async function historyFor(deps: Deps, ids: readonly string[], since: Date): Promise<Map<string, StatusChange[]>> {
+async function historyFor(
+  deps: Deps,
+  ids: readonly string[],
+  since: Date,
+): Promise<Map<string, StatusChange[]>> {
   const byId = new Map<string, StatusChange[]>(ids.map((id) => [id, []]))
   for (const h of await statusHistorySince(deps.db, since.toISOString())) {
     byId.get(h.component_id)?.push({ status: h.status, at: new Date(h.at) })
@@ -33,28 +52,49 @@ async function historyFor(deps: Deps, ids: readonly string[], since: Date): Prom
 }
 
 /** Month-to-date credits of the incident's components, for the month the incident started in. */
-async function computeCredits(deps: Deps, r: IncidentRecord): Promise<{ month: string; credits: ComponentCredit[] }> {
+async function computeCredits(
+  deps: Deps,
+  r: IncidentRecord,
+): Promise<{ month: string; credits: ComponentCredit[] }> {
   const started = new Date(r.started_at)
   const from = monthStart(started)
   const monthEnd = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1))
   const now = deps.clock.now()
   // A past month is measured to its last millisecond (monthEnd itself is the next month).
   const at = now < monthEnd ? now : new Date(monthEnd.getTime() - 1)
-  const components = await getComponentsByIds(deps.db, r.components.map((c) => c.id))
-  const history = await historyFor(deps, components.map((c) => c.id), from)
+  const components = await getComponentsByIds(
+    deps.db,
+    r.components.map((c) => c.id),
+  )
+  const history = await historyFor(
+    deps,
+    components.map((c) => c.id),
+    from,
+  )
   const credits = components.map((c) =>
-    componentCredit(c, history.get(c.id) ?? [], deps.config.recovery.creditPolicy, at, new Date(c.created_at)),
+    componentCredit(
+      c,
+      history.get(c.id) ?? [],
+      deps.config.recovery.creditPolicy,
+      at,
+      new Date(c.created_at),
+    ),
   )
   return { month: from.toISOString().slice(0, 7), credits }
 }
 
 /** What customers are told about the make-good, in the words the decision implies. */
-export function compensationSentences(decision: CompensationDecision | null, computed: readonly ComponentCredit[]): string[] {
+export function compensationSentences(
+  decision: CompensationDecision | null,
+  computed: readonly ComponentCredit[],
+): string[] {
   if (!decision) return []
   if (decision.decision === 'custom') return decision.text ? [decision.text] : []
   const sentences = computed.flatMap((c) => {
     const credit = decision.credits[c.component_id] ?? 0
-    return credit > 0 ? [creditSentence(c.component_name, c.down_seconds, credit, formatDuration)] : []
+    return credit > 0
+      ? [creditSentence(c.component_name, c.down_seconds, credit, formatDuration)]
+      : []
   })
   return decision.text ? [...sentences, decision.text] : sentences
 }
@@ -67,18 +107,43 @@ export const recovery = {
   /** A starting point in the five sections, with the timeline filled in from the updates. */
   async postmortemTemplate(deps: Deps, id: string): Promise<{ body: string }> {
     const r = await load(deps, id)
-    const names = new Map((await getComponentsByIds(deps.db, r.components.map((c) => c.id))).map((c) => [c.id, c.name]))
+    const names = new Map(
+      (
+        await getComponentsByIds(
+          deps.db,
+          r.components.map((c) => c.id),
+        )
+      ).map((c) => [c.id, c.name]),
+    )
     const timeline = [...r.updates]
       .reverse()
-      .map((u) => `- **${u.created_at.slice(0, 16).replace('T', ' ')} UTC** — ${u.status}: ${u.body.split('\n')[0]}`)
+      .map(
+        (u) =>
+          `- **${u.created_at.slice(0, 16).replace('T', ' ')} UTC** — ${u.status}: ${u.body.split('\n')[0]}`,
+      )
       .join('\n')
     const affected = r.components.map((c) => names.get(c.id) ?? c.id).join(', ') || 'none recorded'
     const body = [
-      '## Summary', '', `What happened to ${affected}, in two or three sentences.`, '',
-      '## Impact', '', `Who was affected, how, and for how long (started ${r.started_at}${r.resolved_at ? `, resolved ${r.resolved_at}` : ''}).`, '',
-      '## Timeline', '', timeline, '',
-      '## Root cause', '', 'What failed and why, without blame.', '',
-      '## What we are changing', '', '- ', '',
+      '## Summary',
+      '',
+      `What happened to ${affected}, in two or three sentences.`,
+      '',
+      '## Impact',
+      '',
+      `Who was affected, how, and for how long (started ${r.started_at}${r.resolved_at ? `, resolved ${r.resolved_at}` : ''}).`,
+      '',
+      '## Timeline',
+      '',
+      timeline,
+      '',
+      '## Root cause',
+      '',
+      'What failed and why, without blame.',
+      '',
+      '## What we are changing',
+      '',
+      '- ',
+      '',
     ].join('\n')
     return { body }
   },
@@ -96,7 +161,16 @@ export const recovery = {
         action: 'postmortem.save',
         target: { type: 'incident', id },
         // A published post-mortem that is edited must be re-published on the site and feeds.
-        events: published ? [{ type: 'incident.postmortem_updated', aggregateType: 'incident', aggregateId: id, payload: { incident_id: id, deliver_notifications: false } }] : [],
+        events: published
+          ? [
+              {
+                type: 'incident.postmortem_updated',
+                aggregateType: 'incident',
+                aggregateId: id,
+                payload: { incident_id: id, deliver_notifications: false },
+              },
+            ]
+          : [],
         status: 200,
         body: postmortemView(deps, r),
       })
@@ -106,16 +180,38 @@ export const recovery = {
   publish(deps: Deps, ctx: WriteContext, id: string, input: PostmortemPublish) {
     return deps.writes.run(async () => {
       const r = await load(deps, id)
-      if (!r.postmortem) throw new DomainError('conflict', 'no_postmortem', 'Write a draft first (PUT .../postmortem)')
-      if (r.postmortem.status === 'published') throw new DomainError('conflict', 'postmortem_published', 'This post-mortem is already published')
-      if (r.status !== 'resolved') throw new DomainError('conflict', 'incident_not_resolved', 'Publish the post-mortem once the incident is resolved')
+      if (!r.postmortem)
+        throw new DomainError(
+          'conflict',
+          'no_postmortem',
+          'Write a draft first (PUT .../postmortem)',
+        )
+      if (r.postmortem.status === 'published')
+        throw new DomainError(
+          'conflict',
+          'postmortem_published',
+          'This post-mortem is already published',
+        )
+      if (r.status !== 'resolved')
+        throw new DomainError(
+          'conflict',
+          'incident_not_resolved',
+          'Publish the post-mortem once the incident is resolved',
+        )
       const at = deps.clock.now().toISOString()
       r.postmortem = { ...r.postmortem, status: 'published', published_at: at, updated_at: at }
       return commit(deps, ctx, {
         statements: [upsertPostmortem(id, r.postmortem)],
         action: 'postmortem.publish',
         target: { type: 'incident', id },
-        events: [{ type: 'incident.postmortem_published', aggregateType: 'incident', aggregateId: id, payload: { incident_id: id, deliver_notifications: input.notify } }],
+        events: [
+          {
+            type: 'incident.postmortem_published',
+            aggregateType: 'incident',
+            aggregateId: id,
+            payload: { incident_id: id, deliver_notifications: input.notify },
+          },
+        ],
         status: 201,
         body: postmortemView(deps, r),
       })
@@ -125,10 +221,21 @@ export const recovery = {
   async compensation(deps: Deps, id: string): Promise<CompensationView> {
     const r = await load(deps, id)
     const { month, credits } = await computeCredits(deps, r)
-    return { incident_id: id, month, computed: credits, decision: r.compensation, sentences: compensationSentences(r.compensation, credits) }
+    return {
+      incident_id: id,
+      month,
+      computed: credits,
+      decision: r.compensation,
+      sentences: compensationSentences(r.compensation, credits),
+    }
   },
 
-  decideCompensation(deps: Deps, ctx: WriteContext, id: string, input: CompensationInput): Promise<CompensationView> {
+  decideCompensation(
+    deps: Deps,
+    ctx: WriteContext,
+    id: string,
+    input: CompensationInput,
+  ): Promise<CompensationView> {
     return deps.writes.run(async () => {
       const r = await load(deps, id)
       const { month, credits } = await computeCredits(deps, r)
@@ -136,16 +243,26 @@ export const recovery = {
         const known = new Set(credits.map((c) => c.component_id))
         const unknown = Object.keys(input.credits).filter((cid) => !known.has(cid))
         if (unknown.length) {
-          throw new DomainError('invalid', 'invalid_input', 'Credits can only be given for the incident’s components',
-            unknown.map((cid) => ({ path: `credits.${cid}`, message: 'Not a component of this incident' })))
+          throw new DomainError(
+            'invalid',
+            'invalid_input',
+            'Credits can only be given for the incident’s components',
+            unknown.map((cid) => ({
+              path: `credits.${cid}`,
+              message: 'Not a component of this incident',
+            })),
+          )
         }
       }
       const at = deps.clock.now().toISOString()
       r.compensation = {
         decision: input.decision,
-        credits: input.decision === 'accepted'
-          ? Object.fromEntries(credits.map((c) => [c.component_id, c.credit]))
-          : input.decision === 'override' ? input.credits : {},
+        credits:
+          input.decision === 'accepted'
+            ? Object.fromEntries(credits.map((c) => [c.component_id, c.credit]))
+            : input.decision === 'override'
+              ? input.credits
+              : {},
         text: input.decision === 'accepted' ? null : (input.text ?? null),
         decided_at: at,
       }
@@ -154,9 +271,22 @@ export const recovery = {
         statements: updateIncident(r),
         action: 'compensation.decide',
         target: { type: 'incident', id },
-        events: [{ type: 'incident.edited', aggregateType: 'incident', aggregateId: id, payload: { incident_id: id, fields: ['compensation'] } }],
+        events: [
+          {
+            type: 'incident.edited',
+            aggregateType: 'incident',
+            aggregateId: id,
+            payload: { incident_id: id, fields: ['compensation'] },
+          },
+        ],
         status: 200,
-        body: { incident_id: id, month, computed: credits, decision: r.compensation, sentences: compensationSentences(r.compensation, credits) },
+        body: {
+          incident_id: id,
+          month,
+          computed: credits,
+          decision: r.compensation,
+          sentences: compensationSentences(r.compensation, credits),
+        },
         details: input,
       })
     })
@@ -175,7 +305,11 @@ export const recovery = {
     ])
     const rows = components.map((c) => {
       const t = uptimeBetween(history.get(c.id) ?? [], from, to)
-      return { id: c.id, name: c.name, outage_seconds: t.major_seconds + t.partial_seconds + t.degraded_seconds }
+      return {
+        id: c.id,
+        name: c.name,
+        outage_seconds: t.major_seconds + t.partial_seconds + t.degraded_seconds,
+      }
     })
     return {
       incident_id: id,

@@ -12,7 +12,11 @@ export function signingSecret(deps: Deps): Promise<string> {
   if (deps.config.signingSecret) return Promise.resolve(deps.config.signingSecret)
   let s = cache.get(deps.db)
   if (!s) {
-    s = ensureSetting(deps.db, 'signing_secret', randomString(48, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'))
+    s = ensureSetting(
+      deps.db,
+      'signing_secret',
+      randomString(48, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'),
+    )
     cache.set(deps.db, s)
   }
   return s

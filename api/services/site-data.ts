@@ -3,10 +3,22 @@ import { notFound } from '../../core/errors.ts'
 import { renderMarkdown } from '../../core/markdown.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import type { Component } from '../../core/schemas/component.ts'
-import type { HistoryMonth, IncidentView, RouteData, SiteCommon, UptimeSummary } from '../../core/site-data.ts'
+import type {
+  HistoryMonth,
+  IncidentView,
+  RouteData,
+  SiteCommon,
+  UptimeSummary,
+} from '../../core/site-data.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { rollUpStatus } from '../../core/status-rollup.ts'
-import { getIncident, listLatest, listMonths, listOpen, listStartedBetween } from '../../db/incidents.ts'
+import {
+  getIncident,
+  listLatest,
+  listMonths,
+  listOpen,
+  listStartedBetween,
+} from '../../db/incidents.ts'
 import type { Deps } from '../deps.ts'
 import { recovery } from './recovery.ts'
 import { loadSnapshot } from './status.ts'
@@ -39,8 +51,15 @@ export function incidentViewOf(
   compensation: string[] = [],
 ): IncidentView {
   const byId = new Map(components.map((c) => [c.id, c]))
-  const affected = r.components.map((c) => ({ id: c.id, name: byId.get(c.id)?.name ?? 'Removed component', status: c.status }))
-  const open = r.kind === 'incident' ? r.status !== 'resolved' : r.status === 'in_progress' || r.status === 'verifying'
+  const affected = r.components.map((c) => ({
+    id: c.id,
+    name: byId.get(c.id)?.name ?? 'Removed component',
+    status: c.status,
+  }))
+  const open =
+    r.kind === 'incident'
+      ? r.status !== 'resolved'
+      : r.status === 'in_progress' || r.status === 'verifying'
   return {
     id: r.id,
     kind: r.kind,
@@ -58,7 +77,15 @@ export function incidentViewOf(
     components: affected,
     // Components the page hides while operational are not listed as "working normally" either.
     affected_sentence: open
-      ? affectedSentence(components.filter((c) => !c.only_show_if_degraded || c.status !== 'operational' || r.components.some((a) => a.id === c.id)), r.components)
+      ? affectedSentence(
+          components.filter(
+            (c) =>
+              !c.only_show_if_degraded ||
+              c.status !== 'operational' ||
+              r.components.some((a) => a.id === c.id),
+          ),
+          r.components,
+        )
       : null,
     updates: r.updates.map((u) => ({
       id: u.id,
@@ -70,8 +97,10 @@ export function incidentViewOf(
     })),
     apology_html: r.apology ? renderMarkdown(r.apology) : null,
     compensation,
-    postmortem_html: r.postmortem?.status === 'published' ? renderMarkdown(r.postmortem.body) : null,
-    postmortem_published_at: r.postmortem?.status === 'published' ? r.postmortem.published_at : null,
+    postmortem_html:
+      r.postmortem?.status === 'published' ? renderMarkdown(r.postmortem.body) : null,
+    postmortem_published_at:
+      r.postmortem?.status === 'published' ? r.postmortem.published_at : null,
   }
 }
 
@@ -81,14 +110,19 @@ export function incidentViewOf(
  */
 export function incidentLineOf(r: IncidentRecord, components: readonly Component[]): IncidentView {
   const empty = { ...r, updates: [], workaround: null, apology: null, postmortem: null }
-  return { ...incidentViewOf(empty, components), postmortem_published_at: r.postmortem?.published_at ?? null }
+  return {
+    ...incidentViewOf(empty, components),
+    postmortem_published_at: r.postmortem?.published_at ?? null,
+  }
 }
 
 async function uptimeSummary(deps: Deps): Promise<UptimeSummary> {
   const all = await uptime.all(deps, UPTIME_DAYS)
   return {
     days: UPTIME_DAYS,
-    components: Object.fromEntries(all.components.map((c) => [c.id, { uptime: c.uptime, days: c.days }])),
+    components: Object.fromEntries(
+      all.components.map((c) => [c.id, { uptime: c.uptime, days: c.days }]),
+    ),
     groups: Object.fromEntries(all.groups.map((g) => [g.id, { uptime: g.uptime, days: g.days }])),
   }
 }
@@ -120,20 +154,32 @@ export function siteData(deps: Deps, snapshot: StatusSnapshot) {
         listStartedBetween(deps.db, from, new Date(now.getTime() + 1).toISOString()),
         uptimeOf(),
       ])
-      const active = open.filter((r) => r.kind === 'incident').sort((a, b) => b.started_at.localeCompare(a.started_at))
+      const active = open
+        .filter((r) => r.kind === 'incident')
+        .sort((a, b) => b.started_at.localeCompare(a.started_at))
       const windows = snapshot.maintenances.filter(
-        (r) => r.status === 'in_progress' || r.status === 'verifying' || (r.status === 'scheduled' && !r.cancelled_at),
+        (r) =>
+          r.status === 'in_progress' ||
+          r.status === 'verifying' ||
+          (r.status === 'scheduled' && !r.cancelled_at),
       )
       const rank = (r: IncidentRecord) => (r.status === 'scheduled' ? 1 : 0)
-      windows.sort((a, b) => rank(a) - rank(b) || (a.scheduled_for ?? '').localeCompare(b.scheduled_for ?? ''))
-      const days = Array.from({ length: RECENT_DAYS }, (_, i) => new Date(today - i * DAY).toISOString().slice(0, 10))
+      windows.sort(
+        (a, b) => rank(a) - rank(b) || (a.scheduled_for ?? '').localeCompare(b.scheduled_for ?? ''),
+      )
+      const days = Array.from({ length: RECENT_DAYS }, (_, i) =>
+        new Date(today - i * DAY).toISOString().slice(0, 10),
+      )
       const incidents = recent.filter((r) => r.kind === 'incident')
       return {
         kind: 'home',
         common,
         active: active.map(view),
         maintenances: windows.map(view),
-        recent: days.map((date) => ({ date, incidents: incidents.filter((r) => r.started_at.startsWith(date)).map(line) })),
+        recent: days.map((date) => ({
+          date,
+          incidents: incidents.filter((r) => r.started_at.startsWith(date)).map(line),
+        })),
         uptime: up,
       }
     },
@@ -146,7 +192,11 @@ export function siteData(deps: Deps, snapshot: StatusSnapshot) {
     async incidentOf(r: IncidentRecord): Promise<RouteData> {
       if (r.kind === 'maintenance') return { kind: 'maintenance', common, maintenance: view(r) }
       const sentences = r.compensation ? (await recovery.compensation(deps, r.id)).sentences : []
-      return { kind: 'incident', common, incident: incidentViewOf(r, snapshot.components, sentences) }
+      return {
+        kind: 'incident',
+        common,
+        incident: incidentViewOf(r, snapshot.components, sentences),
+      }
     },
     async history(month: string | null): Promise<RouteData> {
       const index = await listMonths(deps.db)

@@ -13,7 +13,12 @@ export async function loadSnapshot(deps: Deps): Promise<StatusSnapshot> {
     listComponents(deps.db),
     listGroups(deps.db),
     listOpen(deps.db),
-    listIncidents(deps.db, { kind: 'incident', order: 'started_desc', limit: V2_LIST_LIMIT, offset: 0 }),
+    listIncidents(deps.db, {
+      kind: 'incident',
+      order: 'started_desc',
+      limit: V2_LIST_LIMIT,
+      offset: 0,
+    }),
     listIncidents(deps.db, {
       kind: 'maintenance',
       statuses: ['scheduled'],
@@ -22,15 +27,24 @@ export async function loadSnapshot(deps: Deps): Promise<StatusSnapshot> {
       limit: 500,
       offset: 0,
     }),
-    listIncidents(deps.db, { kind: 'maintenance', order: 'scheduled_desc', limit: V2_LIST_LIMIT, offset: 0 }),
+    listIncidents(deps.db, {
+      kind: 'maintenance',
+      order: 'scheduled_desc',
+      limit: V2_LIST_LIMIT,
+      offset: 0,
+    }),
   ])
-  const merge = (lists: IncidentRecord[][], order: (a: IncidentRecord, b: IncidentRecord) => number) => {
+  const merge = (
+    lists: IncidentRecord[][],
+    order: (a: IncidentRecord, b: IncidentRecord) => number,
+  ) => {
     const byId = new Map<string, IncidentRecord>()
     for (const list of lists) for (const r of list) byId.set(r.id, r)
     return [...byId.values()].sort(order)
   }
   const desc = (a: IncidentRecord, b: IncidentRecord) => b.started_at.localeCompare(a.started_at)
-  const asc = (a: IncidentRecord, b: IncidentRecord) => (a.scheduled_for ?? '').localeCompare(b.scheduled_for ?? '')
+  const asc = (a: IncidentRecord, b: IncidentRecord) =>
+    (a.scheduled_for ?? '').localeCompare(b.scheduled_for ?? '')
   return {
     page: {
       id: deps.config.page.id,
@@ -42,7 +56,10 @@ export async function loadSnapshot(deps: Deps): Promise<StatusSnapshot> {
     components,
     groups,
     incidents: merge([open.filter((r) => r.kind === 'incident'), recent.items], desc),
-    maintenances: merge([open.filter((r) => r.kind === 'maintenance'), upcoming.items, recentWindows.items], asc),
+    maintenances: merge(
+      [open.filter((r) => r.kind === 'maintenance'), upcoming.items, recentWindows.items],
+      asc,
+    ),
   }
 }
 
@@ -100,5 +117,7 @@ export function createV2Cache(deps: Deps) {
 
 async function shortHash(body: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(body))
-  return Array.from(new Uint8Array(digest).slice(0, 10), (b) => b.toString(16).padStart(2, '0')).join('')
+  return Array.from(new Uint8Array(digest).slice(0, 10), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('')
 }

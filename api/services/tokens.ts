@@ -1,7 +1,14 @@
 import { DomainError, notFound } from '../../core/errors.ts'
 import { newId, randomString } from '../../core/ids.ts'
 import type { CreatedToken, Scope, Token, TokenCreate } from '../../core/schemas/token.ts'
-import { countTokens, findActiveTokenByHash, getToken, insertToken, listTokens, revokeToken } from '../../db/tokens.ts'
+import {
+  countTokens,
+  findActiveTokenByHash,
+  getToken,
+  insertToken,
+  listTokens,
+  revokeToken,
+} from '../../db/tokens.ts'
 import { hashToken } from '../auth.ts'
 import type { Deps } from '../deps.ts'
 import { commit, systemActor, type WriteContext } from './write.ts'
@@ -14,13 +21,26 @@ export function generateToken(): string {
 }
 
 function newTokenRow(name: string, scope: Scope, secret: string, at: string): Token {
-  return { id: newId(), name, scope, prefix: secret.slice(0, 8), created_at: at, last_used_at: null, revoked_at: null }
+  return {
+    id: newId(),
+    name,
+    scope,
+    prefix: secret.slice(0, 8),
+    created_at: at,
+    last_used_at: null,
+    revoked_at: null,
+  }
 }
 
 export const tokens = {
   list: (deps: Deps) => listTokens(deps.db),
 
-  create(deps: Deps, ctx: WriteContext, input: TokenCreate, secret = generateToken()): Promise<CreatedToken> {
+  create(
+    deps: Deps,
+    ctx: WriteContext,
+    input: TokenCreate,
+    secret = generateToken(),
+  ): Promise<CreatedToken> {
     return deps.writes.run(async () => {
       const at = deps.clock.now().toISOString()
       const t = newTokenRow(input.name, input.scope, secret, at)
@@ -29,7 +49,14 @@ export const tokens = {
         statements: [insertToken(t, await hashToken(secret))],
         action: 'token.create',
         target: { type: 'token', id: t.id },
-        events: [{ type: 'token.created', aggregateType: 'token', aggregateId: t.id, payload: { id: t.id, scope: t.scope } }],
+        events: [
+          {
+            type: 'token.created',
+            aggregateType: 'token',
+            aggregateId: t.id,
+            payload: { id: t.id, scope: t.scope },
+          },
+        ],
         status: 201,
         // The stored replay of an idempotent create must not hold the secret.
         body: { ...t, token: '(shown once; create a new token if it was lost)' },
@@ -43,10 +70,15 @@ export const tokens = {
     return deps.writes.run(async () => {
       const t = await getToken(deps.db, id)
       if (!t) throw notFound('token', id)
-      if (t.revoked_at) throw new DomainError('conflict', 'token_revoked', 'This token is already revoked')
+      if (t.revoked_at)
+        throw new DomainError('conflict', 'token_revoked', 'This token is already revoked')
       const admins = (await listTokens(deps.db)).filter((x) => x.scope === 'admin' && !x.revoked_at)
       if (t.scope === 'admin' && admins.length === 1) {
-        throw new DomainError('conflict', 'last_admin_token', 'This is the last admin token; create another admin token first')
+        throw new DomainError(
+          'conflict',
+          'last_admin_token',
+          'This is the last admin token; create another admin token first',
+        )
       }
       const at = deps.clock.now().toISOString()
       const revoked = { ...t, revoked_at: at }
@@ -54,7 +86,9 @@ export const tokens = {
         statements: [revokeToken(id, at)],
         action: 'token.revoke',
         target: { type: 'token', id },
-        events: [{ type: 'token.revoked', aggregateType: 'token', aggregateId: id, payload: { id } }],
+        events: [
+          { type: 'token.revoked', aggregateType: 'token', aggregateId: id, payload: { id } },
+        ],
         status: 200,
         body: revoked,
       })
@@ -71,7 +105,12 @@ export const tokens = {
     const supplied = deps.config.adminToken
     if (supplied) {
       if (!(await findActiveTokenByHash(deps.db, await hashToken(supplied)))) {
-        await tokens.create(deps, ctx, { name: 'admin (AMENDS_ADMIN_TOKEN)', scope: 'admin' }, supplied)
+        await tokens.create(
+          deps,
+          ctx,
+          { name: 'admin (AMENDS_ADMIN_TOKEN)', scope: 'admin' },
+          supplied,
+        )
       }
       return { generated: null }
     }

@@ -7,7 +7,9 @@ const DAY_MS = 86_400_000
 
 async function historyByComponent(deps: Deps, days: number) {
   const now = deps.clock.now()
-  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY_MS)
+  const since = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY_MS,
+  )
   const byComponent = new Map<string, StatusChange[]>()
   for (const h of await statusHistorySince(deps.db, since.toISOString())) {
     const list = byComponent.get(h.component_id) ?? []
@@ -22,18 +24,36 @@ export const uptime = {
   async component(deps: Deps, id: string, days: number) {
     const c = await components.get(deps, id)
     const { now, byComponent } = await historyByComponent(deps, days)
-    return { id: c.id, name: c.name, sla_target: c.sla_target, ...componentUptime(byComponent.get(id) ?? [], { now, days, since: new Date(c.created_at) }) }
+    return {
+      id: c.id,
+      name: c.name,
+      sla_target: c.sla_target,
+      ...componentUptime(byComponent.get(id) ?? [], { now, days, since: new Date(c.created_at) }),
+    }
   },
 
   /** Every component's and group's uptime (a group's is the mean of its components'). */
   async all(deps: Deps, days: number) {
-    const [list, groups, { now, byComponent }] = await Promise.all([listComponents(deps.db), listGroups(deps.db), historyByComponent(deps, days)])
+    const [list, groups, { now, byComponent }] = await Promise.all([
+      listComponents(deps.db),
+      listGroups(deps.db),
+      historyByComponent(deps, days),
+    ])
     const perComponent = new Map(
-      list.map((c) => [c.id, componentUptime(byComponent.get(c.id) ?? [], { now, days, since: new Date(c.created_at) })]),
+      list.map((c) => [
+        c.id,
+        componentUptime(byComponent.get(c.id) ?? [], { now, days, since: new Date(c.created_at) }),
+      ]),
     )
     return {
       days,
-      components: list.map((c) => ({ id: c.id, name: c.name, group_id: c.group_id, sla_target: c.sla_target, ...perComponent.get(c.id)! })),
+      components: list.map((c) => ({
+        id: c.id,
+        name: c.name,
+        group_id: c.group_id,
+        sla_target: c.sla_target,
+        ...perComponent.get(c.id)!,
+      })),
       groups: groups.map((g) => ({
         id: g.id,
         name: g.name,

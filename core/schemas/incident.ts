@@ -38,9 +38,15 @@ export const IncidentCreate = z
   .superRefine((v, ctx) => {
     if (v.template) return
     for (const field of ['name', 'status', 'impact', 'body'] as const) {
-      if (v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'Required (or give a template)' })
+      if (v[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'Required (or give a template)' })
     }
-    if (v.vars || v.locale) ctx.addIssue({ code: 'custom', path: ['template'], message: 'vars and locale need a template' })
+    if (v.vars || v.locale)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['template'],
+        message: 'vars and locale need a template',
+      })
   })
   .meta({ id: 'IncidentCreate' })
 export type IncidentCreate = z.infer<typeof IncidentCreate>
@@ -134,7 +140,9 @@ export const Incident = z
     impact: Impact,
     workaround: z.string().nullable(),
     apology: z.string().nullable(),
-    postmortem: z.object({ status: z.enum(['draft', 'published']), published_at: Timestamp.nullable() }).nullable(),
+    postmortem: z
+      .object({ status: z.enum(['draft', 'published']), published_at: Timestamp.nullable() })
+      .nullable(),
     started_at: Timestamp,
     identified_at: Timestamp.nullable(),
     monitoring_at: Timestamp.nullable(),
@@ -149,7 +157,9 @@ export const Incident = z
 export type Incident = z.infer<typeof Incident>
 
 export const IncidentListQuery = z.object({
-  status: z.enum(['unresolved', 'resolved', 'investigating', 'identified', 'monitoring']).optional(),
+  status: z
+    .enum(['unresolved', 'resolved', 'investigating', 'identified', 'monitoring'])
+    .optional(),
   impact: Impact.optional(),
   component: Id.optional(),
   q: z.string().trim().min(1).max(200).optional(),

@@ -6,7 +6,9 @@ export const MaintenanceStatus = z.enum(['scheduled', 'in_progress', 'verifying'
 export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>
 
 const windowOrdered = (w: { scheduled_for?: string; scheduled_until?: string }) =>
-  !w.scheduled_for || !w.scheduled_until || Date.parse(w.scheduled_until) > Date.parse(w.scheduled_for)
+  !w.scheduled_for ||
+  !w.scheduled_until ||
+  Date.parse(w.scheduled_until) > Date.parse(w.scheduled_for)
 const windowIssue = { message: 'Must be after scheduled_for', path: ['scheduled_until'] }
 
 export const MaintenanceCreate = z
@@ -82,9 +84,13 @@ export const Maintenance = z
 export type Maintenance = z.infer<typeof Maintenance>
 
 export const MaintenanceListQuery = z.object({
-  status: z.enum(['upcoming', 'active', 'scheduled', 'in_progress', 'verifying', 'completed']).optional(),
+  status: z
+    .enum(['upcoming', 'active', 'scheduled', 'in_progress', 'verifying', 'completed'])
+    .optional(),
   component: Id.optional(),
 })
 
-export const MaintenanceCreated = Maintenance.extend({ warnings: z.array(Warning) }).meta({ id: 'MaintenanceCreated' })
+export const MaintenanceCreated = Maintenance.extend({ warnings: z.array(Warning) }).meta({
+  id: 'MaintenanceCreated',
+})
 export type MaintenanceCreated = z.infer<typeof MaintenanceCreated>

@@ -4,11 +4,7 @@ import { Id, Timestamp } from './common.ts'
 export const Locale = z.enum(['en', 'zh-CN'])
 export type Locale = z.infer<typeof Locale>
 
-export const Email = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email('Must be an email address'))
+export const Email = z.string().trim().max(254).pipe(z.email('Must be an email address'))
 
 export const SubscriptionCreate = z
   .object({

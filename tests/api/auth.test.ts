@@ -6,7 +6,11 @@ describe('tokens and scopes', () => {
   it('enforces the scope matrix: read < write < admin', async () => {
     const t = await createTestApp()
     const c = await makeComponent(t)
-    const tokens = { read: await t.token('read'), write: await t.token('write'), admin: ADMIN_TOKEN }
+    const tokens = {
+      read: await t.token('read'),
+      write: await t.token('write'),
+      admin: ADMIN_TOKEN,
+    }
     const calls: [string, string, unknown, 'read' | 'write' | 'admin'][] = [
       ['GET', '/api/v1/components', undefined, 'read'],
       ['GET', '/api/v1/incidents', undefined, 'read'],
@@ -19,7 +23,10 @@ describe('tokens and scopes', () => {
     ]
     const rank = { read: 1, write: 2, admin: 3 }
     for (const [method, path, body, needs] of calls) {
-      for (const [scope, token] of Object.entries(tokens) as ['read' | 'write' | 'admin', string][]) {
+      for (const [scope, token] of Object.entries(tokens) as [
+        'read' | 'write' | 'admin',
+        string,
+      ][]) {
         const res = await t.api(method, path, body, { token })
         const allowed = rank[scope] >= rank[needs]
         expect([method, path, scope, res.status < 300]).toEqual([method, path, scope, allowed])
@@ -34,14 +41,21 @@ describe('tokens and scopes', () => {
     const res = await t.api('POST', '/api/v1/tokens', { name: 'CI bot', scope: 'write' })
     expect(res.status).toBe(201)
     expect(res.body.token).toMatch(/^amd_[0-9A-Za-z]{40}$/)
-    expect(res.body).toMatchObject({ name: 'CI bot', scope: 'write', prefix: res.body.token.slice(0, 8), revoked_at: null })
+    expect(res.body).toMatchObject({
+      name: 'CI bot',
+      scope: 'write',
+      prefix: res.body.token.slice(0, 8),
+      revoked_at: null,
+    })
     const dump = JSON.stringify((await t.deps.db.execute('SELECT * FROM api_tokens')).rows)
     expect(dump).not.toContain(res.body.token)
     expect(dump).not.toContain(ADMIN_TOKEN)
     const list = await t.api('GET', '/api/v1/tokens')
     expect(JSON.stringify(list.body)).not.toContain(res.body.token)
     expect(list.body.map((x: any) => x.name)).toContain('CI bot')
-    expect((await t.api('POST', '/api/v1/components', { name: 'x' }, { token: res.body.token })).status).toBe(201)
+    expect(
+      (await t.api('POST', '/api/v1/components', { name: 'x' }, { token: res.body.token })).status,
+    ).toBe(201)
   })
 
   it('a revoked token stops working at once; the last admin token cannot be revoked', async () => {
@@ -53,7 +67,9 @@ describe('tokens and scopes', () => {
     const denied = await t.api('GET', '/api/v1/components', undefined, { token: w.body.token })
     expect(denied.status).toBe(401)
     expect((await t.api('DELETE', `/api/v1/tokens/${w.body.id}`)).status).toBe(409)
-    const admins = (await t.api('GET', '/api/v1/tokens')).body.filter((x: any) => x.scope === 'admin')
+    const admins = (await t.api('GET', '/api/v1/tokens')).body.filter(
+      (x: any) => x.scope === 'admin',
+    )
     expect(admins).toHaveLength(1)
     const last = await t.api('DELETE', `/api/v1/tokens/${admins[0].id}`)
     expect(last.status).toBe(409)
@@ -71,7 +87,9 @@ describe('tokens and scopes', () => {
     const t = await createTestApp()
     const reader = await t.token('read')
     await t.api('POST', '/api/v1/components', { name: 'x' }, { token: reader })
-    const row = async () => (await t.deps.db.execute("SELECT last_used_at FROM api_tokens WHERE name = 'read token'")).rows[0]!.last_used_at
+    const row = async () =>
+      (await t.deps.db.execute("SELECT last_used_at FROM api_tokens WHERE name = 'read token'"))
+        .rows[0]!.last_used_at
     expect(await row()).toBeNull()
     await t.api('GET', '/api/v1/components', undefined, { token: reader })
     expect(await row()).toBe('2026-03-10T12:00:00.000Z')

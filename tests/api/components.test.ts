@@ -5,7 +5,10 @@ import { createTestApp } from '../fixtures/test-app.ts'
 describe('components and groups', () => {
   it('creates with Statuspage field names and sensible defaults', async () => {
     const t = await createTestApp()
-    const res = await t.api('POST', '/api/v1/components', { name: 'Payments API', description: 'Charges' })
+    const res = await t.api('POST', '/api/v1/components', {
+      name: 'Payments API',
+      description: 'Charges',
+    })
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({
       name: 'Payments API',
@@ -24,11 +27,23 @@ describe('components and groups', () => {
     const t = await createTestApp()
     const c = await makeComponent(t)
     t.clock.advance(1000)
-    const res = await t.api('PATCH', `/api/v1/components/${c.id}`, { status: 'degraded_performance', sla_target: 99.5 })
+    const res = await t.api('PATCH', `/api/v1/components/${c.id}`, {
+      status: 'degraded_performance',
+      sla_target: 99.5,
+    })
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ status: 'degraded_performance', sla_target: 99.5, updated_at: '2026-03-10T12:00:01.000Z' })
+    expect(res.body).toMatchObject({
+      status: 'degraded_performance',
+      sla_target: 99.5,
+      updated_at: '2026-03-10T12:00:01.000Z',
+    })
     await t.api('PATCH', `/api/v1/components/${c.id}`, { name: 'Renamed' })
-    const history = (await t.deps.db.execute('SELECT status, at FROM component_status_changes WHERE component_id = ? ORDER BY id', [c.id])).rows
+    const history = (
+      await t.deps.db.execute(
+        'SELECT status, at FROM component_status_changes WHERE component_id = ? ORDER BY id',
+        [c.id],
+      )
+    ).rows
     expect(history.map((r) => [r.status, r.at])).toEqual([
       ['operational', '2026-03-10T12:00:00.000Z'],
       ['degraded_performance', '2026-03-10T12:00:01.000Z'],
@@ -37,12 +52,27 @@ describe('components and groups', () => {
 
   it('rejects bad values with paths', async () => {
     const t = await createTestApp()
-    const res = await t.api('POST', '/api/v1/components', { name: 'x', sla_target: 120, status: 'broken', group_id: 'nope' })
+    const res = await t.api('POST', '/api/v1/components', {
+      name: 'x',
+      sla_target: 120,
+      status: 'broken',
+      group_id: 'nope',
+    })
     expect(res.status).toBe(400)
-    expect(res.body.error.details.map((d: any) => d.path).sort()).toEqual(['group_id', 'sla_target', 'status'])
-    const unknownGroup = await t.api('POST', '/api/v1/components', { name: 'x', group_id: 'aaaaaaaaaaaa' })
+    expect(res.body.error.details.map((d: any) => d.path).sort()).toEqual([
+      'group_id',
+      'sla_target',
+      'status',
+    ])
+    const unknownGroup = await t.api('POST', '/api/v1/components', {
+      name: 'x',
+      group_id: 'aaaaaaaaaaaa',
+    })
     expect(unknownGroup.status).toBe(400)
-    expect(unknownGroup.body.error).toMatchObject({ code: 'unknown_group', details: [{ path: 'group_id' }] })
+    expect(unknownGroup.body.error).toMatchObject({
+      code: 'unknown_group',
+      details: [{ path: 'group_id' }],
+    })
   })
 
   it('groups hold components; deleting a group keeps its components', async () => {
@@ -56,7 +86,10 @@ describe('components and groups', () => {
     expect(patched.body.components).toEqual([b.id])
     expect((await t.api('GET', `/api/v1/components/${a.id}`)).body.group_id).toBeNull()
     const c = await makeComponent(t, { group_id: g.id })
-    expect((await t.api('GET', `/api/v1/component-groups/${g.id}`)).body.components).toEqual([b.id, c.id])
+    expect((await t.api('GET', `/api/v1/component-groups/${g.id}`)).body.components).toEqual([
+      b.id,
+      c.id,
+    ])
     expect((await t.api('DELETE', `/api/v1/component-groups/${g.id}`)).status).toBe(200)
     expect((await t.api('GET', `/api/v1/component-groups/${g.id}`)).status).toBe(404)
     expect((await t.api('GET', `/api/v1/components/${b.id}`)).body.group_id).toBeNull()
@@ -65,9 +98,14 @@ describe('components and groups', () => {
 
   it('a group cannot list a component that does not exist', async () => {
     const t = await createTestApp()
-    const res = await t.api('POST', '/api/v1/component-groups', { name: 'G', components: ['aaaaaaaaaaaa'] })
+    const res = await t.api('POST', '/api/v1/component-groups', {
+      name: 'G',
+      components: ['aaaaaaaaaaaa'],
+    })
     expect(res.status).toBe(400)
-    expect(res.body.error.details).toEqual([{ path: 'components.aaaaaaaaaaaa', message: 'No component with this id' }])
+    expect(res.body.error.details).toEqual([
+      { path: 'components.aaaaaaaaaaaa', message: 'No component with this id' },
+    ])
   })
 
   it('deletes a component (404 afterwards, history kept)', async () => {
@@ -76,7 +114,10 @@ describe('components and groups', () => {
     expect((await t.api('DELETE', `/api/v1/components/${c.id}`)).status).toBe(200)
     expect((await t.api('GET', `/api/v1/components/${c.id}`)).status).toBe(404)
     expect((await t.api('DELETE', `/api/v1/components/${c.id}`)).status).toBe(404)
-    const kept = await t.deps.db.execute('SELECT COUNT(*) AS n FROM component_status_changes WHERE component_id = ?', [c.id])
+    const kept = await t.deps.db.execute(
+      'SELECT COUNT(*) AS n FROM component_status_changes WHERE component_id = ?',
+      [c.id],
+    )
     expect(Number(kept.rows[0]!.n)).toBe(1)
   })
 
@@ -92,7 +133,11 @@ describe('components and groups', () => {
     t.clock.set('2026-03-11T00:00:00.000Z')
     const one = await t.api('GET', `/api/v1/components/${a.id}/uptime?days=3`)
     expect(one.status).toBe(200)
-    expect(one.body.days.map((d: any) => d.date)).toEqual(['2026-03-09', '2026-03-10', '2026-03-11'])
+    expect(one.body.days.map((d: any) => d.date)).toEqual([
+      '2026-03-09',
+      '2026-03-10',
+      '2026-03-11',
+    ])
     expect(one.body.days[0].uptime).toBeNull()
     expect(one.body.days[1].uptime).toBeCloseTo(90, 10)
     expect(one.body.uptime).toBeCloseTo(90, 10)

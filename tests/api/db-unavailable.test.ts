@@ -9,6 +9,8 @@ describe('database unavailable', () => {
     await t.testDb.remote!.close()
     const res = await t.api('POST', '/api/v1/components', { name: 'x' })
     expect(res.status).toBe(503)
-    expect(res.body).toEqual({ error: { code: 'unavailable', message: 'The database is unavailable; try again shortly' } })
+    expect(res.body).toEqual({
+      error: { code: 'unavailable', message: 'The database is unavailable; try again shortly' },
+    })
   })
 })

@@ -19,7 +19,9 @@ describe('demo seed', () => {
     const activeFull = (await t.api('GET', `/api/v1/incidents/${active.id}`)).body
     expect(activeFull.workaround).toBeTruthy()
     expect(summary.scheduled_maintenances.map((m: any) => m.status)).toEqual(['scheduled'])
-    expect(Date.parse(summary.scheduled_maintenances[0].scheduled_for)).toBeGreaterThan(Date.parse('2026-11-23T09:00:00Z'))
+    expect(Date.parse(summary.scheduled_maintenances[0].scheduled_for)).toBeGreaterThan(
+      Date.parse('2026-11-23T09:00:00Z'),
+    )
 
     const resolved = (await t.api('GET', '/api/v1/incidents?status=resolved')).body
     expect(resolved.length).toBeGreaterThanOrEqual(4)
@@ -30,7 +32,9 @@ describe('demo seed', () => {
     const uptime = (await t.api('GET', '/api/v1/uptime?days=90')).body
     for (const c of uptime.components) {
       expect(c.days).toHaveLength(90)
-      expect(c.days.filter((d: any) => d.uptime === null && d.maintenance_seconds === 0)).toHaveLength(0)
+      expect(
+        c.days.filter((d: any) => d.uptime === null && d.maintenance_seconds === 0),
+      ).toHaveLength(0)
     }
     expect(uptime.components.some((c: any) => c.uptime < 100)).toBe(true)
     // The whole story of making amends, on one resolved critical incident.
@@ -38,15 +42,24 @@ describe('demo seed', () => {
     expect(outage.apology).toMatch(/sorry/i)
     expect(outage.postmortem).toMatchObject({ status: 'published' })
     const comp = (await t.api('GET', `/api/v1/incidents/${outage.id}/compensation`)).body
-    expect(comp.sentences).toContainEqual(expect.stringMatching(/^Because Payments API was unavailable for .+ this month, your account receives a \d+% service credit\.$/))
-    const answers = await t.deps.db.execute('SELECT answer FROM follow_up_answers WHERE incident_id = ? ORDER BY answer', [outage.id])
+    expect(comp.sentences).toContainEqual(
+      expect.stringMatching(
+        /^Because Payments API was unavailable for .+ this month, your account receives a \d+% service credit\.$/,
+      ),
+    )
+    const answers = await t.deps.db.execute(
+      'SELECT answer FROM follow_up_answers WHERE incident_id = ? ORDER BY answer',
+      [outage.id],
+    )
     expect(answers.rows.map((r) => r.answer)).toEqual(['all_good', 'still_affected'])
     const metrics = (await t.api('GET', '/api/v1/metrics/communication')).body
     expect(metrics.rolling['30d'].follow_up).toEqual({ all_good: 1, still_affected: 1 })
     expect(metrics.rolling['30d'].postmortems_on_time).toBeGreaterThanOrEqual(1)
     expect((await t.api('GET', '/api/v1/subscribers')).body.length).toBe(3)
     // Everything went through the real write path.
-    const audit = await t.deps.db.execute("SELECT COUNT(*) AS n FROM audit_log WHERE actor_name = 'demo'")
+    const audit = await t.deps.db.execute(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE actor_name = 'demo'",
+    )
     expect(Number(audit.rows[0]!.n)).toBeGreaterThan(20)
   })
 })

@@ -12,7 +12,12 @@ function expectErrorShape(body: any, code: string) {
 }
 
 /** Runs `call`, checks the error, and proves no table changed. */
-async function expectNothingWritten(t: TestApp, call: () => Promise<{ status: number; body: any }>, status: number, code: string) {
+async function expectNothingWritten(
+  t: TestApp,
+  call: () => Promise<{ status: number; body: any }>,
+  status: number,
+  code: string,
+) {
   const before = await dumpTables(t.deps.db)
   const res = await call()
   expect(res.status, JSON.stringify(res.body)).toBe(status)
@@ -26,7 +31,14 @@ describe('one error shape, and an error writes nothing', () => {
     const t = await createTestApp()
     const res = await expectNothingWritten(
       t,
-      () => t.api('POST', '/api/v1/incidents', { name: '', status: 'exploding', impact: 'huge', body: 'x', components: { short: 'down' } }),
+      () =>
+        t.api('POST', '/api/v1/incidents', {
+          name: '',
+          status: 'exploding',
+          impact: 'huge',
+          body: 'x',
+          components: { short: 'down' },
+        }),
       400,
       'invalid_input',
     )
@@ -37,7 +49,12 @@ describe('one error shape, and an error writes nothing', () => {
 
   it('400 for unknown fields (a typo must not be silently dropped)', async () => {
     const t = await createTestApp()
-    const res = await expectNothingWritten(t, () => t.api('POST', '/api/v1/components', { name: 'API', stauts: 'operational' }), 400, 'invalid_input')
+    const res = await expectNothingWritten(
+      t,
+      () => t.api('POST', '/api/v1/components', { name: 'API', stauts: 'operational' }),
+      400,
+      'invalid_input',
+    )
     expect(res.body.error.details[0].message).toMatch(/stauts/)
   })
 
@@ -45,7 +62,11 @@ describe('one error shape, and an error writes nothing', () => {
     const t = await createTestApp()
     await expectNothingWritten(
       t,
-      () => t.api('POST', '/api/v1/components', undefined, { raw: '{"name": ', headers: { 'content-type': 'application/json' } }),
+      () =>
+        t.api('POST', '/api/v1/components', undefined, {
+          raw: '{"name": ',
+          headers: { 'content-type': 'application/json' },
+        }),
       400,
       'invalid_json',
     )
@@ -55,29 +76,63 @@ describe('one error shape, and an error writes nothing', () => {
     const t = await createTestApp()
     await expectNothingWritten(
       t,
-      () => t.api('POST', '/api/v1/components', undefined, { raw: 'name=API', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      () =>
+        t.api('POST', '/api/v1/components', undefined, {
+          raw: 'name=API',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
       415,
       'unsupported_media_type',
     )
-    await expectNothingWritten(t, () => t.api('POST', '/api/v1/components', undefined, { raw: '{"name":"x"}' }), 415, 'unsupported_media_type')
+    await expectNothingWritten(
+      t,
+      () => t.api('POST', '/api/v1/components', undefined, { raw: '{"name":"x"}' }),
+      415,
+      'unsupported_media_type',
+    )
   })
 
   it('413 for an oversized body', async () => {
     const t = await createTestApp({ env: { MAX_BODY_BYTES: '2048' } })
-    await expectNothingWritten(t, () => t.api('POST', '/api/v1/components', { name: 'x', description: 'y'.repeat(5000) }), 413, 'payload_too_large')
+    await expectNothingWritten(
+      t,
+      () => t.api('POST', '/api/v1/components', { name: 'x', description: 'y'.repeat(5000) }),
+      413,
+      'payload_too_large',
+    )
   })
 
   it('401 without or with a bad token, 403 without the scope', async () => {
     const t = await createTestApp()
-    await expectNothingWritten(t, () => t.api('POST', '/api/v1/components', { name: 'x' }, { token: null }), 401, 'unauthorized')
-    await expectNothingWritten(t, () => t.api('POST', '/api/v1/components', { name: 'x' }, { token: 'amd_wrong' }), 401, 'unauthorized')
+    await expectNothingWritten(
+      t,
+      () => t.api('POST', '/api/v1/components', { name: 'x' }, { token: null }),
+      401,
+      'unauthorized',
+    )
+    await expectNothingWritten(
+      t,
+      () => t.api('POST', '/api/v1/components', { name: 'x' }, { token: 'amd_wrong' }),
+      401,
+      'unauthorized',
+    )
     const reader = await t.token('read')
-    await expectNothingWritten(t, () => t.api('POST', '/api/v1/components', { name: 'x' }, { token: reader }), 403, 'forbidden')
+    await expectNothingWritten(
+      t,
+      () => t.api('POST', '/api/v1/components', { name: 'x' }, { token: reader }),
+      403,
+      'forbidden',
+    )
   })
 
   it('404 for unknown resources and routes', async () => {
     const t = await createTestApp()
-    await expectNothingWritten(t, () => t.api('PATCH', '/api/v1/components/aaaaaaaaaaaa', { name: 'x' }), 404, 'not_found')
+    await expectNothingWritten(
+      t,
+      () => t.api('PATCH', '/api/v1/components/aaaaaaaaaaaa', { name: 'x' }),
+      404,
+      'not_found',
+    )
     await expectNothingWritten(t, () => t.api('GET', '/api/v1/nothing-here'), 404, 'not_found')
   })
 
@@ -86,18 +141,40 @@ describe('one error shape, and an error writes nothing', () => {
     const a = await makeComponent(t)
     const inc = await makeIncident(t, { components: { [a.id]: 'major_outage' } })
     await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
-    await expectNothingWritten(t, () => t.api('POST', `/api/v1/incidents/${inc.id}/updates`, { status: 'identified', body: 'x' }), 409, 'incident_resolved')
+    await expectNothingWritten(
+      t,
+      () =>
+        t.api('POST', `/api/v1/incidents/${inc.id}/updates`, { status: 'identified', body: 'x' }),
+      409,
+      'incident_resolved',
+    )
     const m = await makeMaintenance(t, { components: [a.id] })
     await t.api('POST', `/api/v1/maintenances/${m.id}/updates`, { status: 'verifying', body: 'x' })
-    await expectNothingWritten(t, () => t.api('POST', `/api/v1/maintenances/${m.id}/updates`, { status: 'scheduled', body: 'x' }), 409, 'invalid_transition')
-    await expectNothingWritten(t, () => t.api('POST', `/api/v1/maintenances/${m.id}/cancel`, {}), 409, 'maintenance_not_cancellable')
+    await expectNothingWritten(
+      t,
+      () =>
+        t.api('POST', `/api/v1/maintenances/${m.id}/updates`, { status: 'scheduled', body: 'x' }),
+      409,
+      'invalid_transition',
+    )
+    await expectNothingWritten(
+      t,
+      () => t.api('POST', `/api/v1/maintenances/${m.id}/cancel`, {}),
+      409,
+      'maintenance_not_cancellable',
+    )
   })
 
   it('409 when deleting a component an open incident affects', async () => {
     const t = await createTestApp()
     const a = await makeComponent(t)
     await makeIncident(t, { components: { [a.id]: 'major_outage' } })
-    await expectNothingWritten(t, () => t.api('DELETE', `/api/v1/components/${a.id}`), 409, 'component_in_use')
+    await expectNothingWritten(
+      t,
+      () => t.api('DELETE', `/api/v1/components/${a.id}`),
+      409,
+      'component_in_use',
+    )
   })
 
   it('500 hides the cause and logs it', async () => {

@@ -3,7 +3,13 @@ import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { createTestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
 
-const incidentBody = { name: 'Down', status: 'investigating', impact: 'major', body: 'Looking.', components: {} }
+const incidentBody = {
+  name: 'Down',
+  status: 'investigating',
+  impact: 'major',
+  body: 'Looking.',
+  components: {},
+}
 
 describe('Idempotency-Key', () => {
   it('a retry returns the first response and writes nothing new', async () => {
@@ -25,9 +31,15 @@ describe('Idempotency-Key', () => {
     const t = await createTestApp()
     const a = await makeComponent(t)
     const inc = await makeIncident(t)
-    const body = { status: 'identified', body: 'Found it.', components: { [a.id]: 'partial_outage' } }
+    const body = {
+      status: 'identified',
+      body: 'Found it.',
+      components: { [a.id]: 'partial_outage' },
+    }
     const headers = { 'idempotency-key': 'upd-1' }
-    const results = await Promise.all([1, 2, 3].map(() => t.api('POST', `/api/v1/incidents/${inc.id}/updates`, body, { headers })))
+    const results = await Promise.all(
+      [1, 2, 3].map(() => t.api('POST', `/api/v1/incidents/${inc.id}/updates`, body, { headers })),
+    )
     const ok = results.filter((r) => r.status === 201)
     expect(ok.length).toBeGreaterThanOrEqual(1)
     for (const r of results) expect([201, 409]).toContain(r.status)
@@ -41,7 +53,12 @@ describe('Idempotency-Key', () => {
     const headers = { 'idempotency-key': 'k1' }
     await t.api('POST', '/api/v1/incidents', incidentBody, { headers })
     const before = await dumpTables(t.deps.db)
-    const other = await t.api('POST', '/api/v1/incidents', { ...incidentBody, name: 'Other' }, { headers })
+    const other = await t.api(
+      'POST',
+      '/api/v1/incidents',
+      { ...incidentBody, name: 'Other' },
+      { headers },
+    )
     expect(other.status).toBe(409)
     expect(other.body.error.code).toBe('idempotency_key_reused')
     expect(await dumpTables(t.deps.db)).toEqual(before)
@@ -51,14 +68,21 @@ describe('Idempotency-Key', () => {
     const t = await createTestApp()
     const writer = await t.token('write')
     const headers = { 'idempotency-key': 'shared' }
-    const bad = await t.api('POST', '/api/v1/incidents', { ...incidentBody, impact: 'nope' }, { headers })
+    const bad = await t.api(
+      'POST',
+      '/api/v1/incidents',
+      { ...incidentBody, impact: 'nope' },
+      { headers },
+    )
     expect(bad.status).toBe(400)
     const a = await t.api('POST', '/api/v1/incidents', incidentBody, { headers })
     const b = await t.api('POST', '/api/v1/incidents', incidentBody, { headers, token: writer })
     expect(a.status).toBe(201)
     expect(b.status).toBe(201)
     expect(b.body.id).not.toBe(a.body.id)
-    const invalid = await t.api('POST', '/api/v1/incidents', incidentBody, { headers: { 'idempotency-key': 'x'.repeat(300) } })
+    const invalid = await t.api('POST', '/api/v1/incidents', incidentBody, {
+      headers: { 'idempotency-key': 'x'.repeat(300) },
+    })
     expect(invalid.status).toBe(400)
     expect(invalid.body.error.code).toBe('invalid_idempotency_key')
   })

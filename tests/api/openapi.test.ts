@@ -47,9 +47,13 @@ describe('OpenAPI document', () => {
     ])
     const create = doc.components.schemas.IncidentCreate
     expect(create.required).toEqual(['components'])
-    expect(Object.keys(create.properties)).toEqual(expect.arrayContaining(['name', 'status', 'impact', 'body', 'template', 'vars']))
+    expect(Object.keys(create.properties)).toEqual(
+      expect.arrayContaining(['name', 'status', 'impact', 'body', 'template', 'vars']),
+    )
     expect(create.properties.impact.enum).toEqual(['none', 'minor', 'major', 'critical'])
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
-    expect(doc.paths['/api/v1/incidents'].post.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error')
+    expect(
+      doc.paths['/api/v1/incidents'].post.responses['400'].content['application/json'].schema.$ref,
+    ).toBe('#/components/schemas/Error')
   })
 })

@@ -8,14 +8,30 @@ describe('playbooks through the API', () => {
     const t = await createTestApp()
     const db = await makeComponent(t, { name: 'Database' })
     const list = await t.api('GET', '/api/v1/playbooks')
-    expect(list.body.map((p: any) => p.id)).toEqual(expect.arrayContaining(['database-outage', 'security-incident', 'planned-maintenance']))
-    const vars = Object.fromEntries(list.body.find((p: any) => p.id === 'database-outage').vars.map((v: any) => [v.name, v.example]))
-    const res = await t.api('POST', '/api/v1/incidents', { template: 'database-outage', vars, components: { [db.id]: 'major_outage' } })
+    expect(list.body.map((p: any) => p.id)).toEqual(
+      expect.arrayContaining(['database-outage', 'security-incident', 'planned-maintenance']),
+    )
+    const vars = Object.fromEntries(
+      list.body
+        .find((p: any) => p.id === 'database-outage')
+        .vars.map((v: any) => [v.name, v.example]),
+    )
+    const res = await t.api('POST', '/api/v1/incidents', {
+      template: 'database-outage',
+      vars,
+      components: { [db.id]: 'major_outage' },
+    })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
     expect(res.body.status).toBe('investigating')
     expect(res.body.name.length).toBeGreaterThan(5)
     expect(res.body.incident_updates[0].body).not.toContain('{{')
-    const zh = await t.api('POST', '/api/v1/incidents', { template: 'database-outage', vars, locale: 'zh-CN', name: 'Our own title', components: {} })
+    const zh = await t.api('POST', '/api/v1/incidents', {
+      template: 'database-outage',
+      vars,
+      locale: 'zh-CN',
+      name: 'Our own title',
+      components: {},
+    })
     expect(zh.status).toBe(201)
     expect(zh.body.name).toBe('Our own title')
     expect(zh.body.incident_updates[0].body).toMatch(/[\u4e00-\u9fff]/)
@@ -23,19 +39,34 @@ describe('playbooks through the API', () => {
 
   it('fills the wording for any status, and rejects unknown templates and vars, writing nothing', async () => {
     const t = await createTestApp()
-    const filled = await t.api('POST', '/api/v1/playbooks/third-party-outage/fill', { status: 'resolved', vars: { provider: 'Stripe', component: 'Checkout' } })
+    const filled = await t.api('POST', '/api/v1/playbooks/third-party-outage/fill', {
+      status: 'resolved',
+      vars: { provider: 'Stripe', component: 'Checkout' },
+    })
     expect(filled.status, JSON.stringify(filled.body)).toBe(200)
     expect(filled.body.body).toContain('Stripe')
     expect(filled.body.apology.length).toBeGreaterThan(10)
     const before = await dumpTables(t.deps.db)
-    const unknown = await t.api('POST', '/api/v1/incidents', { template: 'no-such-thing', components: {} })
+    const unknown = await t.api('POST', '/api/v1/incidents', {
+      template: 'no-such-thing',
+      components: {},
+    })
     expect(unknown.status).toBe(400)
     expect(unknown.body.error.details[0].path).toBe('template')
-    const typo = await t.api('POST', '/api/v1/incidents', { template: 'database-outage', vars: { compnent: 'x' }, components: {} })
+    const typo = await t.api('POST', '/api/v1/incidents', {
+      template: 'database-outage',
+      vars: { compnent: 'x' },
+      components: {},
+    })
     expect(typo.status).toBe(400)
     expect(typo.body.error.details.map((d: any) => d.path)).toContain('vars.compnent')
     const plain = await t.api('POST', '/api/v1/incidents', { components: {} })
-    expect(plain.body.error.details.map((d: any) => d.path).sort()).toEqual(['body', 'impact', 'name', 'status'])
+    expect(plain.body.error.details.map((d: any) => d.path).sort()).toEqual([
+      'body',
+      'impact',
+      'name',
+      'status',
+    ])
     expect(await dumpTables(t.deps.db)).toEqual(before)
   })
 })

@@ -33,14 +33,20 @@ async function busyPage(t: TestApp) {
   const lone = await makeComponent(t, { name: 'Webhooks' })
   const inc = await makeIncident(t, { impact: 'major', components: { [api.id]: 'partial_outage' } })
   t.clock.advance(60_000)
-  await t.api('POST', `/api/v1/incidents/${inc.id}/updates`, { status: 'identified', body: 'Found it.' })
+  await t.api('POST', `/api/v1/incidents/${inc.id}/updates`, {
+    status: 'identified',
+    body: 'Found it.',
+  })
   const upcoming = await makeMaintenance(t, { components: [web.id] })
   const active = await makeMaintenance(t, {
     name: 'Now',
     scheduled_for: new Date(t.clock.now().getTime() - 60_000).toISOString(),
     components: [lone.id],
   })
-  await t.api('POST', `/api/v1/maintenances/${active.id}/updates`, { status: 'in_progress', body: 'Started.' })
+  await t.api('POST', `/api/v1/maintenances/${active.id}/updates`, {
+    status: 'in_progress',
+    body: 'Started.',
+  })
   return { api, web, g, lone, inc, upcoming, active }
 }
 
@@ -80,21 +86,37 @@ describe('public Status API v2', () => {
     expect(keys(inc)).toEqual(keys(github.incidents[0]))
     expect(keys(inc.incident_updates[0])).toEqual(keys(github.incidents[0].incident_updates[0]))
     expect(keys(summary.scheduled_maintenances[0])).toEqual(keys(maintenance))
-    expect(keys(summary.scheduled_maintenances[0].incident_updates[0])).toEqual(keys(maintenance.incident_updates[0]))
+    expect(keys(summary.scheduled_maintenances[0].incident_updates[0])).toEqual(
+      keys(maintenance.incident_updates[0]),
+    )
   })
 
   it('reports the page state the way Statuspage does', async () => {
     const t = await createTestApp()
     const { api, web, g, lone, inc, upcoming, active } = await busyPage(t)
     const summary = (await get(t, 'summary.json')).body
-    expect(summary.page).toMatchObject({ id: 'amends', name: 'Example Status', url: 'https://status.example.com', time_zone: 'Etc/UTC' })
+    expect(summary.page).toMatchObject({
+      id: 'amends',
+      name: 'Example Status',
+      url: 'https://status.example.com',
+      time_zone: 'Etc/UTC',
+    })
     expect(summary.status).toEqual({ indicator: 'minor', description: 'Minor Service Outage' })
     expect(summary.components.map((c: any) => c.name)).toEqual(['Core', 'API', 'Web', 'Webhooks'])
-    expect(summary.components[0]).toMatchObject({ id: g.id, group: true, components: [api.id, web.id], status: 'partial_outage', group_id: null })
+    expect(summary.components[0]).toMatchObject({
+      id: g.id,
+      group: true,
+      components: [api.id, web.id],
+      status: 'partial_outage',
+      group_id: null,
+    })
     expect(summary.components[1]).toMatchObject({ group_id: g.id, status: 'partial_outage' })
     expect(summary.components[3]).toMatchObject({ id: lone.id, status: 'under_maintenance' })
     expect(summary.incidents.map((i: any) => i.id)).toEqual([inc.id])
-    expect(summary.incidents[0].incident_updates.map((u: any) => u.status)).toEqual(['identified', 'investigating'])
+    expect(summary.incidents[0].incident_updates.map((u: any) => u.status)).toEqual([
+      'identified',
+      'investigating',
+    ])
     expect(summary.incidents[0].incident_updates[1].affected_components).toEqual([
       { code: api.id, name: 'API', old_status: 'operational', new_status: 'partial_outage' },
     ])
@@ -104,9 +126,20 @@ describe('public Status API v2', () => {
       [active.id, 'in_progress', 'maintenance'],
       [upcoming.id, 'scheduled', 'maintenance'],
     ])
-    expect((await get(t, 'scheduled-maintenances/upcoming.json')).body.scheduled_maintenances.map((m: any) => m.id)).toEqual([upcoming.id])
-    expect((await get(t, 'scheduled-maintenances/active.json')).body.scheduled_maintenances.map((m: any) => m.id)).toEqual([active.id])
-    expect((await get(t, 'status.json')).body).toEqual({ page: summary.page, status: summary.status })
+    expect(
+      (await get(t, 'scheduled-maintenances/upcoming.json')).body.scheduled_maintenances.map(
+        (m: any) => m.id,
+      ),
+    ).toEqual([upcoming.id])
+    expect(
+      (await get(t, 'scheduled-maintenances/active.json')).body.scheduled_maintenances.map(
+        (m: any) => m.id,
+      ),
+    ).toEqual([active.id])
+    expect((await get(t, 'status.json')).body).toEqual({
+      page: summary.page,
+      status: summary.status,
+    })
   })
 
   it('timestamps are ISO-8601 UTC with milliseconds', async () => {
@@ -134,22 +167,41 @@ describe('public Status API v2', () => {
     await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
     await t.api('POST', `/api/v1/maintenances/${m.id}/cancel`, {})
     expect((await get(t, 'incidents/unresolved.json')).body.incidents).toEqual([])
-    expect((await get(t, 'incidents.json')).body.incidents.map((i: any) => [i.id, i.status])).toEqual([[inc.id, 'resolved']])
-    expect((await get(t, 'scheduled-maintenances/upcoming.json')).body.scheduled_maintenances).toEqual([])
-    expect((await get(t, 'scheduled-maintenances.json')).body.scheduled_maintenances.map((x: any) => x.status)).toEqual(['completed'])
+    expect(
+      (await get(t, 'incidents.json')).body.incidents.map((i: any) => [i.id, i.status]),
+    ).toEqual([[inc.id, 'resolved']])
+    expect(
+      (await get(t, 'scheduled-maintenances/upcoming.json')).body.scheduled_maintenances,
+    ).toEqual([])
+    expect(
+      (await get(t, 'scheduled-maintenances.json')).body.scheduled_maintenances.map(
+        (x: any) => x.status,
+      ),
+    ).toEqual(['completed'])
   })
 
   it('no auth, open CORS, CDN-friendly caching with ETag revalidation, fresh after a write', async () => {
     const t = await createTestApp()
-    const first = await t.api('GET', '/api/v2/summary.json', undefined, { token: null, headers: { origin: 'https://example.org' } })
+    const first = await t.api('GET', '/api/v2/summary.json', undefined, {
+      token: null,
+      headers: { origin: 'https://example.org' },
+    })
     expect(first.headers.get('access-control-allow-origin')).toBe('*')
-    expect(first.headers.get('cache-control')).toMatch(/max-age=\d+.*stale-while-revalidate=\d+.*stale-if-error=\d+/)
+    expect(first.headers.get('cache-control')).toMatch(
+      /max-age=\d+.*stale-while-revalidate=\d+.*stale-if-error=\d+/,
+    )
     expect(first.headers.get('content-type')).toMatch(/application\/json/)
     const etag = first.headers.get('etag')!
-    const again = await t.api('GET', '/api/v2/summary.json', undefined, { token: null, headers: { 'if-none-match': etag } })
+    const again = await t.api('GET', '/api/v2/summary.json', undefined, {
+      token: null,
+      headers: { 'if-none-match': etag },
+    })
     expect(again.status).toBe(304)
     await makeComponent(t, { name: 'New one' })
-    const after = await t.api('GET', '/api/v2/summary.json', undefined, { token: null, headers: { 'if-none-match': etag } })
+    const after = await t.api('GET', '/api/v2/summary.json', undefined, {
+      token: null,
+      headers: { 'if-none-match': etag },
+    })
     expect(after.status).toBe(200)
     expect(after.body.components.map((c: any) => c.name)).toEqual(['New one'])
     expect(after.headers.get('etag')).not.toBe(etag)

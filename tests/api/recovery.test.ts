@@ -13,12 +13,18 @@ describe('apology', () => {
     expect(res.status).toBe(201)
     expect(res.body.warnings).toEqual([expect.objectContaining({ code: 'missing_apology' })])
     const b = await makeIncident(t, { impact: 'critical' })
-    const ok = await t.api('POST', `/api/v1/incidents/${b.id}/resolve`, { apology: 'We are sorry: payments failed for 40 minutes.' })
+    const ok = await t.api('POST', `/api/v1/incidents/${b.id}/resolve`, {
+      apology: 'We are sorry: payments failed for 40 minutes.',
+    })
     expect(ok.body.warnings).toEqual([])
     expect(ok.body.incident.apology).toBe('We are sorry: payments failed for 40 minutes.')
     const minor = await makeIncident(t, { impact: 'minor' })
-    expect((await t.api('POST', `/api/v1/incidents/${minor.id}/resolve`, {})).body.warnings).toEqual([])
-    const patched = await t.api('PATCH', `/api/v1/incidents/${a.id}`, { apology: 'Sorry for the disruption.' })
+    expect(
+      (await t.api('POST', `/api/v1/incidents/${minor.id}/resolve`, {})).body.warnings,
+    ).toEqual([])
+    const patched = await t.api('PATCH', `/api/v1/incidents/${a.id}`, {
+      apology: 'Sorry for the disruption.',
+    })
     expect(patched.body.apology).toBe('Sorry for the disruption.')
   })
 })
@@ -30,10 +36,19 @@ describe('post-mortems', () => {
     const inc = await makeIncident(t, { components: { [c.id]: 'major_outage' } })
     expect((await t.api('GET', `/api/v1/incidents/${inc.id}/postmortem`)).status).toBe(404)
     const template = await t.api('GET', `/api/v1/incidents/${inc.id}/postmortem/template`)
-    for (const h of ['## Summary', '## Impact', '## Timeline', '## Root cause', '## What we are changing']) expect(template.body.body).toContain(h)
+    for (const h of [
+      '## Summary',
+      '## Impact',
+      '## Timeline',
+      '## Root cause',
+      '## What we are changing',
+    ])
+      expect(template.body.body).toContain(h)
     expect(template.body.body).toContain('We are looking into failed payments.')
     expect(template.body.body).toContain('Payments API')
-    const draft = await t.api('PUT', `/api/v1/incidents/${inc.id}/postmortem`, { body: '## Summary\n\nA bad deploy.' })
+    const draft = await t.api('PUT', `/api/v1/incidents/${inc.id}/postmortem`, {
+      body: '## Summary\n\nA bad deploy.',
+    })
     expect(draft.status).toBe(200)
     expect(draft.body).toMatchObject({ status: 'draft', published_at: null })
     const early = await t.api('POST', `/api/v1/incidents/${inc.id}/postmortem/publish`, {})
@@ -41,16 +56,33 @@ describe('post-mortems', () => {
     expect(early.body.error.code).toBe('incident_not_resolved')
     await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
     t.clock.advance(HOUR)
-    const pub = await t.api('POST', `/api/v1/incidents/${inc.id}/postmortem/publish`, { notify: true })
+    const pub = await t.api('POST', `/api/v1/incidents/${inc.id}/postmortem/publish`, {
+      notify: true,
+    })
     expect(pub.status).toBe(201)
-    expect(pub.body).toMatchObject({ status: 'published', published_at: '2026-03-10T13:00:00.000Z', due_at: '2026-03-15T12:00:00.000Z' })
-    expect((await t.api('POST', `/api/v1/incidents/${inc.id}/postmortem/publish`, {})).status).toBe(409)
-    const events = (await t.deps.db.execute("SELECT type, payload FROM outbox WHERE type LIKE 'incident.postmortem%'")).rows
+    expect(pub.body).toMatchObject({
+      status: 'published',
+      published_at: '2026-03-10T13:00:00.000Z',
+      due_at: '2026-03-15T12:00:00.000Z',
+    })
+    expect((await t.api('POST', `/api/v1/incidents/${inc.id}/postmortem/publish`, {})).status).toBe(
+      409,
+    )
+    const events = (
+      await t.deps.db.execute(
+        "SELECT type, payload FROM outbox WHERE type LIKE 'incident.postmortem%'",
+      )
+    ).rows
     expect(events.map((e) => e.type)).toEqual(['incident.postmortem_published'])
     expect(JSON.parse(String(events[0]!.payload)).deliver_notifications).toBe(true)
-    const edited = await t.api('PUT', `/api/v1/incidents/${inc.id}/postmortem`, { body: '## Summary\n\nA bad deploy, and a missing check.' })
+    const edited = await t.api('PUT', `/api/v1/incidents/${inc.id}/postmortem`, {
+      body: '## Summary\n\nA bad deploy, and a missing check.',
+    })
     expect(edited.body.status).toBe('published')
-    expect((await t.api('GET', `/api/v1/incidents/${inc.id}`)).body.postmortem).toEqual({ status: 'published', published_at: '2026-03-10T13:00:00.000Z' })
+    expect((await t.api('GET', `/api/v1/incidents/${inc.id}`)).body.postmortem).toEqual({
+      status: 'published',
+      published_at: '2026-03-10T13:00:00.000Z',
+    })
   })
 
   it('publishing with nothing drafted is a 409 and writes nothing', async () => {
@@ -70,7 +102,10 @@ describe('compensation and impact', () => {
     const pay = await makeComponent(t, { name: 'Payments API', sla_target: 99.9 })
     const web = await makeComponent(t, { name: 'Dashboard', sla_target: 99.9 })
     t.clock.set('2026-11-14T10:00:00.000Z')
-    const inc = await makeIncident(t, { impact: 'critical', components: { [pay.id]: 'major_outage', [web.id]: 'degraded_performance' } })
+    const inc = await makeIncident(t, {
+      impact: 'critical',
+      components: { [pay.id]: 'major_outage', [web.id]: 'degraded_performance' },
+    })
     t.clock.set('2026-11-14T13:12:00.000Z')
     await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, { apology: 'We are sorry.' })
     t.clock.set('2026-11-24T00:00:00.000Z')
@@ -83,15 +118,26 @@ describe('compensation and impact', () => {
     expect(comp.body.computed.find((x: any) => x.component_id === web.id).credit).toBe(0)
     expect(comp.body.sentences).toEqual([])
 
-    const accepted = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, { decision: 'accepted' })
+    const accepted = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, {
+      decision: 'accepted',
+    })
     expect(accepted.body.sentences).toEqual([
       'Because Payments API was unavailable for 3 h 12 min this month, your account receives a 10% service credit.',
     ])
-    const override = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, { decision: 'override', credits: { [pay.id]: 25 } })
+    const override = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, {
+      decision: 'override',
+      credits: { [pay.id]: 25 },
+    })
     expect(override.body.sentences[0]).toContain('25% service credit')
-    const custom = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, { decision: 'custom', text: 'Every affected account gets next month free.' })
+    const custom = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, {
+      decision: 'custom',
+      text: 'Every affected account gets next month free.',
+    })
     expect(custom.body.sentences).toEqual(['Every affected account gets next month free.'])
-    const bad = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, { decision: 'override', credits: { aaaaaaaaaaaa: 10 } })
+    const bad = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, {
+      decision: 'override',
+      credits: { aaaaaaaaaaaa: 10 },
+    })
     expect(bad.status).toBe(400)
     expect(bad.body.error.details[0].path).toBe('credits.aaaaaaaaaaaa')
   })
@@ -103,10 +149,19 @@ describe('compensation and impact', () => {
     const inc = await makeIncident(t, { components: { [pay.id]: 'partial_outage' } })
     const now = t.clock.now().toISOString()
     const add = (id: string, all: number, status: string, comps: string[]) =>
-      t.deps.db.batch([
-        { sql: "INSERT INTO subscribers (id, email, email_normalized, all_components, status, created_at) VALUES (?, ?, ?, ?, ?, ?)", args: [id, `${id}@x.com`, `${id}@x.com`, all, status, now] },
-        ...comps.map((c) => ({ sql: 'INSERT INTO subscriber_components (subscriber_id, component_id) VALUES (?, ?)', args: [id, c] })),
-      ], 'write')
+      t.deps.db.batch(
+        [
+          {
+            sql: 'INSERT INTO subscribers (id, email, email_normalized, all_components, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+            args: [id, `${id}@x.com`, `${id}@x.com`, all, status, now],
+          },
+          ...comps.map((c) => ({
+            sql: 'INSERT INTO subscriber_components (subscriber_id, component_id) VALUES (?, ?)',
+            args: [id, c],
+          })),
+        ],
+        'write',
+      )
     await add('s00000000001', 1, 'confirmed', [])
     await add('s00000000002', 0, 'confirmed', [pay.id])
     await add('s00000000003', 0, 'confirmed', [other.id])
@@ -114,7 +169,11 @@ describe('compensation and impact', () => {
     t.clock.advance(2 * HOUR)
     await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
     const impact = await t.api('GET', `/api/v1/incidents/${inc.id}/impact`)
-    expect(impact.body).toMatchObject({ affected_subscribers: 2, duration_seconds: 7200, total_outage_seconds: 7200 })
+    expect(impact.body).toMatchObject({
+      affected_subscribers: 2,
+      duration_seconds: 7200,
+      total_outage_seconds: 7200,
+    })
     expect(impact.body.components).toEqual([{ id: pay.id, name: pay.name, outage_seconds: 7200 }])
   })
 })
@@ -125,7 +184,10 @@ describe('maintenance notice', () => {
     const soon = await makeMaintenance(t)
     expect(soon.short_notice).toBe(true)
     expect(soon.warnings).toEqual([expect.objectContaining({ code: 'short_notice' })])
-    const later = await makeMaintenance(t, { scheduled_for: '2026-03-20T00:00:00Z', scheduled_until: '2026-03-20T02:00:00Z' })
+    const later = await makeMaintenance(t, {
+      scheduled_for: '2026-03-20T00:00:00Z',
+      scheduled_until: '2026-03-20T02:00:00Z',
+    })
     expect(later.short_notice).toBe(false)
     expect(later.warnings).toEqual([])
     expect((await t.api('GET', `/api/v1/maintenances/${soon.id}`)).body.short_notice).toBe(true)

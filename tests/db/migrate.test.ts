@@ -17,8 +17,20 @@ describe('migrations', () => {
     expect(names[0]).toBe('0001_create_core_tables.sql')
     expect(await migrate(db)).toEqual(names)
     expect(await migrate(db)).toEqual([])
-    const tables = (await db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).rows.map((r) => r.name)
-    expect(tables).toEqual(expect.arrayContaining(['components', 'incidents', 'incident_updates', 'api_tokens', 'outbox', 'audit_log', 'schema_migrations']))
+    const tables = (
+      await db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    ).rows.map((r) => r.name)
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'components',
+        'incidents',
+        'incident_updates',
+        'api_tokens',
+        'outbox',
+        'audit_log',
+        'schema_migrations',
+      ]),
+    )
     const mode = await db.execute('PRAGMA journal_mode')
     expect(mode.rows[0]![0]).toBe('wal')
     db.close()
@@ -28,12 +40,19 @@ describe('migrations', () => {
     const db = await emptyDb()
     const dir = mkdtempSync(join(tmpdir(), 'amends-migrations-'))
     writeFileSync(join(dir, '0001_create_things.sql'), 'CREATE TABLE things (id INTEGER);')
-    writeFileSync(join(dir, '0002_break_things.sql'), 'CREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);')
+    writeFileSync(
+      join(dir, '0002_break_things.sql'),
+      'CREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);',
+    )
     await expect(migrate(db, loadMigrations(dir))).rejects.toThrow(/0002_break_things\.sql/)
-    const tables = (await db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")).rows.map((r) => r.name)
+    const tables = (
+      await db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    ).rows.map((r) => r.name)
     expect(tables).toContain('things')
     expect(tables).not.toContain('half')
-    expect((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => r.version)).toEqual(['0001'])
+    expect(
+      (await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+    ).toEqual(['0001'])
     db.close()
   })
 

@@ -36,7 +36,10 @@ async function start(env: Record<string, string>) {
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${out}`)
-    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false)
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    )
     if (ok && out.includes('admin token')) return { child, base, output: () => out }
     await new Promise((r) => setTimeout(r, 50))
   }
@@ -72,7 +75,11 @@ describe('npm start', () => {
     const second = await start(env)
     expect(second.output()).not.toMatch(/amd_/)
     expect(second.output()).not.toContain('demo data')
-    const components = await (await fetch(`${second.base}/api/v1/components`, { headers: { authorization: `Bearer ${token}` } })).json()
+    const components = await (
+      await fetch(`${second.base}/api/v1/components`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()
     expect(components.map((c: { name: string }) => c.name)).toContain('From curl')
     expect(await stop(second.child, 'SIGTERM')).toBe(0)
   })
@@ -80,9 +87,15 @@ describe('npm start', () => {
   it('AMENDS_ADMIN_TOKEN supplies the token, AMENDS_DEMO=false starts empty', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'amends-start-'))
     const adminToken = 'my-own-admin-token-0123456789'
-    const s = await start({ DATABASE_URL: `file:${join(dir, 'a.db')}`, AMENDS_ADMIN_TOKEN: adminToken, AMENDS_DEMO: 'false' })
+    const s = await start({
+      DATABASE_URL: `file:${join(dir, 'a.db')}`,
+      AMENDS_ADMIN_TOKEN: adminToken,
+      AMENDS_DEMO: 'false',
+    })
     expect(s.output()).not.toMatch(/amd_/)
-    const res = await fetch(`${s.base}/api/v1/components`, { headers: { authorization: `Bearer ${adminToken}` } })
+    const res = await fetch(`${s.base}/api/v1/components`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    })
     expect(await res.json()).toEqual([])
     await stop(s.child, 'SIGTERM')
   })

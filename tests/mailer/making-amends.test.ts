@@ -31,7 +31,10 @@ describe('making amends, end to end', () => {
     t.clock.set('2026-03-01T00:00:00.000Z')
     const pay = await makeComponent(t, { name: 'Payments API', sla_target: 99.9 })
     await makeComponent(t, { name: 'Dashboard' })
-    const customer = await addSubscriber(t.deps.db, { email: 'cfo@shop.example', components: [pay.id] })
+    const customer = await addSubscriber(t.deps.db, {
+      email: 'cfo@shop.example',
+      components: [pay.id],
+    })
 
     // 1. Assess and tell, early.
     t.clock.set('2026-03-10T10:00:00.000Z')
@@ -59,22 +62,38 @@ describe('making amends, end to end', () => {
       apology: 'We are sorry: for over three hours your customers could not pay you.',
     })
     expect(resolved.body.warnings).toEqual([])
-    const credit = await t.api('PUT', `/api/v1/incidents/${id}/compensation`, { decision: 'accepted' })
+    const credit = await t.api('PUT', `/api/v1/incidents/${id}/compensation`, {
+      decision: 'accepted',
+    })
     const sentence = credit.body.sentences[0] as string
-    expect(sentence).toMatch(/^Because Payments API was unavailable for 3 h 12 min this month, your account receives a \d+% service credit\.$/)
+    expect(sentence).toMatch(
+      /^Because Payments API was unavailable for 3 h 12 min this month, your account receives a \d+% service credit\.$/,
+    )
 
     // Explain: the post-mortem, emailed to the affected subscribers.
     t.clock.advance(2 * DAY)
-    await t.api('PUT', `/api/v1/incidents/${id}/postmortem`, { body: '## Root cause\n\nFailover was manual.' })
+    await t.api('PUT', `/api/v1/incidents/${id}/postmortem`, {
+      body: '## Root cause\n\nFailover was manual.',
+    })
     await t.api('POST', `/api/v1/incidents/${id}/postmortem/publish`, { notify: true })
 
     // A customer reports a problem through the status page; support answers.
-    const report = await t.app.request('/report', form({ email: 'shop@owner.example', message: 'Two refunds are still pending.', incident: id, website: '' }))
+    const report = await t.app.request(
+      '/report',
+      form({
+        email: 'shop@owner.example',
+        message: 'Two refunds are still pending.',
+        incident: id,
+        website: '',
+      }),
+    )
     expect(report.status).toBe(200)
     const items = await t.api('GET', `/api/v1/feedback?incident=${id}`)
     expect(items.body).toHaveLength(1)
     t.clock.advance(30 * MIN)
-    const replied = await t.api('POST', `/api/v1/feedback/${items.body[0].id}/replies`, { body: 'We released both refunds; they arrive within two working days.' })
+    const replied = await t.api('POST', `/api/v1/feedback/${items.body[0].id}/replies`, {
+      body: 'We released both refunds; they arrive within two working days.',
+    })
     expect(replied.status).toBe(201)
 
     // 5. Follow up, three days after resolution.
@@ -85,7 +104,9 @@ describe('making amends, end to end', () => {
     const mails = await mailsTo(w, customer.email)
     const texts = mails.map((m) => m.text ?? '')
     const resolution = texts.find((x) => x.includes('Charges succeed again.'))!
-    expect(resolution).toContain('We are sorry: for over three hours your customers could not pay you.')
+    expect(resolution).toContain(
+      'We are sorry: for over three hours your customers could not pay you.',
+    )
     expect(resolution).toContain(sentence)
     const postmortem = texts.find((x) => x.includes('Failover was manual.'))!
     expect(postmortem).toContain('We are sorry')
@@ -93,7 +114,9 @@ describe('making amends, end to end', () => {
     const followUp = mails.find((m) => (m.text ?? '').includes('Is everything working again?'))!
     expect(followUp).toBeDefined()
     // One thread: every email about the incident has the same subject.
-    expect(new Set(mails.map((m) => m.subject))).toEqual(new Set(['[Example Status] Card payments failing']))
+    expect(new Set(mails.map((m) => m.subject))).toEqual(
+      new Set(['[Example Status] Card payments failing']),
+    )
 
     const reporter = (await mailsTo(w, 'shop@owner.example')).map((m) => m.text ?? '')
     expect(reporter.some((x) => /thank/i.test(x))).toBe(true)
@@ -101,13 +124,23 @@ describe('making amends, end to end', () => {
 
     // The customer answers the follow-up with one click (and a comment): recorded, and a
     // "still affected" opens a feedback item for support.
-    const links = [...followUp.text!.matchAll(/https:\/\/status\.example\.com(\/follow-up\/\S+)/g)].map((m) => m[1]!)
+    const links = [
+      ...followUp.text!.matchAll(/https:\/\/status\.example\.com(\/follow-up\/\S+)/g),
+    ].map((m) => m[1]!)
     expect(links).toHaveLength(2)
     // The second link is "still affected"; the page's form posts the answer and a comment.
-    const answered = await t.app.request(links[1]!, form({ answer: 'still_affected', comment: 'One refund is still missing.' }))
+    const answered = await t.app.request(
+      links[1]!,
+      form({ answer: 'still_affected', comment: 'One refund is still missing.' }),
+    )
     expect(answered.status).toBe(200)
-    const answers = await t.deps.db.execute('SELECT answer, comment FROM follow_up_answers WHERE incident_id = ?', [id])
-    expect(answers.rows.map((r) => [r.answer, r.comment])).toEqual([['still_affected', 'One refund is still missing.']])
+    const answers = await t.deps.db.execute(
+      'SELECT answer, comment FROM follow_up_answers WHERE incident_id = ?',
+      [id],
+    )
+    expect(answers.rows.map((r) => [r.answer, r.comment])).toEqual([
+      ['still_affected', 'One refund is still missing.'],
+    ])
 
     // The team sees whether it kept its promises.
     const metrics = (await t.api('GET', '/api/v1/metrics/communication')).body

@@ -32,18 +32,22 @@ const mainText = (page: Page) => page.locator('main').innerText()
 
 /** Raw HTTP, so compressed bodies and their length are seen as sent (fetch would inflate them). */
 function rawGet(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
-    (resolve, reject) => {
-      httpRequest(url, { headers }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
-        res.on('error', reject)
-      })
-        .on('error', reject)
-        .end()
-    },
-  )
+  return new Promise<{
+    status: number
+    headers: Record<string, string | string[] | undefined>
+    body: Buffer
+  }>((resolve, reject) => {
+    httpRequest(url, { headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }),
+      )
+      res.on('error', reject)
+    })
+      .on('error', reject)
+      .end()
+  })
 }
 
 /**
@@ -57,7 +61,8 @@ async function expectStatusInWords(page: Page, t: TestApp) {
   )
   expect(degraded.length).toBeGreaterThan(0)
   // Every coloured status label (components, groups, maintenance) carries words.
-  for (const label of await page.locator('main .st').allInnerTexts()) expect(label.trim()).not.toBe('')
+  for (const label of await page.locator('main .st').allInnerTexts())
+    expect(label.trim()).not.toBe('')
   for (const c of degraded) {
     const names = page.locator('main').getByText(c.name, { exact: true })
     expect(await names.count(), c.name).toBeGreaterThan(0)
@@ -74,7 +79,9 @@ async function demoSite() {
   const t = await createTestApp()
   await seedDemo(t.deps)
   const { body: incidents } = await t.api('GET', '/api/v1/incidents')
-  const active = (incidents as { id: string; name: string; resolved_at: string | null }[]).find((i) => !i.resolved_at)!
+  const active = (incidents as { id: string; name: string; resolved_at: string | null }[]).find(
+    (i) => !i.resolved_at,
+  )!
   const { body: maintenances } = await t.api('GET', '/api/v1/maintenances')
   const { publisher, outDir } = await publisherFor(t)
   await publisher.publishAll()
@@ -116,7 +123,9 @@ describe('the status site in Chromium', () => {
     const id = posted.body.id as string
     expect(await publisher.catchUp()).toBeGreaterThan(0)
 
-    const status = (await (await fetch(`${base}/api/v2/status.json`)).json()) as { status: { description: string } }
+    const status = (await (await fetch(`${base}/api/v2/status.json`)).json()) as {
+      status: { description: string }
+    }
     expect(status.status.description).not.toBe('All Systems Operational')
     const sentence = 'Only Payments API is affected; Dashboard and Webhooks are working normally.'
     const expected = [
@@ -136,8 +145,12 @@ describe('the status site in Chromium', () => {
         const text = await mainText(page)
         for (const s of expected) expect(text, label).toContain(s)
         if (path === '/') {
-          expect(await page.locator('#banner-text').innerText(), label).toBe(status.status.description)
-          expect(await page.getByRole('heading', { level: 1 }).innerText(), label).toBe(status.status.description)
+          expect(await page.locator('#banner-text').innerText(), label).toBe(
+            status.status.description,
+          )
+          expect(await page.getByRole('heading', { level: 1 }).innerText(), label).toBe(
+            status.status.description,
+          )
         }
         // Instants are published in the page's zone (UTC) and say so; JS in a UTC browser keeps them.
         const times = await page.locator('time[datetime*="T"]').allInnerTexts()
@@ -151,7 +164,12 @@ describe('the status site in Chromium', () => {
 
     // JS on in Paris: the enhancement shows instants in the reader's zone, the published one in a tooltip.
     const paris = await open(await browser(), t, { timezoneId: 'Europe/Paris' })
-    const parisClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    const parisClock = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
     for (const path of ['/', `/incidents/${id}/`]) {
       await paris.goto(base + path)
       const time = paris.locator('time[datetime*="T"]').first()
@@ -163,7 +181,8 @@ describe('the status site in Chromium', () => {
       expect(shown, path).toMatch(new RegExp(`${parisClock.format(new Date(iso))} (CET|GMT\\+1)$`))
       expect(await time.getAttribute('title'), path).toBe(`Published as ${utcTimes[path]}`)
       // Every instant on the page is rewritten, none left in UTC.
-      for (const other of await paris.locator('time[datetime*="T"]').allInnerTexts()) expect(other, path).not.toMatch(/UTC$/)
+      for (const other of await paris.locator('time[datetime*="T"]').allInnerTexts())
+        expect(other, path).not.toMatch(/UTC$/)
     }
     await paris.context().close()
 
@@ -175,7 +194,9 @@ describe('the status site in Chromium', () => {
     })
     expect(upd.status, JSON.stringify(upd.body)).toBe(201)
     t.clock.advance(20 * 60_000)
-    const res = await t.api('POST', `/api/v1/incidents/${id}/resolve`, { body: 'Card charges succeed normally again.' })
+    const res = await t.api('POST', `/api/v1/incidents/${id}/resolve`, {
+      body: 'Card charges succeed normally again.',
+    })
     expect(res.status, JSON.stringify(res.body)).toBe(201)
     expect(await publisher.catchUp()).toBeGreaterThan(0)
 
@@ -191,7 +212,9 @@ describe('the status site in Chromium', () => {
       expect(await page.getByRole('heading', { name: 'Active incidents' }).count(), label).toBe(0)
       expect(await page.locator('#banner-text').innerText(), label).toBe('All Systems Operational')
       // Still there, as a past incident.
-      const past = page.locator('section', { has: page.getByRole('heading', { name: 'Past incidents' }) })
+      const past = page.locator('section', {
+        has: page.getByRole('heading', { name: 'Past incidents' }),
+      })
       expect(await past.innerText(), label).toContain('Card charges failing')
       await page.context().close()
     }
@@ -206,17 +229,23 @@ describe('the status site in Chromium', () => {
         const res = await page.goto(base + path)
         expect(res?.status(), path).toBe(path === paths.notFound ? 404 : 200)
         // Open every <details>, so collapsed content (daily tables) is checked too.
-        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)))
+        await page.evaluate(() =>
+          document.querySelectorAll('details').forEach((d) => (d.open = true)),
+        )
         // Legacy mode runs axe.run() in the page itself; the default gathers partial results and
         // re-sends them (every passing node of ~5,000) to a blank page to finish, which took
         // 15-20 s on the uptime page here. The pages have no frames, so the result is the same.
-        const axe = new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] })
+        const axe = new AxeBuilder({ page })
+          .setLegacyMode(true)
+          .options({ resultTypes: ['violations'] })
         // Dark mode only swaps the colour custom properties (Base.astro), so in dark the rules
         // that depend on colour are what can change; the full set runs in light.
         if (colorScheme === 'dark') axe.withRules(COLOUR_RULES)
         const result = await axe.analyze()
         for (const v of result.violations) {
-          const nodes = v.nodes.slice(0, 3).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`)
+          const nodes = v.nodes
+            .slice(0, 3)
+            .map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ')}`)
           found.push(`${colorScheme} ${path}: ${v.id} (${v.impact}) ${v.help}\n${nodes.join('\n')}`)
         }
       }
@@ -231,11 +260,22 @@ describe('the status site in Chromium', () => {
     const shots: [string, BrowserContextOptions][] = [
       ['desktop-light', { viewport: { width: 1280, height: 900 }, colorScheme: 'light' }],
       ['desktop-dark', { viewport: { width: 1280, height: 900 }, colorScheme: 'dark' }],
-      ['phone', { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
+      [
+        'phone',
+        {
+          viewport: { width: 390, height: 844 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+          hasTouch: true,
+        },
+      ],
     ]
     for (const [shot, options] of shots) {
       const page = await open(await browser(), t, options)
-      for (const [name, path] of [['home', paths.home], ['incident', paths.incident]] as const) {
+      for (const [name, path] of [
+        ['home', paths.home],
+        ['incident', paths.incident],
+      ] as const) {
         await page.goto(base + path)
         expect(await mainText(page), `${name} ${shot}`).toContain(active.name)
         if (shot === 'desktop-light') await expectStatusInWords(page, t)
@@ -272,11 +312,15 @@ describe('the status site in Chromium', () => {
     page.on('request', (r) => {
       const url = new URL(r.url())
       seen.add(url.pathname)
-      if (url.protocol !== 'data:' && url.origin !== base) elsewhere.push(`${page.url()} → ${r.url()}`)
-      if (r.resourceType() === 'font' || /\.(woff2?|ttf|otf|eot)(\?|$)/i.test(url.pathname)) fonts.push(r.url())
+      if (url.protocol !== 'data:' && url.origin !== base)
+        elsewhere.push(`${page.url()} → ${r.url()}`)
+      if (r.resourceType() === 'font' || /\.(woff2?|ttf|otf|eot)(\?|$)/i.test(url.pathname))
+        fonts.push(r.url())
     })
     for (const path of Object.values(paths)) await page.goto(base + path)
-    expect(seen, 'the enhancement script is requested (the listener works)').toContain('/enhance.js')
+    expect(seen, 'the enhancement script is requested (the listener works)').toContain(
+      '/enhance.js',
+    )
     expect(elsewhere, elsewhere.join('\n')).toEqual([])
     expect(fonts, fonts.join('\n')).toEqual([])
   })

@@ -8,7 +8,10 @@ import { ADMIN_TOKEN, createTestApp, type TestApp } from '../fixtures/test-app.t
 /** Publishes a page mid-incident and returns every public URL with what it must still show. */
 async function published(t: TestApp) {
   const a = await makeComponent(t, { name: 'Payments API' })
-  const inc = await makeIncident(t, { name: 'Card charges failing', components: { [a.id]: 'major_outage' } })
+  const inc = await makeIncident(t, {
+    name: 'Card charges failing',
+    components: { [a.id]: 'major_outage' },
+  })
   const m = await makeMaintenance(t, { name: 'Database upgrade' })
   const { publisher, outDir } = await publisherFor(t)
   await publisher.publishAll()
@@ -34,7 +37,10 @@ async function published(t: TestApp) {
   return { handle, urls }
 }
 
-async function expectAllServed(handle: (r: Request) => Promise<Response>, urls: [string, string][]) {
+async function expectAllServed(
+  handle: (r: Request) => Promise<Response>,
+  urls: [string, string][],
+) {
   for (const [path, text] of urls) {
     const res = await handle(new Request(`http://localhost${path}`))
     expect(res.status, path).toBe(200)

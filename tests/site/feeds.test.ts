@@ -17,22 +17,34 @@ async function feeds(t: TestApp) {
   const data = await loadSiteData(t.deps)
   const items = await data.feedItems()
   const page = data.common.page
-  return { rss: rssFeed(page, items, '2026-03-10T12:00:00.000Z'), atom: atomFeed(page, items, '2026-03-10T12:00:00.000Z') }
+  return {
+    rss: rssFeed(page, items, '2026-03-10T12:00:00.000Z'),
+    atom: atomFeed(page, items, '2026-03-10T12:00:00.000Z'),
+  }
 }
 
 describe('history feeds', () => {
   it('RSS and Atom parse cleanly (feedparser bozo 0, xmllint silent), one item per incident or window', async () => {
     const t = await createTestApp()
     const a = await makeComponent(t, { name: 'API & "Edge" <v2>' })
-    await makeIncident(t, { name: 'Errors on API & <Edge>', components: { [a.id]: 'partial_outage' } })
+    await makeIncident(t, {
+      name: 'Errors on API & <Edge>',
+      components: { [a.id]: 'partial_outage' },
+    })
     await makeMaintenance(t, { name: 'Upgrade', components: [a.id] })
     const { rss, atom } = await feeds(t)
-    for (const [xml, version] of [[rss, 'rss20'], [atom, 'atom10']] as const) {
+    for (const [xml, version] of [
+      [rss, 'rss20'],
+      [atom, 'atom10'],
+    ] as const) {
       expect(xmllint(xml)).toBe('')
       const parsed = feedparser(xml)
       expect(parsed.bozo, String(parsed.bozo_exception)).toBe(0)
       expect(parsed.version).toBe(version)
-      expect(parsed.entries.map((e) => e.title).sort()).toEqual(['Errors on API & <Edge> (Investigating)', 'Maintenance: Upgrade (Scheduled)'])
+      expect(parsed.entries.map((e) => e.title).sort()).toEqual([
+        'Errors on API & <Edge> (Investigating)',
+        'Maintenance: Upgrade (Scheduled)',
+      ])
     }
   })
 
@@ -43,7 +55,10 @@ describe('history feeds', () => {
     const beforeAtom = feedparser((await feeds(t)).atom).entries[0]!
     t.clock.advance(600_000)
     await t.api('PATCH', `/api/v1/incidents/${inc.id}`, { name: 'Slow checkout for EU cards' })
-    await t.api('POST', `/api/v1/incidents/${inc.id}/updates`, { status: 'identified', body: 'Then we found the cause.' })
+    await t.api('POST', `/api/v1/incidents/${inc.id}/updates`, {
+      status: 'identified',
+      body: 'Then we found the cause.',
+    })
     await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, { body: 'Finally it was fixed.' })
     const { rss, atom } = await feeds(t)
     const after = feedparser(rss).entries[0]!
@@ -53,7 +68,11 @@ describe('history feeds', () => {
     expect(afterAtom.id).toBe(beforeAtom.id)
     expect(after.title).toBe('Slow checkout for EU cards (Resolved)')
     for (const entry of [after, afterAtom]) {
-      const order = ['Finally it was fixed.', 'Then we found the cause.', 'First we noticed it.'].map((s) => entry.content.indexOf(s))
+      const order = [
+        'Finally it was fixed.',
+        'Then we found the cause.',
+        'First we noticed it.',
+      ].map((s) => entry.content.indexOf(s))
       expect(order.every((i) => i >= 0)).toBe(true)
       expect(order).toEqual([...order].sort((x, y) => x - y))
       expect(entry.content).toMatch(/Resolved.*UTC/s)

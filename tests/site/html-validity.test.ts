@@ -14,16 +14,24 @@ const ROOT = join(import.meta.dirname, '../..')
 
 /** The project's html-validate config when it has one; otherwise the recommended preset as is. */
 function validator(): HtmlValidate {
-  const own = ['.htmlvalidate.json', '.htmlvalidate.js', '.htmlvalidate.mjs', '.htmlvalidate.cjs'].some((f) =>
-    existsSync(join(ROOT, f)),
-  )
+  const own = [
+    '.htmlvalidate.json',
+    '.htmlvalidate.js',
+    '.htmlvalidate.mjs',
+    '.htmlvalidate.cjs',
+  ].some((f) => existsSync(join(ROOT, f)))
   return own
     ? new HtmlValidate(new FileSystemConfigLoader())
     : new HtmlValidate({
         extends: ['html-validate:recommended'],
         // A group of checkboxes sharing one name is how HTML sends a list ("components" on the
         // subscribe form); the preset only allows radios to share.
-        rules: { 'form-dup-name': ['error', { shared: ['radio', 'checkbox', 'button', 'reset', 'submit'] }] },
+        rules: {
+          'form-dup-name': [
+            'error',
+            { shared: ['radio', 'checkbox', 'button', 'reset', 'submit'] },
+          ],
+        },
       })
 }
 
@@ -55,7 +63,8 @@ async function publishedSite(t: TestApp) {
   const inc = await makeIncident(t, {
     name: 'Card charges failing in the EU',
     body: MARKDOWN,
-    workaround: 'Use `retry=1`, or see [the guide](https://docs.example.com/retry):\n\n1. wait\n2. retry',
+    workaround:
+      'Use `retry=1`, or see [the guide](https://docs.example.com/retry):\n\n1. wait\n2. retry',
     components: { [comp.id]: 'partial_outage' },
   })
   const { body: maints } = await t.api('GET', '/api/v1/maintenances')
@@ -89,13 +98,23 @@ describe('published HTML', () => {
       const report = await html.validateString(source, file)
       for (const r of report.results) {
         for (const m of r.messages as Message[]) {
-          problems.push(`${file}:${m.line}:${m.column} ${m.ruleId} ${m.message}\n    ${m.selector ?? ''}`)
+          problems.push(
+            `${file}:${m.line}:${m.column} ${m.ruleId} ${m.message}\n    ${m.selector ?? ''}`,
+          )
         }
       }
     }
     // The markdown incident really has the constructs this test is about.
     const incident = readFileSync(join(outDir, fileOf(pages.incident!)), 'utf8')
-    for (const tag of ['<ul>', '<ol>', '<table>', '<pre>', '<code>', '<blockquote>', '<a href="https://processor.example.com/status"']) {
+    for (const tag of [
+      '<ul>',
+      '<ol>',
+      '<table>',
+      '<pre>',
+      '<code>',
+      '<blockquote>',
+      '<a href="https://processor.example.com/status"',
+    ]) {
       expect(incident, tag).toContain(tag)
     }
     expect(problems, `html-validate:\n${problems.join('\n')}`).toEqual([])
@@ -117,7 +136,9 @@ describe('published HTML', () => {
       expect(cache, path).toMatch(/\bstale-if-error=\d+/)
       expect((await res.text()).length, path).toBeGreaterThan(0)
 
-      const again = await fetch(base + path, { headers: { 'if-none-match': etag!, 'accept-encoding': 'gzip' } })
+      const again = await fetch(base + path, {
+        headers: { 'if-none-match': etag!, 'accept-encoding': 'gzip' },
+      })
       expect(again.status, `${path} conditional GET`).toBe(304)
       expect(await again.text(), path).toBe('')
       expect(again.headers.get('etag'), path).toBe(etag)

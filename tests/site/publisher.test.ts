@@ -17,7 +17,10 @@ describe('publisher', () => {
   it('a full build writes every page, feed and v2 document', async () => {
     const t = await createTestApp()
     const a = await makeComponent(t, { name: 'Payments API' })
-    const inc = await makeIncident(t, { name: 'Card charges failing', components: { [a.id]: 'major_outage' } })
+    const inc = await makeIncident(t, {
+      name: 'Card charges failing',
+      components: { [a.id]: 'major_outage' },
+    })
     const m = await makeMaintenance(t, { name: 'Database upgrade', components: [a.id] })
     const { publisher, outDir } = await publisherFor(t)
     await publisher.publishAll()
@@ -41,7 +44,9 @@ describe('publisher', () => {
       expect(files, f).toContain(f)
     }
     expect(read(outDir, 'index.html')).toContain('Card charges failing')
-    expect(read(outDir, `incidents/${inc.id}/index.html`)).toContain('We are looking into failed payments.')
+    expect(read(outDir, `incidents/${inc.id}/index.html`)).toContain(
+      'We are looking into failed payments.',
+    )
     expect(JSON.parse(read(outDir, 'api/v2/summary.json')).incidents[0].id).toBe(inc.id)
     expect(files.filter((f) => f.includes('.tmp-'))).toEqual([])
   })
@@ -70,7 +75,10 @@ describe('publisher', () => {
     }
     expect(read(outDir, 'history.rss')).toContain('The card processor dropped our connections.')
     expect(read(outDir, 'history.atom')).toContain('The card processor dropped our connections.')
-    expect(JSON.parse(read(outDir, 'api/v2/incidents.json')).incidents.find((i: any) => i.id === inc.id).status).toBe('identified')
+    expect(
+      JSON.parse(read(outDir, 'api/v2/incidents.json')).incidents.find((i: any) => i.id === inc.id)
+        .status,
+    ).toBe('identified')
     expect(statSync(otherPage).mtimeMs).toBe(before)
     // The incident's month in the history shows its new status too.
     expect(read(outDir, 'history/2026-03/index.html')).toMatch(/Identified/)
@@ -96,14 +104,31 @@ describe('publisher', () => {
     const t = await createTestApp()
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>[x](javascript:alert(3))'
     const a = await makeComponent(t, { name: '<b onmouseover=alert(4)>API</b>' })
-    const inc = await makeIncident(t, { name: `<script>alert(5)</script>`, body: evil, workaround: evil, components: { [a.id]: 'partial_outage' } })
-    const m = await makeMaintenance(t, { name: '<svg onload=alert(6)>', body: evil, components: [a.id] })
+    const inc = await makeIncident(t, {
+      name: `<script>alert(5)</script>`,
+      body: evil,
+      workaround: evil,
+      components: { [a.id]: 'partial_outage' },
+    })
+    const m = await makeMaintenance(t, {
+      name: '<svg onload=alert(6)>',
+      body: evil,
+      components: [a.id],
+    })
     const { publisher, outDir } = await publisherFor(t)
     await publisher.publishAll()
-    for (const f of ['index.html', `incidents/${inc.id}/index.html`, `maintenance/${m.id}/index.html`, 'history/index.html', 'uptime/index.html']) {
+    for (const f of [
+      'index.html',
+      `incidents/${inc.id}/index.html`,
+      `maintenance/${m.id}/index.html`,
+      'history/index.html',
+      'uptime/index.html',
+    ]) {
       const html = read(outDir, f)
       // Live markup only: escaped text such as &lt;script&gt; is harmless and expected.
-      expect(html, f).not.toMatch(/<script>alert|<img|<svg onload|<[^>]+\son\w+=|href="javascript:/i)
+      expect(html, f).not.toMatch(
+        /<script>alert|<img|<svg onload|<[^>]+\son\w+=|href="javascript:/i,
+      )
     }
     const summary = read(outDir, 'api/v2/summary.json')
     expect(JSON.parse(summary).incidents[0].incident_updates[0].body).toBe(evil)
@@ -130,16 +155,26 @@ describe('making amends on the site', () => {
     const t = await createTestApp({ now: '2026-03-01T00:00:00.000Z' })
     const pay = await makeComponent(t, { name: 'Payments API' })
     t.clock.set('2026-03-10T10:00:00.000Z')
-    const inc = await makeIncident(t, { name: 'Payments down', impact: 'critical', components: { [pay.id]: 'major_outage' } })
+    const inc = await makeIncident(t, {
+      name: 'Payments down',
+      impact: 'critical',
+      components: { [pay.id]: 'major_outage' },
+    })
     t.clock.set('2026-03-10T13:12:00.000Z')
-    await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, { apology: 'We are **sorry**: for over three hours your customers could not pay you.' })
+    await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {
+      apology: 'We are **sorry**: for over three hours your customers could not pay you.',
+    })
     await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, { decision: 'accepted' })
-    await t.api('PUT', `/api/v1/incidents/${inc.id}/postmortem`, { body: '## Root cause\n\nA certificate expired unnoticed.' })
+    await t.api('PUT', `/api/v1/incidents/${inc.id}/postmortem`, {
+      body: '## Root cause\n\nA certificate expired unnoticed.',
+    })
     const { publisher, outDir } = await publisherFor(t)
     await publisher.publishAll()
     const draftPage = read(outDir, `incidents/${inc.id}/index.html`)
     expect(draftPage).toContain('<strong>sorry</strong>')
-    expect(draftPage).toMatch(/Because Payments API was unavailable for 3 h 12 min this month, your account receives a \d+% service credit\./)
+    expect(draftPage).toMatch(
+      /Because Payments API was unavailable for 3 h 12 min this month, your account receives a \d+% service credit\./,
+    )
     expect(draftPage).not.toContain('A certificate expired unnoticed.')
 
     await t.api('POST', `/api/v1/incidents/${inc.id}/postmortem/publish`, { notify: false })
@@ -165,10 +200,17 @@ describe('subscribe page', () => {
     const res = await t.app.request('/subscribe', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ email: 'ada@example.org', components: a.id, locale: 'en', website: '' }).toString(),
+      body: new URLSearchParams({
+        email: 'ada@example.org',
+        components: a.id,
+        locale: 'en',
+        website: '',
+      }).toString(),
     })
     expect(res.status).toBe(200)
-    const events = await t.deps.db.execute("SELECT type FROM outbox WHERE type = 'subscriber.confirmation_requested'")
+    const events = await t.deps.db.execute(
+      "SELECT type FROM outbox WHERE type = 'subscriber.confirmation_requested'",
+    )
     expect(events.rows).toHaveLength(1)
   })
 })
