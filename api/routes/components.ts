@@ -20,6 +20,7 @@ import {
   newRouter,
   security,
   writeCtx,
+  writeErrors,
 } from './openapi.ts'
 
 const UptimeQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(90) })
@@ -29,16 +30,6 @@ export function componentRoutes(deps: Deps) {
   const read = guard(deps, 'read')
   const write = guard(deps, 'write')
   const tags = ['Components']
-  const writeErrors = {
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    404: errors[404],
-    409: errors[409],
-    413: errors[413],
-    415: errors[415],
-  }
-
   app.openapi(
     createRoute({
       method: 'get',

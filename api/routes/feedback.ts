@@ -19,6 +19,7 @@ import {
   pageHeaders,
   security,
   writeCtx,
+  writeErrors,
 } from './openapi.ts'
 
 export interface FeedbackOptions {
@@ -178,16 +179,6 @@ export function feedbackRoutes(deps: Deps, admit: Admit) {
     }),
     async (c) => c.json(await feedback.get(deps, c.req.valid('param').id), 200),
   )
-
-  const writeErrors = {
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    404: errors[404],
-    409: errors[409],
-    413: errors[413],
-    415: errors[415],
-  }
 
   app.openapi(
     createRoute({

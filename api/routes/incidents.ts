@@ -23,6 +23,7 @@ import {
   pageHeaders,
   security,
   writeCtx,
+  writeErrors,
 } from './openapi.ts'
 
 export function incidentRoutes(deps: Deps) {
@@ -30,16 +31,6 @@ export function incidentRoutes(deps: Deps) {
   const read = guard(deps, 'read')
   const write = guard(deps, 'write')
   const tags = ['Incidents']
-  const writeErrors = {
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    404: errors[404],
-    409: errors[409],
-    413: errors[413],
-    415: errors[415],
-  }
-
   app.openapi(
     createRoute({
       method: 'get',

@@ -22,6 +22,7 @@ import {
   pageHeaders,
   security,
   writeCtx,
+  writeErrors,
 } from './openapi.ts'
 
 export function maintenanceRoutes(deps: Deps) {
@@ -29,16 +30,6 @@ export function maintenanceRoutes(deps: Deps) {
   const read = guard(deps, 'read')
   const write = guard(deps, 'write')
   const tags = ['Maintenance']
-  const writeErrors = {
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    404: errors[404],
-    409: errors[409],
-    413: errors[413],
-    415: errors[415],
-  }
-
   app.openapi(
     createRoute({
       method: 'get',

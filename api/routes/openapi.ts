@@ -50,17 +50,25 @@ export const errors = {
   503: error('Database unavailable'),
 } as const
 
+/** The error responses of any route that changes something. */
+export const writeErrors = {
+  400: errors[400],
+  401: errors[401],
+  403: errors[403],
+  404: errors[404],
+  409: errors[409],
+  413: errors[413],
+  415: errors[415],
+} as const
+
 export const IdParam = z.object({
   id: Id.meta({ param: { name: 'id', in: 'path' } }),
 })
 
 export const IdempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .optional()
-    .meta({
-      description: 'A retry with the same key returns the first response and writes nothing',
-    }),
+  'idempotency-key': z.string().optional().meta({
+    description: 'A retry with the same key returns the first response and writes nothing',
+  }),
 })
 
 /** Middleware for a route: the scope it needs, plus replay of idempotent POSTs for writes. */

@@ -19,6 +19,7 @@ import {
   newRouter,
   security,
   writeCtx,
+  writeErrors,
 } from './openapi.ts'
 
 /** Making amends after an incident: post-mortem, compensation, impact. */
@@ -27,15 +28,6 @@ export function recoveryRoutes(deps: Deps) {
   const read = guard(deps, 'read')
   const write = guard(deps, 'write')
   const tags = ['Service recovery']
-  const writeErrors = {
-    400: errors[400],
-    401: errors[401],
-    403: errors[403],
-    404: errors[404],
-    409: errors[409],
-    413: errors[413],
-    415: errors[415],
-  }
   const id = (c: { req: { valid(t: 'param'): { id: string } } }) => c.req.valid('param').id
 
   app.openapi(
