@@ -53,3 +53,15 @@ export function changeStatuses(
   }
   return { statements, affected }
 }
+
+/** Names of the components a record holds, for views that show them. */
+export async function componentNames(
+  db: Db,
+  r: { components: { id: string }[] },
+): Promise<Map<string, string>> {
+  const found = await getComponentsByIds(
+    db,
+    r.components.map((c) => c.id),
+  )
+  return new Map(found.map((c) => [c.id, c.name]))
+}

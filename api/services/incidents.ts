@@ -34,20 +34,12 @@ import {
   updateIncident,
 } from '../../db/incidents.ts'
 import type { Deps } from '../deps.ts'
-import { changeStatuses, loadComponents } from './component-status.ts'
+import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
 import { commit, type WriteContext } from './write.ts'
 
 /** The API view of an incident: the record plus component names and its public link. */
 export async function incidentView(deps: Deps, r: IncidentRecord): Promise<Incident> {
-  const names = new Map(
-    (
-      await getComponentsByIds(
-        deps.db,
-        r.components.map((c) => c.id),
-      )
-    ).map((c) => [c.id, c.name]),
-  )
-  return toIncident(r, names, deps.config.siteUrl)
+  return toIncident(r, await componentNames(deps.db, r), deps.config.siteUrl)
 }
 
 function toIncident(r: IncidentRecord, names: Map<string, string>, siteUrl: string): Incident {

@@ -27,20 +27,12 @@ import {
   updateIncident,
 } from '../../db/incidents.ts'
 import type { Deps } from '../deps.ts'
-import { changeStatuses, loadComponents } from './component-status.ts'
+import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
 import { updateView } from './incidents.ts'
 import { commit, systemActor, type WriteContext } from './write.ts'
 
 export async function maintenanceView(deps: Deps, r: IncidentRecord): Promise<Maintenance> {
-  const names = new Map(
-    (
-      await getComponentsByIds(
-        deps.db,
-        r.components.map((c) => c.id),
-      )
-    ).map((c) => [c.id, c.name]),
-  )
-  return toMaintenance(r, names, deps.config.siteUrl)
+  return toMaintenance(r, await componentNames(deps.db, r), deps.config.siteUrl)
 }
 
 function toMaintenance(

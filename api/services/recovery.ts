@@ -19,6 +19,7 @@ import { getComponentsByIds, statusHistorySince } from '../../db/components.ts'
 import { getIncident, updateIncident, upsertPostmortem } from '../../db/incidents.ts'
 import { countAffectedSubscribers } from '../../db/recovery.ts'
 import type { Deps } from '../deps.ts'
+import { componentNames } from './component-status.ts'
 import { commit, type WriteContext } from './write.ts'
 
 async function load(deps: Deps, id: string): Promise<IncidentRecord> {
@@ -107,14 +108,7 @@ export const recovery = {
   /** A starting point in the five sections, with the timeline filled in from the updates. */
   async postmortemTemplate(deps: Deps, id: string): Promise<{ body: string }> {
     const r = await load(deps, id)
-    const names = new Map(
-      (
-        await getComponentsByIds(
-          deps.db,
-          r.components.map((c) => c.id),
-        )
-      ).map((c) => [c.id, c.name]),
-    )
+    const names = await componentNames(deps.db, r)
     const timeline = [...r.updates]
       .reverse()
       .map(
