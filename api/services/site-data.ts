@@ -12,13 +12,7 @@ import type {
 } from '../../core/site-data.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { rollUpStatus } from '../../core/status-rollup.ts'
-import {
-  getIncident,
-  listLatest,
-  listMonths,
-  listOpen,
-  listStartedBetween,
-} from '../../db/incidents.ts'
+import { getIncident, listLatest, listMonths, listStartedBetween } from '../../db/incidents.ts'
 import type { Deps } from '../deps.ts'
 import { recovery } from './recovery.ts'
 import { loadSnapshot } from './status.ts'
@@ -149,14 +143,12 @@ export function siteData(deps: Deps, snapshot: StatusSnapshot) {
       const now = deps.clock.now()
       const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
       const from = new Date(today - (RECENT_DAYS - 1) * DAY).toISOString()
-      const [open, recent, up] = await Promise.all([
-        listOpen(deps.db),
+      const [recent, up] = await Promise.all([
         listStartedBetween(deps.db, from, new Date(now.getTime() + 1).toISOString()),
         uptimeOf(),
       ])
-      const active = open
-        .filter((r) => r.kind === 'incident')
-        .sort((a, b) => b.started_at.localeCompare(a.started_at))
+      // The snapshot already holds every open incident, newest first.
+      const active = snapshot.incidents.filter((r) => r.status !== 'resolved')
       const windows = snapshot.maintenances.filter(
         (r) =>
           r.status === 'in_progress' ||
