@@ -4,7 +4,7 @@ import { AffectedComponent } from './incident.ts'
 
 /**
  * The public Status API v2 shapes, field for field as Statuspage publishes them (see
- * shared/fixtures/statuspage-v2). Existing widgets and aggregators parse these, so names,
+ * tests/fixtures/statuspage-v2). Existing widgets and aggregators parse these, so names,
  * nesting and nulls must not drift; extra fields are tolerated by clients, unknown enums are not.
  */
 const Ts = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'ISO-8601 with ms')

@@ -12,7 +12,7 @@ import { V2_PATHS } from '../../api/routes/public-v2.ts'
 import { makeComponent, makeGroup, makeIncident, makeMaintenance } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/statuspage-v2')
+const FIXTURES = join(import.meta.dirname, '../fixtures/statuspage-v2')
 const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'))
 const github = fixture('github-summary-during-incident.json')
 const groupRow = fixture('group-component-row.json')
