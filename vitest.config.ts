@@ -1,15 +1,33 @@
 import { defineConfig } from 'vitest/config'
 
+/** Pure functions: no database, run once. */
+const UNIT = ['tests/core/**/*.test.ts', 'tests/api/config.test.ts', 'tests/fixtures/*.test.ts']
+/**
+ * Tests that drive real programs beyond the app itself: Chromium, `npm start`, `wrangler dev`,
+ * notifier processes killed in a loop. They make the full suite; `npm run test:fast` leaves them out.
+ */
+const SYSTEM = [
+  'tests/site/browser.test.ts',
+  'tests/mailer/crash.test.ts',
+  'tests/mailer/mailbox.test.ts',
+  'tests/e2e/**/*.test.ts',
+  'tests/worker/**/*.test.ts',
+]
+
 export default defineConfig({
   test: {
+    // Worker threads start faster than forked processes: the suite spends a third of its time
+    // importing the app into each worker.
+    pool: 'threads',
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', './tests/summary-reporter.ts'],
     globalSetup: ['./tests/global-setup.ts'],
     projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
       {
         extends: true,
-        test: { name: 'local', include: ['tests/**/*.test.ts'] },
+        test: { name: 'local', include: ['tests/**/*.test.ts'], exclude: [...UNIT, ...SYSTEM] },
       },
       {
         // The API suite again, against a remote database over the libSQL HTTP protocol.
@@ -17,7 +35,19 @@ export default defineConfig({
         test: {
           name: 'remote',
           include: ['tests/api/**/*.test.ts'],
+          exclude: UNIT,
           env: { AMENDS_TEST_DB: 'remote' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'system',
+          include: SYSTEM,
+          globalSetup: ['./tests/global-setup.ts', './tests/chromium-setup.ts'],
+          // Generous: these start browsers and processes on a 2-core machine that may be busy.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -122,8 +122,8 @@ describe('npm start without SMTP_URL', () => {
     })
     children.push(child)
     let out = ''
-    child.stdout!.on('data', (d) => (out += d))
-    child.stderr!.on('data', (d) => (out += d))
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (out += d))
     const base = `http://127.0.0.1:${port}`
     await waitUntil(() => out.includes('admin token') || child.exitCode !== null, 30_000)
     expect(out).toContain(`dev mailbox ${base}/_mailbox/`)
@@ -151,5 +151,5 @@ describe('npm start without SMTP_URL', () => {
     const page = await (await fetch(`${base}${link}`)).text()
     expect(page).toContain('[Amends] Login is slow')
     expect(page).toContain('Status: Investigating')
-  }, 60_000)
+  })
 })

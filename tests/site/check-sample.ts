@@ -1,13 +1,14 @@
 // Serves test-artifacts/site-sample (written by render-sample.ts) on 127.0.0.1, runs axe on every
 // page (light and dark), and takes screenshots of the home and an incident page at desktop light,
 // desktop dark and 390 px phone width into test-artifacts/screens/.
-// Run: `node tests/site/check-sample.ts` (needs /usr/bin/chromium).
+// Run: `node tests/site/check-sample.ts` (needs Chromium: CHROME_PATH or a usual path).
 import { AxeBuilder } from '@axe-core/playwright'
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import { chromium } from 'playwright-core'
+import { CHROMIUM_ARGS, requireChromium } from '../fixtures/chromium.ts'
 import { SAMPLE_IDS, SAMPLE_NOW, sampleRoutes } from '../fixtures/site-sample.ts'
 
 const root = join(import.meta.dirname, '../..')
@@ -54,16 +55,8 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
 const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
+  executablePath: requireChromium(),
+  args: CHROMIUM_ARGS,
 })
 
 let violations = 0
@@ -108,7 +101,7 @@ try {
       }),
     )
     await page.goto(base + '/')
-    const first = await page.locator('main time[datetime*="T"]').first()
+    const first = page.locator('main time[datetime*="T"]').first()
     const shown = { text: await first.textContent(), title: await first.getAttribute('title') }
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))
     await page.waitForSelector('#stale')

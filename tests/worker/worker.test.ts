@@ -14,7 +14,7 @@ import { startLibsqlHttpServer, type LibsqlHttpServer } from '../fixtures/libsql
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const ADMIN_TOKEN = 'worker-test-admin-token-0123456789'
-const READY_MS = 25_000
+const READY_MS = 60_000
 
 let dir: string
 let libsql: LibsqlHttpServer | undefined
@@ -94,7 +94,7 @@ beforeAll(async () => {
   wrangler.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   wrangler.stderr?.on('data', (d: Buffer) => (output += d.toString()))
   await waitUntilReady(`${base}/healthz`, wrangler)
-}, 35_000)
+})
 
 afterAll(async () => {
   const child = wrangler
