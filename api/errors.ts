@@ -39,7 +39,7 @@ export function handleError(err: Error, c: Context, log: Logger) {
     return errorJson(c, STATUS[err.kind], body)
   }
   if (err instanceof HTTPException) {
-    const status = err.status as ContentfulStatusCode
+    const status = err.status
     const code =
       status === 400
         ? 'invalid_json'

@@ -55,7 +55,7 @@ export function createNodeListener(
         path,
         q === -1 ? '' : url.slice(q),
         String(req.headers['accept-encoding'] ?? ''),
-        (req.headers['if-none-match'] as string | undefined) ?? null,
+        req.headers['if-none-match'] ?? null,
       )
       if (hit) {
         res.writeHead(hit.status, hit.headers)

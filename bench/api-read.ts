@@ -53,9 +53,9 @@ async function main() {
   const nodeArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${flags['cpu-prof']}`] : []
   const server = await startServer({ demo: true, nodeArgs })
   let result: autocannon.Result
-  let bytes = 0
-  let serverCpu = NaN
-  let clientCpu = NaN
+  let bytes: number
+  let serverCpu: number
+  let clientCpu: number
   try {
     console.log(`server pid ${server.pid} on ${server.base}, db in ${server.dir}`)
     const url = `${server.base}${opts.path}`

@@ -248,10 +248,10 @@ async function main() {
   let server: BenchServer | null = null
   let demo: BenchServer | null = null
   const samples: Sample[] = []
-  let serverCpu = NaN
-  let cpuPerUpdate = NaN
-  let historyHome = { gzip: NaN, raw: NaN, encoding: '' }
-  let demoHome = { gzip: NaN, raw: NaN, encoding: '' }
+  let serverCpu: number
+  let cpuPerUpdate: number
+  let historyHome: { gzip: number; raw: number; encoding: string }
+  let demoHome: { gzip: number; raw: number; encoding: string }
   try {
     const s0 = performance.now()
     server = await startServer({ demo: false, nodeArgs, env })

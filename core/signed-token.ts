@@ -62,7 +62,7 @@ export async function verifyToken(
 ): Promise<TokenPayload | null> {
   const [body, sig, extra] = token.split('.')
   if (!body || !sig || extra !== undefined || token.length > 2048) return null
-  let ok = false
+  let ok: boolean
   try {
     ok = await crypto.subtle.verify(
       'HMAC',

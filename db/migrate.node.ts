@@ -32,7 +32,9 @@ export async function migrate(db: Db, migrations = loadMigrations()): Promise<st
     'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   )
   const done = new Set(
-    (await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => String(r.version)),
+    (await db.execute('SELECT version FROM schema_migrations')).rows.map(
+      (r) => r.version as string,
+    ),
   )
   const applied: string[] = []
   for (const m of migrations) {

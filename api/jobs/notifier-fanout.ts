@@ -92,7 +92,6 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
         const lease = iso(at.getTime() + leaseMs)
         if (skipTo > position) {
           if (!(await advance(skipTo, lease))) return result
-          position = skipTo
         }
         const rs = await deps.db.batch(
           [...fan, advanceConsumer(FANOUT_CONSUMER, owner, e.id, lease)],

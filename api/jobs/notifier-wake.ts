@@ -6,7 +6,7 @@ export function createWaker() {
   let pending = false
   let wake: (() => void) | null = null
   return {
-    poke(): void {
+    poke: (): void => {
       if (!wake) {
         pending = true
         return
@@ -15,7 +15,7 @@ export function createWaker() {
       wake = null
       w()
     },
-    sleep(ms: number): Promise<void> {
+    sleep: (ms: number): Promise<void> => {
       if (pending) {
         pending = false
         return Promise.resolve()

@@ -29,12 +29,14 @@ const checkpoints = local
   : null
 port.postMessage({ type: 'ready' })
 
-port.on('message', async (m: { type: string }) => {
+async function stop(): Promise<void> {
+  if (checkpoints) clearInterval(checkpoints)
+  await publisher.stop()
+  db.close()
+  port.close()
+}
+
+port.on('message', (m: { type: string }) => {
   if (m.type === 'kick') publisher.kick()
-  if (m.type === 'stop') {
-    if (checkpoints) clearInterval(checkpoints)
-    await publisher.stop()
-    db.close()
-    port.close()
-  }
+  if (m.type === 'stop') void stop()
 })

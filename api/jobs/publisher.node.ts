@@ -92,8 +92,8 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     if (t.uptime) later.push(['/uptime/', () => data.uptime()])
     // The report and subscribe forms list the components: stale whenever the home page is.
     if (t.home) {
-      later.push(['/report/', async () => ({ kind: 'report', common: data.common })])
-      later.push(['/subscribe/', async () => ({ kind: 'subscribe', common: data.common })])
+      later.push(['/report/', () => Promise.resolve({ kind: 'report', common: data.common })])
+      later.push(['/subscribe/', () => Promise.resolve({ kind: 'subscribe', common: data.common })])
     }
     if (t.historyIndex) later.push(['/history/', () => data.history(null)])
     const months =

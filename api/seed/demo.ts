@@ -300,10 +300,10 @@ async function amends(
         sql: "INSERT INTO follow_up_answers (incident_id, subscriber_id, answer, comment, answered_at) VALUES (?, ?, 'all_good', NULL, ?), (?, ?, 'still_affected', ?, ?)",
         args: [
           incidentId,
-          String(first.id),
+          first.id as string,
           at,
           incidentId,
-          String(second.id),
+          second.id as string,
           'Two refunds from that afternoon are still pending.',
           at,
         ],
@@ -312,8 +312,8 @@ async function amends(
         sql: "INSERT INTO feedback (id, incident_id, subscriber_id, email, message, source, status, created_at, first_answered_at) VALUES ('demofeedbk01', ?, ?, ?, 'Two refunds from that afternoon are still pending.', 'follow_up', 'answered', ?, ?)",
         args: [
           incidentId,
-          String(second.id),
-          String(second.email),
+          second.id as string,
+          second.email as string,
           at,
           new Date(Date.parse(at) + 47 * 60_000).toISOString(),
         ],

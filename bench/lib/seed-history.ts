@@ -144,7 +144,7 @@ export async function seedHistory(url: string, o: SeedOptions): Promise<SeedResu
       description,
       group_id: group >= 0 ? groups[group]!.id : null,
       position: i + 1,
-      status: 'operational' as string,
+      status: 'operational',
       updated_at: created,
     }
   })

@@ -6,6 +6,7 @@ import { signToken } from '../../core/signed-token.ts'
 import { makeIncident } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
+import { str } from '../../db/rows.ts'
 
 // Step 5 of service recovery: some days after the fix, affected subscribers are asked whether
 // everything works again. The email's links lead here; only a submitted form records an answer.
@@ -42,7 +43,7 @@ async function world(t: TestApp, email = 'ana@example.com') {
   const rs = await t.deps.db.execute('SELECT id, token_version FROM subscribers WHERE email = ?', [
     email,
   ])
-  const s = { id: String(rs.rows[0]!.id), token_version: Number(rs.rows[0]!.token_version) }
+  const s = { id: str(rs.rows[0]!, 'id'), token_version: Number(rs.rows[0]!.token_version) }
   const inc = await makeIncident(t, { name: 'Refunds <delayed> & "stuck"' })
   const links = await followUpLinks(t.deps, s, inc.id, t.clock.now())
   const path = (u: string) => new URL(u).pathname
@@ -68,7 +69,7 @@ async function receivedEvents(t: TestApp) {
   const rs = await t.deps.db.execute(
     "SELECT payload FROM outbox WHERE type = 'feedback.received' ORDER BY id",
   )
-  return rs.rows.map((r) => JSON.parse(String(r.payload)) as { feedback_id: string })
+  return rs.rows.map((r) => JSON.parse(str(r, 'payload')) as { feedback_id: string })
 }
 
 describe('follow-up answers', () => {
@@ -152,7 +153,7 @@ describe('follow-up answers', () => {
       status: 'open',
       component_id: null,
     })
-    expect(String(rows[0]!.message)).toMatch(/still affected/)
+    expect(str(rows[0]!, 'message')).toMatch(/still affected/)
     expect(await receivedEvents(t)).toEqual([{ feedback_id: rows[0]!.id }])
 
     // The same form sent twice opens nothing new.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
+import { str } from '../../db/rows.ts'
 
 // Customer feedback: the public "report a problem" form, its JSON twin, and the staff API that
 // answers within 2 hours (a conversation) or at worst 24 (PRODUCT.md).
@@ -45,10 +46,10 @@ async function events(t: TestApp, type?: string) {
   )
   return rs.rows
     .map((r) => ({
-      type: String(r.type),
-      aggregate_type: String(r.aggregate_type),
-      aggregate_id: String(r.aggregate_id),
-      payload: JSON.parse(String(r.payload)) as Record<string, unknown>,
+      type: str(r, 'type'),
+      aggregate_type: str(r, 'aggregate_type'),
+      aggregate_id: str(r, 'aggregate_id'),
+      payload: JSON.parse(str(r, 'payload')) as Record<string, unknown>,
     }))
     .filter((e) => !type || e.type === type)
 }
@@ -101,7 +102,7 @@ describe('the public report form', () => {
       created_at: '2026-03-10T12:00:00.000Z',
       first_answered_at: null,
     })
-    const id = String(rows[0]!.id)
+    const id = str(rows[0]!, 'id')
     expect(await events(t)).toEqual([
       {
         type: 'feedback.received',
@@ -114,7 +115,7 @@ describe('the public report form', () => {
     const audit = await t.deps.db.execute(
       "SELECT details FROM audit_log WHERE action = 'feedback.create'",
     )
-    expect(String(audit.rows[0]!.details)).not.toMatch(/brien|charged/)
+    expect(str(audit.rows[0]!, 'details')).not.toMatch(/brien|charged/)
   })
 
   it('needs only a message; without an address the page says where answers appear', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { createTestApp } from '../fixtures/test-app.ts'
+import { str } from '../../db/rows.ts'
 
 describe('incidents API', () => {
   it('opens an incident in one call and moves its components', async () => {
@@ -263,11 +264,11 @@ describe('incidents API', () => {
       )
     ).rows
     expect(outbox.map((r) => r.type)).toEqual(['incident.created', 'incident.updated'])
-    expect(JSON.parse(String(outbox[0]!.payload))).toMatchObject({
+    expect(JSON.parse(str(outbox[0]!, 'payload'))).toMatchObject({
       incident_id: inc.id,
       deliver_notifications: false,
     })
-    expect(JSON.parse(String(outbox[1]!.payload))).toMatchObject({ deliver_notifications: true })
+    expect(JSON.parse(str(outbox[1]!, 'payload'))).toMatchObject({ deliver_notifications: true })
     const audit = (
       await t.deps.db.execute(
         "SELECT actor_name, action, target_id, at FROM audit_log WHERE target_type = 'incident' ORDER BY id",

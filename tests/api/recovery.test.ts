@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { makeComponent, makeIncident, makeMaintenance } from '../fixtures/factories.ts'
 import { createTestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
+import { str } from '../../db/rows.ts'
 
 const HOUR = 3_600_000
 
@@ -74,7 +75,7 @@ describe('post-mortems', () => {
       )
     ).rows
     expect(events.map((e) => e.type)).toEqual(['incident.postmortem_published'])
-    expect(JSON.parse(String(events[0]!.payload)).deliver_notifications).toBe(true)
+    expect(JSON.parse(str(events[0]!, 'payload')).deliver_notifications).toBe(true)
     const edited = await t.api('PUT', `/api/v1/incidents/${inc.id}/postmortem`, {
       body: '## Summary\n\nA bad deploy, and a missing check.',
     })

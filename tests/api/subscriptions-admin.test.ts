@@ -4,6 +4,7 @@ import { parseCsv } from '../../api/services/subscriptions.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
+import { str } from '../../db/rows.ts'
 
 // The operator's side: list, search, counts, erasure and CSV import (admin scope).
 
@@ -25,7 +26,7 @@ async function subscribe(t: TestApp, email: string, components?: string[]) {
       [email.toLowerCase()],
     )
   ).rows[0]!
-  return { id: String(row.id), token_version: Number(row.token_version) }
+  return { id: str(row, 'id'), token_version: Number(row.token_version) }
 }
 
 async function links(t: TestApp, s: { id: string; token_version: number }) {

@@ -8,6 +8,7 @@ import { ipKey } from '../../api/services/rate-limit.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
+import { str } from '../../db/rows.ts'
 
 // Requests carry the client address the way @hono/node-server passes it (c.env.incoming.socket).
 let nextIp = 1
@@ -55,9 +56,9 @@ async function events(t: TestApp, type?: string) {
     [type ?? 'subscriber.%'],
   )
   return rs.rows.map((r) => ({
-    type: String(r.type),
-    id: String(r.aggregate_id),
-    payload: JSON.parse(String(r.payload)),
+    type: str(r, 'type'),
+    id: str(r, 'aggregate_id'),
+    payload: JSON.parse(str(r, 'payload')),
   }))
 }
 

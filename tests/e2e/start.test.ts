@@ -31,8 +31,8 @@ async function start(env: Record<string, string>) {
   })
   children.push(child)
   let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
+  child.stdout.on('data', (d) => (out += d))
+  child.stderr.on('data', (d) => (out += d))
   const base = `http://127.0.0.1:${port}`
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${out}`)

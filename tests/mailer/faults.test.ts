@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { makeIncident } from '../fixtures/factories.ts'
 import type { SinkBehaviour } from '../fixtures/smtp-sink.ts'
 import { addSubscriber, createMailWorld } from './world.ts'
+import { str } from '../../db/rows.ts'
 
 /**
  * A server that is hard to deliver to: refuses some connections with 421 at first, answers 451
@@ -93,7 +94,7 @@ describe('notifier against a difficult SMTP server', () => {
         args: [b.id],
       })
       expect(ds.rows.map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed'])
-      expect(String(ds.rows[0]!.last_error)).toContain('550')
+      expect(str(ds.rows[0]!, 'last_error')).toContain('550')
     }
     const sent = await t.deps.db.execute(
       "SELECT COUNT(*) AS n FROM deliveries WHERE status = 'sent'",

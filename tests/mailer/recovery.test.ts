@@ -10,6 +10,7 @@ import { openDatabase } from '../../db/open.node.ts'
 import { makeComponent, makeIncident, makeMaintenance } from '../fixtures/factories.ts'
 import type { TestApp } from '../fixtures/test-app.ts'
 import { addSubscriber, createMailWorld, rawHeader, type MailWorld } from './world.ts'
+import { str } from '../../db/rows.ts'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -26,9 +27,9 @@ async function eventsOf(t: TestApp, type: string) {
     args: [type],
   })
   return rs.rows.map((r) => ({
-    id: String(r.aggregate_id),
-    payload: JSON.parse(String(r.payload)) as Record<string, unknown>,
-    at: String(r.created_at),
+    id: str(r, 'aggregate_id'),
+    payload: JSON.parse(str(r, 'payload')) as Record<string, unknown>,
+    at: str(r, 'created_at'),
   }))
 }
 

@@ -2,7 +2,7 @@
 // with the headers a CDN and a browser cache need.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { FileSystemConfigLoader, HtmlValidate, type Message } from 'html-validate'
+import { FileSystemConfigLoader, HtmlValidate } from 'html-validate'
 import { describe, expect, it } from 'vitest'
 import { seedDemo } from '../../api/seed/demo.ts'
 import { serveSite } from '../fixtures/browser.ts'
@@ -97,7 +97,7 @@ describe('published HTML', () => {
       const source = readFileSync(join(outDir, file), 'utf8')
       const report = await html.validateString(source, file)
       for (const r of report.results) {
-        for (const m of r.messages as Message[]) {
+        for (const m of r.messages) {
           problems.push(
             `${file}:${m.line}:${m.column} ${m.ruleId} ${m.message}\n    ${m.selector ?? ''}`,
           )
