@@ -22,12 +22,16 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', './tests/summary-reporter.ts'],
-    globalSetup: ['./tests/global-setup.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT } },
       {
         extends: true,
-        test: { name: 'local', include: ['tests/**/*.test.ts'], exclude: [...UNIT, ...SYSTEM] },
+        test: {
+          name: 'local',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...UNIT, ...SYSTEM],
+          globalSetup: ['./tests/global-setup.ts'],
+        },
       },
       {
         // The API suite again, against a remote database over the libSQL HTTP protocol.
@@ -37,6 +41,7 @@ export default defineConfig({
           include: ['tests/api/**/*.test.ts'],
           exclude: UNIT,
           env: { AMENDS_TEST_DB: 'remote' },
+          globalSetup: ['./tests/global-setup.ts'],
         },
       },
       {

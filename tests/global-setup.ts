@@ -1,9 +1,20 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { migrate } from '../db/migrate.node.ts'
+import { openDatabase } from '../db/open.node.ts'
 
 const ROOT = join(import.meta.dirname, '..')
 const ENTRY = join(ROOT, 'site/dist/server/entry.mjs')
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A migrated database file that tests copy (tests/fixtures/test-db.ts). */
+    migratedDbFile: string
+  }
+}
 
 function newestMtime(dir: string): number {
   let newest = 0
@@ -15,7 +26,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Tests render the real site: build it first when its sources are newer than the build. */
-export default function setup() {
+function buildSiteIfStale() {
   const sources = Math.max(
     newestMtime(join(ROOT, 'site/src')),
     newestMtime(join(ROOT, 'core')),
@@ -31,4 +42,17 @@ export default function setup() {
       env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
     },
   )
+}
+
+/** Before a project's tests: the site built, and one migrated database for them to copy. */
+export default async function setup({ provide }: TestProject) {
+  buildSiteIfStale()
+  const dir = mkdtempSync(join(tmpdir(), 'amends-base-'))
+  const file = join(dir, 'base.db')
+  const db = await openDatabase(`file:${file}`)
+  await migrate(db)
+  await db.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+  db.close()
+  provide('migratedDbFile', file)
+  return () => rmSync(dir, { recursive: true, force: true })
 }

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadMigrations, migrate } from '../../db/migrate.node.ts'
 import { openDatabase } from '../../db/open.node.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 async function emptyDb() {
-  const dir = mkdtempSync(join(tmpdir(), 'amends-migrate-'))
+  const dir = tempDir('migrate')
   return openDatabase(`file:${join(dir, 'db.sqlite')}`)
 }
 
@@ -38,7 +38,7 @@ describe('migrations', () => {
 
   it('a failing migration leaves no trace and names itself', async () => {
     const db = await emptyDb()
-    const dir = mkdtempSync(join(tmpdir(), 'amends-migrations-'))
+    const dir = tempDir('migrations')
     writeFileSync(join(dir, '0001_create_things.sql'), 'CREATE TABLE things (id INTEGER);')
     writeFileSync(
       join(dir, '0002_break_things.sql'),
@@ -57,7 +57,7 @@ describe('migrations', () => {
   })
 
   it('refuses a migration file without a number and verb_noun name', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amends-migrations-'))
+    const dir = tempDir('migrations')
     writeFileSync(join(dir, 'add stuff.sql'), 'SELECT 1;')
     expect(() => loadMigrations(dir)).toThrow(/NNNN_verb_noun/)
   })

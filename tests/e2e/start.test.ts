@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 const ROOT = join(import.meta.dirname, '../..')
 
@@ -55,7 +54,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
 
 describe('npm start', () => {
   it('migrates, seeds the demo, prints the admin token once, serves, and shuts down cleanly', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amends-start-'))
+    const dir = tempDir('start')
     const env = { DATABASE_URL: `file:${join(dir, 'amends.db')}` }
     const first = await start(env)
     const token = /admin token\s+(amd_\S+)/.exec(first.output())?.[1]
@@ -85,7 +84,7 @@ describe('npm start', () => {
   })
 
   it('AMENDS_ADMIN_TOKEN supplies the token, AMENDS_DEMO=false starts empty', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amends-start-'))
+    const dir = tempDir('start')
     const adminToken = 'my-own-admin-token-0123456789'
     const s = await start({
       DATABASE_URL: `file:${join(dir, 'a.db')}`,

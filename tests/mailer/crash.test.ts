@@ -68,7 +68,7 @@ describe('notifier crashes', () => {
       const child = startNotifier(env)
       // Kill while it is working, at a random point of its progress: spread over the whole run.
       const target = sink.messages.length + 100 + Math.floor(Math.random() * 700)
-      await waitUntil(() => sink!.messages.length >= target || child.exitCode !== null, 20_000)
+      await waitUntil(() => sink!.messages.length >= target || child.exitCode !== null, 60_000)
       child.kill('SIGKILL')
       await exited(child)
       kills.push(sink.messages.length)
@@ -78,7 +78,7 @@ describe('notifier crashes', () => {
     await waitUntil(async () => {
       const c = await deliveryCounts(t.deps.db)
       return c.pending === 0 && c.sent + c.failed === expected
-    }, 60_000)
+    }, 120_000)
     last.kill('SIGTERM')
     await exited(last)
     expect(last.exitCode).toBe(0)
@@ -101,7 +101,7 @@ describe('notifier crashes', () => {
     for (const [to, ids] of perSubscriber) expect(ids.size, to).toBe(2)
     expect(seen.size).toBe(expected)
     expect(await deliveryCounts(t.deps.db)).toEqual({ pending: 0, sent: expected, failed: 0 })
-  }, 150_000)
+  }, 300_000)
 })
 
 describe('notifier processes side by side', () => {
@@ -129,7 +129,7 @@ describe('notifier processes side by side', () => {
     await waitUntil(async () => {
       const c = await deliveryCounts(t.deps.db)
       return c.pending === 0 && c.sent === 3_000
-    }, 40_000)
+    }, 100_000)
     for (const c of pair) c.kill('SIGTERM')
     await Promise.all(pair.map(exited))
     const sent = outputs.map((o) => Number(/sent (\d+)/.exec(o)?.[1]))

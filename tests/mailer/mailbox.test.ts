@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { readdirSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -11,6 +10,7 @@ import { migrate } from '../../db/migrate.node.ts'
 import { openDatabase } from '../../db/open.node.ts'
 import { renderEmail, type EmailInput } from '../../templates/render.ts'
 import { addSubscriber, waitUntil } from './world.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 const ROOT = join(import.meta.dirname, '../..')
 
@@ -39,7 +39,7 @@ function email(overrides: Partial<EmailInput> = {}): EmailInput {
 
 describe('dev mailbox', () => {
   it('keeps one .eml per Message-ID and serves a list and each message, escaped', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amends-mailbox-'))
+    const dir = tempDir('mailbox')
     const transport = mailboxTransport(dir)
     const evil = renderEmail(email({ subjectPrefix: '[<script>alert(1)</script>]' }))
     await transport.send(evil)
@@ -98,7 +98,7 @@ function freePort(): Promise<number> {
 
 describe('npm start without SMTP_URL', () => {
   it('runs the notifier into the dev mailbox and prints its URL', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amends-start-mail-'))
+    const dir = tempDir('start-mail')
     const url = `file:${join(dir, 'amends.db')}`
     const db = await openDatabase(url)
     await migrate(db)
