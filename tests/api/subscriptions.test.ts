@@ -329,7 +329,6 @@ describe('subscribing (public API, double opt-in)', () => {
     expect(await row(t, 'cycle@example.com')).toMatchObject({
       status: 'confirmed',
       token_version: 1,
-      version: 0,
       confirmed_at: '2026-03-10T12:00:00.000Z',
     })
     t.clock.advance(60_000)
