@@ -164,6 +164,8 @@ async function appendUpdate(
     ],
     status: 201,
     body,
+    // What changed, in commit order: the audit log replays the timeline's component statuses.
+    details: { update_id: update.id, status: input.status, components: input.components ?? {} },
   })
   return body
 }
