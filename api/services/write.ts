@@ -106,12 +106,13 @@ export class StaleWrite extends Error {
   }
 }
 
-const ATTEMPTS = 6
+/** Tries per write: measured, 8 in flight on one incident over the remote protocol then get no 409. */
+export const WRITE_ATTEMPTS = 8
 
 /**
  * Runs a read-compute-write until it commits against what it read: on a StaleWrite it reads
  * again and recomputes, after a short random pause (so two writers do not collide in step),
- * at most ATTEMPTS times in all; then 409 `write_conflict`, having written nothing. Correct for
+ * at most WRITE_ATTEMPTS times in all; then 409 `write_conflict`, having written nothing. Correct for
  * every verb here: each states an intent (append an update, set these fields or statuses) that
  * is applied to whatever the row holds now, so re-applying it loses nobody's change.
  */
@@ -122,11 +123,11 @@ export async function retryOnConflict<T>(deps: Deps, attempt: () => Promise<T>):
     } catch (err) {
       if (!(err instanceof StaleWrite)) throw err
       deps.log.info('write conflict', { target: err.target, attempt: n })
-      if (n >= ATTEMPTS) {
+      if (n >= WRITE_ATTEMPTS) {
         throw new DomainError(
           'conflict',
           'write_conflict',
-          `The ${err.target.type} kept changing while this request was applied (${ATTEMPTS} attempts); nothing was written. Read it again and retry`,
+          `The ${err.target.type} kept changing while this request was applied (${WRITE_ATTEMPTS} attempts); nothing was written. Read it again and retry`,
           [{ path: err.target.type, message: `${err.target.id} changed concurrently` }],
         )
       }
