@@ -1,4 +1,4 @@
-import { createClient } from '@libsql/client'
+import { createClient, type InStatement } from '@libsql/client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { systemClock } from '../../core/clock.ts'
 import { createApp } from '../../api/app.ts'
@@ -190,7 +190,7 @@ describe('a stale write', () => {
     const id = await incident(t)
     // A writer that always commits between this request's read and its write.
     const execute = t.deps.db.execute.bind(t.deps.db)
-    t.deps.db.execute = (async (stmt: Parameters<Db['execute']>[0]) => {
+    t.deps.db.execute = async (stmt: InStatement) => {
       const rs = await execute(stmt)
       const sql = typeof stmt === 'string' ? stmt : stmt.sql
       if (/SELECT id, version FROM incidents/.test(sql))
@@ -199,7 +199,7 @@ describe('a stale write', () => {
           args: [id],
         })
       return rs
-    }) as Db['execute']
+    }
     const res = await t.api('PATCH', `/api/v1/incidents/${id}`, { workaround: 'Lost?' })
     t.deps.db.execute = execute
     expect(res.status).toBe(409)
