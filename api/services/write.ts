@@ -106,7 +106,8 @@ export class StaleWrite extends Error {
   }
 }
 
-/** Tries per write: measured, 8 in flight on one incident over the remote protocol then get no 409. */
+/** Tries per write. Measured with 8 writers in flight on one incident over the remote protocol:
+ * 6 tries left ~1 write in 8 with a 409, 8 tries 0–1 in 70. */
 export const WRITE_ATTEMPTS = 8
 
 /**
