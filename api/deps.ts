@@ -9,23 +9,6 @@ export interface Deps {
   clock: Clock
   config: Config
   log: Logger
-  /** Serialises read-compute-write sequences in this process (see services/write.ts). */
-  writes: Mutex
   /** Called after every committed write (the Node server kicks the publisher here). */
   afterCommit?: () => void
-}
-
-export interface Mutex {
-  run<T>(fn: () => Promise<T>): Promise<T>
-}
-
-export function createMutex(): Mutex {
-  let tail: Promise<unknown> = Promise.resolve()
-  return {
-    run<T>(fn: () => Promise<T>): Promise<T> {
-      const result = tail.then(fn, fn)
-      tail = result.catch(() => {})
-      return result
-    },
-  }
 }

@@ -7,7 +7,7 @@ import { createApp } from './app.ts'
 import { createNodeHandler, createNodeListener } from './server.node.ts'
 import { createStaticCache } from './static.node.ts'
 import { ConfigError, parseConfig } from './config.ts'
-import { createMutex, type Deps } from './deps.ts'
+import type { Deps } from './deps.ts'
 import { startPublisherThread } from './jobs/publisher-thread.node.ts'
 import { createScheduler } from './jobs/scheduler.ts'
 import { createMailboxRoute } from './jobs/mailer-mailbox.node.ts'
@@ -33,7 +33,7 @@ const db = await openDatabase(config.databaseUrl, config.databaseAuthToken, {
   walAutocheckpoint: 10_000,
 })
 const applied = await migrate(db)
-const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
+const deps: Deps = { db, clock: systemClock, config, log: jsonLogger }
 const { generated } = await tokens.bootstrap(deps)
 const seeded = config.demo && (await isEmpty(deps)) ? await seedDemo(deps) : null
 

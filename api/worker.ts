@@ -3,7 +3,7 @@ import type { ExecutionContext } from 'hono'
 import { systemClock } from '../core/clock.ts'
 import { createApp, type App } from './app.ts'
 import { parseConfig } from './config.ts'
-import { createMutex, type Deps } from './deps.ts'
+import type { Deps } from './deps.ts'
 import { createScheduler } from './jobs/scheduler.ts'
 import type { Logger } from './log.ts'
 import { tokens } from './services/tokens.ts'
@@ -33,7 +33,7 @@ async function build(env: Env): Promise<{ deps: Deps; app: App }> {
     )
   }
   const db = createClient({ url: config.databaseUrl, authToken: config.databaseAuthToken })
-  const deps: Deps = { db, clock: systemClock, config, log: consoleLogger, writes: createMutex() }
+  const deps: Deps = { db, clock: systemClock, config, log: consoleLogger }
   // No start-up hook on Workers: make sure AMENDS_ADMIN_TOKEN exists once per isolate, as npm
   // start does. A second try covers another isolate inserting the same token at the same moment.
   if (config.adminToken) await tokens.bootstrap(deps).catch(() => tokens.bootstrap(deps))

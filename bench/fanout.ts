@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import nodemailer from 'nodemailer'
 import { parseConfig } from '../api/config.ts'
-import { createMutex, type Deps } from '../api/deps.ts'
+import type { Deps } from '../api/deps.ts'
 import { smtpTransport } from '../api/jobs/mailer-transport.node.ts'
 import { createNotifier } from '../api/jobs/notifier.node.ts'
 import { DEFAULT_TIMING } from '../api/jobs/notifier-options.ts'
@@ -113,7 +113,6 @@ const deps: Deps = {
   clock: systemClock,
   config,
   log: { info() {}, warn: (m, f) => console.error(m, f), error: (m, f) => console.error(m, f) },
-  writes: createMutex(),
 }
 const ctx = { actor: systemActor('bench') }
 const component = { sla_target: 99.9, status: 'operational', only_show_if_degraded: false } as const

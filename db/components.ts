@@ -3,6 +3,7 @@ import type { Component, ComponentGroup, ComponentStatus } from '../core/schemas
 import { ComponentStatus as StatusEnum } from '../core/schemas/component.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
 import { bool, num, oneOf, str, strOrNull } from './rows.ts'
+import { updateAtVersion } from './versions.ts'
 
 const STATUSES = StatusEnum.options
 
@@ -75,11 +76,14 @@ export function insertComponent(c: Component): Statement {
   }
 }
 
-export function updateComponent(c: Component): Statement {
-  return {
-    sql: `UPDATE components SET name = ?, description = ?, group_id = ?, position = ?, sla_target = ?,
-            status = ?, only_show_if_degraded = ?, updated_at = ? WHERE id = ?`,
-    args: [
+export function updateComponent(c: Component, version: number): Statement[] {
+  return updateAtVersion(
+    'components',
+    c.id,
+    version,
+    `name = ?, description = ?, group_id = ?, position = ?, sla_target = ?, status = ?,
+     only_show_if_degraded = ?, updated_at = ?`,
+    [
       c.name,
       c.description,
       c.group_id,
@@ -88,23 +92,21 @@ export function updateComponent(c: Component): Statement {
       c.status,
       c.only_show_if_degraded ? 1 : 0,
       c.updated_at,
-      c.id,
     ],
-  }
+  )
 }
 
-export function setComponentStatus(id: string, status: ComponentStatus, at: string): Statement {
-  return {
-    sql: 'UPDATE components SET status = ?, updated_at = ? WHERE id = ?',
-    args: [status, at, id],
-  }
+export function setComponentStatus(
+  id: string,
+  status: ComponentStatus,
+  at: string,
+  version: number,
+): Statement[] {
+  return updateAtVersion('components', id, version, 'status = ?, updated_at = ?', [status, at])
 }
 
-export function softDeleteComponent(id: string, at: string): Statement {
-  return {
-    sql: 'UPDATE components SET deleted_at = ?, updated_at = ? WHERE id = ?',
-    args: [at, at, id],
-  }
+export function softDeleteComponent(id: string, at: string, version: number): Statement[] {
+  return updateAtVersion('components', id, version, 'deleted_at = ?, updated_at = ?', [at, at])
 }
 
 /** A row of status history; record one on every change so uptime can be computed. */
@@ -187,21 +189,28 @@ export function insertGroup(g: ComponentGroup): Statement {
   }
 }
 
-export function updateGroup(g: ComponentGroup): Statement {
-  return {
-    sql: 'UPDATE component_groups SET name = ?, description = ?, position = ?, updated_at = ? WHERE id = ?',
-    args: [g.name, g.description, g.position, g.updated_at, g.id],
-  }
+export function updateGroup(g: ComponentGroup, version: number): Statement[] {
+  return updateAtVersion(
+    'component_groups',
+    g.id,
+    version,
+    'name = ?, description = ?, position = ?, updated_at = ?',
+    [g.name, g.description, g.position, g.updated_at],
+  )
 }
 
-export function softDeleteGroup(id: string, at: string): Statement {
-  return {
-    sql: 'UPDATE component_groups SET deleted_at = ?, updated_at = ? WHERE id = ?',
-    args: [at, at, id],
-  }
+export function softDeleteGroup(id: string, at: string, version: number): Statement[] {
+  return updateAtVersion('component_groups', id, version, 'deleted_at = ?, updated_at = ?', [
+    at,
+    at,
+  ])
 }
 
-/** Makes exactly `members` the group's components (others leave the group). */
+/**
+ * Makes exactly `members` the group's components (others leave the group). Membership is set,
+ * not computed, so it needs no guard; it bumps the members' versions so that a component edit
+ * computed before it retries instead of writing the old group back.
+ */
 export function setGroupMembers(
   groupId: string,
   members: readonly string[],
@@ -209,15 +218,17 @@ export function setGroupMembers(
 ): Statement[] {
   const out: Statement[] = [
     {
-      sql: `UPDATE components SET group_id = NULL, updated_at = ? WHERE group_id = ?${
-        members.length ? ` AND id NOT IN (${placeholders(members.length)})` : ''
-      }`,
+      sql: `UPDATE components SET group_id = NULL, updated_at = ?, version = version + 1
+            WHERE group_id = ?${
+              members.length ? ` AND id NOT IN (${placeholders(members.length)})` : ''
+            }`,
       args: [at, groupId, ...members],
     },
   ]
   if (members.length) {
     out.push({
-      sql: `UPDATE components SET group_id = ?, updated_at = ? WHERE id IN (${placeholders(members.length)})`,
+      sql: `UPDATE components SET group_id = ?, updated_at = ?, version = version + 1
+            WHERE id IN (${placeholders(members.length)})`,
       args: [groupId, at, ...members],
     })
   }

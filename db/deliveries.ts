@@ -317,8 +317,9 @@ export function markFailed(
   return [
     failed,
     {
+      // The version moves with the status, so a subscriber edit read before cannot undo it.
       sql: `UPDATE subscribers SET
-              permanent_failures = permanent_failures + 1,
+              permanent_failures = permanent_failures + 1, version = version + 1,
               status = CASE WHEN permanent_failures + 1 >= ? AND status IN ('pending', 'confirmed')
                 THEN 'quarantined' ELSE status END,
               quarantined_at = CASE WHEN permanent_failures + 1 >= ? AND status IN ('pending', 'confirmed')

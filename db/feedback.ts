@@ -2,6 +2,7 @@ import type { Row } from '@libsql/client'
 import type { Db, Statement } from './client.ts'
 import { placeholders } from './client.ts'
 import { num, oneOf, str, strOrNull } from './rows.ts'
+import { updateAtVersion } from './versions.ts'
 
 export const FEEDBACK_STATUSES = ['open', 'answered', 'closed'] as const
 export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number]
@@ -90,11 +91,14 @@ export function insertFeedback(f: FeedbackRecord): Statement {
 }
 
 /** Writes the fields staff actions change (status and its timestamps). */
-export function updateFeedbackState(f: FeedbackRecord): Statement {
-  return {
-    sql: 'UPDATE feedback SET status = ?, first_answered_at = ?, closed_at = ? WHERE id = ?',
-    args: [f.status, f.first_answered_at, f.closed_at, f.id],
-  }
+export function updateFeedbackState(f: FeedbackRecord, version: number): Statement[] {
+  return updateAtVersion(
+    'feedback',
+    f.id,
+    version,
+    'status = ?, first_answered_at = ?, closed_at = ?',
+    [f.status, f.first_answered_at, f.closed_at],
+  )
 }
 
 export function insertReply(r: ReplyRecord): Statement {

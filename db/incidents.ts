@@ -10,6 +10,7 @@ import type { AffectedComponent } from '../core/schemas/incident.ts'
 import { ComponentStatus } from '../core/schemas/component.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
 import { bool, oneOf, str, strOrNull, num } from './rows.ts'
+import { readVersion, updateAtVersion } from './versions.ts'
 
 const INCIDENT_COLS = `id, kind, name, status, impact, workaround, started_at, identified_at,
   monitoring_at, resolved_at, scheduled_for, scheduled_until, auto_transition, cancelled_at,
@@ -119,6 +120,17 @@ export async function getIncident(
   if (!row) return null
   const [record] = await hydrate(db, [rowToHead(row)])
   return record ?? null
+}
+
+/** The record and its version, read before it: what a read-compute-write guards on. */
+export async function getIncidentForWrite(
+  db: Db,
+  id: string,
+  kind?: IncidentKind,
+): Promise<{ record: IncidentRecord; version: number } | null> {
+  const version = await readVersion(db, 'incidents', id)
+  const record = await getIncident(db, id, kind)
+  return record && { record, version }
 }
 
 export interface IncidentFilter {
@@ -233,16 +245,21 @@ export function insertIncident(r: IncidentRecord): Statement[] {
   ]
 }
 
-/** Rewrites the incident's row and its affected components from the record. */
-export function updateIncident(r: IncidentRecord): Statement[] {
+/**
+ * Rewrites the incident's row and its affected components from the record, only if the row is
+ * still at `version` (read before the record; see db/versions.ts).
+ */
+export function updateIncident(r: IncidentRecord, version: number): Statement[] {
   return [
-    {
-      sql: `UPDATE incidents SET name = ?, status = ?, impact = ?, workaround = ?, started_at = ?,
-              identified_at = ?, monitoring_at = ?, resolved_at = ?, scheduled_for = ?,
-              scheduled_until = ?, auto_transition = ?, cancelled_at = ?, updated_at = ?,
-              apology = ?, compensation = ?, short_notice = ?
-            WHERE id = ?`,
-      args: [
+    ...updateAtVersion(
+      'incidents',
+      r.id,
+      version,
+      `name = ?, status = ?, impact = ?, workaround = ?, started_at = ?, identified_at = ?,
+       monitoring_at = ?, resolved_at = ?, scheduled_for = ?, scheduled_until = ?,
+       auto_transition = ?, cancelled_at = ?, updated_at = ?, apology = ?, compensation = ?,
+       short_notice = ?`,
+      [
         r.name,
         r.status,
         r.impact,
@@ -259,9 +276,8 @@ export function updateIncident(r: IncidentRecord): Statement[] {
         r.apology,
         r.compensation ? JSON.stringify(r.compensation) : null,
         r.short_notice ? 1 : 0,
-        r.id,
       ],
-    },
+    ),
     ...replaceIncidentComponents(r),
   ]
 }
@@ -337,15 +353,18 @@ export async function listLatest(db: Db, limit: number): Promise<IncidentRecord[
   return hydrate(db, rs.rows.map(rowToHead))
 }
 
-/** Creates or replaces the incident's post-mortem. */
-export function upsertPostmortem(incidentId: string, p: Postmortem): Statement {
-  return {
-    sql: `INSERT INTO postmortems (incident_id, body, status, created_at, updated_at, published_at)
+/** Creates or replaces the incident's post-mortem, if the incident is still at `version`. */
+export function upsertPostmortem(incidentId: string, p: Postmortem, version: number): Statement[] {
+  return [
+    ...updateAtVersion('incidents', incidentId, version),
+    {
+      sql: `INSERT INTO postmortems (incident_id, body, status, created_at, updated_at, published_at)
           VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (incident_id) DO UPDATE SET body = excluded.body, status = excluded.status,
             updated_at = excluded.updated_at, published_at = excluded.published_at`,
-    args: [incidentId, p.body, p.status, p.created_at, p.updated_at, p.published_at],
-  }
+      args: [incidentId, p.body, p.status, p.created_at, p.updated_at, p.published_at],
+    },
+  ]
 }
 
 /** Full records for many ids (in chunks, so a full build does not run two queries per incident). */

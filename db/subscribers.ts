@@ -7,12 +7,15 @@ import {
 } from '../core/schemas/subscription.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
 import { bool, num, oneOf, str, strOrNull } from './rows.ts'
+import { updateAtVersion } from './versions.ts'
 
 /** A subscriber as stored: the API shape plus what only the server may see. */
 export interface SubscriberRecord extends Subscriber {
   email_normalized: string
   confirmation_sent_at: string | null
   token_version: number
+  /** The row's version, read with it: updateSubscriber writes only at it (db/versions.ts). */
+  version: number
 }
 
 /** One subscription per mailbox however it is typed (the column is UNIQUE). */
@@ -22,6 +25,7 @@ export function normalizeEmail(email: string): string {
 
 const COLS = `id, email, email_normalized, locale, all_components, status, created_at, confirmed_at,
   unsubscribed_at, quarantined_at, confirmation_sent_at, permanent_failures, token_version`
+const READ_COLS = `${COLS}, version`
 
 function rowToRecord(row: Row, components: string[]): SubscriberRecord {
   return {
@@ -39,6 +43,7 @@ function rowToRecord(row: Row, components: string[]): SubscriberRecord {
     confirmation_sent_at: strOrNull(row, 'confirmation_sent_at'),
     permanent_failures: num(row, 'permanent_failures'),
     token_version: num(row, 'token_version'),
+    version: num(row, 'version'),
   }
 }
 
@@ -78,7 +83,10 @@ async function withComponents(db: Db, rows: Row[]): Promise<SubscriberRecord[]> 
 }
 
 export async function getSubscriber(db: Db, id: string): Promise<SubscriberRecord | null> {
-  const rs = await db.execute({ sql: `SELECT ${COLS} FROM subscribers WHERE id = ?`, args: [id] })
+  const rs = await db.execute({
+    sql: `SELECT ${READ_COLS} FROM subscribers WHERE id = ?`,
+    args: [id],
+  })
   return (await withComponents(db, rs.rows))[0] ?? null
 }
 
@@ -87,7 +95,7 @@ export async function findSubscriberByEmail(
   normalized: string,
 ): Promise<SubscriberRecord | null> {
   const rs = await db.execute({
-    sql: `SELECT ${COLS} FROM subscribers WHERE email_normalized = ?`,
+    sql: `SELECT ${READ_COLS} FROM subscribers WHERE email_normalized = ?`,
     args: [normalized],
   })
   return (await withComponents(db, rs.rows))[0] ?? null
@@ -102,7 +110,7 @@ export async function findSubscribersByEmails(
   for (let i = 0; i < normalized.length; i += 500) {
     const chunk = normalized.slice(i, i + 500)
     const rs = await db.execute({
-      sql: `SELECT ${COLS} FROM subscribers WHERE email_normalized IN (${placeholders(chunk.length)})`,
+      sql: `SELECT ${READ_COLS} FROM subscribers WHERE email_normalized IN (${placeholders(chunk.length)})`,
       args: [...chunk],
     })
     rows.push(...rs.rows)
@@ -134,26 +142,25 @@ export function insertSubscriber(s: SubscriberRecord): Statement[] {
   ]
 }
 
-/** Writes every mutable field; with `components`, also replaces the component list. */
+/** Writes every mutable field, only at `s.version`; with `components`, also the list. */
 export function updateSubscriber(s: SubscriberRecord, components: boolean): Statement[] {
-  const out: Statement[] = [
-    {
-      sql: `UPDATE subscribers SET email = ?, locale = ?, all_components = ?, status = ?,
-              confirmed_at = ?, unsubscribed_at = ?, confirmation_sent_at = ?, token_version = ?
-            WHERE id = ?`,
-      args: [
-        s.email,
-        s.locale,
-        s.all_components ? 1 : 0,
-        s.status,
-        s.confirmed_at,
-        s.unsubscribed_at,
-        s.confirmation_sent_at,
-        s.token_version,
-        s.id,
-      ],
-    },
-  ]
+  const out: Statement[] = updateAtVersion(
+    'subscribers',
+    s.id,
+    s.version,
+    `email = ?, locale = ?, all_components = ?, status = ?, confirmed_at = ?, unsubscribed_at = ?,
+     confirmation_sent_at = ?, token_version = ?`,
+    [
+      s.email,
+      s.locale,
+      s.all_components ? 1 : 0,
+      s.status,
+      s.confirmed_at,
+      s.unsubscribed_at,
+      s.confirmation_sent_at,
+      s.token_version,
+    ],
+  )
   if (components) {
     out.push(
       { sql: 'DELETE FROM subscriber_components WHERE subscriber_id = ?', args: [s.id] },
@@ -216,7 +223,7 @@ export async function listSubscribers(
   const [page, count] = await db.batch(
     [
       {
-        sql: `SELECT ${COLS} FROM subscribers ${whereSql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
+        sql: `SELECT ${READ_COLS} FROM subscribers ${whereSql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
         args: [...args, f.limit, f.offset],
       },
       { sql: `SELECT COUNT(*) AS n FROM subscribers ${whereSql}`, args },

@@ -2,6 +2,7 @@ import type { Row } from '@libsql/client'
 import type { Scope, Token } from '../core/schemas/token.ts'
 import type { Db, Statement } from './client.ts'
 import { oneOf, str, strOrNull } from './rows.ts'
+import { guard, updateAtVersion } from './versions.ts'
 
 const COLS = 'id, name, prefix, scope, created_at, last_used_at, revoked_at'
 
@@ -49,8 +50,20 @@ export function insertToken(t: Token, hash: string): Statement {
   }
 }
 
-export function revokeToken(id: string, at: string): Statement {
-  return { sql: 'UPDATE api_tokens SET revoked_at = ? WHERE id = ?', args: [at, id] }
+/**
+ * Revokes at `version`, and aborts unless an admin token is left: two admins revoking each
+ * other's token at once must not lock everyone out (two rows, so one version cannot tell).
+ */
+export function revokeToken(id: string, at: string, version: number): Statement[] {
+  return [
+    ...updateAtVersion('api_tokens', id, version, 'revoked_at = ?', [at]),
+    guard(
+      `(SELECT scope FROM api_tokens WHERE id = ?) != 'admin'
+       OR EXISTS (SELECT 1 FROM api_tokens WHERE scope = 'admin' AND revoked_at IS NULL)`,
+      [id],
+      'no admin token would be left',
+    ),
+  ]
 }
 
 export function touchToken(id: string, at: string): Statement {

@@ -1,5 +1,5 @@
 import { parseConfig } from '../api/config.ts'
-import { createMutex, type Deps } from '../api/deps.ts'
+import type { Deps } from '../api/deps.ts'
 import { createPublisher } from '../api/jobs/publisher.node.ts'
 import { loadSiteRenderer } from '../api/jobs/site-renderer.node.ts'
 import { jsonLogger } from '../api/log.ts'
@@ -11,7 +11,7 @@ import { openDatabase } from '../db/open.node.ts'
 const config = parseConfig(process.env)
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken)
 await migrate(db)
-const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
+const deps: Deps = { db, clock: systemClock, config, log: jsonLogger }
 const started = performance.now()
 const { files } = await createPublisher({
   deps,

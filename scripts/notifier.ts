@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig } from '../api/config.ts'
-import { createMutex, type Deps } from '../api/deps.ts'
+import type { Deps } from '../api/deps.ts'
 import { createNotifier, transportFor } from '../api/jobs/notifier.node.ts'
 import { parseNotifierTiming } from '../api/jobs/notifier-options.ts'
 import { jsonLogger } from '../api/log.ts'
@@ -21,7 +21,7 @@ const { config, timing } = parsed
 
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken)
 await migrate(db)
-const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
+const deps: Deps = { db, clock: systemClock, config, log: jsonLogger }
 const notifier = createNotifier(deps, { transport: transportFor(config.mail), timing })
 notifier.start()
 console.log(`Notifier running (${notifier.owner}): sending through ${notifier.transport.describe}`)

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { systemClock } from '../../core/clock.ts'
 import { openDatabase } from '../../db/open.node.ts'
 import type { Config } from '../config.ts'
-import { createMutex, type Deps } from '../deps.ts'
+import type { Deps } from '../deps.ts'
 import { jsonLogger } from '../log.ts'
 import { createPublisher } from './publisher.node.ts'
 import { loadSiteRenderer } from './site-renderer.node.ts'
@@ -11,7 +11,7 @@ import { loadSiteRenderer } from './site-renderer.node.ts'
 const { config } = workerData as { config: Config }
 const port = parentPort!
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken)
-const deps: Deps = { db, clock: systemClock, config, log: jsonLogger, writes: createMutex() }
+const deps: Deps = { db, clock: systemClock, config, log: jsonLogger }
 const publisher = createPublisher({
   deps,
   renderer: await loadSiteRenderer(),

@@ -3,6 +3,7 @@ import type { AffectedComponent } from '../../core/schemas/incident.ts'
 import { DomainError } from '../../core/errors.ts'
 import type { Db, Statement } from '../../db/client.ts'
 import { getComponentsByIds, recordStatusChange, setComponentStatus } from '../../db/components.ts'
+import { updateAtVersion } from '../../db/versions.ts'
 
 /** Loads the named components, or fails with the field path of each id that does not exist. */
 export async function loadComponents(
@@ -25,10 +26,13 @@ export async function loadComponents(
 
 /**
  * Statements that move components to new statuses, each with a history row, and the
- * Statuspage-style `affected_components` list (old → new) for the update that caused it.
+ * Statuspage-style `affected_components` list (old → new) for the update that caused it. Every
+ * component in `next` is written at the version read before it (`versions`), even when its
+ * status stays: the decision depended on it, so a concurrent decision must retry, not interleave.
  */
 export function changeStatuses(
   current: Map<string, Component>,
+  versions: ReadonlyMap<string, number>,
   next: ReadonlyMap<string, ComponentStatus>,
   at: string,
   incidentId: string | null,
@@ -39,14 +43,18 @@ export function changeStatuses(
   for (const [id, status] of next) {
     const c = current.get(id)
     if (!c) continue
+    const version = versions.get(id) ?? -1
     affected.push({ code: id, name: c.name, old_status: c.status, new_status: status })
-    if (c.status === status) continue
+    if (c.status === status) {
+      statements.push(...updateAtVersion('components', id, version))
+      continue
+    }
     // A backdated change is recorded from `historyFrom`, but never before the component's last
     // change (updated_at bounds it), so history stays in order.
     const since =
       historyFrom && historyFrom > c.updated_at ? historyFrom : historyFrom ? c.updated_at : at
     statements.push(
-      setComponentStatus(id, status, at),
+      ...setComponentStatus(id, status, at, version),
       recordStatusChange(id, status, since, incidentId),
     )
     current.set(id, { ...c, status, updated_at: at })

@@ -26,9 +26,10 @@ import {
   updateGroup,
 } from '../../db/components.ts'
 import { listOpen } from '../../db/incidents.ts'
+import { readVersion } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { loadComponents } from './component-status.ts'
-import { commit, type WriteContext } from './write.ts'
+import { commit, retryOnConflict, type WriteContext } from './write.ts'
 
 const event = (type: string, id: string, payload: Record<string, unknown> = {}) => ({
   type,
@@ -53,7 +54,7 @@ export const components = {
   },
 
   create(deps: Deps, ctx: WriteContext, input: ComponentCreate): Promise<Component> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       await assertGroupExists(deps, input.group_id)
       const at = deps.clock.now().toISOString()
       const groupId = input.group_id ?? null
@@ -85,12 +86,14 @@ export const components = {
   },
 
   update(deps: Deps, ctx: WriteContext, id: string, patch: ComponentPatch): Promise<Component> {
-    return deps.writes.run(async () => {
+    // Only the fields the patch names are set, on the row as it is now: a retry re-applies them.
+    return retryOnConflict(deps, async () => {
+      const version = await readVersion(deps.db, 'components', id)
       const before = await components.get(deps, id)
       await assertGroupExists(deps, patch.group_id)
       const at = deps.clock.now().toISOString()
       const after: Component = { ...before, ...stripUndefined(patch), updated_at: at }
-      const statements: Statement[] = [updateComponent(after)]
+      const statements: Statement[] = [...updateComponent(after, version)]
       if (after.status !== before.status) statements.push(recordStatusChange(id, after.status, at))
       return commit(deps, ctx, {
         statements,
@@ -107,7 +110,9 @@ export const components = {
   },
 
   remove(deps: Deps, ctx: WriteContext, id: string): Promise<Component> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
+      // Read first: an incident update naming the component touches it, so this retries then.
+      const version = await readVersion(deps.db, 'components', id)
       const c = await components.get(deps, id)
       const holding = (await listOpen(deps.db)).filter((r) => r.components.some((x) => x.id === id))
       if (holding.length) {
@@ -119,7 +124,7 @@ export const components = {
       }
       const at = deps.clock.now().toISOString()
       return commit(deps, ctx, {
-        statements: [softDeleteComponent(id, at)],
+        statements: softDeleteComponent(id, at, version),
         action: 'component.delete',
         target: { type: 'component', id },
         events: [event('component.deleted', id)],
@@ -138,7 +143,7 @@ export const groups = {
   },
 
   create(deps: Deps, ctx: WriteContext, input: GroupCreate): Promise<ComponentGroup> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       const members = unique(input.components ?? [])
       await loadComponents(deps.db, members, 'components')
       const at = deps.clock.now().toISOString()
@@ -163,7 +168,8 @@ export const groups = {
   },
 
   update(deps: Deps, ctx: WriteContext, id: string, patch: GroupPatch): Promise<ComponentGroup> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
+      const version = await readVersion(deps.db, 'component_groups', id)
       const before = await groups.get(deps, id)
       const members = patch.components ? unique(patch.components) : before.components
       await loadComponents(deps.db, members, 'components')
@@ -176,7 +182,7 @@ export const groups = {
       }
       return commit(deps, ctx, {
         statements: [
-          updateGroup(after),
+          ...updateGroup(after, version),
           ...(patch.components ? setGroupMembers(id, members, at) : []),
         ],
         action: 'component_group.update',
@@ -190,12 +196,13 @@ export const groups = {
   },
 
   remove(deps: Deps, ctx: WriteContext, id: string): Promise<ComponentGroup> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
+      const version = await readVersion(deps.db, 'component_groups', id)
       const g = await groups.get(deps, id)
       const at = deps.clock.now().toISOString()
       return commit(deps, ctx, {
         // Members stay, ungrouped: deleting a heading must not delete what it headed.
-        statements: [...setGroupMembers(id, [], at), softDeleteGroup(id, at)],
+        statements: [...setGroupMembers(id, [], at), ...softDeleteGroup(id, at, version)],
         action: 'component_group.delete',
         target: { type: 'component_group', id },
         events: [event('component_group.deleted', id)],

@@ -23,12 +23,13 @@ import {
 import { getIncident } from '../../db/incidents.ts'
 import type { OutboxEvent } from '../../db/journal.ts'
 import { getSubscriber, type SubscriberRecord } from '../../db/subscribers.ts'
+import { readVersion } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import type { FollowUpAnswer } from './links.ts'
 import { FEEDBACK_GOAL_S, FEEDBACK_LIMIT_S } from './metrics.ts'
 import { signingSecret } from './secrets.ts'
 import { sitePath } from './site-data.ts'
-import { commit, systemActor, type WriteContext } from './write.ts'
+import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
 
 export const MESSAGE_MAX = 5_000
 
@@ -218,7 +219,8 @@ export const feedback = {
    * first reply sets first_answered_at, which the 2 h / 24 h response figures are measured by.
    */
   reply(deps: Deps, ctx: WriteContext, id: string, body: string): Promise<FeedbackView> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
+      const version = await readVersion(deps.db, 'feedback', id)
       const f = await load(deps, id)
       if (f.status === 'closed') {
         throw new DomainError(
@@ -241,7 +243,7 @@ export const feedback = {
         first_answered_at: f.first_answered_at ?? at,
       }
       return commit(deps, ctx, {
-        statements: [insertReply(reply), updateFeedbackState(next)],
+        statements: [insertReply(reply), ...updateFeedbackState(next, version)],
         action: 'feedback.reply',
         target: target(f.id),
         events: [
@@ -260,7 +262,8 @@ export const feedback = {
   },
 
   close(deps: Deps, ctx: WriteContext, id: string): Promise<FeedbackView> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
+      const version = await readVersion(deps.db, 'feedback', id)
       const f = await load(deps, id)
       if (f.status === 'closed') {
         throw new DomainError('conflict', 'feedback_closed', 'This feedback is already closed')
@@ -271,7 +274,7 @@ export const feedback = {
         closed_at: deps.clock.now().toISOString(),
       }
       return commit(deps, ctx, {
-        statements: [updateFeedbackState(next)],
+        statements: updateFeedbackState(next, version),
         action: 'feedback.close',
         target: target(f.id),
         events: [],
@@ -294,7 +297,9 @@ export const feedback = {
     token: string,
     input: { answer: FollowUpAnswer; comment: string | null },
   ): Promise<{ link: FollowUpLink; feedback: FeedbackRecord | null } | null> {
-    return deps.writes.run(async () => {
+    // Not versioned: the answer row is replaced whole, and at worst two forms sent at once each
+    // open a feedback item for staff, which loses nothing.
+    return (async () => {
       const link = await openFollowUp(deps, token)
       if (!link) return null
       const at = deps.clock.now().toISOString()
@@ -344,6 +349,6 @@ export const feedback = {
         },
       })
       return { link, feedback: f }
-    })
+    })()
   },
 }

@@ -27,15 +27,17 @@ import type { Pagination } from '../../core/schemas/common.ts'
 import { getComponentsByIds } from '../../db/components.ts'
 import {
   getIncident,
+  getIncidentForWrite,
   insertIncident,
   insertUpdate,
   listIncidents,
   listOpen,
   updateIncident,
 } from '../../db/incidents.ts'
+import { readVersions } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
-import { commit, type WriteContext } from './write.ts'
+import { commit, retryOnConflict, type WriteContext } from './write.ts'
 
 /** The API view of an incident: the record plus component names and its public link. */
 export async function incidentView(deps: Deps, r: IncidentRecord): Promise<Incident> {
@@ -102,20 +104,22 @@ interface UpdateInput {
 async function appendUpdate(
   deps: Deps,
   ctx: WriteContext,
-  r: IncidentRecord,
+  { record: r, version }: { record: IncidentRecord; version: number },
   input: UpdateInput,
   eventType: 'incident.updated' | 'incident.resolved' | 'incident.reopened',
 ): Promise<IncidentUpdateResult> {
   const at = deps.clock.now().toISOString()
   const next = mapOf(input.components)
+  const ids = [...new Set([...next.keys(), ...r.components.map((c) => c.id)])]
+  // Before anything the new statuses are computed from (db/versions.ts).
+  const versions = await readVersions(deps.db, 'components', ids)
   if (input.status === 'resolved') {
     const open = await listOpen(deps.db)
     for (const c of r.components) if (!next.has(c.id)) next.set(c.id, restingStatus(c.id, r, open))
   }
-  const ids = [...new Set([...next.keys(), ...r.components.map((c) => c.id)])]
   const current = await loadComponents(deps.db, [...next.keys()], 'components')
   for (const c of await getComponentsByIds(deps.db, ids)) current.set(c.id, c)
-  const { statements, affected } = changeStatuses(current, next, at, r.id)
+  const { statements, affected } = changeStatuses(current, versions, next, at, r.id)
 
   // The incident remembers each component's status *during* the incident, not after it.
   const during = new Map(r.components.map((c) => [c.id, c.status]))
@@ -142,7 +146,7 @@ async function appendUpdate(
   const incident = toIncident(r, names, deps.config.siteUrl)
   const body = { incident, update: updateView(update), warnings: resolutionWarnings(r) }
   await commit(deps, ctx, {
-    statements: [...updateIncident(r), insertUpdate(update), ...statements],
+    statements: [...updateIncident(r, version), insertUpdate(update), ...statements],
     action: ACTION[eventType],
     target: { type: 'incident', id: r.id },
     events: [
@@ -160,6 +164,8 @@ async function appendUpdate(
     ],
     status: 201,
     body,
+    // What changed, in commit order: the audit log replays the timeline's component statuses.
+    details: { update_id: update.id, status: input.status, components: input.components ?? {} },
   })
   return body
 }
@@ -217,6 +223,12 @@ async function load(deps: Deps, id: string): Promise<IncidentRecord> {
   return (await getIncident(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
 }
 
+async function loadForWrite(deps: Deps, id: string) {
+  return (
+    (await getIncidentForWrite(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
+  )
+}
+
 export const incidents = {
   async get(deps: Deps, id: string): Promise<Incident> {
     return incidentView(deps, await load(deps, id))
@@ -247,7 +259,7 @@ export const incidents = {
 
   create(deps: Deps, ctx: WriteContext, raw: IncidentCreate): Promise<Incident> {
     const input = completeFromPlaybook(raw)
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       const now = deps.clock.now()
       const at = now.toISOString()
       const startedAt = input.started_at ? new Date(input.started_at) : now
@@ -257,6 +269,7 @@ export const incidents = {
         ])
       }
       const next = mapOf(input.components)
+      const versions = await readVersions(deps.db, 'components', [...next.keys()])
       const current = await loadComponents(deps.db, [...next.keys()], 'components')
       const r: IncidentRecord = {
         id: newId(),
@@ -285,7 +298,7 @@ export const incidents = {
       stampStatus(r, input.status, at)
       // History starts when the incident did (if nothing changed since), so uptime counts a
       // backdated outage; a backfilled, already resolved incident leaves live statuses alone.
-      const changed = changeStatuses(new Map(current), next, at, r.id, r.started_at)
+      const changed = changeStatuses(new Map(current), versions, next, at, r.id, r.started_at)
       const statements = input.status === 'resolved' ? [] : changed.statements
       const update: UpdateRecord = {
         id: newId(),
@@ -325,25 +338,26 @@ export const incidents = {
   },
 
   postUpdate(deps: Deps, ctx: WriteContext, id: string, input: IncidentUpdateCreate) {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
-      assertIncidentUpdatable(r)
+    return retryOnConflict(deps, async () => {
+      const loaded = await loadForWrite(deps, id)
+      assertIncidentUpdatable(loaded.record)
       const type = input.status === 'resolved' ? 'incident.resolved' : 'incident.updated'
-      return appendUpdate(deps, ctx, r, input, type)
+      return appendUpdate(deps, ctx, loaded, input, type)
     })
   },
 
   resolve(deps: Deps, ctx: WriteContext, id: string, input: IncidentResolve) {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
-      assertIncidentUpdatable(r)
-      return appendUpdate(deps, ctx, r, { ...input, status: 'resolved' }, 'incident.resolved')
+    return retryOnConflict(deps, async () => {
+      const loaded = await loadForWrite(deps, id)
+      assertIncidentUpdatable(loaded.record)
+      return appendUpdate(deps, ctx, loaded, { ...input, status: 'resolved' }, 'incident.resolved')
     })
   },
 
   reopen(deps: Deps, ctx: WriteContext, id: string, input: IncidentReopen) {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
+    return retryOnConflict(deps, async () => {
+      const loaded = await loadForWrite(deps, id)
+      const r = loaded.record
       assertReopenable(r)
       r.resolved_at = null
       // Unless told otherwise, components go back to the state the incident had them in.
@@ -351,13 +365,14 @@ export const incidents = {
         ...Object.fromEntries(r.components.map((c) => [c.id, c.status])),
         ...input.components,
       }
-      return appendUpdate(deps, ctx, r, { ...input, components }, 'incident.reopened')
+      return appendUpdate(deps, ctx, loaded, { ...input, components }, 'incident.reopened')
     })
   },
 
   edit(deps: Deps, ctx: WriteContext, id: string, patch: IncidentPatch): Promise<Incident> {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
+    // Only the fields the patch names are set, on the row as it is now: a retry re-applies them.
+    return retryOnConflict(deps, async () => {
+      const { record: r, version } = await loadForWrite(deps, id)
       const now = deps.clock.now()
       if (patch.started_at && Date.parse(patch.started_at) > now.getTime() + 60_000) {
         throw new DomainError('invalid', 'invalid_input', 'Invalid request body', [
@@ -372,7 +387,7 @@ export const incidents = {
       r.updated_at = now.toISOString()
       const incident = await incidentView(deps, r)
       return commit(deps, ctx, {
-        statements: updateIncident(r),
+        statements: updateIncident(r, version),
         action: 'incident.edit',
         target: { type: 'incident', id },
         events: [

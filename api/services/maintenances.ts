@@ -19,6 +19,7 @@ import { incidentUrl } from '../../core/urls.ts'
 import { getComponentsByIds } from '../../db/components.ts'
 import {
   getIncident,
+  getIncidentForWrite,
   insertIncident,
   insertUpdate,
   listDueMaintenance,
@@ -26,10 +27,11 @@ import {
   listOpen,
   updateIncident,
 } from '../../db/incidents.ts'
+import { readVersions } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
 import { updateView } from './incidents.ts'
-import { commit, systemActor, type WriteContext } from './write.ts'
+import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
 
 export async function maintenanceView(deps: Deps, r: IncidentRecord): Promise<Maintenance> {
   return toMaintenance(r, await componentNames(deps.db, r), deps.config.siteUrl)
@@ -70,6 +72,13 @@ async function load(deps: Deps, id: string): Promise<IncidentRecord> {
   )
 }
 
+async function loadForWrite(deps: Deps, id: string) {
+  return (
+    (await getIncidentForWrite(deps.db, id, 'maintenance')) ??
+    Promise.reject(notFound('maintenance', id))
+  )
+}
+
 const iso = (s: string) => new Date(s).toISOString()
 
 /**
@@ -80,7 +89,7 @@ const iso = (s: string) => new Date(s).toISOString()
 async function transition(
   deps: Deps,
   ctx: WriteContext,
-  r: IncidentRecord,
+  { record: r, version }: { record: IncidentRecord; version: number },
   status: MaintenanceStatus,
   body: string,
   deliver: boolean,
@@ -88,6 +97,7 @@ async function transition(
 ): Promise<Maintenance> {
   const at = deps.clock.now().toISOString()
   const ids = r.components.map((c) => c.id)
+  const versions = await readVersions(deps.db, 'components', ids)
   const current = new Map((await getComponentsByIds(deps.db, ids)).map((c) => [c.id, c]))
   const next = new Map<string, ComponentStatus>()
   const entering = status === 'in_progress' && r.status === 'scheduled'
@@ -102,7 +112,7 @@ async function transition(
     for (const id of ids) next.set(id, restingStatus(id, r, open))
     r.resolved_at = at
   }
-  const { statements, affected } = changeStatuses(current, next, at, r.id)
+  const { statements, affected } = changeStatuses(current, versions, next, at, r.id)
   r.status = status
   r.updated_at = at
   const update: UpdateRecord = {
@@ -120,7 +130,7 @@ async function transition(
   const names = new Map([...current].map(([id, c]) => [id, c.name]))
   const view = toMaintenance(r, names, deps.config.siteUrl)
   return commit(deps, ctx, {
-    statements: [...updateIncident(r), insertUpdate(update), ...statements],
+    statements: [...updateIncident(r, version), insertUpdate(update), ...statements],
     action: eventType,
     target: { type: 'maintenance', id: r.id },
     events: [
@@ -178,7 +188,7 @@ export const maintenances = {
   },
 
   create(deps: Deps, ctx: WriteContext, input: MaintenanceCreate): Promise<MaintenanceCreated> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       const ids = [...new Set(input.components)]
       const current = await loadComponents(deps.db, ids, 'components')
       const at = deps.clock.now().toISOString()
@@ -253,13 +263,13 @@ export const maintenances = {
   },
 
   postUpdate(deps: Deps, ctx: WriteContext, id: string, input: MaintenanceUpdateCreate) {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
-      assertMaintenanceTransition(r, input.status)
+    return retryOnConflict(deps, async () => {
+      const loaded = await loadForWrite(deps, id)
+      assertMaintenanceTransition(loaded.record, input.status)
       return transition(
         deps,
         ctx,
-        r,
+        loaded,
         input.status,
         input.body,
         input.deliver_notifications,
@@ -269,8 +279,9 @@ export const maintenances = {
   },
 
   edit(deps: Deps, ctx: WriteContext, id: string, patch: MaintenancePatch): Promise<Maintenance> {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
+    // Only the fields the patch names are set, on the row as it is now: a retry re-applies them.
+    return retryOnConflict(deps, async () => {
+      const { record: r, version } = await loadForWrite(deps, id)
       if (r.cancelled_at || r.status === 'completed') {
         throw new DomainError(
           'conflict',
@@ -306,7 +317,7 @@ export const maintenances = {
       r.updated_at = deps.clock.now().toISOString()
       const view = await maintenanceView(deps, r)
       return commit(deps, ctx, {
-        statements: updateIncident(r),
+        statements: updateIncident(r, version),
         action: 'maintenance.edit',
         target: { type: 'maintenance', id },
         events: [
@@ -330,8 +341,9 @@ export const maintenances = {
     id: string,
     input: MaintenanceCancel,
   ): Promise<Maintenance> {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
+    return retryOnConflict(deps, async () => {
+      const loaded = await loadForWrite(deps, id)
+      const r = loaded.record
       if (r.status !== 'scheduled' || r.cancelled_at) {
         throw new DomainError(
           'conflict',
@@ -343,7 +355,7 @@ export const maintenances = {
       return transition(
         deps,
         ctx,
-        r,
+        loaded,
         'completed',
         input.body,
         input.deliver_notifications,
@@ -360,35 +372,34 @@ export const maintenances = {
     const moved: { id: string; status: MaintenanceStatus }[] = []
     const ctx: WriteContext = { actor: systemActor('scheduler') }
     const due = await listDueMaintenance(deps.db, deps.clock.now().toISOString())
-    for (const candidate of due) {
-      await deps.writes.run(async () => {
-        const r = await load(deps, candidate.id)
+    // Starting and completing are separate writes, each from a fresh read: another process's
+    // scheduler may move the same window at the same time, and only one of them commits a move.
+    const step = (status: 'in_progress' | 'completed', id: string) =>
+      retryOnConflict(deps, async () => {
+        const loaded = await loadForWrite(deps, id)
+        const r = loaded.record
         const now = deps.clock.now().toISOString()
-        if (r.status === 'scheduled' && r.scheduled_for! <= now && !r.cancelled_at) {
-          await transition(
-            deps,
-            ctx,
-            r,
-            'in_progress',
-            'Scheduled maintenance is now in progress.',
-            true,
-            'maintenance.started',
-          )
-          moved.push({ id: r.id, status: 'in_progress' })
-        }
-        if (r.status !== 'completed' && r.scheduled_until! <= now) {
-          await transition(
-            deps,
-            ctx,
-            r,
-            'completed',
-            'Scheduled maintenance has been completed.',
-            true,
-            'maintenance.completed',
-          )
-          moved.push({ id: r.id, status: 'completed' })
-        }
+        const due =
+          status === 'in_progress'
+            ? r.status === 'scheduled' && r.scheduled_for! <= now && !r.cancelled_at
+            : r.status !== 'completed' && r.scheduled_until! <= now
+        if (!due) return
+        await transition(
+          deps,
+          ctx,
+          loaded,
+          status,
+          status === 'in_progress'
+            ? 'Scheduled maintenance is now in progress.'
+            : 'Scheduled maintenance has been completed.',
+          true,
+          status === 'in_progress' ? 'maintenance.started' : 'maintenance.completed',
+        )
+        moved.push({ id, status })
       })
+    for (const candidate of due) {
+      await step('in_progress', candidate.id)
+      await step('completed', candidate.id)
     }
     return moved
   },

@@ -16,14 +16,25 @@ import type {
 } from '../../core/schemas/recovery.ts'
 import { uptimeBetween, type StatusChange } from '../../core/uptime.ts'
 import { getComponentsByIds, statusHistorySince } from '../../db/components.ts'
-import { getIncident, updateIncident, upsertPostmortem } from '../../db/incidents.ts'
+import {
+  getIncident,
+  getIncidentForWrite,
+  updateIncident,
+  upsertPostmortem,
+} from '../../db/incidents.ts'
 import { countAffectedSubscribers } from '../../db/recovery.ts'
 import type { Deps } from '../deps.ts'
 import { componentNames } from './component-status.ts'
-import { commit, type WriteContext } from './write.ts'
+import { commit, retryOnConflict, type WriteContext } from './write.ts'
 
 async function load(deps: Deps, id: string): Promise<IncidentRecord> {
   return (await getIncident(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
+}
+
+async function loadForWrite(deps: Deps, id: string) {
+  return (
+    (await getIncidentForWrite(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
+  )
 }
 
 const DAY = 86_400_000
@@ -143,15 +154,15 @@ export const recovery = {
   },
 
   saveDraft(deps: Deps, ctx: WriteContext, id: string, input: PostmortemDraft) {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
+    return retryOnConflict(deps, async () => {
+      const { record: r, version } = await loadForWrite(deps, id)
       const at = deps.clock.now().toISOString()
       r.postmortem = r.postmortem
         ? { ...r.postmortem, body: input.body, updated_at: at }
         : { body: input.body, status: 'draft', created_at: at, updated_at: at, published_at: null }
       const published = r.postmortem.status === 'published'
       return commit(deps, ctx, {
-        statements: [upsertPostmortem(id, r.postmortem)],
+        statements: upsertPostmortem(id, r.postmortem, version),
         action: 'postmortem.save',
         target: { type: 'incident', id },
         // A published post-mortem that is edited must be re-published on the site and feeds.
@@ -172,8 +183,8 @@ export const recovery = {
   },
 
   publish(deps: Deps, ctx: WriteContext, id: string, input: PostmortemPublish) {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
+    return retryOnConflict(deps, async () => {
+      const { record: r, version } = await loadForWrite(deps, id)
       if (!r.postmortem)
         throw new DomainError(
           'conflict',
@@ -195,7 +206,7 @@ export const recovery = {
       const at = deps.clock.now().toISOString()
       r.postmortem = { ...r.postmortem, status: 'published', published_at: at, updated_at: at }
       return commit(deps, ctx, {
-        statements: [upsertPostmortem(id, r.postmortem)],
+        statements: upsertPostmortem(id, r.postmortem, version),
         action: 'postmortem.publish',
         target: { type: 'incident', id },
         events: [
@@ -230,8 +241,8 @@ export const recovery = {
     id: string,
     input: CompensationInput,
   ): Promise<CompensationView> {
-    return deps.writes.run(async () => {
-      const r = await load(deps, id)
+    return retryOnConflict(deps, async () => {
+      const { record: r, version } = await loadForWrite(deps, id)
       const { month, credits } = await computeCredits(deps, r)
       if (input.decision === 'override') {
         const known = new Set(credits.map((c) => c.component_id))
@@ -262,7 +273,7 @@ export const recovery = {
       }
       r.updated_at = at
       return commit(deps, ctx, {
-        statements: updateIncident(r),
+        statements: updateIncident(r, version),
         action: 'compensation.decide',
         target: { type: 'incident', id },
         events: [

@@ -29,7 +29,7 @@ import type { Deps } from '../deps.ts'
 import { loadComponents } from './component-status.ts'
 import { subscriberLinks } from './links.ts'
 import { signingSecret } from './secrets.ts'
-import { commit, systemActor, type WriteContext } from './write.ts'
+import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
 
 /** At most one confirmation email per address in this interval. */
 export const CONFIRMATION_INTERVAL_MS = 10 * 60_000
@@ -121,7 +121,7 @@ export const subscriptions = {
     ctx: WriteContext,
     input: SubscriptionCreate,
   ): Promise<typeof SUBSCRIBE_ACCEPTED> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       const chosen = unique(input.components ?? [])
       await loadComponents(deps.db, chosen, 'components')
       const now = deps.clock.now()
@@ -149,6 +149,7 @@ export const subscriptions = {
           confirmation_sent_at: at,
           permanent_failures: 0,
           token_version: 1,
+          version: 0,
         }
         change = {
           statements: insertSubscriber(s),
@@ -226,7 +227,7 @@ export const subscriptions = {
 
   /** Confirms a pending subscription; a confirmed one stays as it is. Null: the link is not valid. */
   confirm(deps: Deps, ctx: WriteContext, token: string): Promise<SubscriberRecord | null> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       const s = await openLink(deps, 'confirm', token)
       if (!s || (s.status !== 'pending' && s.status !== 'confirmed')) return null
       if (s.status === 'confirmed') return s
@@ -278,7 +279,7 @@ export const subscriptions = {
     token: string,
     prefs: Preferences,
   ): Promise<SubscriberRecord | null> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       const s = await openLink(deps, 'manage', token)
       if (!s || s.status === 'unsubscribed') return null
       const chosen = unique(prefs.components)
@@ -310,7 +311,7 @@ export const subscriptions = {
     ctx: WriteContext,
     token: string,
   ): Promise<{ subscriber: SubscriberRecord; already: boolean } | null> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       const s = await openLink(deps, 'unsubscribe', token)
       if (!s) return null
       if (s.status === 'unsubscribed') return { subscriber: s, already: true }
@@ -377,7 +378,7 @@ export const subscriptions = {
    * nothing needs it: audit and outbox rows name only the random id.
    */
   remove(deps: Deps, ctx: WriteContext, id: string): Promise<{ id: string; deleted_at: string }> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       if (!(await getSubscriber(deps.db, id))) throw notFound('subscriber', id)
       // The body (stored for an idempotent retry) must not hold the erased address.
       const body = { id, deleted_at: deps.clock.now().toISOString() }
@@ -405,7 +406,7 @@ export const subscriptions = {
    *   operator's list must never override someone's opt-out or a mailbox that bounces.
    */
   importCsv(deps: Deps, ctx: WriteContext, text: string): Promise<ImportReport> {
-    return deps.writes.run(async () => {
+    return retryOnConflict(deps, async () => {
       const rows = await parseImport(deps, text)
       const at = deps.clock.now().toISOString()
       const existing = await findSubscribersByEmails(
@@ -433,6 +434,7 @@ export const subscriptions = {
             confirmation_sent_at: null,
             permanent_failures: 0,
             token_version: 1,
+            version: 0,
           }
           statements.push(...insertSubscriber(created))
           events.push(event('subscriber.imported', created.id))

@@ -10,8 +10,9 @@ import {
   revokeToken,
 } from '../../db/tokens.ts'
 import { hashToken } from '../auth.ts'
+import { readVersion } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
-import { commit, systemActor, type WriteContext } from './write.ts'
+import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -41,7 +42,7 @@ export const tokens = {
     input: TokenCreate,
     secret = generateToken(),
   ): Promise<CreatedToken> {
-    return deps.writes.run(async () => {
+    return (async () => {
       const at = deps.clock.now().toISOString()
       const t = newTokenRow(input.name, input.scope, secret, at)
       const created: CreatedToken = { ...t, token: secret }
@@ -63,11 +64,13 @@ export const tokens = {
         details: { name: t.name, scope: t.scope },
       })
       return created
-    })
+    })()
   },
 
   revoke(deps: Deps, ctx: WriteContext, id: string): Promise<Token> {
-    return deps.writes.run(async () => {
+    // The guard in revokeToken also covers the last-admin check (two rows, read at once).
+    return retryOnConflict(deps, async () => {
+      const version = await readVersion(deps.db, 'api_tokens', id)
       const t = await getToken(deps.db, id)
       if (!t) throw notFound('token', id)
       if (t.revoked_at)
@@ -83,7 +86,7 @@ export const tokens = {
       const at = deps.clock.now().toISOString()
       const revoked = { ...t, revoked_at: at }
       return commit(deps, ctx, {
-        statements: [revokeToken(id, at)],
+        statements: revokeToken(id, at, version),
         action: 'token.revoke',
         target: { type: 'token', id },
         events: [
@@ -104,13 +107,15 @@ export const tokens = {
     const ctx: WriteContext = { actor: systemActor('bootstrap') }
     const supplied = deps.config.adminToken
     if (supplied) {
-      if (!(await findActiveTokenByHash(deps.db, await hashToken(supplied)))) {
-        await tokens.create(
-          deps,
-          ctx,
-          { name: 'admin (AMENDS_ADMIN_TOKEN)', scope: 'admin' },
-          supplied,
-        )
+      const hash = await hashToken(supplied)
+      if (!(await findActiveTokenByHash(deps.db, hash))) {
+        await tokens
+          .create(deps, ctx, { name: 'admin (AMENDS_ADMIN_TOKEN)', scope: 'admin' }, supplied)
+          .catch(async (err: Error) => {
+            // Another process sharing the database created it a moment ago.
+            if (!/token_hash/.test(err.message) || !(await findActiveTokenByHash(deps.db, hash)))
+              throw err
+          })
       }
       return { generated: null }
     }

@@ -7,6 +7,7 @@ import {
   insertOutbox,
   type OutboxEvent,
 } from '../../db/journal.ts'
+import { isStaleWrite } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 
 const writesByDb = new WeakMap<object, number>()
@@ -80,6 +81,7 @@ export async function commit<T>(deps: Deps, ctx: WriteContext, change: Change<T>
   try {
     await deps.db.batch(statements, 'write')
   } catch (err) {
+    if (isStaleWrite(err)) throw new StaleWrite(change.target)
     if (/idempotency_keys/.test((err as Error).message)) {
       throw new DomainError(
         'conflict',
@@ -92,4 +94,45 @@ export async function commit<T>(deps: Deps, ctx: WriteContext, change: Change<T>
   writesByDb.set(deps.db, localWriteCount(deps.db) + 1)
   deps.afterCommit?.()
   return change.body
+}
+
+/** A batch a guard aborted: a row changed after it was read. Nothing was written. */
+export class StaleWrite extends Error {
+  readonly target: { type: string; id: string }
+  constructor(target: { type: string; id: string }) {
+    super(`${target.type} ${target.id} changed while this write was computed`)
+    this.name = 'StaleWrite'
+    this.target = target
+  }
+}
+
+/** Tries per write. Measured with 8 writers in flight on one incident over the remote protocol:
+ * 6 tries left ~1 write in 8 with a 409, 8 tries 0–1 in 70. */
+export const WRITE_ATTEMPTS = 8
+
+/**
+ * Runs a read-compute-write until it commits against what it read: on a StaleWrite it reads
+ * again and recomputes, after a short random pause (so two writers do not collide in step),
+ * at most WRITE_ATTEMPTS times in all; then 409 `write_conflict`, having written nothing. Correct for
+ * every verb here: each states an intent (append an update, set these fields or statuses) that
+ * is applied to whatever the row holds now, so re-applying it loses nobody's change.
+ */
+export async function retryOnConflict<T>(deps: Deps, attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt()
+    } catch (err) {
+      if (!(err instanceof StaleWrite)) throw err
+      deps.log.info('write conflict', { target: err.target, attempt: n })
+      if (n >= WRITE_ATTEMPTS) {
+        throw new DomainError(
+          'conflict',
+          'write_conflict',
+          `The ${err.target.type} kept changing while this request was applied (${WRITE_ATTEMPTS} attempts); nothing was written. Read it again and retry`,
+          [{ path: err.target.type, message: `${err.target.id} changed concurrently` }],
+        )
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** n))
+    }
+  }
 }
