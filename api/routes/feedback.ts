@@ -119,7 +119,7 @@ export function feedbackRoutes(deps: Deps, admit: Admit) {
       tags,
       summary: 'Report a problem (public)',
       description:
-        'Anyone may report a problem; at most 5 reports per address per hour. When `email` is given, a thank-you goes to it, and so does the answer.',
+        'Anyone may report a problem; at most 5 reports per client address per hour. When `email` is given, a thank-you goes to it (our own words and a link to the status page, never the message; at most 1 per recipient an hour and 3 a day), and so does the answer.',
       request: jsonBody(FeedbackCreate),
       responses: {
         202: json(FeedbackReceived, 'Received'),
