@@ -436,7 +436,9 @@ describe('feedback emails to a plain address', () => {
     expect(thanks.subject).toBe('[Example Status] Your message to Example Status')
     expect(thanks.text).toContain('Thank you for telling us.')
     expect(thanks.text).not.toContain('Checkout fails')
-    expect(thanks.text).toContain('See the current status of our services:\nhttps://status.example.com/')
+    expect(thanks.text).toContain(
+      'See the current status of our services:\nhttps://status.example.com/',
+    )
     expect(thanks.inReplyTo).toBeUndefined()
     expect(answer.subject).toBe(thanks.subject)
     expect(answer.inReplyTo).toBe(thanks.messageId)
