@@ -5,6 +5,7 @@ import type { RenderedEmail } from './render.ts'
  * TAB, NUL...), DEL, C1 controls (NEL U+0085 among them), the Unicode line and paragraph
  * separators, and the byte-order mark. Some mail software treats any of them as a line break.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g
 
 /**
