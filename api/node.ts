@@ -40,11 +40,12 @@ const seeded = config.demo && (await isEmpty(deps)) ? await seedDemo(deps) : nul
 const publisher = await startPublisherThread(config, deps.log)
 
 // Notifier (email): in this process unless NOTIFIER=off. Without SMTP_URL, mail goes to the dev
-// mailbox, served at /_mailbox/ so a newcomer can read what subscribers would get.
+// mailbox, served at /_mailbox/ (admin token) so a newcomer can read what subscribers would get.
 const notifier = config.mail.notifier
   ? createNotifier(deps, { transport: transportFor(config.mail), timing: notifierTiming })
   : null
-const mailbox = notifier && !config.mail.smtpUrl ? createMailboxRoute(config.mail.mailboxDir) : null
+const mailbox =
+  notifier && !config.mail.smtpUrl ? createMailboxRoute(deps, config.mail.mailboxDir) : null
 deps.afterCommit = () => {
   publisher.kick()
   notifier?.kick()
@@ -74,7 +75,7 @@ server.listen(config.port, config.host, () => {
     `  public API      ${base}/api/v2/summary.json   feeds: ${base}/history.rss  ${base}/history.atom`,
     `  management API  ${base}/api/v1  (OpenAPI: ${base}/api/v1/openapi.json)`,
     notifier
-      ? `  email           ${mailbox ? `dev mailbox ${base}/_mailbox/  (set SMTP_URL to send for real)` : notifier.transport.describe}`
+      ? `  email           ${mailbox ? `dev mailbox ${base}/_mailbox/  (admin token needed; set SMTP_URL to send for real)` : notifier.transport.describe}`
       : '  email           off (NOTIFIER=off)',
     generated
       ? `  admin token     ${generated}\n                  shown once: store it now (it is kept only as a hash)`

@@ -131,12 +131,35 @@ export function fanOutToAddress(f: FanOut & { channel: Channel; address: string 
   }
 }
 
-/** One delivery to whoever sent a piece of feedback, when they left an address. */
-export function fanOutToFeedbackReporter(f: FanOut & { feedbackId: string }): Statement {
+/**
+ * How many thank-yous one address may get: counted over the deliveries already made for
+ * `feedback.received` events to it, so the limit holds across processes and restarts.
+ */
+export interface RecipientQuota {
+  perHour: number
+  perDay: number
+  hourAgo: string
+  dayAgo: string
+}
+
+/**
+ * One delivery to whoever sent a piece of feedback, when they left an address; with `quota`,
+ * none once that address has had its share (checked in the same statement, so two reports at
+ * once cannot both slip under it).
+ */
+export function fanOutToFeedbackReporter(
+  f: FanOut & { feedbackId: string; quota?: RecipientQuota },
+): Statement {
+  const had = (since: string) =>
+    `(SELECT COUNT(*) FROM deliveries d JOIN outbox o ON o.id = d.event_id
+      WHERE d.recipient = 'email:' || lower(trim(fb.email)) AND d.created_at > :${since}
+        AND o.type = 'feedback.received')`
+  const q = f.quota
   return {
     sql: `INSERT INTO deliveries (event_id, channel, address, status, next_attempt_at, created_at)
           SELECT :event, 'email', trim(fb.email), 'pending', :at, :at FROM feedback fb
           WHERE fb.id = :feedback AND trim(COALESCE(fb.email, '')) != '' AND ${HOLDER_GUARD}
+            ${q ? `AND ${had('hour_ago')} < :per_hour AND ${had('day_ago')} < :per_day` : ''}
           ON CONFLICT DO NOTHING`,
     args: {
       event: f.eventId,
@@ -144,6 +167,9 @@ export function fanOutToFeedbackReporter(f: FanOut & { feedbackId: string }): St
       feedback: f.feedbackId,
       consumer: f.consumer,
       owner: f.owner,
+      ...(q
+        ? { hour_ago: q.hourAgo, day_ago: q.dayAgo, per_hour: q.perHour, per_day: q.perDay }
+        : {}),
     },
   }
 }

@@ -78,7 +78,15 @@ export type EmailContent =
 
 /** Emails to a plain address (a feedback reporter, on-call): not list mail. */
 export type DirectContent =
-  | { kind: 'feedback_received'; message: string; reportUrl: string }
+  | {
+      kind: 'feedback_received'
+      /**
+       * Our own page to follow (the incident reported about, or the status page). Nothing the
+       * reporter wrote goes in: the form takes any address, and a thank-you quoting the sender
+       * would let anyone mail their own text to a stranger through us.
+       */
+      link: { url: string; incident: boolean }
+    }
   | {
       kind: 'feedback_answered'
       message: string
@@ -401,29 +409,36 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
     }
   }
   const f = t.feedback
+  const why = f.why(input.page.name)
+  if (input.kind === 'feedback_received') {
+    const label = input.link.incident ? t.followIncident : f.statusPage
+    return {
+      subject: f.subject(input.page.name),
+      text: [
+        f.thanks,
+        f.promise,
+        '',
+        `${label}${t.colon.trim()}`,
+        input.link.url,
+        '',
+        '--',
+        why,
+      ].join('\n'),
+      html: [
+        `<p style="${P}">${esc(f.thanks)}</p>`,
+        `<p style="${P}">${esc(f.promise)}</p>`,
+        `<p style="${P}"><a href="${esc(input.link.url)}" style="${LINK}">${esc(label)}</a></p>`,
+        rule,
+        muted(why),
+      ].join(''),
+    }
+  }
   const quoted = input.message
     .split(/\r?\n/)
     .map((l) => `> ${l}`)
     .join('\n')
   const quote = `<blockquote style="margin:0 0 12px;padding:0 12px;border-left:3px solid #d0d7de;color:#57606a;white-space:pre-wrap">${esc(input.message)}</blockquote>`
   const more = f.more(input.reportUrl)
-  const why = f.why(input.page.name)
-  if (input.kind === 'feedback_received') {
-    return {
-      subject: f.subject(input.page.name),
-      text: [f.thanks, f.promise, '', `${f.youWrote}${t.colon.trim()}`, quoted, '', '--', why].join(
-        '\n',
-      ),
-      html: [
-        `<p style="${P}">${esc(f.thanks)}</p>`,
-        `<p style="${P}">${esc(f.promise)}</p>`,
-        `<p style="${P};${MUTED}">${esc(f.youWrote)}${esc(t.colon.trim())}</p>`,
-        quote,
-        rule,
-        muted(why),
-      ].join(''),
-    }
-  }
   return {
     subject: f.subject(input.page.name),
     text: [

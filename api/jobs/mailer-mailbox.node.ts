@@ -1,11 +1,27 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs'
 import { join } from 'node:path'
+import { Hono } from 'hono'
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser'
 import { escapeHtml as esc } from '../../templates/render.ts'
+import { requireScope } from '../auth.ts'
+import type { Deps } from '../deps.ts'
+import type { AppEnv } from '../env.ts'
+import { handleError } from '../errors.ts'
 
 export const MAILBOX_PATH = '/_mailbox/'
-const LISTED = 200
+/** Messages per page of the list. */
+export const MAILBOX_PAGE_SIZE = 50
 const FILE = /^[A-Za-z0-9._@-]+\.eml$/
+/** Enough of a message to hold its header; the list reads no more of each file than this. */
+const HEAD_BYTES = 16 * 1024
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -37,19 +53,46 @@ function page(title: string, body: string): Response {
   )
 }
 
+const notFound = () =>
+  new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } })
+
 async function parse(dir: string, name: string): Promise<ParsedMail> {
   return simpleParser(readFileSync(join(dir, name)))
 }
 
-async function list(dir: string): Promise<Response> {
+/** Only the header of a message (its first bytes up to the blank line), for the list. */
+async function parseHead(dir: string, name: string): Promise<ParsedMail> {
+  const buf = Buffer.alloc(HEAD_BYTES)
+  const fd = openSync(join(dir, name), 'r')
+  let n: number
+  try {
+    n = readSync(fd, buf, 0, HEAD_BYTES, 0)
+  } finally {
+    closeSync(fd)
+  }
+  const text = buf.subarray(0, n).toString('latin1')
+  const end = text.indexOf('\r\n\r\n')
+  return simpleParser(buf.subarray(0, end < 0 ? n : end + 4))
+}
+
+/**
+ * One page of the list, newest first. Sorting needs each file's time (a stat, not a read); only
+ * the page's own messages are opened, and only their headers are parsed.
+ */
+async function list(dir: string, pageNo: number): Promise<Response> {
   const files = existsSync(dir)
     ? readdirSync(dir)
         .filter((f) => FILE.test(f))
-        .map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs }))
-        .sort((a, b) => b.at - a.at)
+        .map((f) => ({ f, at: statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+        .sort((a, b) => b.at - a.at || (a.f < b.f ? -1 : 1))
     : []
+  const pages = Math.max(1, Math.ceil(files.length / MAILBOX_PAGE_SIZE))
+  if (pageNo > pages) return notFound()
+  const from = (pageNo - 1) * MAILBOX_PAGE_SIZE
   const shown = await Promise.all(
-    files.slice(0, LISTED).map(async ({ f }) => ({ f, m: await parse(dir, f) })),
+    files
+      .slice(from, from + MAILBOX_PAGE_SIZE)
+      .map(async ({ f }) => ({ f, m: await parseHead(dir, f) })),
   )
   const rows = shown
     .map(
@@ -59,12 +102,18 @@ async function list(dir: string): Promise<Response> {
         `<td><a href="${MAILBOX_PATH}${encodeURIComponent(f)}">${esc(m.subject ?? '(no subject)')}</a></td></tr>`,
     )
     .join('')
-  const count = files.length > LISTED ? `newest ${LISTED} of ${files.length}` : `${files.length}`
+  const nav = [
+    pageNo > 1 ? `<a rel="prev" href="?page=${pageNo - 1}">Newer</a>` : '',
+    pageNo < pages ? `<a rel="next" href="?page=${pageNo + 1}">Older</a>` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ')
   return page(
     'Dev mailbox',
-    `<h1>Dev mailbox (${esc(count)})</h1>` +
+    `<h1>Dev mailbox (${files.length})</h1>` +
       (files.length
-        ? `<table><thead><tr><th>Date (UTC)</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`
+        ? `<p>Page ${pageNo} of ${pages}</p><table><thead><tr><th>Date (UTC)</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>` +
+          (nav ? `<p>${nav}</p>` : '')
         : '<p>No mail yet. Post an incident, or subscribe on the status page.</p>'),
   )
 }
@@ -102,37 +151,63 @@ async function show(dir: string, name: string): Promise<Response> {
 
 /**
  * Serves the dev mailbox (like mailpit or maildev): `/_mailbox/` lists the messages newest
- * first, `/_mailbox/<file>` shows one (its HTML sandboxed, its text, its headers), `…/raw` the
- * bytes. Returns null for any other path. Node only; mounted by api/node.ts without SMTP_URL.
+ * first, a page at a time (`?page=2`), `/_mailbox/<file>` shows one (its HTML sandboxed, its
+ * text, its headers), `…/raw` the bytes. Every message holds a subscriber's manage and
+ * unsubscribe links, so all of it needs the admin token (Bearer, or Basic with the token as the
+ * password so a browser can open it), and it is off whenever SMTP_URL is set. Returns null for
+ * any other path. Node only; mounted by api/node.ts.
  */
-export function createMailboxRoute(dir: string) {
-  return async function mailbox(request: Request): Promise<Response | null> {
-    const path = new URL(request.url).pathname
-    if (path === '/_mailbox') return Response.redirect(new URL(MAILBOX_PATH, request.url), 301)
-    if (!path.startsWith(MAILBOX_PATH)) return null
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+export function createMailboxRoute(deps: Deps, dir: string) {
+  const app = new Hono<AppEnv>()
+  app.onError((err, c) => {
+    const res = handleError(err, c, deps.log)
+    if (res.status === 401) {
+      res.headers.set('www-authenticate', 'Basic realm="Amends dev mailbox", charset="UTF-8"')
+    }
+    return res
+  })
+  // Relative, never built from the Host header.
+  app.all(
+    '/_mailbox',
+    () => new Response(null, { status: 301, headers: { location: MAILBOX_PATH } }),
+  )
+  app.use(`${MAILBOX_PATH}*`, requireScope(deps, 'admin'))
+  app.all(`${MAILBOX_PATH}*`, async (c) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } })
     }
     let rest: string
     try {
-      rest = decodeURIComponent(path.slice(MAILBOX_PATH.length))
+      rest = decodeURIComponent(c.req.path.slice(MAILBOX_PATH.length))
     } catch {
-      rest = '\0'
+      return notFound()
     }
-    if (rest === '') return list(dir)
+    if (rest === '') {
+      const p = c.req.query('page') ?? '1'
+      if (!/^[1-9][0-9]{0,5}$/.test(p)) return notFound()
+      return list(dir, Number(p))
+    }
     const [name, raw, extra] = rest.split('/')
     const found = name && FILE.test(name) && existsSync(join(dir, name))
     if (!found || extra !== undefined || (raw !== undefined && raw !== 'raw' && raw !== '')) {
-      return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } })
+      return notFound()
     }
     if (raw === 'raw') {
       return new Response(readFileSync(join(dir, name)), {
         headers: {
           'content-type': 'text/plain; charset=utf-8',
+          'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
         },
       })
     }
     return show(dir, name)
+  })
+
+  return async function mailbox(request: Request): Promise<Response | null> {
+    if (deps.config.mail.smtpUrl) return null
+    const path = new URL(request.url).pathname
+    if (path !== '/_mailbox' && !path.startsWith(MAILBOX_PATH)) return null
+    return app.fetch(request)
   }
 }

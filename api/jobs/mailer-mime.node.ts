@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
 import addressparser from 'nodemailer/lib/addressparser'
 import MailComposer from 'nodemailer/lib/mail-composer'
-import { encodeWords, foldLines } from 'nodemailer/lib/mime-funcs'
+import { encodeWord, encodeWords, foldLines } from 'nodemailer/lib/mime-funcs'
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp'
+import { headerSafe, headerText, holdsEncodedWord } from '../../templates/mail-header.ts'
 import type { RenderedEmail } from '../../templates/render.ts'
 
 export type Envelope = { from: string; to: string[] }
@@ -13,26 +14,43 @@ const ASCII = /^[\x20-\x7e]*$/
  * A display name as an RFC 5322 phrase: as it is when it is plain words, a quoted string when it
  * holds specials, encoded words when it is not ASCII.
  */
-function phrase(name: string): string {
-  const clean = name.replace(/[\r\n]+/g, ' ').trim()
+function phrase(clean: string): string {
+  if (holdsEncodedWord(clean)) return encodeWord(clean, 'Q', 52)
   if (/^[\w!#$%&'*+\-/=?^`{|}~]+( [\w!#$%&'*+\-/=?^`{|}~]+)*$/.test(clean)) return clean
   if (ASCII.test(clean)) return `"${clean.replace(/["\\]/g, '\\$&')}"`
   return encodeWords(clean, 'Q', 52, true)
 }
 
-const mailboxes = new Map<string, { header: string; address: string }>()
+const mailboxes = new Map<string, { header: string; name: string; address: string }>()
 
-/** `Name <address>` parsed once per distinct value (the From is the same for every message). */
-function mailbox(value: string): { header: string; address: string } {
+/**
+ * `Name <address>` parsed once per distinct value (the From is the same for every message). The
+ * name is everything before the last `<`, so a colon in it (`Acme: Status`) is no group syntax.
+ */
+function mailbox(value: string): { header: string; name: string; address: string } {
   let m = mailboxes.get(value)
   if (!m) {
-    const [first] = addressparser(value)
-    const address = first && 'address' in first ? (first.address ?? '') : value
-    const name = first && 'name' in first ? first.name : ''
-    m = { header: name ? `${phrase(name)} <${address}>` : `<${address}>`, address }
+    const angle = /^(.*?)\s*<([^<>\s]+)>$/.exec(value)
+    const [first] = angle ? [] : addressparser(value)
+    const address = angle ? angle[2]! : first && 'address' in first ? (first.address ?? '') : value
+    const quoted = angle ? /^"(.*)"$/.exec(angle[1]!) : null
+    const name = headerText(
+      quoted ? quoted[1]!.replace(/\\(.)/g, '$1') : angle ? angle[1]! : (first?.name ?? ''),
+    )
+    m = { header: name ? `${phrase(name)} <${address}>` : `<${address}>`, name, address }
     mailboxes.set(value, m)
   }
   return m
+}
+
+/**
+ * Unstructured header text (the Subject) as it goes on the wire: as it is when plain ASCII,
+ * otherwise RFC 2047 encoded words; all of it encoded when it holds something that looks like
+ * an encoded word, so a reader's mail program shows the characters that were written.
+ */
+function unstructured(text: string): string {
+  if (holdsEncodedWord(text)) return encodeWord(text, 'Q', 52)
+  return ASCII.test(text) ? text : encodeWords(text, 'Q', 52, false)
 }
 
 /** Quoted-printable with CRLF line ends and soft breaks at 76: readable in raw, safe in transit. */
@@ -53,14 +71,14 @@ function header(name: string, value: string): string {
  * Addresses that are not plain ASCII go through nodemailer's composer instead.
  */
 export async function buildMessage(
-  email: RenderedEmail,
+  rendered: RenderedEmail,
 ): Promise<{ envelope: Envelope; raw: Buffer }> {
+  // The one place header values are made safe: both builders below only ever see this copy.
+  const email = headerSafe(rendered)
   if (!ASCII.test(email.to) || /[<>,"]/.test(email.to)) return composeWithNodemailer(email)
   const from = mailbox(email.from)
   const boundary = `--amends-${createHash('sha1').update(email.messageId).digest('hex').slice(0, 24)}`
-  const subject = ASCII.test(email.subject)
-    ? email.subject
-    : encodeWords(email.subject, 'Q', 52, false)
+  const subject = unstructured(email.subject)
   const lines = [
     header('From', from.header),
     `To: ${email.to}`,
@@ -99,10 +117,16 @@ export async function buildMessage(
 async function composeWithNodemailer(
   email: RenderedEmail,
 ): Promise<{ envelope: Envelope; raw: Buffer }> {
+  const from = mailbox(email.from)
   const node = new MailComposer({
-    from: email.from,
+    // Text that merely looks encoded (`=?utf-8?q?...?=`) is encoded by us: nodemailer would pass
+    // it through as it is, and the reader's mail program would decode it.
+    from: {
+      name: holdsEncodedWord(from.name) ? phrase(from.name) : from.name,
+      address: from.address,
+    },
     to: email.to,
-    subject: email.subject,
+    subject: unstructured(email.subject),
     text: email.text,
     html: email.html,
     messageId: email.messageId,

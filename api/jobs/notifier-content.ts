@@ -6,6 +6,7 @@ import type { IncidentView } from '../../core/site-data.ts'
 import { listComponents } from '../../db/components.ts'
 import type { Db } from '../../db/client.ts'
 import { feedbackForMail, type ClaimedDelivery, type FeedbackMail } from '../../db/deliveries.ts'
+import { getFeedback } from '../../db/feedback.ts'
 import { getIncident } from '../../db/incidents.ts'
 import { readOutbox, type StoredEvent } from '../../db/journal.ts'
 import { num, str } from '../../db/rows.ts'
@@ -26,7 +27,7 @@ import {
 import type { Deps } from '../deps.ts'
 import { CONFIRM_TTL_SECONDS, followUpLinks } from '../services/links.ts'
 import { recovery } from '../services/recovery.ts'
-import { incidentViewOf } from '../services/site-data.ts'
+import { incidentViewOf, sitePath } from '../services/site-data.ts'
 import { emailRouteOf, type EmailRoute } from './notifier-events.ts'
 import { createLinkSigner } from './notifier-links.node.ts'
 
@@ -36,7 +37,14 @@ type NudgeKind = 'update_due' | 'postmortem_due'
 type EventContext =
   | { type: 'gone'; reason: string }
   | { type: 'subscriber'; event: StoredEvent; route: EmailRoute; components: Component[] }
-  | { type: 'feedback'; event: StoredEvent; route: EmailRoute; feedback: FeedbackMail }
+  | {
+      type: 'feedback'
+      event: StoredEvent
+      route: EmailRoute
+      feedback: FeedbackMail
+      /** The page of the incident the report is about, for the thank-you's link. */
+      incidentPath: string | null
+    }
   | {
       type: 'oncall'
       event: StoredEvent
@@ -255,13 +263,13 @@ export function createContentBuilder(deps: Deps) {
     const reportUrl = `${page.url}/report`
     if (ctx.route.kind === 'feedback_received') {
       const ids = feedbackMessageIds({ feedbackId: fb.id, eventId: null, address, host })
+      const path = ctx.incidentPath
       return {
         email: renderEmail({
           ...envelope,
           ...ids,
           kind: 'feedback_received',
-          message: fb.message,
-          reportUrl,
+          link: { url: `${page.url}${path ?? '/'}`, incident: path !== null },
         }),
       }
     }
@@ -306,7 +314,15 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
     )
     if (!feedback)
       return { type: 'gone', reason: `skipped: feedback ${String(p.feedback_id)} not found` }
-    return { type: 'feedback', event, route, feedback }
+    const about = (await getFeedback(deps.db, feedback.id))?.incident_id
+    const incident = about ? await getIncident(deps.db, about) : null
+    return {
+      type: 'feedback',
+      event,
+      route,
+      feedback,
+      incidentPath: incident ? sitePath(incident) : null,
+    }
   }
   const components = await listComponents(deps.db)
   if (route.kind === 'confirmation') return { type: 'subscriber', event, route, components }

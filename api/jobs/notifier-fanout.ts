@@ -10,6 +10,7 @@ import {
 } from '../../db/deliveries.ts'
 import { readOutbox, type StoredEvent } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
+import { THANK_YOU_QUOTA } from '../services/rate-limit.ts'
 import { emailRouteOf } from './notifier-events.ts'
 
 export const FANOUT_CONSUMER = 'mailer'
@@ -52,7 +53,17 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
     if (route.audience === 'feedback') {
       const feedbackId = e.payload.feedback_id
       if (typeof feedbackId !== 'string') return []
-      return [fanOutToFeedbackReporter({ ...base, feedbackId })]
+      // A thank-you goes to any address a stranger types: at most so many per address.
+      const now = Date.parse(at)
+      const quota =
+        route.kind === 'feedback_received'
+          ? {
+              ...THANK_YOU_QUOTA,
+              hourAgo: iso(now - 3_600_000),
+              dayAgo: iso(now - 86_400_000),
+            }
+          : undefined
+      return [fanOutToFeedbackReporter({ ...base, feedbackId, quota })]
     }
     if (route.audience === 'oncall') {
       // Read at fan-out time: the addresses are then part of the delivery rows, so a retry

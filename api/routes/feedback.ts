@@ -5,7 +5,7 @@ import { ErrorBody, Id, MarkdownBody, Pagination, Timestamp } from '../../core/s
 import { FEEDBACK_SOURCES, FEEDBACK_STATUSES } from '../../db/feedback.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
-import { feedback, FeedbackCreate, THANK_YOU } from '../services/feedback.ts'
+import { feedback, FeedbackCreate, feedbackFor, THANK_YOU } from '../services/feedback.ts'
 import { clientIp, createRateLimiter, ipKey, type RateLimiter } from '../services/rate-limit.ts'
 import { feedbackPageRoutes } from './feedback-pages.ts'
 import {
@@ -71,7 +71,12 @@ const Feedback = z
     status: z.enum(FEEDBACK_STATUSES),
     source: z.enum(FEEDBACK_SOURCES),
     message: z.string(),
-    email: z.string().nullable(),
+    email: z
+      .string()
+      .nullable()
+      .describe(
+        "The reporter's address, where the answer is mailed; null when none was given. Whole for an admin token only: for read and write tokens it is masked to its first character and domain (`r***@example.net`).",
+      ),
     incident_id: Id.nullable(),
     component_id: Id.nullable(),
     subscriber_id: Id.nullable(),
@@ -119,7 +124,7 @@ export function feedbackRoutes(deps: Deps, admit: Admit) {
       tags,
       summary: 'Report a problem (public)',
       description:
-        'Anyone may report a problem; at most 5 reports per address per hour. When `email` is given, a thank-you goes to it, and so does the answer.',
+        'Anyone may report a problem; at most 5 reports per client address per hour. When `email` is given, a thank-you goes to it (our own words and a link to the status page, never the message; at most 1 per recipient an hour and 3 a day), and so does the answer.',
       request: jsonBody(FeedbackCreate),
       responses: {
         202: json(FeedbackReceived, 'Received'),
@@ -158,7 +163,12 @@ export function feedbackRoutes(deps: Deps, admit: Admit) {
     async (c) => {
       const q = c.req.valid('query')
       const { items, total } = await feedback.list(deps, q)
-      return c.json(items, 200, pageHeaders(total, q.page, q.per_page))
+      const scope = c.get('actor').scope
+      return c.json(
+        items.map((f) => feedbackFor(f, scope)),
+        200,
+        pageHeaders(total, q.page, q.per_page),
+      )
     },
   )
 
@@ -177,7 +187,11 @@ export function feedbackRoutes(deps: Deps, admit: Admit) {
         404: errors[404],
       },
     }),
-    async (c) => c.json(await feedback.get(deps, c.req.valid('param').id), 200),
+    async (c) =>
+      c.json(
+        feedbackFor(await feedback.get(deps, c.req.valid('param').id), c.get('actor').scope),
+        200,
+      ),
   )
 
   app.openapi(

@@ -4,6 +4,7 @@ import { newId } from '../../core/ids.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import { Id } from '../../core/schemas/common.ts'
 import { Email } from '../../core/schemas/subscription.ts'
+import type { Scope } from '../../core/schemas/token.ts'
 import { verifyToken } from '../../core/signed-token.ts'
 import { getComponent } from '../../db/components.ts'
 import {
@@ -69,6 +70,22 @@ export interface FeedbackView extends FeedbackRecord {
   /** Still waiting for a first answer after 24 hours: the promise is broken. */
   overdue: boolean
   replies: ReplyView[]
+}
+
+/**
+ * A reporter's address as a token of `scope` may see it: whole for admin, masked otherwise
+ * (`r***@example.net`): enough to tell that an answer will be mailed, and where to roughly,
+ * without handing every read token a list of customers' addresses.
+ */
+export function maskedEmail(email: string | null, scope: Scope): string | null {
+  if (email === null || scope === 'admin') return email
+  const at = email.lastIndexOf('@')
+  return `${at > 0 ? email[0] : ''}***${at >= 0 ? email.slice(at) : ''}`
+}
+
+/** A feedback view with the reporter's address as `scope` may see it. */
+export function feedbackFor<T extends { email: string | null }>(view: T, scope: Scope): T {
+  return { ...view, email: maskedEmail(view.email, scope) }
 }
 
 export interface FeedbackListQuery {
@@ -255,7 +272,8 @@ export const feedback = {
           },
         ],
         status: 201,
-        body: await view(deps, next, [reply]),
+        // Stored for an idempotent replay too: masked for the caller's scope here, not later.
+        body: feedbackFor(await view(deps, next, [reply]), ctx.actor.scope),
         details: { reply_id: reply.id },
       })
     })
@@ -279,7 +297,7 @@ export const feedback = {
         target: target(f.id),
         events: [],
         status: 200,
-        body: await view(deps, next),
+        body: feedbackFor(await view(deps, next), ctx.actor.scope),
       })
     })
   },

@@ -2,6 +2,13 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { Clock } from '../../core/clock.ts'
 import { DomainError } from '../../core/errors.ts'
 
+/**
+ * Thank-yous for a report, per recipient address: the report form takes any address, so without
+ * this anyone could have us mail a stranger again and again. Enforced by the mail fan-out in the
+ * database (db/deliveries.ts), which holds across processes; reports are stored regardless.
+ */
+export const THANK_YOU_QUOTA = { perHour: 1, perDay: 3 } as const
+
 export type Take = { ok: true } | { ok: false; retryAfterSeconds: number }
 
 export interface RateLimiter {

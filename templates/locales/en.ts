@@ -66,6 +66,8 @@ export interface Catalog {
     thanks: string
     promise: string
     youWrote: string
+    /** The thank-you's link when the report names no incident. */
+    statusPage: string
     answerIntro: string
     signed(author: string): string
     more(url: string): string
@@ -155,6 +157,7 @@ export const en: Catalog = {
       'Thank you for telling us. Most people who run into a problem never say so; you did, and it helps.',
     promise: 'A person will read your message and answer within 24 hours.',
     youWrote: 'You wrote',
+    statusPage: 'See the current status of our services',
     answerIntro: 'Here is our answer to your message.',
     signed: (author) => `— ${author}`,
     more: (url) => `Anything else? Tell us here: ${url}`,

@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readdirSync, utimesSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createMailboxRoute } from '../../api/jobs/mailer-mailbox.node.ts'
+import { createMailboxRoute, MAILBOX_PAGE_SIZE } from '../../api/jobs/mailer-mailbox.node.ts'
 import { mailboxTransport } from '../../api/jobs/mailer-transport.node.ts'
 import { migrate } from '../../db/migrate.node.ts'
 import { openDatabase } from '../../db/open.node.ts'
 import { renderEmail, type EmailInput } from '../../templates/render.ts'
+import { ADMIN_TOKEN, createTestApp } from '../fixtures/test-app.ts'
+import { startSmtpSink } from '../fixtures/smtp-sink.ts'
 import { addSubscriber, waitUntil } from './world.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 
@@ -53,8 +55,14 @@ describe('dev mailbox', () => {
       'confirm.1.sub1@status.example.com.eml',
       'confirm.2.sub2@status.example.com.eml',
     ])
-    const route = createMailboxRoute(dir)
-    const get = async (path: string) => (await route(new Request(`http://localhost${path}`)))!
+    const t = await createTestApp()
+    const route = createMailboxRoute(t.deps, dir)
+    const get = async (path: string) =>
+      (await route(
+        new Request(`http://localhost${path}`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        }),
+      ))!
 
     const list = await get('/_mailbox/')
     expect(list.status).toBe(200)
@@ -80,6 +88,129 @@ describe('dev mailbox', () => {
     expect((await get('/_mailbox/%E0%A4%A')).status).toBe(404)
     expect(await route(new Request('http://localhost/api/v1/components'))).toBeNull()
   })
+
+  const basic = (password: string) =>
+    `Basic ${Buffer.from(`anyone:${password}`).toString('base64')}`
+
+  it('needs the admin token, as Bearer or as the Basic password', async () => {
+    const dir = tempDir('mailbox')
+    await mailboxTransport(dir).send(renderEmail(email()))
+    const t = await createTestApp()
+    const route = createMailboxRoute(t.deps, dir)
+    const paths = [
+      '/_mailbox/',
+      '/_mailbox/?page=1',
+      '/_mailbox/confirm.1.sub1@status.example.com.eml',
+      '/_mailbox/confirm.1.sub1@status.example.com.eml/raw',
+      '/_mailbox/nope.eml',
+    ]
+    const status = async (path: string, authorization?: string, method = 'GET') => {
+      const res = (await route(
+        new Request(`http://localhost${path}`, {
+          method,
+          headers: authorization ? { authorization } : {},
+        }),
+      ))!
+      return { res, body: await res.text() }
+    }
+    const [read, write] = [await t.token('read'), await t.token('write')]
+    for (const path of paths) {
+      for (const auth of [
+        undefined,
+        'Bearer amd_wrong_token_0123456789abcdefghij',
+        basic('nope'),
+      ]) {
+        const { res, body } = await status(path, auth)
+        expect(res.status, `${path} ${auth}`).toBe(401)
+        expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/)
+        expect(JSON.parse(body).error.code).toBe('unauthorized')
+        expect(body).not.toContain('ada@example.org')
+      }
+      for (const token of [read, write]) {
+        for (const auth of [`Bearer ${token}`, basic(token)]) {
+          const { res, body } = await status(path, auth)
+          expect(res.status, `${path} ${auth}`).toBe(403)
+          expect(body).not.toContain('ada@example.org')
+        }
+      }
+      const ok = path.includes('nope') ? 404 : 200
+      expect((await status(path, `Bearer ${ADMIN_TOKEN}`)).res.status).toBe(ok)
+      expect((await status(path, basic(ADMIN_TOKEN))).res.status).toBe(ok)
+    }
+    expect((await status('/_mailbox/', undefined, 'POST')).res.status).toBe(401)
+    expect((await status('/_mailbox/', basic(ADMIN_TOKEN), 'POST')).res.status).toBe(405)
+  })
+
+  it('redirects only to a relative path, whatever the Host header says', async () => {
+    const t = await createTestApp()
+    const route = createMailboxRoute(t.deps, tempDir('mailbox'))
+    for (const host of ['localhost', 'evil.example', 'evil.example:8080']) {
+      const res = (await route(new Request(`http://${host}/_mailbox`, { headers: { host } })))!
+      expect(res.status).toBe(301)
+      expect(res.headers.get('location')).toBe('/_mailbox/')
+    }
+  })
+
+  it('is off whenever SMTP_URL is set', async () => {
+    const dir = tempDir('mailbox')
+    await mailboxTransport(dir).send(renderEmail(email()))
+    const t = await createTestApp({ env: { SMTP_URL: 'smtp://127.0.0.1:2525' } })
+    const route = createMailboxRoute(t.deps, dir)
+    for (const path of [
+      '/_mailbox',
+      '/_mailbox/',
+      '/_mailbox/confirm.1.sub1@status.example.com.eml',
+    ]) {
+      const req = new Request(`http://localhost${path}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      })
+      expect(await route(req)).toBeNull()
+    }
+  })
+
+  it('lists a page of the newest messages at a time, with links to the next and previous', async () => {
+    const dir = tempDir('mailbox')
+    const transport = mailboxTransport(dir)
+    const total = 2 * MAILBOX_PAGE_SIZE + 7
+    const base = Date.parse('2026-03-10T12:00:00.000Z')
+    for (let i = 0; i < total; i++) {
+      const messageId = `<confirm.${i}.sub${i}@status.example.com>`
+      await transport.send(renderEmail(email({ messageId, to: `user${i}@example.org` })))
+      // The newest by file time is the highest number.
+      const at = new Date(base + i * 1000)
+      utimesSync(join(dir, `confirm.${i}.sub${i}@status.example.com.eml`), at, at)
+    }
+    const t = await createTestApp()
+    const route = createMailboxRoute(t.deps, dir)
+    const get = async (path: string) => {
+      const res = (await route(
+        new Request(`http://localhost${path}`, { headers: { authorization: basic(ADMIN_TOKEN) } }),
+      ))!
+      return { status: res.status, html: await res.text() }
+    }
+    const shown = (html: string) =>
+      [...html.matchAll(/<td>(user\d+)@example\.org<\/td>/g)].map((m) => Number(m[1]!.slice(4)))
+    const newest = (from: number, n: number) => Array.from({ length: n }, (_, k) => from - k)
+
+    const first = await get('/_mailbox/')
+    expect(first.status).toBe(200)
+    expect(first.html).toContain(`Dev mailbox (${total})`)
+    expect(shown(first.html)).toEqual(newest(total - 1, MAILBOX_PAGE_SIZE))
+    expect(first.html).toContain('<a rel="next" href="?page=2">')
+    expect(first.html).not.toContain('rel="prev"')
+
+    const second = await get('/_mailbox/?page=2')
+    expect(shown(second.html)).toEqual(newest(total - 1 - MAILBOX_PAGE_SIZE, MAILBOX_PAGE_SIZE))
+    expect(second.html).toContain('<a rel="prev" href="?page=1">')
+    expect(second.html).toContain('<a rel="next" href="?page=3">')
+
+    const last = await get('/_mailbox/?page=3')
+    expect(shown(last.html)).toEqual(newest(6, 7))
+    expect(last.html).not.toContain('rel="next"')
+    for (const bad of ['4', '0', '-1', 'abc', '1e3', '99999999']) {
+      expect((await get(`/_mailbox/?page=${bad}`)).status, bad).toBe(404)
+    }
+  })
 })
 
 const children: ChildProcess[] = []
@@ -97,7 +228,7 @@ function freePort(): Promise<number> {
 }
 
 describe('npm start without SMTP_URL', () => {
-  it('runs the notifier into the dev mailbox and prints its URL', async () => {
+  async function start(smtpUrl: string) {
     const dir = tempDir('start-mail')
     const url = `file:${join(dir, 'amends.db')}`
     const db = await openDatabase(url)
@@ -116,17 +247,42 @@ describe('npm start without SMTP_URL', () => {
         MAILBOX_DIR: join(dir, 'mailbox'),
         AMENDS_DEMO: 'false',
         AMENDS_ADMIN_TOKEN: token,
-        SMTP_URL: '',
+        SMTP_URL: smtpUrl,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     children.push(child)
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
+    const run = { out: '', token, port, child }
+    child.stdout.on('data', (d) => (run.out += d))
+    child.stderr.on('data', (d) => (run.out += d))
+    await waitUntil(() => run.out.includes('admin token') || child.exitCode !== null, 30_000)
+    return run
+  }
+
+  it('with SMTP_URL set, there is no mailbox: 404 even with the admin token', async () => {
+    const sink = await startSmtpSink()
+    try {
+      const { out, token, port } = await start(sink.url)
+      expect(out).not.toContain('dev mailbox')
+      for (const path of ['/_mailbox/', '/_mailbox']) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          headers: { authorization: `Bearer ${token}` },
+          redirect: 'manual',
+        })
+        expect(res.status, path).toBe(404)
+      }
+    } finally {
+      await sink.close()
+    }
+  })
+
+  it('runs the notifier into the dev mailbox and prints its URL', async () => {
+    const run = await start('')
+    const { token, port } = run
     const base = `http://127.0.0.1:${port}`
-    await waitUntil(() => out.includes('admin token') || child.exitCode !== null, 30_000)
-    expect(out).toContain(`dev mailbox ${base}/_mailbox/`)
+    expect(run.out).toContain(`dev mailbox ${base}/_mailbox/  (admin token needed`)
+    expect((await fetch(`${base}/_mailbox/`)).status).toBe(401)
+    const admin = { headers: { authorization: `Bearer ${token}` } }
 
     const res = await fetch(`${base}/api/v1/incidents`, {
       method: 'POST',
@@ -143,12 +299,12 @@ describe('npm start without SMTP_URL', () => {
     let list = ''
     await waitUntil(
       async () =>
-        (list = await (await fetch(`${base}/_mailbox/`)).text()).includes('Login is slow'),
+        (list = await (await fetch(`${base}/_mailbox/`, admin)).text()).includes('Login is slow'),
       15_000,
     )
     expect(list).toContain('ada@example.org')
     const link = /href="(\/_mailbox\/[^"]+\.eml)"/.exec(list)![1]!
-    const page = await (await fetch(`${base}${link}`)).text()
+    const page = await (await fetch(`${base}${link}`, admin)).text()
     expect(page).toContain('[Amends] Login is slow')
     expect(page).toContain('Status: Investigating')
   })
