@@ -4,6 +4,7 @@ import { DomainError } from '../core/errors.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
+import { strictBody } from './http/request-body.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { componentRoutes } from './routes/components.ts'
 import { mountFeedback } from './routes/feedback.ts'
@@ -60,6 +61,7 @@ export function createApp(deps: Deps) {
       },
     }),
   )
+  app.use('/api/v1/*', strictBody())
   for (const routes of [
     tokenRoutes,
     componentRoutes,

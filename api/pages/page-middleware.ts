@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { DomainError } from '../../core/errors.ts'
 import { ErrorBody } from '../../core/schemas/common.ts'
 import { handleError } from '../errors.ts'
+import { strictBody } from '../http/request-body.ts'
 import type { Logger } from '../log.ts'
 import type { Html } from './layout.ts'
 
@@ -43,7 +44,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   })
 }
 
-/** A form post (urlencoded or multipart) of at most `maxBytes`. */
+/** A form post (urlencoded or multipart) of at most `maxBytes`, in valid UTF-8. */
 export function formBody(maxBytes: number): MiddlewareHandler[] {
   return [
     async (c, next) => {
@@ -57,6 +58,7 @@ export function formBody(maxBytes: number): MiddlewareHandler[] {
       await next()
     },
     limitBody(maxBytes),
+    strictBody(),
   ]
 }
 
