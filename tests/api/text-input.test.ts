@@ -263,6 +263,29 @@ describe('text written by people is checked at the edge', () => {
     console.info(`invalid UTF-8: ${tried} bodies, 0 through`)
   })
 
+  it('refuses invalid UTF-8 in the CSV subscriber import too', async () => {
+    const t = await createTestApp()
+    const before = await dumpTables(t.deps.db)
+    const enc = new TextEncoder()
+    for (const [label, bytes] of BAD_BYTES) {
+      const body = new Uint8Array([
+        ...enc.encode('email\na'),
+        ...bytes,
+        ...enc.encode('@example.com\n'),
+      ])
+      const res = await t.app.request('/api/v1/subscribers/import', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+        body,
+      })
+      expect(res.status, label).toBe(400)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        'invalid_encoding',
+      )
+    }
+    expect(await dumpTables(t.deps.db)).toEqual(before)
+  })
+
   it('keeps tab, line feed and any real character; CR and CRLF become LF', async () => {
     const t = await createTestApp()
     const body = 'Line one\r\nline two\rline three\n\tindented — 日本語 😀 \u00a0é'
