@@ -4,6 +4,8 @@ import { DomainError } from '../core/errors.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
+import { strictBody } from './http/request-body.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { componentRoutes } from './routes/components.ts'
 import { mountFeedback } from './routes/feedback.ts'
@@ -21,6 +23,7 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
 /** The whole HTTP surface, built from injected dependencies; the only place routes are mounted. */
 export function createApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>()
+  app.use('*', securityHeaders(deps.config.siteUrl))
   app.onError((err, c) => handleError(err, c, deps.log))
   app.notFound((c) =>
     c.json(
@@ -60,6 +63,7 @@ export function createApp(deps: Deps) {
       },
     }),
   )
+  app.use('/api/v1/*', strictBody())
   for (const routes of [
     tokenRoutes,
     componentRoutes,

@@ -4,6 +4,7 @@ import type { Scope } from '../core/schemas/token.ts'
 import { findActiveTokenByHash, touchToken } from '../db/tokens.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './env.ts'
+import { clientIp, createRateLimiter, ipKey, type RateLimiter } from './services/rate-limit.ts'
 
 const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 }
 
@@ -33,13 +34,34 @@ function presentedToken(header: string): string | null {
   }
 }
 
+/** Failed token checks allowed per client address (IPv6: per /64) per minute. */
+export const FAILED_TOKEN_CHECKS_PER_MINUTE = 20
+
+// One limiter per app (its Deps), shared by every route's guard. It lives in memory: the limit is
+// per process (per Worker isolate), enough to make guessing a 32-byte token pointless.
+const failedChecks = new WeakMap<Deps, RateLimiter>()
+function failureLimiter(deps: Deps): RateLimiter {
+  let limiter = failedChecks.get(deps)
+  if (!limiter) {
+    limiter = createRateLimiter({
+      limit: FAILED_TOKEN_CHECKS_PER_MINUTE,
+      windowMs: 60_000,
+      clock: deps.clock,
+    })
+    failedChecks.set(deps, limiter)
+  }
+  return limiter
+}
+
 /**
  * Requires `Authorization: Bearer <token>` with at least `scope` (read < write < admin).
  * last_used_at is refreshed at most once a minute per token, and only after a successful call,
- * so failed requests write nothing.
+ * so failed requests write nothing. After too many unknown tokens from one address, that address
+ * gets 429 with Retry-After, without the token being looked up, until the minute has passed.
  */
 export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv> {
   const lastTouched = new Map<string, number>()
+  const failures = failureLimiter(deps)
   return async (c, next) => {
     const secret = presentedToken(c.req.header('authorization') ?? '')
     if (!secret) {
@@ -49,9 +71,21 @@ export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv
         'Send an API token as "Authorization: Bearer <token>"',
       )
     }
+    const address = ipKey(clientIp(c, deps.config.trustProxy))
+    const allowed = failures.check(address)
+    if (!allowed.ok) {
+      c.header('Retry-After', String(allowed.retryAfterSeconds))
+      throw new DomainError(
+        'rate_limited',
+        'rate_limited',
+        `Too many unknown API tokens from your network; try again in ${allowed.retryAfterSeconds} s`,
+      )
+    }
     const token = await findActiveTokenByHash(deps.db, await hashToken(secret))
-    if (!token)
+    if (!token) {
+      failures.take(address)
       throw new DomainError('unauthorized', 'unauthorized', 'The API token is unknown or revoked')
+    }
     if (RANK[token.scope] < RANK[scope]) {
       throw new DomainError(
         'forbidden',

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { createHash } from 'node:crypto'
+import { NOSNIFF, SITE_PAGE_HEADERS } from './http/security-headers.ts'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -68,15 +69,12 @@ export function createStaticCache(root: string, opts: { revalidateMs?: number } 
       etag,
       'cache-control': urlPath.startsWith('/_astro/') ? ASSET_CACHE_CONTROL : PAGE_CACHE_CONTROL,
       vary: 'Accept-Encoding',
-      'x-content-type-options': 'nosniff',
+      ...NOSNIFF,
       'content-length': String(length),
     }
     if (gzip) h['content-encoding'] = 'gzip'
     if (urlPath.startsWith('/api/v2/')) h['access-control-allow-origin'] = '*'
-    if (type.startsWith('text/html')) {
-      h['content-security-policy'] =
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    }
+    if (type.startsWith('text/html')) Object.assign(h, SITE_PAGE_HEADERS)
     return h
   }
 
@@ -131,7 +129,11 @@ export function createStaticCache(root: string, opts: { revalidateMs?: number } 
         !extname(urlPath) &&
         load(join(root, urlPath, 'index.html'), `${urlPath}/`)
       ) {
-        return { status: 308, headers: { location: `${urlPath}/${search}` }, body: null }
+        return {
+          status: 308,
+          headers: { location: `${urlPath}/${search}`, ...NOSNIFF },
+          body: null,
+        }
       }
       return null
     }
@@ -183,7 +185,12 @@ export function notFoundPage(root: string): Response | null {
   try {
     return new Response(readFileSync(join(root, '404.html')), {
       status: 404,
-      headers: { 'content-type': TYPES['.html']!, 'cache-control': PAGE_CACHE_CONTROL },
+      headers: {
+        'content-type': TYPES['.html']!,
+        'cache-control': PAGE_CACHE_CONTROL,
+        ...NOSNIFF,
+        ...SITE_PAGE_HEADERS,
+      },
     })
   } catch {
     return null

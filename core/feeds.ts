@@ -72,7 +72,7 @@ export function rssFeed(page: PageInfo, items: readonly IncidentView[], updatedA
       date: item.updated_at,
     })
   }
-  return feed.xml({ indent: false })
+  return xmlSafe(feed.xml({ indent: false }))
 }
 
 /** Atom 1.0 (RFC 4287), written by hand: the format is small and every value is escaped. */
@@ -92,7 +92,7 @@ export function atomFeed(
 <content type="html">${escapeXml(itemHtml(item, page.time_zone))}</content>
 </entry>`,
   )
-  return `<?xml version="1.0" encoding="utf-8"?>
+  return xmlSafe(`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
 <id>${escapeXml(`${base}/history.atom`)}</id>
 <title>${escapeXml(`${page.name} — incident history`)}</title>
@@ -102,7 +102,7 @@ export function atomFeed(
 <author><name>${escapeXml(page.name)}</name></author>
 ${entries.join('\n')}
 </feed>
-`
+`)
 }
 
 const XML_ESCAPES: Record<string, string> = {
@@ -111,6 +111,19 @@ const XML_ESCAPES: Record<string, string> = {
   '>': '&gt;',
   '"': '&quot;',
   "'": '&apos;',
+}
+
+// Everything outside XML 1.0's Char production: C0 controls but tab/LF/CR, lone surrogates,
+// U+FFFE and U+FFFF. With the u flag a paired surrogate is one code point and is kept.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
+
+/**
+ * The feeds' last step: drops every character XML 1.0 forbids, so one stray control character in
+ * an old row (input is checked now, rows written before were not) cannot make the whole feed
+ * unreadable for every subscriber's reader.
+ */
+export function xmlSafe(xml: string): string {
+  return xml.replace(NOT_XML_CHAR, '')
 }
 
 export function escapeXml(s: string): string {

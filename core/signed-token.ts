@@ -3,20 +3,31 @@
  * proves who it is for, so no login or cookie is needed, and nothing is stored per link.
  * Format: base64url(JSON payload) "." base64url(HMAC-SHA256). Web Crypto only (Node and Workers).
  */
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'feedback'
+import { z } from 'zod'
 
-export interface TokenPayload {
-  /** purpose */
-  p: TokenPurpose
-  /** subject: a subscriber id, or another id the purpose names */
-  s: string
-  /** the subscriber's token_version when issued: bumping it revokes every earlier link */
-  v: number
-  /** expiry, seconds since the epoch; 0 = never */
-  e: number
-  /** optional extra value (an incident id, an answer) */
-  x?: string
-}
+const TokenPurpose = z.enum(['confirm', 'manage', 'unsubscribe', 'feedback'])
+export type TokenPurpose = z.infer<typeof TokenPurpose>
+
+/**
+ * What a link carries. A valid signature only proves we wrote the payload with this secret once
+ * (perhaps in an older format, or a secret shared with a test): its shape is checked as strictly
+ * as any other input, so a malformed one is "link invalid", never a crash.
+ */
+const TokenPayload = z
+  .object({
+    /** purpose */
+    p: TokenPurpose,
+    /** subject: a subscriber id, or another id the purpose names */
+    s: z.string().regex(/^[0-9a-z]{1,64}$/),
+    /** the subscriber's token_version when issued: bumping it revokes every earlier link */
+    v: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** expiry, seconds since the epoch; 0 = never */
+    e: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** optional extra value (an incident id, an answer) */
+    x: z.string().max(200).optional(),
+  })
+  .strict()
+export type TokenPayload = z.infer<typeof TokenPayload>
 
 const enc = new TextEncoder()
 
@@ -74,12 +85,15 @@ export async function verifyToken(
     return null
   }
   if (!ok) return null
-  let payload: TokenPayload
+  let json: unknown
   try {
-    payload = JSON.parse(new TextDecoder().decode(fromB64url(body))) as TokenPayload
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromB64url(body)))
   } catch {
     return null
   }
+  const parsed = TokenPayload.safeParse(json)
+  if (!parsed.success) return null
+  const payload = parsed.data
   if (payload.p !== purpose) return null
   if (payload.e !== 0 && payload.e * 1000 < now.getTime()) return null
   return payload

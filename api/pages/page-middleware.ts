@@ -4,28 +4,19 @@ import { bodyLimit } from 'hono/body-limit'
 import { DomainError } from '../../core/errors.ts'
 import { ErrorBody } from '../../core/schemas/common.ts'
 import { handleError } from '../errors.ts'
+import { strictBody } from '../http/request-body.ts'
+import { apiPageHeaders, NOSNIFF } from '../http/security-headers.ts'
 import type { Logger } from '../log.ts'
 import type { Html } from './layout.ts'
 
 const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
 
-/**
- * Headers for the pages the API renders itself. Their URLs can carry a signed token (a key to
- * someone's subscription or answer) or echo what a person wrote: keep them out of caches, Referer
- * headers, search engines and other sites' frames.
- */
+/** Headers for the pages the API renders itself, whatever they answer (api/http/security-headers.ts). */
 export function privatePage(siteUrl: string): MiddlewareHandler {
-  const siteOrigin = new URL(siteUrl).origin
+  const headers = Object.entries({ ...apiPageHeaders(siteUrl), ...NOSNIFF })
   return async (c, next) => {
     await next()
-    c.header('Cache-Control', 'no-store')
-    c.header('Referrer-Policy', 'no-referrer')
-    c.header('X-Robots-Tag', 'noindex')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header(
-      'Content-Security-Policy',
-      `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${siteOrigin}; base-uri 'none'; frame-ancestors 'none'`,
-    )
+    for (const [name, value] of headers) c.header(name, value)
   }
 }
 
@@ -43,7 +34,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   })
 }
 
-/** A form post (urlencoded or multipart) of at most `maxBytes`. */
+/** A form post (urlencoded or multipart) of at most `maxBytes`, in valid UTF-8. */
 export function formBody(maxBytes: number): MiddlewareHandler[] {
   return [
     async (c, next) => {
@@ -57,6 +48,7 @@ export function formBody(maxBytes: number): MiddlewareHandler[] {
       await next()
     },
     limitBody(maxBytes),
+    strictBody(),
   ]
 }
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { errorPages, formBody, privatePage } from '../pages/page-middleware.ts'
 import { z } from 'zod'
 import { DomainError, type ErrorDetail } from '../../core/errors.ts'
+import { userText } from '../../core/schemas/text.ts'
 import { listComponents } from '../../db/components.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
@@ -16,7 +17,7 @@ const MAX_FORM_BYTES = 64 * 1024
 
 const FollowUpForm = z.object({
   answer: z.enum(['all_good', 'still_affected']),
-  comment: z.string().trim().max(MESSAGE_MAX, `At most ${MESSAGE_MAX} characters`),
+  comment: userText().max(MESSAGE_MAX, `At most ${MESSAGE_MAX} characters`),
 })
 
 /**
@@ -160,7 +161,9 @@ function plainProblems(details: readonly ErrorDetail[] | undefined): string[] {
           : d.path.startsWith('message') || d.path.startsWith('comment')
             ? /at most/i.test(d.message)
               ? `Please keep it to ${MESSAGE_MAX.toLocaleString('en')} characters; shorten it a little.`
-              : 'Tell us what is not working: the message is empty.'
+              : /^Contains /.test(d.message)
+                ? `Your message c${d.message.slice(1)}. Remove it and send again.`
+                : 'Tell us what is not working: the message is empty.'
             : d.path.startsWith('answer')
               ? 'Choose one of the two answers.'
               : `${d.message}.`,

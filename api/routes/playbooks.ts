@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { fillPlaybook, playbookSummary, type PlaybookStatus } from '../../core/playbooks.ts'
+import { PlaybookVars } from '../../core/schemas/incident.ts'
 import { getPlaybook, PLAYBOOKS } from '../../templates/playbooks/index.ts'
 import type { Deps } from '../deps.ts'
 import { errors, guard, json, jsonBody, newRouter, security } from './openapi.ts'
@@ -8,7 +9,7 @@ const FillRequest = z
   .object({
     status: z.string().optional(),
     locale: z.enum(['en', 'zh-CN']).optional(),
-    vars: z.record(z.string(), z.string()).default({}),
+    vars: PlaybookVars.default({}),
   })
   .strict()
   .meta({ id: 'PlaybookFill' })

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { ErrorBody, Id, Pagination, Timestamp } from '../../core/schemas/common.ts'
+import { userText } from '../../core/schemas/text.ts'
 import {
   Subscriber,
   SubscriberStatus,
@@ -57,7 +58,10 @@ const SubscribeAccepted = z
 
 const SubscriberListQuery = z
   .object({
-    q: z.string().trim().max(254).optional().meta({ description: 'Part of the email address' }),
+    q: userText({ singleLine: true })
+      .max(254)
+      .optional()
+      .meta({ description: 'Part of the email address' }),
     status: SubscriberStatus.optional(),
     component: Id.optional().meta({ description: 'Subscribers who get mail about this component' }),
   })

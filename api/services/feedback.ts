@@ -4,6 +4,7 @@ import { newId } from '../../core/ids.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import { Id } from '../../core/schemas/common.ts'
 import { Email } from '../../core/schemas/subscription.ts'
+import { userText } from '../../core/schemas/text.ts'
 import type { Scope } from '../../core/schemas/token.ts'
 import { verifyToken } from '../../core/signed-token.ts'
 import { getComponent } from '../../db/components.ts'
@@ -40,13 +41,10 @@ export const FeedbackCreate = z
     email: Email.optional().meta({ description: 'Where to send our answer; optional' }),
     component: Id.optional().meta({ description: 'The component the problem is with' }),
     incident: Id.optional().meta({ description: 'The incident the reporter is affected by' }),
-    message: z
-      .string()
-      .trim()
+    message: userText()
       .min(1, 'Tell us what is not working')
       .max(MESSAGE_MAX, `At most ${MESSAGE_MAX} characters`),
-    website: z
-      .string()
+    website: userText()
       .max(2_000)
       .optional()
       .meta({ description: 'Leave empty (a trap for form-filling bots)' }),

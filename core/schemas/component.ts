@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id, Name, Timestamp } from './common.ts'
+import { userText } from './text.ts'
 
 /** The five component statuses of Statuspage; clients crash on unknown values, so never add one. */
 export const ComponentStatus = z.enum([
@@ -11,7 +12,7 @@ export const ComponentStatus = z.enum([
 ])
 export type ComponentStatus = z.infer<typeof ComponentStatus>
 
-const Description = z.string().trim().max(1000).nullable()
+const Description = userText().max(1000).nullable()
 const SlaTarget = z.number().gt(0).max(100)
 const Position = z.number().int().min(0).max(100_000)
 

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { Id, MarkdownBody, Name, Timestamp, Warning } from './common.ts'
 import { ComponentStatus } from './component.ts'
+import { Apology } from './recovery.ts'
+import { userText } from './text.ts'
 
 export const IncidentStatus = z.enum(['investigating', 'identified', 'monitoring', 'resolved'])
 export type IncidentStatus = z.infer<typeof IncidentStatus>
@@ -14,7 +16,13 @@ export const ComponentStatusMap = z
   .refine((m) => Object.keys(m).length <= 200, 'At most 200 components')
 export type ComponentStatusMap = z.infer<typeof ComponentStatusMap>
 
-const Workaround = z.string().trim().max(5_000).nullable()
+/** A playbook's variables: `{ "service": "Checkout" }`, written by people like any other text. */
+export const PlaybookVars = z.record(
+  userText({ singleLine: true }).min(1).max(100),
+  userText().max(5_000),
+)
+
+const Workaround = userText().max(5_000).nullable()
 
 /**
  * Statuspage's shape, or a playbook (`template` + `vars`) that fills name, body and workaround
@@ -30,8 +38,8 @@ export const IncidentCreate = z
     workaround: Workaround.optional(),
     started_at: Timestamp.optional(),
     deliver_notifications: z.boolean().default(true),
-    template: z.string().min(1).max(100).optional(),
-    vars: z.record(z.string(), z.string()).optional(),
+    template: userText({ singleLine: true }).min(1).max(100).optional(),
+    vars: PlaybookVars.optional(),
     locale: z.enum(['en', 'zh-CN']).optional(),
   })
   .strict()
@@ -63,12 +71,10 @@ export const IncidentUpdateCreate = z
   .meta({ id: 'IncidentUpdateCreate' })
 export type IncidentUpdateCreate = z.infer<typeof IncidentUpdateCreate>
 
-const ApologyText = z.string().trim().min(1).max(5_000)
-
 export const IncidentResolve = z
   .object({
     body: MarkdownBody.default('This incident has been resolved.'),
-    apology: ApologyText.optional(),
+    apology: Apology.optional(),
     components: ComponentStatusMap.optional(),
     deliver_notifications: z.boolean().default(true),
   })
@@ -93,7 +99,7 @@ export const IncidentPatch = z
     impact: Impact,
     started_at: Timestamp,
     workaround: Workaround,
-    apology: ApologyText.nullable(),
+    apology: Apology.nullable(),
   })
   .partial()
   .strict()
@@ -162,7 +168,7 @@ export const IncidentListQuery = z.object({
     .optional(),
   impact: Impact.optional(),
   component: Id.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: userText({ singleLine: true }).min(1).max(200).optional(),
 })
 
 export const IncidentUpdateResult = z

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { Id, MarkdownBody, Timestamp, Warning } from './common.ts'
+import { userText } from './text.ts'
 
-export const Apology = z.string().trim().min(1).max(5_000)
+export const Apology = userText().min(1).max(5_000)
 
 export const PostmortemDraft = z
   .object({ body: MarkdownBody })
@@ -34,10 +35,10 @@ export const CompensationInput = z
       .object({
         decision: z.literal('override'),
         credits: z.record(Id, z.number().min(0).max(100)),
-        text: z.string().trim().max(2000).optional(),
+        text: userText().max(2000).optional(),
       })
       .strict(),
-    z.object({ decision: z.literal('custom'), text: z.string().trim().min(1).max(2000) }).strict(),
+    z.object({ decision: z.literal('custom'), text: userText().min(1).max(2000) }).strict(),
   ])
   .meta({ id: 'CompensationInput' })
 export type CompensationInput = z.infer<typeof CompensationInput>

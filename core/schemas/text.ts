@@ -1,0 +1,53 @@
+import { z } from 'zod'
+
+const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
+
+/**
+ * The one rule for text people write. Refused: C0 and C1 control characters other than tab and
+ * line breaks (an ANSI escape pasted from a terminal breaks XML feeds and hides text), Unicode
+ * non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) and lone surrogates (not encodable as UTF-8).
+ * Returns what is wrong, or null.
+ */
+export function textProblem(s: string): string | null {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const low = s.charCodeAt(i + 1)
+      if (!(low >= 0xdc00 && low <= 0xdfff)) return `Contains a lone surrogate (${hex(c)})`
+      const cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00)
+      if ((cp & 0xfffe) === 0xfffe) return `Contains a Unicode non-character (${hex(cp)})`
+      i++
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return `Contains a lone surrogate (${hex(c)})`
+    } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+      if (c !== 0x09 && c !== 0x0a && c !== 0x0d)
+        return `Contains a control character (${hex(c)}); only tab and line breaks are allowed`
+    } else if ((c >= 0xfdd0 && c <= 0xfdef) || c >= 0xfffe) {
+      return `Contains a Unicode non-character (${hex(c)})`
+    }
+  }
+  return null
+}
+
+/** CRLF and lone CR become LF, so stored text has one kind of line break. */
+export const normaliseLineBreaks = (s: string) => s.replace(/\r\n?/g, '\n')
+
+/**
+ * Every string a person writes into a request (names, bodies, workarounds, apologies, messages,
+ * playbook variables, search terms) is this schema: `textProblem` is checked on the raw input,
+ * then the value is trimmed and its line breaks normalised. A single-line value (a name: it
+ * becomes a title and an email subject) refuses tab and line breaks inside it. Callers add
+ * `.min()` and `.max()`.
+ */
+export function userText(opts: { singleLine?: boolean } = {}) {
+  const text = z
+    .string()
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: s })
+    })
+    .trim()
+    .overwrite(normaliseLineBreaks)
+  if (!opts.singleLine) return text
+  return text.refine((s) => !/[\t\n]/.test(s), 'Must be a single line (no tab or line break)')
+}
