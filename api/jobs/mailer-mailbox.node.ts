@@ -15,6 +15,7 @@ import { requireScope } from '../auth.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { handleError } from '../errors.ts'
+import { securityHeaders } from '../http/security-headers.ts'
 
 export const MAILBOX_PATH = '/_mailbox/'
 /** Messages per page of the list. */
@@ -159,6 +160,7 @@ async function show(dir: string, name: string): Promise<Response> {
  */
 export function createMailboxRoute(deps: Deps, dir: string) {
   const app = new Hono<AppEnv>()
+  app.use('*', securityHeaders(deps.config.siteUrl))
   app.onError((err, c) => {
     const res = handleError(err, c, deps.log)
     if (res.status === 401) {

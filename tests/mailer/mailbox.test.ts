@@ -111,6 +111,8 @@ describe('dev mailbox', () => {
           headers: authorization ? { authorization } : {},
         }),
       ))!
+      // Every answer, refusals included, says nosniff: a body is never sniffed as HTML.
+      expect(res.headers.get('x-content-type-options'), `${method} ${path}`).toBe('nosniff')
       return { res, body: await res.text() }
     }
     const [read, write] = [await t.token('read'), await t.token('write')]
@@ -148,6 +150,7 @@ describe('dev mailbox', () => {
       const res = (await route(new Request(`http://${host}/_mailbox`, { headers: { host } })))!
       expect(res.status).toBe(301)
       expect(res.headers.get('location')).toBe('/_mailbox/')
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     }
   })
 
