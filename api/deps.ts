@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts'
 import type { Db } from '../db/client.ts'
 import type { Config } from './config.ts'
+import type { Health } from './health.ts'
 import type { Logger } from './log.ts'
 
 /** Everything a route, service or job needs, injected once so tests can replace any part. */
@@ -11,6 +12,8 @@ export interface Deps {
   log: Logger
   /** Serialises read-compute-write sequences in this process (see services/write.ts). */
   writes: Mutex
+  /** The parts of a Node server and how they are doing (for /healthz); absent in a Worker. */
+  health?: Health
   /** Called after every committed write (the Node server kicks the publisher here). */
   afterCommit?: () => void
 }
