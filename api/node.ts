@@ -97,7 +97,10 @@ const { db, applied } = await connect()
 const deps: Deps = { db, clock: systemClock, config, log, writes: createMutex(), health }
 // The demo only goes into a truly new installation (api/seed/demo.ts demoSeedDecision): decided
 // before the admin token is created, which records it in the audit log.
-const identity = await ensureDatabaseId(db, randomString(16, 'abcdefghijklmnopqrstuvwxyz0123456789'))
+const identity = await ensureDatabaseId(
+  db,
+  randomString(16, 'abcdefghijklmnopqrstuvwxyz0123456789'),
+)
 const published = readPublishedState(config.publicDir)
 const decision = await demoSeedDecision(deps, {
   identityCreated: identity.created,

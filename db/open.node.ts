@@ -104,7 +104,14 @@ export function guardFile(db: Db, path: string): Db {
     },
     async transaction(mode?: TransactionMode) {
       check(true)
-      return db.transaction(mode)
+      const tx = await db.transaction(mode)
+      const commit = tx.commit.bind(tx)
+      tx.commit = async () => {
+        check(true)
+        await commit()
+        check(true)
+      }
+      return tx
     },
     async executeMultiple(sql) {
       check(true)

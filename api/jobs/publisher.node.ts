@@ -33,7 +33,6 @@ export function readPublishedState(outDir: string): PublishedState | null {
   }
 }
 
-
 /** What a set of events makes stale. `months: 'all'` when an incident may have moved month. */
 interface Targets {
   home: boolean

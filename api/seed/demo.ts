@@ -12,11 +12,16 @@ import { commit, systemActor, type WriteContext } from '../services/write.ts'
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-/** Has anything been recorded yet? The demo only ever goes into an empty database. */
+/**
+ * Has anything been recorded yet, now or ever (the outbox and audit log keep what was since
+ * deleted)? API tokens do not count: the first start creates one before deciding. The demo only
+ * ever goes into an empty database.
+ */
 export async function isEmpty(deps: Deps): Promise<boolean> {
   const rs = await deps.db.execute(
     `SELECT (SELECT COUNT(*) FROM components) + (SELECT COUNT(*) FROM incidents)
-          + (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM audit_log) AS n`,
+          + (SELECT COUNT(*) FROM outbox WHERE aggregate_type <> 'token')
+          + (SELECT COUNT(*) FROM audit_log WHERE target_type <> 'token') AS n`,
   )
   return Number(rs.rows[0]!.n) === 0
 }
