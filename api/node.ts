@@ -109,7 +109,7 @@ const decision = await demoSeedDecision(deps, {
 })
 const { generated } = await tokens.bootstrap(deps)
 const seeded = decision.seed ? await seedDemo(deps) : null
-if (config.demo) log.info(seeded ? 'demo data seeded' : 'demo data not seeded', { ...decision })
+if (config.demo) log.info('demo seeding decided', { ...decision })
 
 const publisher = await startPublisherThread(config, log, health)
 
