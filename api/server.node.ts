@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Health } from './health.ts'
 import type { Logger } from './log.ts'
@@ -134,22 +135,49 @@ export function openFileLimit(): number {
 }
 
 /**
- * The Node HTTP server, bounded against connection floods: at most three quarters of the
- * process's file handles (less a reserve for the database, the publisher and the published
- * files) go to sockets; a client has 10 s to send its headers and 30 s for the whole request;
- * idle keep-alive sockets close after 5 s, any silent socket after 30 s. Beyond the limit new
- * connections are closed at once, so the process never runs out of handles for its own files.
+ * The Node HTTP server, bounded against connection floods. Sockets may use three quarters of the
+ * process's file handles, less a reserve for the database, the publisher and the published
+ * files. Past that, a new connection closes the connection that has been idle longest (connected
+ * or kept alive without a request in flight), so thousands of idle sockets cannot lock readers
+ * out; `maxConnections`, a little higher, is the hard ceiling. A client has 10 s to send its
+ * headers and 30 s for the whole request; idle keep-alive sockets close after 5 s.
  */
 export function createBoundedServer(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
   fdLimit = openFileLimit(),
 ): Server {
   const server = createServer({ connectionsCheckingInterval: 1_000 }, listener)
-  server.maxConnections = Math.max(16, Math.floor(fdLimit * 0.75) - 32)
+  const soft = Math.max(16, Math.floor(fdLimit * 0.75) - 32)
+  server.maxConnections = soft + 16
   server.headersTimeout = 10_000
   server.requestTimeout = 30_000
   server.keepAliveTimeout = 5_000
   server.timeout = 30_000
+  // Insertion order is idle-since order: the first entry has been idle longest.
+  const idle = new Set<Socket>()
+  let open = 0
+  server.on('connection', (socket: Socket) => {
+    open++
+    socket.once('close', () => {
+      open--
+      idle.delete(socket)
+    })
+    if (open > soft) {
+      for (const oldest of idle) {
+        oldest.destroy()
+        idle.delete(oldest)
+        break
+      }
+    }
+    idle.add(socket)
+  })
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket
+    idle.delete(socket)
+    res.once('close', () => {
+      if (!socket.destroyed) idle.add(socket)
+    })
+  })
   return server
 }
 
