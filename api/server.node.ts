@@ -115,10 +115,20 @@ export function createNodeListener(
   }
 }
 
-/** An error from the operating system (EMFILE, ENOSPC, EIO…), as opposed to a bug. */
+/**
+ * An error from the operating system (EMFILE, ENOSPC, EIO…) or from the database's storage or
+ * connection (SQLITE_IOERR, a remote server gone), as opposed to a bug.
+ */
 export function isIoError(err: unknown): boolean {
   const e = err as NodeJS.ErrnoException | null
-  return typeof e?.syscall === 'string' || /^E[A-Z0-9]+$/.test(String(e?.code ?? ''))
+  const code = String(e?.code ?? '')
+  return (
+    typeof e?.syscall === 'string' ||
+    /^E[A-Z0-9]+$/.test(code) ||
+    /^(SQLITE_(BUSY|CANTOPEN|IOERR|FULL|READONLY|LOCKED)|HRANA_|SERVER_ERROR|CLIENT_CLOSED)/.test(
+      code,
+    )
+  )
 }
 
 /** The soft limit on open files (Linux), which bounds sockets and files together. */

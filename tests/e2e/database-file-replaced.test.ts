@@ -67,7 +67,7 @@ describe('the database file goes away under a running server', () => {
     expect(res.body).toEqual(unavailable)
     await waitFor(
       'the log to say why',
-      async () => s.output().includes('was replaced under the server'),
+      () => s.output().includes('was replaced under the server'),
       s.output,
     )
   })

@@ -45,7 +45,7 @@ async function flood(base: string, n: number): Promise<{ open: () => number }> {
     })
     sockets.push(s)
   }
-  await waitFor(`${n} sockets to connect or close`, async () => settled === n)
+  await waitFor(`${n} sockets to connect or close`, () => settled === n)
   return { open: () => n - closed }
 }
 
