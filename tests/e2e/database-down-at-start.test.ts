@@ -1,7 +1,9 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { startLibsqlHttpServer } from '../fixtures/libsql-http-server.ts'
 import {
+  freePort,
   startServer,
   tempDir,
   waitFor,
@@ -87,5 +89,37 @@ describe('the database is unreachable when the server starts', () => {
       s.output,
     )
     expect(s.output()).toContain('database is unavailable')
+  })
+
+  it('a remote database that is down at start is retried until its server comes up', async () => {
+    const dir = tempDir('remote-down')
+    const file = join(dir, 'remote.db')
+    const port = await freePort()
+    const s = await startServer({
+      DATABASE_URL: `http://127.0.0.1:${port}`,
+      PUBLIC_DIR: join(dir, 'public'),
+    })
+    running.push(s)
+    const health = await s.request('GET', '/healthz')
+    expect(health.status).toBe(503)
+    expect(health.body).toMatchObject({ status: 'degraded', parts: { database: 'unavailable' } })
+    expect((await s.request('POST', '/api/v1/incidents', incident('Too early'))).status).toBe(503)
+
+    const remote = await startLibsqlHttpServer({ file, port })
+    try {
+      await waitHealthy(s)
+      expect((await s.request('POST', '/api/v1/incidents', incident('Once it is up'))).status).toBe(
+        201,
+      )
+      await waitFor(
+        'the incident on the published page',
+        async () => (await s.request('GET', '/')).text.includes('Once it is up'),
+        s.output,
+      )
+    } finally {
+      await s.stop()
+      running.pop()
+      await remote.close()
+    }
   })
 })
