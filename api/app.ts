@@ -4,6 +4,7 @@ import { DomainError } from '../core/errors.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { handleError } from './errors.ts'
+import { healthReport } from './health.ts'
 import { strictBody } from './http/request-body.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { auditRoutes } from './routes/audit.ts'
@@ -32,7 +33,11 @@ export function createApp(deps: Deps) {
     ),
   )
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  // 200 when every part works, 503 with the parts that do not (see api/health.ts).
+  app.get('/healthz', async (c) => {
+    const report = await healthReport(deps.db, deps.health)
+    return c.json(report, report.status === 'ok' ? 200 : 503)
+  })
 
   app.use('/api/v1/*', async (c, next) => {
     if (WITH_BODY.has(c.req.method)) {

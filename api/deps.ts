@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts'
 import type { Db } from '../db/client.ts'
 import type { Config } from './config.ts'
+import type { Health } from './health.ts'
 import type { Logger } from './log.ts'
 
 /** Everything a route, service or job needs, injected once so tests can replace any part. */
@@ -9,6 +10,8 @@ export interface Deps {
   clock: Clock
   config: Config
   log: Logger
+  /** The parts of a Node server and how they are doing (for /healthz); absent in a Worker. */
+  health?: Health
   /** Called after every committed write (the Node server kicks the publisher here). */
   afterCommit?: () => void
 }

@@ -82,19 +82,30 @@ export function createStaticCache(root: string, opts: { revalidateMs?: number } 
     const now = performance.now()
     const fresh = cache.get(file)
     if (fresh && now - fresh.checkedAt < revalidateMs) return fresh
+    const known = cache.get(file)
     let st
     try {
       st = statSync(file)
-    } catch {
-      return null
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null
+      // The file system cannot answer now (no handles left, I/O error): the last known version
+      // is still the best answer a status page has; without one the caller answers 503.
+      if (known) return known
+      throw err
     }
     if (!st.isFile()) return null
-    const known = cache.get(file)
     if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) {
       known.checkedAt = now
       return known
     }
-    const body = readFileSync(file)
+    let body: Buffer
+    try {
+      body = readFileSync(file)
+    } catch (err) {
+      if (known) return known
+      throw err
+    }
     const type = TYPES[extname(file)] ?? 'application/octet-stream'
     const compressible = /^(text|application\/(json|rss|atom))/.test(type)
     const gzip = compressible && body.length > 512 ? gzipSync(body, { level: 6 }) : null

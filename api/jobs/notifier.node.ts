@@ -6,6 +6,7 @@ import { mailboxTransport, smtpTransport, type MailTransport } from './mailer-tr
 import { createFanOut } from './notifier-fanout.ts'
 import { DEFAULT_TIMING, type NotifierTiming } from './notifier-options.ts'
 import { createWaker } from './notifier-wake.ts'
+import { retryDelay } from './retry.ts'
 
 /** SMTP when SMTP_URL is set; otherwise the dev mailbox, so a fresh `npm start` shows its mail. */
 export function transportFor(mail: Deps['config']['mail']): MailTransport {
@@ -54,12 +55,22 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
   let loop: Promise<void> | null = null
 
   async function fanOutLoop() {
+    let failures = 0
     while (running) {
       try {
         const r = await fanOut.runOnce()
         if (r.deliveries > 0) sender.kick()
+        if (failures > 0) deps.health?.set('notifier', 'ok')
+        failures = 0
       } catch (err) {
-        deps.log.error('fan-out failed', { error: (err as Error).message })
+        // Logged, reported on /healthz and retried after a growing delay; never fatal.
+        failures++
+        deps.log.error('fan-out failed', { error: (err as Error).message, failures })
+        deps.health?.fail('notifier', err)
+        // Kicks (every write) do not cut the delay short; stop() does.
+        const until = Date.now() + retryDelay(failures)
+        while (running && Date.now() < until) await waker.sleep(until - Date.now())
+        continue
       }
       // Let a burst of writes gather (they are fanned out together in one batch), so the notifier
       // does not add a write of its own for every write the API makes.
@@ -78,6 +89,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
     start() {
       if (running) return
       running = true
+      deps.health?.set('notifier', 'ok')
       loop = fanOutLoop()
       sender.start()
     },

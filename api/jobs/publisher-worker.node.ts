@@ -18,10 +18,12 @@ const publisher = createPublisher({
   outDir: config.publicDir,
 })
 publisher.onPublished((eventId) => port.postMessage({ type: 'published', eventId }))
-// A failed publish must not stop the API: the last published pages keep serving meanwhile.
-await publisher
-  .catchUp()
-  .catch((err: Error) => port.postMessage({ type: 'error', message: err.message }))
+publisher.onFailure((err) =>
+  port.postMessage(err ? { type: 'error', message: err.message } : { type: 'recovered' }),
+)
+// A failed publish must not stop the API: the last published pages keep serving meanwhile
+// (onFailure above has reported it; the poll retries it).
+await publisher.catchUp().catch(() => {})
 publisher.start(config.publishPollMs)
 const local = config.databaseUrl.startsWith('file:')
 const checkpoints = local

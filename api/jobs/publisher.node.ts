@@ -5,9 +5,12 @@ import type { RouteData } from '../../core/site-data.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
 import { getIncidentsByIds, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
 import { latestOutboxId, readOutbox, type StoredEvent } from '../../db/journal.ts'
+import { afterRestore } from '../../db/positions.ts'
+import { DATABASE_ID, getSetting } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
 import { loadSnapshot } from '../services/status.ts'
 import { siteData } from '../services/site-data.ts'
+import { retryDelay } from './retry.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
 
 const STATE_FILE = '.published.json'
@@ -17,6 +20,17 @@ const EVENTS_PER_PASS = 500
 interface PublishedState {
   event_id: number
   site_build: string
+  /** The database the site was published from (db/settings.ts DATABASE_ID). */
+  database_id?: string | null
+}
+
+/** What the publish folder says it holds, or null when nothing was published there. */
+export function readPublishedState(outDir: string): PublishedState | null {
+  try {
+    return JSON.parse(readFileSync(join(outDir, STATE_FILE), 'utf8')) as PublishedState
+  } catch {
+    return null
+  }
 }
 
 /** What a set of events makes stale. `months: 'all'` when an incident may have moved month. */
@@ -62,15 +76,18 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   let lastDuration = 0
   const listeners = new Set<(eventId: number) => void>()
 
-  const readState = (): PublishedState | null => {
-    try {
-      return JSON.parse(readFileSync(stateFile, 'utf8')) as PublishedState
-    } catch {
-      return null
+  let databaseId: string | null = null
+  let failures = 0
+  let retryAt = 0
+  const failureListeners = new Set<(err: Error | null) => void>()
+  const writeState = (eventId: number) => {
+    const state: PublishedState = {
+      event_id: eventId,
+      site_build: renderer.buildId,
+      database_id: databaseId,
     }
+    writeAtomic(stateFile, JSON.stringify(state))
   }
-  const writeState = (eventId: number) =>
-    writeAtomic(stateFile, JSON.stringify({ event_id: eventId, site_build: renderer.buildId }))
   const write = (path: string, content: string) => writeAtomic(join(outDir, fileFor(path)), content)
 
   async function renderTargets(t: Targets): Promise<number> {
@@ -147,6 +164,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
 
   /** Everything, from scratch: used on first start, after a new site build, and by `npm run build`. */
   async function publishAll(): Promise<{ files: number }> {
+    databaseId = await getSetting(deps.db, DATABASE_ID)
     const eventId = await latestOutboxId(deps.db)
     mkdirSync(outDir, { recursive: true })
     if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
@@ -169,8 +187,25 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
 
   /** Processes the events written since the last publish. Returns how many events it handled. */
   async function catchUp(): Promise<number> {
-    const state = readState()
-    if (!state || state.site_build !== renderer.buildId) {
+    const state = readPublishedState(outDir)
+    databaseId = await getSetting(deps.db, DATABASE_ID)
+    if (
+      !state ||
+      state.site_build !== renderer.buildId ||
+      (state.database_id ?? null) !== databaseId
+    ) {
+      await publishAll()
+      return 0
+    }
+    const latest = await latestOutboxId(deps.db)
+    if (latest < state.event_id) {
+      // The folder has seen events this database does not have: it was restored from a backup.
+      // Everything is published again from it, and its ids carry on above what was seen.
+      deps.log.warn('database behind the published site (restored?): publishing it all again', {
+        published_event: state.event_id,
+        database_event: latest,
+      })
+      await deps.db.batch(afterRestore(state.event_id, deps.clock.now().toISOString()), 'write')
       await publishAll()
       return 0
     }
@@ -208,10 +243,25 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     for (const l of listeners) l(eventId)
   }
 
-  /** Runs publishes one at a time; a kick during a publish schedules exactly one more. */
+  /**
+   * Runs publishes one at a time; a kick during a publish schedules exactly one more. A failure
+   * (a full disk, no file handles left, the database away) is logged and reported, and kicks are
+   * ignored until the retry delay has passed: the last published files keep being served.
+   */
   function run<T>(fn: () => Promise<T>): Promise<T> {
     const next = chain.then(fn, fn)
-    chain = next.catch((err: Error) => deps.log.error('publish failed', { error: err.message }))
+    chain = next.then(
+      () => {
+        if (failures > 0) for (const l of failureListeners) l(null)
+        failures = 0
+      },
+      (err: Error) => {
+        failures++
+        retryAt = Date.now() + retryDelay(failures)
+        deps.log.error('publish failed', { error: err.message, failures })
+        for (const l of failureListeners) l(err)
+      },
+    )
     return next
   }
 
@@ -226,7 +276,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
      * overloaded, respond more slowly rather than refuse service).
      */
     kick() {
-      if (queued) return
+      if (queued || Date.now() < retryAt) return
       queued = true
       const rest = busy ? Math.min(MAX_REST_MS, lastDuration) : 0
       const go = () =>
@@ -249,6 +299,11 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     onPublished(listener: (eventId: number) => void) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    /** Called with the error when a publish fails, and with null when one succeeds again. */
+    onFailure(listener: (err: Error | null) => void) {
+      failureListeners.add(listener)
+      return () => failureListeners.delete(listener)
     },
     refreshOpen: () => run(refreshOpen),
     /**

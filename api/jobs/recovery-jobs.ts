@@ -16,6 +16,7 @@ import {
   sentNotices,
   type SentNotice,
 } from '../../db/notices.ts'
+import { getSetting, RESTORED_AT } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
 import { commit, systemActor } from '../services/write.ts'
 
@@ -41,19 +42,28 @@ const iso = (ms: number) => new Date(ms).toISOString()
  */
 export async function runRecoveryJobs(deps: Deps): Promise<EmittedNotice[]> {
   const out: EmittedNotice[] = []
+  const restoredAt = await getSetting(deps.db, RESTORED_AT)
+  const scoped = { ...deps, restoredAt }
   for (const job of [followUps, maintenanceNotices, oncallNudges]) {
-    out.push(...(await job(deps)))
+    out.push(...(await job(scoped)))
   }
   return out
 }
 
-/** Commits one notice with its event; false when another scheduler recorded it first. */
+type JobDeps = Deps & { restoredAt: string | null }
+
+/**
+ * Commits one notice with its event; false when another scheduler recorded it first, or when it
+ * fell due before the database was restored from a backup (decision 005): the installation that
+ * ran then has emitted it, and the restore only lost our record of that.
+ */
 async function emitOnce(
-  deps: Deps,
+  deps: JobDeps,
   notice: SentNotice,
   target: IncidentRecord,
   event: OutboxEvent,
 ): Promise<boolean> {
+  if (deps.restoredAt !== null && notice.dueAt <= deps.restoredAt) return false
   try {
     await commit(
       deps,
@@ -85,7 +95,7 @@ function silence(u: UpdateRecord | undefined): { deliver_notifications?: false }
   return u && !u.deliver_notifications ? { deliver_notifications: false } : {}
 }
 
-async function followUps(deps: Deps): Promise<EmittedNotice[]> {
+async function followUps(deps: JobDeps): Promise<EmittedNotice[]> {
   const now = deps.clock.now().getTime()
   const days = deps.config.recovery.followUpDays
   const latest = now - days * DAY
@@ -116,7 +126,7 @@ const NOTICE_DUE: Record<MaintenanceNoticeKind, (r: IncidentRecord) => string> =
   overrun: (r) => r.scheduled_until!,
 }
 
-async function maintenanceNotices(deps: Deps): Promise<EmittedNotice[]> {
+async function maintenanceNotices(deps: JobDeps): Promise<EmittedNotice[]> {
   const now = deps.clock.now()
   const ids = await noticeWindows(deps.db, iso(now.getTime() + DAY))
   const sent = await sentNotices(deps.db, ids)
@@ -155,7 +165,7 @@ async function maintenanceNotices(deps: Deps): Promise<EmittedNotice[]> {
   return out
 }
 
-async function oncallNudges(deps: Deps): Promise<EmittedNotice[]> {
+async function oncallNudges(deps: JobDeps): Promise<EmittedNotice[]> {
   const { oncallEmail, oncallWebhookUrl, slo } = deps.config.recovery
   // Nobody to nudge: recording nudges now would only make them look sent once someone is set up.
   if (!oncallEmail && !oncallWebhookUrl) return []

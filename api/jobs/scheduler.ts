@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts'
+import { retryDelay } from './retry.ts'
 import { maintenances } from '../services/maintenances.ts'
 import { runRecoveryJobs } from './recovery-jobs.ts'
 
@@ -11,6 +12,8 @@ import { runRecoveryJobs } from './recovery-jobs.ts'
 export function createScheduler(deps: Deps) {
   let timer: ReturnType<typeof setInterval> | null = null
   let running: Promise<unknown> | null = null
+  let failures = 0
+  let retryAt = 0
 
   async function tick() {
     const moved = await maintenances.runDue(deps)
@@ -22,10 +25,25 @@ export function createScheduler(deps: Deps) {
 
   return {
     tick,
+    /**
+     * Ticks on an interval. A failed tick (database away, disk full) is logged, reported on
+     * /healthz and retried after a growing delay; it never stops the process or the interval.
+     */
     start() {
+      deps.health?.set('scheduler', 'ok')
       timer ??= setInterval(() => {
-        running ??= tick()
-          .catch((err: Error) => deps.log.error('scheduler tick failed', { error: err.message }))
+        if (running || Date.now() < retryAt) return
+        running = tick()
+          .then(() => {
+            if (failures > 0) deps.health?.set('scheduler', 'ok')
+            failures = 0
+          })
+          .catch((err: Error) => {
+            failures++
+            retryAt = Date.now() + retryDelay(failures)
+            deps.log.error('scheduler tick failed', { error: err.message, failures })
+            deps.health?.fail('scheduler', err)
+          })
           .finally(() => {
             running = null
           })

@@ -12,12 +12,53 @@ import { commit, systemActor, type WriteContext } from '../services/write.ts'
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-/** Has anything been recorded yet? The demo only ever goes into an empty database. */
+/**
+ * Has anything been recorded yet, now or ever (the outbox and audit log keep what was since
+ * deleted)? API tokens do not count: the first start creates one before deciding. The demo only
+ * ever goes into an empty database.
+ */
 export async function isEmpty(deps: Deps): Promise<boolean> {
   const rs = await deps.db.execute(
-    'SELECT (SELECT COUNT(*) FROM components) + (SELECT COUNT(*) FROM incidents) AS n',
+    `SELECT (SELECT COUNT(*) FROM components) + (SELECT COUNT(*) FROM incidents)
+          + (SELECT COUNT(*) FROM outbox WHERE aggregate_type <> 'token')
+          + (SELECT COUNT(*) FROM audit_log WHERE target_type <> 'token') AS n`,
   )
   return Number(rs.rows[0]!.n) === 0
+}
+
+export interface SeedDecision {
+  seed: boolean
+  /** Said in the start-up log either way. */
+  reason: string
+}
+
+/**
+ * The demo goes only into a truly new installation: a database that got its identity on this very
+ * start, has never recorded anything (no rows, no outbox, no audit), and a publish folder that
+ * holds no site from another database. A database deleted or replaced under a running server
+ * then comes back empty, but is never filled with demo incidents over the real status page.
+ */
+export async function demoSeedDecision(
+  deps: Deps,
+  opts: {
+    identityCreated: boolean
+    /** The identity in the publish folder; null when no site was published there, '' unknown. */
+    publishedDatabaseId: string | null
+    databaseId: string
+  },
+): Promise<SeedDecision> {
+  if (!deps.config.demo) return { seed: false, reason: 'AMENDS_DEMO is off' }
+  if (!opts.identityCreated) {
+    return { seed: false, reason: 'this database has been started before' }
+  }
+  if (!(await isEmpty(deps))) return { seed: false, reason: 'this database already holds data' }
+  if (opts.publishedDatabaseId !== null && opts.publishedDatabaseId !== opts.databaseId) {
+    return {
+      seed: false,
+      reason: `the publish folder holds the site of another database (${opts.publishedDatabaseId || 'unknown'}): was the database deleted or replaced?`,
+    }
+  }
+  return { seed: true, reason: 'first start: new database, nothing published yet' }
 }
 
 /**

@@ -55,7 +55,10 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | nul
 describe('npm start', () => {
   it('migrates, seeds the demo, prints the admin token once, serves, and shuts down cleanly', async () => {
     const dir = tempDir('start')
-    const env = { DATABASE_URL: `file:${join(dir, 'amends.db')}` }
+    const env = {
+      DATABASE_URL: `file:${join(dir, 'amends.db')}`,
+      PUBLIC_DIR: join(dir, 'public'),
+    }
     const first = await start(env)
     const token = /admin token\s+(amd_\S+)/.exec(first.output())?.[1]
     expect(token, first.output()).toBeDefined()
@@ -88,6 +91,7 @@ describe('npm start', () => {
     const adminToken = 'my-own-admin-token-0123456789'
     const s = await start({
       DATABASE_URL: `file:${join(dir, 'a.db')}`,
+      PUBLIC_DIR: join(dir, 'public'),
       AMENDS_ADMIN_TOKEN: adminToken,
       AMENDS_DEMO: 'false',
     })

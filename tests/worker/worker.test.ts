@@ -113,7 +113,7 @@ describe('the Cloudflare Worker (wrangler dev) on a remote libSQL database', () 
   it('answers the health check', async () => {
     const res = await api('/healthz')
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual({ status: 'ok' })
+    expect(await res.json()).toEqual({ status: 'ok', parts: { database: 'ok' } })
   })
 
   it('serves the public summary from the database', async () => {

@@ -1,0 +1,9 @@
+/**
+ * How long a background part (publisher, notifier, scheduler, the database at start) waits
+ * before trying again after `failures` failures in a row: 250 ms, doubling, at most 30 s. Not
+ * faster, so a full disk or a process out of file handles is not hammered; not slower, so the
+ * part is back within half a minute of the cause going away.
+ */
+export function retryDelay(failures: number): number {
+  return Math.min(30_000, 250 * 2 ** Math.max(0, failures - 1))
+}
