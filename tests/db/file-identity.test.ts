@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Db } from '../../db/client.ts'
 import { openDatabase } from '../../db/open.node.ts'
-import { tempDir } from '../fixtures/server-process.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 /** Ways the file under a running server stops being the one it opened. */
 const CHANGES: Record<string, (file: string, dir: string) => void> = {

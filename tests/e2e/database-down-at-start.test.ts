@@ -5,11 +5,11 @@ import { startLibsqlHttpServer } from '../fixtures/libsql-http-server.ts'
 import {
   freePort,
   startServer,
-  tempDir,
   waitFor,
   waitHealthy,
   type ServerProcess,
 } from '../fixtures/server-process.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 const running: ServerProcess[] = []
 afterEach(async () => {

@@ -4,11 +4,11 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   startServer,
-  tempDir,
   waitFor,
   waitHealthy,
   type ServerProcess,
 } from '../fixtures/server-process.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 const running: ServerProcess[] = []
 const sockets: Socket[] = []

@@ -4,11 +4,11 @@ import { createClient } from '@libsql/client'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   startServer,
-  tempDir,
   waitFor,
   waitHealthy,
   type ServerProcess,
 } from '../fixtures/server-process.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 const running: ServerProcess[] = []
 afterEach(async () => {

@@ -1,19 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../fixtures/temp-dir.ts'
+import { freePort } from '../fixtures/server-process.ts'
 
 const ROOT = join(import.meta.dirname, '../..')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 const children: ChildProcess[] = []
 afterEach(() => {

@@ -1,23 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/open.node.ts'
 import { runTrial, type Call } from '../fixtures/concurrent-writes.ts'
+import { freePort } from '../fixtures/server-process.ts'
 
 const ROOT = join(import.meta.dirname, '../..')
 const ADMIN_TOKEN = 'amd_two_servers_admin_token_0123456789'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 const children: ChildProcess[] = []
 afterEach(() => {

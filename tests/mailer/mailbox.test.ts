@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, utimesSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -13,6 +12,7 @@ import { ADMIN_TOKEN, createTestApp } from '../fixtures/test-app.ts'
 import { startSmtpSink } from '../fixtures/smtp-sink.ts'
 import { addSubscriber, waitUntil } from './world.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
+import { freePort } from '../fixtures/server-process.ts'
 
 const ROOT = join(import.meta.dirname, '../..')
 
@@ -220,15 +220,6 @@ const children: ChildProcess[] = []
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 describe('npm start without SMTP_URL', () => {
   async function start(smtpUrl: string) {

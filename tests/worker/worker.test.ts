@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate } from '../../db/migrate.node.ts'
 import { openDatabase } from '../../db/open.node.ts'
 import { startLibsqlHttpServer, type LibsqlHttpServer } from '../fixtures/libsql-http-server.ts'
+import { freePort } from '../fixtures/server-process.ts'
 
 // The real Worker bundle under workerd (`wrangler dev`, local mode) against a remote libSQL
 // database over HTTP: the stand-in serves a migrated temp file on 127.0.0.1.
@@ -21,15 +21,6 @@ let libsql: LibsqlHttpServer | undefined
 let wrangler: ChildProcess | undefined
 let output = ''
 let base: string
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  await new Promise((done) => server.close(done))
-  return port
-}
 
 async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_MS
