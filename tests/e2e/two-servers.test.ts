@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/open.node.ts'
 import { runTrial, type Call } from '../fixtures/concurrent-writes.ts'
 import { freePort } from '../fixtures/server-process.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 const ROOT = join(import.meta.dirname, '../..')
 const ADMIN_TOKEN = 'amd_two_servers_admin_token_0123456789'
@@ -61,7 +60,7 @@ const call =
 
 describe('two Node servers on one database file', () => {
   it('lose no acknowledged change when they update one incident at once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'amends-two-servers-'))
+    const dir = tempDir('two-servers')
     const url = `file:${join(dir, 'amends.db')}`
     // One after the other: the first migrates, the second finds the schema current.
     const a = await start(url, join(dir, 'public-a'))

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../api/app.ts'
@@ -15,11 +13,12 @@ import { getSetting, RESTORED_AT } from '../../db/settings.ts'
 import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { ADMIN_TOKEN } from '../fixtures/test-app.ts'
 import { addSubscriber, createMailWorld, FAST, rawHeader, waitUntil } from './world.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
 
 const DAY = 24 * 3_600_000
 
 async function restoredCopy(deps: Deps, name: string): Promise<Deps> {
-  const file = join(mkdtempSync(join(tmpdir(), 'amends-backup-')), name)
+  const file = join(tempDir('backup'), name)
   await deps.db.execute({ sql: 'VACUUM INTO ?', args: [file] })
   return { ...deps, db: await openDatabase(`file:${file}`) }
 }
@@ -30,7 +29,7 @@ describe('positions after restoring an older backup (decision 005)', () => {
     const { t } = w
     const sub = await addSubscriber(t.deps.db)
     const inc = (await makeIncident(t, { name: 'Kept in the backup' })) as { id: string }
-    const outDir = mkdtempSync(join(tmpdir(), 'amends-public-'))
+    const outDir = tempDir('public')
     const renderer = await loadSiteRenderer()
     await createPublisher({ deps: t.deps, renderer, outDir }).catchUp()
     await w.settle()
@@ -96,7 +95,7 @@ describe('positions after restoring an older backup (decision 005)', () => {
       id: string
     }
     await t.api('POST', `/api/v1/incidents/${late.id}/resolve`, { body: 'Fixed.' })
-    const outDir = mkdtempSync(join(tmpdir(), 'amends-public-'))
+    const outDir = tempDir('public')
     const renderer = await loadSiteRenderer()
     const backup = await restoredCopy(t.deps, 'backup.db')
     // The live installation emits the first follow-up (due 3 days after resolution)...
