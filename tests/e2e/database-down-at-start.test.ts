@@ -1,28 +1,18 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startLibsqlHttpServer } from '../fixtures/libsql-http-server.ts'
 import {
   freePort,
   startServer,
   waitFor,
   waitHealthy,
-  type ServerProcess,
+  stopServersAfterEach,
+  incidentBody,
 } from '../fixtures/server-process.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 
-const running: ServerProcess[] = []
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop()
-})
-
-const incident = (name: string) => ({
-  name,
-  status: 'investigating',
-  impact: 'major',
-  body: 'We are looking into it.',
-  components: {},
-})
+const running = stopServersAfterEach()
 
 describe('the database is unreachable when the server starts', () => {
   it('serves the published site, answers 503, reports it, and carries on once the database is back', async () => {
@@ -34,7 +24,7 @@ describe('the database is unreachable when the server starts', () => {
     running.push(first)
     await waitHealthy(first)
     expect(
-      (await first.request('POST', '/api/v1/incidents', incident('Before the outage'))).status,
+      (await first.request('POST', '/api/v1/incidents', incidentBody('Before the outage'))).status,
     ).toBe(201)
     await waitFor('the incident on the page', async () =>
       (await first.request('GET', '/')).text.includes('Before the outage'),
@@ -64,7 +54,7 @@ describe('the database is unreachable when the server starts', () => {
     }
     // Every kind of call that needs the database: the same 503, nothing half done.
     for (const [method, path, body] of [
-      ['POST', '/api/v1/incidents', incident('During the outage')],
+      ['POST', '/api/v1/incidents', incidentBody('During the outage')],
       ['GET', '/api/v1/incidents', undefined],
       ['GET', '/api/v1/components', undefined],
       ['POST', '/api/v1/components', { name: 'x' }],
@@ -81,7 +71,7 @@ describe('the database is unreachable when the server starts', () => {
     copyFileSync(good, join(blocked, 'amends.db'))
     await waitHealthy(s)
     expect(
-      (await s.request('POST', '/api/v1/incidents', incident('After the outage'))).status,
+      (await s.request('POST', '/api/v1/incidents', incidentBody('After the outage'))).status,
     ).toBe(201)
     await waitFor(
       'the new incident on the page',
@@ -103,14 +93,16 @@ describe('the database is unreachable when the server starts', () => {
     const health = await s.request('GET', '/healthz')
     expect(health.status).toBe(503)
     expect(health.body).toMatchObject({ status: 'degraded', parts: { database: 'unavailable' } })
-    expect((await s.request('POST', '/api/v1/incidents', incident('Too early'))).status).toBe(503)
+    expect((await s.request('POST', '/api/v1/incidents', incidentBody('Too early'))).status).toBe(
+      503,
+    )
 
     const remote = await startLibsqlHttpServer({ file, port })
     try {
       await waitHealthy(s)
-      expect((await s.request('POST', '/api/v1/incidents', incident('Once it is up'))).status).toBe(
-        201,
-      )
+      expect(
+        (await s.request('POST', '/api/v1/incidents', incidentBody('Once it is up'))).status,
+      ).toBe(201)
       await waitFor(
         'the incident on the published page',
         async () => (await s.request('GET', '/')).text.includes('Once it is up'),

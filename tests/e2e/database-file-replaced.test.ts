@@ -1,18 +1,15 @@
 import { copyFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   startServer,
   waitFor,
   waitHealthy,
-  type ServerProcess,
+  stopServersAfterEach,
 } from '../fixtures/server-process.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 
-const running: ServerProcess[] = []
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop()
-})
+const running = stopServersAfterEach()
 
 const unavailable = {
   error: { code: 'unavailable', message: 'The database is unavailable; try again shortly' },

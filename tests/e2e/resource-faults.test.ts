@@ -7,6 +7,7 @@ import {
   waitFor,
   waitHealthy,
   type ServerProcess,
+  incidentBody,
 } from '../fixtures/server-process.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 
@@ -15,14 +16,6 @@ const sockets: Socket[] = []
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.destroy()
   for (const s of running.splice(0)) await s.stop()
-})
-
-const incident = (name: string) => ({
-  name,
-  status: 'investigating',
-  impact: 'major',
-  body: 'We are looking into it.',
-  components: {},
 })
 
 /** Opens `n` idle sockets and waits until each is connected or was closed by the server. */
@@ -64,7 +57,7 @@ describe('resource exhaustion', () => {
     expect((await s.request('GET', '/healthz')).status).toBe(200)
     expect((await s.request('GET', '/')).status).toBe(200)
     expect(
-      (await s.request('POST', '/api/v1/incidents', incident('During the flood'))).status,
+      (await s.request('POST', '/api/v1/incidents', incidentBody('During the flood'))).status,
     ).toBe(201)
     await waitFor(
       'the incident on the page during the flood',
@@ -94,7 +87,7 @@ describe('resource exhaustion', () => {
     rmSync(join(publicDir, 'incidents'), { recursive: true, force: true })
     writeFileSync(join(publicDir, 'incidents'), 'in the way')
     expect(
-      (await s.request('POST', '/api/v1/incidents', incident('Written while failing'))).status,
+      (await s.request('POST', '/api/v1/incidents', incidentBody('Written while failing'))).status,
     ).toBe(201)
     const degraded = await waitFor(
       '/healthz to report the publisher failing',

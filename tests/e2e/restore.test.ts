@@ -1,27 +1,18 @@
 import { copyFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { createClient } from '@libsql/client'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   startServer,
   waitFor,
   waitHealthy,
   type ServerProcess,
+  stopServersAfterEach,
+  incidentBody,
 } from '../fixtures/server-process.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 
-const running: ServerProcess[] = []
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop()
-})
-
-const incident = (name: string) => ({
-  name,
-  status: 'investigating',
-  impact: 'major',
-  body: 'We are looking into it.',
-  components: {},
-})
+const running = stopServersAfterEach()
 
 async function maxOutboxId(file: string): Promise<number> {
   const db = createClient({ url: `file:${file}` })
@@ -56,7 +47,7 @@ describe('restoring an older backup of the database', () => {
 
     const first = await start()
     expect(
-      (await first.request('POST', '/api/v1/incidents', incident('Kept in the backup'))).status,
+      (await first.request('POST', '/api/v1/incidents', incidentBody('Kept in the backup'))).status,
     ).toBe(201)
     await waitFor(
       'the first incident on the page',
@@ -69,7 +60,9 @@ describe('restoring an older backup of the database', () => {
 
     const second = await start()
     for (const name of ['Lost by the restore 1', 'Lost by the restore 2']) {
-      expect((await second.request('POST', '/api/v1/incidents', incident(name))).status).toBe(201)
+      expect((await second.request('POST', '/api/v1/incidents', incidentBody(name))).status).toBe(
+        201,
+      )
     }
     await waitFor(
       'the later incidents on the page',
@@ -89,7 +82,7 @@ describe('restoring an older backup of the database', () => {
 
     const created = Date.now()
     expect(
-      (await third.request('POST', '/api/v1/incidents', incident('After the restore'))).status,
+      (await third.request('POST', '/api/v1/incidents', incidentBody('After the restore'))).status,
     ).toBe(201)
     await waitFor('the new incident on the page', shows(third, 'After the restore'), third.output)
     const tookMs = Date.now() - created

@@ -1,61 +1,30 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../db/open.node.ts'
 import { runTrial, type Call } from '../fixtures/concurrent-writes.ts'
-import { freePort } from '../fixtures/server-process.ts'
+import {
+  startServer,
+  stopServersAfterEach,
+  waitHealthy,
+  type ServerProcess,
+} from '../fixtures/server-process.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 
-const ROOT = join(import.meta.dirname, '../..')
-const ADMIN_TOKEN = 'amd_two_servers_admin_token_0123456789'
+const running = stopServersAfterEach()
 
-const children: ChildProcess[] = []
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
-})
-
-/** `node api/node.ts` on the given database; resolves once /healthz answers. */
-async function start(databaseUrl: string, publicDir: string) {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['api/node.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      PUBLIC_DIR: publicDir,
-      NOTIFIER: 'off',
-      AMENDS_DEMO: 'false',
-      AMENDS_ADMIN_TOKEN: ADMIN_TOKEN,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let out = ''
-  child.stdout.on('data', (d) => (out += d))
-  child.stderr.on('data', (d) => (out += d))
-  const base = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 400; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${out}`)
-    const ok = await fetch(`${base}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ok) return { base, output: () => out }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`server did not become ready: ${out}`)
+/** `node api/node.ts` on the given database, without the notifier; returns once it is healthy. */
+async function start(databaseUrl: string, publicDir: string): Promise<ServerProcess> {
+  const s = await startServer({ DATABASE_URL: databaseUrl, PUBLIC_DIR: publicDir, NOTIFIER: 'off' })
+  running.push(s)
+  await waitHealthy(s)
+  return s
 }
 
 const call =
-  (base: string): Call =>
+  (s: ServerProcess): Call =>
   async (method, path, body) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
-    })
-    return { status: res.status, body: await res.json() }
+    const { status, body: json } = await s.request(method, path, body ?? {})
+    return { status, body: json }
   }
 
 describe('two Node servers on one database file', () => {
@@ -70,7 +39,7 @@ describe('two Node servers on one database file', () => {
       const trials = 5
       const total = { acknowledged: 0, found: 0, conflicts: 0 }
       for (let i = 0; i < trials; i++) {
-        const r = await runTrial([call(a.base), call(b.base)], db, 16)
+        const r = await runTrial([call(a), call(b)], db, 16)
         expect(r.unexpected).toEqual([])
         expect(r.found).toBe(r.acknowledged)
         total.acknowledged += r.acknowledged
