@@ -62,12 +62,12 @@ export function metricsPage(m: Metrics, siteName: string, siteUrl: string, timeZ
       html`<tr><td>${r.name}</td><td>${r.impact}</td><td>${formatTime(r.started_at, timeZone)}</td><td>${dur(r.time_to_first_update_s)}${r.first_update_met ? '' : ' (late)'}</td><td>${dur(r.longest_gap_s)}${r.cadence_met ? '' : ' (too long)'}</td><td>${r.postmortem_required ? (r.postmortem_met === null ? 'due' : r.postmortem_met ? 'on time' : 'late') : '—'}</td><td>${r.apology ? 'yes' : 'no'}</td></tr>`,
   )
   // prettier-ignore
-  const body = html`<style>${raw('table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid var(--line)}caption{text-align:left;font-weight:600}.wrap{max-width:60rem}rect.ok{fill:#1a7f37}rect.late{fill:#cf222e}line.target{stroke:currentColor;stroke-dasharray:4 3}')}</style>
+  const body = html`<style>${raw('table{border-collapse:collapse;margin:1rem 0;width:100%;display:block;overflow-x:auto}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid var(--line)}caption{text-align:left;font-weight:600}.wrap{max-width:60rem}rect.ok{fill:#1a7f37}rect.late{fill:#cf222e}line.target{stroke:currentColor;stroke-dasharray:4 3}')}</style>
 <p class="muted">Staff only. Generated ${formatTime(m.generated_at, timeZone)}.</p>
 ${chart(m)}
 ${summaryTable('Last 30 days', m.rolling['30d'])}
 ${summaryTable('Last 90 days', m.rolling['90d'])}
-<table>
+<table tabindex="0">
 <caption>Incidents, last 90 days</caption>
 <thead><tr><th scope="col">Incident</th><th scope="col">Impact</th><th scope="col">Started</th><th scope="col">First update</th><th scope="col">Longest silence</th><th scope="col">Post-mortem</th><th scope="col">Apology</th></tr></thead>
 <tbody>${rows}</tbody>
