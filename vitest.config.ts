@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 /** Pure functions: no database, run once. */
@@ -19,6 +20,9 @@ export default defineConfig({
     // Worker threads start faster than forked processes: the suite spends a third of its time
     // importing the app into each worker.
     pool: 'threads',
+    // vitest leaves one core free by default: on a 2-core machine that is one worker, and the
+    // suite mostly waits on I/O (databases, sockets, child processes), so use every core.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', './tests/summary-reporter.ts'],
