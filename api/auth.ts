@@ -56,8 +56,8 @@ function failureLimiter(deps: Deps): RateLimiter {
 /**
  * Requires `Authorization: Bearer <token>` with at least `scope` (read < write < admin).
  * last_used_at is refreshed at most once a minute per token, and only after a successful call,
- * so failed requests write nothing. After too many unknown tokens from one address, that address
- * gets 429 with Retry-After, without the token being looked up, until the minute has passed.
+ * so failed requests write nothing. After too many unknown tokens from one address, that address's
+ * unknown tokens get 429 with Retry-After until the minute has passed; its valid tokens still work.
  */
 export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv> {
   const lastTouched = new Map<string, number>()
@@ -71,19 +71,19 @@ export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv
         'Send an API token as "Authorization: Bearer <token>"',
       )
     }
-    const address = ipKey(clientIp(c, deps.config.trustProxy))
-    const allowed = failures.check(address)
-    if (!allowed.ok) {
-      c.header('Retry-After', String(allowed.retryAfterSeconds))
-      throw new DomainError(
-        'rate_limited',
-        'rate_limited',
-        `Too many unknown API tokens from your network; try again in ${allowed.retryAfterSeconds} s`,
-      )
-    }
+    // Look up first, count only failures: a valid token is never refused by the guessing limit,
+    // so nobody can lock others out by guessing from (or on behalf of) their address.
     const token = await findActiveTokenByHash(deps.db, await hashToken(secret))
     if (!token) {
-      failures.take(address)
+      const taken = failures.take(ipKey(clientIp(c, deps.config.trustProxy)))
+      if (!taken.ok) {
+        c.header('Retry-After', String(taken.retryAfterSeconds))
+        throw new DomainError(
+          'rate_limited',
+          'rate_limited',
+          `Too many unknown API tokens from your network; try again in ${taken.retryAfterSeconds} s`,
+        )
+      }
       throw new DomainError('unauthorized', 'unauthorized', 'The API token is unknown or revoked')
     }
     if (RANK[token.scope] < RANK[scope]) {

@@ -140,7 +140,7 @@ notifier?.start()
 const scheduler = createScheduler(deps)
 const nodeHandler = createNodeHandler(createApp(deps), config.publicDir)
 handle = mailbox
-  ? async (r: Request, env?: unknown) => (await mailbox(r)) ?? nodeHandler(r, env)
+  ? async (r: Request, env?: unknown) => (await mailbox(r, env)) ?? nodeHandler(r, env)
   : nodeHandler
 publisher.onPublished(() => files.invalidate())
 const lines = [

@@ -206,10 +206,11 @@ export function createMailboxRoute(deps: Deps, dir: string) {
     return show(dir, name)
   })
 
-  return async function mailbox(request: Request): Promise<Response | null> {
+  // `env` is the Node server's `{ incoming, outgoing }`: the token-guessing limit needs the socket.
+  return async function mailbox(request: Request, env?: unknown): Promise<Response | null> {
     if (deps.config.mail.smtpUrl) return null
     const path = new URL(request.url).pathname
     if (path !== '/_mailbox' && !path.startsWith(MAILBOX_PATH)) return null
-    return app.fetch(request)
+    return app.fetch(request, env)
   }
 }

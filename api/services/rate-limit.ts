@@ -72,15 +72,20 @@ export function createRateLimiter(opts: {
 }
 
 /**
- * The client's address, for rate limiting. The Node server's socket is the truth; forwarding
- * headers are anyone's to forge, so they count only when the operator says a proxy sets them
- * (then the right-most X-Forwarded-For entry, the one our proxy appended). Without either, every
+ * The client's address, for rate limiting. On Cloudflare (the request has `cf`) it is
+ * CF-Connecting-IP, which Cloudflare sets and clients cannot forge there. On Node the socket is
+ * the truth; behind a proxy the operator names (TRUST_PROXY) it is the right-most X-Forwarded-For
+ * entry, the one that proxy appended: every other forwarding header, CF-Connecting-IP included,
+ * passes an ordinary reverse proxy untouched and is anyone's to forge. Without any of these, every
  * such request shares one bucket: safer than letting a missing address skip the limit.
  */
 export function clientIp(c: Context, trustProxy: boolean): string {
+  if ((c.req.raw as { cf?: unknown }).cf) {
+    const cf = c.req.header('cf-connecting-ip')?.trim()
+    if (cf) return cf
+  }
   if (trustProxy) {
-    const forwarded =
-      c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim()
     if (forwarded) return forwarded
   }
   return socketAddress(c.env) ?? 'unknown'

@@ -3,6 +3,7 @@ import { readdirSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import { afterEach, describe, expect, it } from 'vitest'
+import { FAILED_TOKEN_CHECKS_PER_MINUTE } from '../../api/auth.ts'
 import { createMailboxRoute, MAILBOX_PAGE_SIZE } from '../../api/jobs/mailer-mailbox.node.ts'
 import { mailboxTransport } from '../../api/jobs/mailer-transport.node.ts'
 import { migrate } from '../../db/migrate.node.ts'
@@ -141,6 +142,23 @@ describe('dev mailbox', () => {
     }
     expect((await status('/_mailbox/', undefined, 'POST')).res.status).toBe(401)
     expect((await status('/_mailbox/', basic(ADMIN_TOKEN), 'POST')).res.status).toBe(405)
+  })
+
+  it("counts wrong tokens per client address: one address's guesses do not throttle another's", async () => {
+    const dir = tempDir('mailbox')
+    const t = await createTestApp()
+    const route = createMailboxRoute(t.deps, dir)
+    const from = async (ip: string, token: string) =>
+      (await route(
+        new Request('http://localhost/_mailbox/', { headers: { authorization: basic(token) } }),
+        { incoming: { socket: { remoteAddress: ip } } },
+      ))!.status
+    for (let i = 0; i < FAILED_TOKEN_CHECKS_PER_MINUTE; i++) {
+      expect(await from('203.0.113.9', `amd_guess_${i}`)).toBe(401)
+    }
+    expect(await from('203.0.113.9', 'amd_guess_x')).toBe(429)
+    expect(await from('198.51.100.1', 'amd_guess_x')).toBe(401)
+    expect(await from('203.0.113.9', ADMIN_TOKEN)).toBe(200)
   })
 
   it('redirects only to a relative path, whatever the Host header says', async () => {
