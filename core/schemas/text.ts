@@ -36,7 +36,8 @@ export const normaliseLineBreaks = (s: string) => s.replace(/\r\n?/g, '\n')
  * Every string a person writes into a request (names, bodies, workarounds, apologies, messages,
  * playbook variables, search terms) is this schema: `textProblem` is checked on the raw input,
  * then the value is trimmed and its line breaks normalised. A single-line value (a name: it
- * becomes a title and an email subject) refuses tab and line breaks inside it. Callers add
+ * becomes a title and an email subject) refuses tab and line breaks inside it, U+2028 and U+2029
+ * included. Callers add
  * `.min()` and `.max()`.
  */
 export function userText(opts: { singleLine?: boolean } = {}) {
@@ -49,5 +50,9 @@ export function userText(opts: { singleLine?: boolean } = {}) {
     .trim()
     .overwrite(normaliseLineBreaks)
   if (!opts.singleLine) return text
-  return text.refine((s) => !/[\t\n]/.test(s), 'Must be a single line (no tab or line break)')
+  // U+0085 is refused above as a C1 control; U+2028/2029 are line breaks to mail clients and JS.
+  return text.refine(
+    (s) => !/[\t\n\u2028\u2029]/.test(s),
+    'Must be a single line (no tab or line break)',
+  )
 }

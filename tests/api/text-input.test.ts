@@ -295,15 +295,42 @@ describe('text written by people is checked at the edge', () => {
     expect(incident.workaround).toBe('Retry\nlater')
   })
 
-  it('a name is one line', async () => {
+  it('a name is one line: every kind of line break and tab is refused in every single-line field', async () => {
     const t = await createTestApp()
-    for (const name of ['Two\nlines', 'Tab\there', 'CR\rhere']) {
-      const res = await t.api('POST', '/api/v1/components', { name })
-      expect(res.status).toBe(400)
-      expect(res.body.error.details).toEqual([
-        { path: 'name', message: 'Must be a single line (no tab or line break)' },
-      ])
+    const all = await targets(t)
+    const before = await dumpTables(t.deps.db)
+    const breaks: [string, string][] = [
+      ['LF', 'Two\nlines'],
+      ['CR', 'CR\rhere'],
+      ['CRLF', 'CRLF\r\nhere'],
+      ['tab', 'Tab\there'],
+      ['U+2028 line separator', 'Two\u2028lines'],
+      ['U+2029 paragraph separator', 'Two\u2029lines'],
+      ['U+0085 next line', 'Two\u0085lines'],
+    ]
+    let tried = 0
+    const through: string[] = []
+    for (const target of all) {
+      for (const field of target.fields.filter((f) => /^(name|template)$/.test(f))) {
+        for (const [label, value] of breaks) {
+          tried++
+          const res = await send(t, target, JSON.stringify(withValue(target.body, field, value)))
+          const named = res.body?.error?.details?.some(
+            (d: any) => d.path === field && /single line|control character/.test(d.message),
+          )
+          if (res.status !== 400 || !named)
+            through.push(`${target.method} ${target.path} ${field} ${label}: ${res.status}`)
+        }
+      }
     }
+    expect(through).toEqual([])
+    expect(await dumpTables(t.deps.db)).toEqual(before)
+    expect(tried).toBeGreaterThanOrEqual(breaks.length * 10)
+    console.info(`single-line rule: ${tried} tries (${breaks.length} variants), 0 through`)
+    const res = await t.api('POST', '/api/v1/components', { name: 'Two\u2028lines' })
+    expect(res.body.error.details).toEqual([
+      { path: 'name', message: 'Must be a single line (no tab or line break)' },
+    ])
     expect((await makeComponent(t, { name: '  Padded  \n' })).name).toBe('Padded')
   })
 })
