@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Health } from './health.ts'
+import { NOSNIFF } from './http/security-headers.ts'
 import type { Logger } from './log.ts'
 import { createStaticCache, createStaticFiles, notFoundPage } from './static.node.ts'
 
@@ -23,9 +24,12 @@ export function unavailableApp(health: Health): FetchApp {
   return {
     fetch(request) {
       if (new URL(request.url).pathname === '/healthz') {
-        return Response.json(health.report(), { status: 503 })
+        return Response.json(health.report(), { status: 503, headers: NOSNIFF })
       }
-      return Response.json(UNAVAILABLE, { status: 503, headers: { 'retry-after': '5' } })
+      return Response.json(UNAVAILABLE, {
+        status: 503,
+        headers: { ...NOSNIFF, 'retry-after': '5' },
+      })
     },
   }
 }
@@ -44,7 +48,10 @@ export function createNodeHandler(app: FetchApp, publicDir: string) {
     } catch (err) {
       // A file that cannot be read now (no handles left, disk error): 503, and try again later.
       if (!isIoError(err)) throw err
-      return Response.json(UNAVAILABLE, { status: 503, headers: { 'retry-after': '1' } })
+      return Response.json(UNAVAILABLE, {
+        status: 503,
+        headers: { ...NOSNIFF, 'retry-after': '1' },
+      })
     }
   }
   async function route(request: Request, env?: unknown): Promise<Response> {
@@ -98,6 +105,7 @@ export function createNodeListener(
       } catch {
         // Not even the last known version is in memory, and the file cannot be read now.
         res.writeHead(503, {
+          ...NOSNIFF,
           'content-type': 'text/plain; charset=utf-8',
           'retry-after': '1',
           'cache-control': 'no-store',

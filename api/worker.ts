@@ -3,6 +3,7 @@ import type { ExecutionContext } from 'hono'
 import { systemClock } from '../core/clock.ts'
 import { createApp, type App } from './app.ts'
 import { parseConfig } from './config.ts'
+import { NOSNIFF } from './http/security-headers.ts'
 import type { Deps } from './deps.ts'
 import { createScheduler } from './jobs/scheduler.ts'
 import type { Logger } from './log.ts'
@@ -57,7 +58,7 @@ export default {
     })
     if (!built) {
       const error = { code: 'unavailable', message: 'The service is starting up or misconfigured' }
-      return Response.json({ error }, { status: 503 })
+      return Response.json({ error }, { status: 503, headers: NOSNIFF })
     }
     return built.app.fetch(request, env, ctx)
   },

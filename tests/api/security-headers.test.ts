@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createNodeHandler, createNodeListener } from '../../api/server.node.ts'
+import { createHealth } from '../../api/health.ts'
+import { createNodeHandler, createNodeListener, unavailableApp } from '../../api/server.node.ts'
+import { createStaticCache } from '../../api/static.node.ts'
+import worker from '../../api/worker.ts'
 import { ADMIN_TOKEN, createTestApp } from '../fixtures/test-app.ts'
 
 const cleanup: (() => Promise<void> | void)[] = []
@@ -91,5 +94,52 @@ describe('security headers', () => {
       seen.push(what)
     }
     expect(seen).toHaveLength(CASES.length)
+  })
+
+  it('nosniff on the 503s answered outside the app: database away, I/O error, unreadable file, Worker start-up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amends-headers-'))
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }))
+    const listen = async (listener: Parameters<typeof createServer>[1]) => {
+      const server: Server = createServer(listener)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())))
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    }
+    const ioError = Object.assign(new Error('too many open files'), { code: 'EMFILE' })
+    const failingFiles = {
+      ...createStaticCache(dir),
+      lookup: () => {
+        throw ioError
+      },
+    }
+    const away = await listen(
+      createNodeListener(dir, createNodeHandler(unavailableApp(createHealth()), dir)),
+    )
+    const broken = createNodeHandler({ fetch: () => Promise.reject(ioError) }, dir)
+    const io = await listen(createNodeListener(dir, broken))
+    const unreadable = await listen(createNodeListener(dir, broken, failingFiles))
+    const cases: [string, () => Promise<Response>][] = [
+      ['database away: /healthz', () => fetch(`${away}/healthz`)],
+      ['database away: API', () => fetch(`${away}/api/v1/components`)],
+      ['I/O error in the app', () => fetch(`${io}/api/v1/components`)],
+      ['unreadable published file', () => fetch(`${unreadable}/`)],
+      [
+        'Worker start-up failure',
+        () =>
+          worker.fetch(
+            new Request('https://status.example.com/api/v2/summary.json'),
+            {
+              DATABASE_URL: 'file:not-on-workers.db',
+            },
+            {} as never,
+          ),
+      ],
+    ]
+    for (const [what, call] of cases) {
+      const res = await call()
+      await res.arrayBuffer()
+      expect(res.status, what).toBe(503)
+      expect(res.headers.get('x-content-type-options'), what).toBe('nosniff')
+    }
   })
 })
