@@ -9,7 +9,10 @@ import { apiPageHeaders, NOSNIFF } from '../http/security-headers.ts'
 import type { Logger } from '../log.ts'
 import type { Html } from './layout.ts'
 
-const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
+// Our forms send urlencoded only. Multipart is refused: its parts can carry a base64 or
+// quoted-printable Content-Transfer-Encoding that the parser decodes (with U+FFFD for bad bytes)
+// after strictBody has checked the raw, ASCII-only bytes.
+const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i
 
 /** Headers for the pages the API renders itself, whatever they answer (api/http/security-headers.ts). */
 export function privatePage(siteUrl: string): MiddlewareHandler {
@@ -34,7 +37,7 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
   })
 }
 
-/** A form post (urlencoded or multipart) of at most `maxBytes`, in valid UTF-8. */
+/** A form post (urlencoded only) of at most `maxBytes`, in valid UTF-8. */
 export function formBody(maxBytes: number): MiddlewareHandler[] {
   return [
     async (c, next) => {

@@ -372,7 +372,7 @@ describe('HTML forms are checked the same way', () => {
     expect(await dumpTables(t.deps.db)).toEqual(before)
   })
 
-  it('percent-escapes or multipart bytes that are not UTF-8 are a 400 page, writing nothing', async () => {
+  it('percent-escapes that are not UTF-8 are a 400 page, writing nothing', async () => {
     const t = await createTestApp()
     const before = await dumpTables(t.deps.db)
     const pct = (bytes: number[]) => bytes.map((b) => `%${b.toString(16).toUpperCase()}`).join('')
@@ -383,22 +383,61 @@ describe('HTML forms are checked the same way', () => {
         expect(res.status, `${path} ${pct(bytes)}`).toBe(400)
         expect(res.html).toMatch(/not valid UTF-8/)
       }
-      const boundary = 'xyz'
-      const enc = new TextEncoder()
-      const multipart = new Uint8Array([
-        ...enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="message"\r\n\r\na`),
-        ...bytes,
-        ...enc.encode(`b\r\n--${boundary}--\r\n`),
-      ])
-      const res = await postForm(
-        t,
-        '/report',
-        multipart,
-        `multipart/form-data; boundary=${boundary}`,
-      )
-      expect(res.status).toBe(400)
-      expect(res.html).toMatch(/not valid UTF-8/)
     }
     expect(await dumpTables(t.deps.db)).toEqual(before)
+  })
+
+  it('multipart is refused with 415 on every form, whatever its parts carry, writing nothing', async () => {
+    const t = await createTestApp()
+    const before = await dumpTables(t.deps.db)
+    const boundary = 'xyz'
+    const enc = new TextEncoder()
+    const part = (name: string, headers: string, bytes: number[]) => [
+      ...enc.encode(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n${headers}\r\n`,
+      ),
+      ...bytes,
+      ...enc.encode(`\r\n--${boundary}--\r\n`),
+    ]
+    const b64 = (bytes: number[]) => [...enc.encode(btoa(String.fromCharCode(...bytes)))]
+    const bodies: [string, (field: string) => number[]][] = [
+      ['plain text', (f) => part(f, '', [...enc.encode('It is down')])],
+      ...BAD_BYTES.map(([label, bytes]): [string, (field: string) => number[]] => [
+        `raw ${label}`,
+        (f) => part(f, '', [0x61, ...bytes, 0x62]),
+      ]),
+      ...BAD_BYTES.map(([label, bytes]): [string, (field: string) => number[]] => [
+        `base64 ${label}`,
+        (f) => part(f, 'Content-Transfer-Encoding: base64\r\n', b64([0x61, ...bytes, 0x62])),
+      ]),
+      [
+        'quoted-printable',
+        (f) => part(f, 'Content-Transfer-Encoding: quoted-printable\r\n', [...enc.encode('a=FFb')]),
+      ],
+    ]
+    const forms: [string, string][] = [
+      ['/report', 'message'],
+      ['/subscribe', 'email'],
+      ['/manage/anything', 'scope'],
+      ['/follow-up/anything', 'message'],
+    ]
+    let tried = 0
+    for (const [path, field] of forms) {
+      for (const [label, body] of bodies) {
+        tried++
+        const res = await postForm(
+          t,
+          path,
+          new Uint8Array(body(field)),
+          `multipart/form-data; boundary=${boundary}`,
+        )
+        expect(res.status, `${path} ${label}`).toBe(415)
+        expect(res.html).toMatch(/application\/x-www-form-urlencoded/)
+      }
+    }
+    expect(await dumpTables(t.deps.db)).toEqual(before)
+    console.info(
+      `multipart: ${bodies.length} variants x ${forms.length} forms = ${tried}, 0 accepted`,
+    )
   })
 })
