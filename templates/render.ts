@@ -89,7 +89,6 @@ export type DirectContent =
     }
   | {
       kind: 'feedback_answered'
-      message: string
       /** Sanitised HTML and its plain form. */
       answer: { html: string; text: string }
       author: string
@@ -433,11 +432,8 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
       ].join(''),
     }
   }
-  const quoted = input.message
-    .split(/\r?\n/)
-    .map((l) => `> ${l}`)
-    .join('\n')
-  const quote = `<blockquote style="margin:0 0 12px;padding:0 12px;border-left:3px solid #d0d7de;color:#57606a;white-space:pre-wrap">${esc(input.message)}</blockquote>`
+  // Nothing the reporter wrote is quoted: the form takes any address, so a quote would let anyone
+  // have us mail their text to a stranger once staff answer.
   const more = f.more(input.reportUrl)
   return {
     subject: f.subject(input.page.name),
@@ -448,9 +444,6 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
       '',
       f.signed(input.author),
       '',
-      `${f.youWrote}${t.colon.trim()}`,
-      quoted,
-      '',
       more,
       '',
       '--',
@@ -460,8 +453,6 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
       `<p style="${P}">${esc(f.answerIntro)}</p>`,
       `<div style="${P}">${input.answer.html}</div>`,
       `<p style="${P}">${esc(f.signed(input.author))}</p>`,
-      `<p style="${P};${MUTED}">${esc(f.youWrote)}${esc(t.colon.trim())}</p>`,
-      quote,
       `<p style="${P}">${esc(more)}</p>`,
       rule,
       muted(why),

@@ -280,7 +280,6 @@ export function createContentBuilder(deps: Deps) {
         ...envelope,
         ...ids,
         kind: 'feedback_answered',
-        message: fb.message,
         answer: { html: renderMarkdown(fb.reply.body), text: markdownToText(fb.reply.body) },
         author: fb.reply.author,
         reportUrl,

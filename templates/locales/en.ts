@@ -65,7 +65,6 @@ export interface Catalog {
     subject(page: string): string
     thanks: string
     promise: string
-    youWrote: string
     /** The thank-you's link when the report names no incident. */
     statusPage: string
     answerIntro: string
@@ -156,7 +155,6 @@ export const en: Catalog = {
     thanks:
       'Thank you for telling us. Most people who run into a problem never say so; you did, and it helps.',
     promise: 'A person will read your message and answer within 24 hours.',
-    youWrote: 'You wrote',
     statusPage: 'See the current status of our services',
     answerIntro: 'Here is our answer to your message.',
     signed: (author) => `— ${author}`,

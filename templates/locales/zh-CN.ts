@@ -82,7 +82,6 @@ export const zhCN: Catalog = {
     subject: (page) => `您发给 ${page} 的消息`,
     thanks: '感谢您告诉我们。大多数遇到问题的人从不反馈；您反馈了，这对我们很有帮助。',
     promise: '我们的工作人员会阅读您的消息，并在 24 小时内回复。',
-    youWrote: '您写道',
     statusPage: '查看我们服务的当前状态',
     answerIntro: '以下是我们对您消息的回复。',
     signed: (author) => `—— ${author}`,

@@ -121,6 +121,8 @@ describe('making amends, end to end', () => {
     const reporter = (await mailsTo(w, 'shop@owner.example')).map((m) => m.text ?? '')
     expect(reporter.some((x) => /thank/i.test(x))).toBe(true)
     expect(reporter.some((x) => x.includes('We released both refunds'))).toBe(true)
+    // The answer quotes nothing the reporter wrote.
+    expect(reporter.filter((x) => x.includes('Two refunds are still pending'))).toEqual([])
 
     // The customer answers the follow-up with one click (and a comment): recorded, and a
     // "still affected" opens a feedback item for support.

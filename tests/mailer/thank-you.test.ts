@@ -115,6 +115,43 @@ describe('the thank-you for a report', () => {
     )
   })
 
+  it("the staff answer quotes nothing the reporter wrote: only the reply, our wording and our page's link", async () => {
+    const w = await createMailWorld()
+    const { t } = w
+    const reply = 'We looked into it and fixed the **checkout** page.'
+    for (const [i, spam] of SPAM.entries()) {
+      const fields = { email: `answered${i}@example.org`, message: spam.message }
+      expect([200, 202]).toContain(
+        i % 2 ? await reportByApi(t, fields) : await reportByForm(t, fields),
+      )
+    }
+    await w.settle()
+    const items = (await t.api('GET', '/api/v1/feedback?per_page=100')).body as {
+      id: string
+      email: string
+    }[]
+    expect(items).toHaveLength(SPAM.length)
+    for (const item of items) {
+      const res = await t.api('POST', `/api/v1/feedback/${item.id}/replies`, { body: reply })
+      expect(res.status).toBe(201)
+    }
+    await w.settle()
+    for (const [i, spam] of SPAM.entries()) {
+      const mails = w.sink.to(`answered${i}@example.org`)
+      expect(mails, spam.name).toHaveLength(2)
+      const answer = await simpleParser(mails[1]!.raw)
+      const everything = [answer.subject, answer.text, answer.html, mails[1]!.raw.toString('utf8')]
+      for (const bad of spam.mustNotAppear)
+        expect(everything.join('\n'), spam.name).not.toContain(bad)
+      expect(answer.text).toContain('Here is our answer to your message.')
+      expect(answer.text).toContain('We looked into it and fixed the checkout page.')
+      expect(String(answer.html)).toContain('<strong>checkout</strong>')
+      const links = [...(answer.text ?? '').matchAll(/https?:\/\/\S+/g)].map((x) => x[0])
+      const hrefs = [...String(answer.html).matchAll(/href="([^"]+)"/g)].map((x) => x[1]!)
+      expect([...links, ...hrefs], spam.name).toEqual(['https://status.example.com/report'])
+    }
+  })
+
   it('a flood of reports naming one address sends it one thank-you; every report is kept', async () => {
     // TRUST_PROXY off and a new socket address each time: the per-IP limit never applies.
     const w = await createMailWorld()
