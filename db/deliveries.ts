@@ -91,13 +91,19 @@ export function fanOutToRecordAudience(f: FanOut & { recordId: string }): Statem
   }
 }
 
-/** Exactly one delivery to one subscriber, pending or confirmed (a confirmation request). */
-export function fanOutToSubscriber(f: FanOut & { subscriberId: string }): Statement {
+/**
+ * Exactly one delivery to one subscriber, pending or confirmed (a confirmation request); never to
+ * an unsubscribed or quarantined one. With `quota`, none once the address has had its share.
+ */
+export function fanOutToSubscriber(
+  f: FanOut & { subscriberId: string; quota?: RecipientQuota },
+): Statement {
+  const key = quotaKeySql('s.email')
   return {
-    sql: `INSERT INTO deliveries (event_id, subscriber_id, status, next_attempt_at, created_at)
-          SELECT :event, s.id, 'pending', :at, :at FROM subscribers s
+    sql: `INSERT INTO deliveries (event_id, subscriber_id, status, next_attempt_at, created_at, quota_key)
+          SELECT :event, s.id, 'pending', :at, :at, ${key} FROM subscribers s
           WHERE s.id = :subscriber AND s.status IN ('pending', 'confirmed')
-            AND ${HOLDER_GUARD}
+            AND ${HOLDER_GUARD} ${quotaGuard(key, f.quota)}
           ON CONFLICT DO NOTHING`,
     args: {
       event: f.eventId,
@@ -105,6 +111,7 @@ export function fanOutToSubscriber(f: FanOut & { subscriberId: string }): Statem
       subscriber: f.subscriberId,
       consumer: f.consumer,
       owner: f.owner,
+      ...quotaArgs(f.quota),
     },
   }
 }
@@ -132,14 +139,50 @@ export function fanOutToAddress(f: FanOut & { channel: Channel; address: string 
 }
 
 /**
- * How many thank-yous one address may get: counted over the deliveries already made for
- * `feedback.received` events to it, so the limit holds across processes and restarts.
+ * How many mails of one kind (thank-yous, confirmation requests) one address may get: counted
+ * over the deliveries already made for `eventType` events to it, so the limit holds across
+ * processes and restarts.
  */
 export interface RecipientQuota {
+  eventType: string
   perHour: number
   perDay: number
   hourAgo: string
   dayAgo: string
+}
+
+/**
+ * The one key an address is counted under by the quotas, as SQL over the column `email`: trimmed,
+ * lower-cased, and with any `+tag` removed from the local part, so victim+1@example.org and
+ * victim+2@example.org share victim@example.org's quota.
+ */
+export function quotaKeySql(email: string): string {
+  const a = `lower(trim(${email}))`
+  const plus = `instr(${a}, '+')`
+  const at = `instr(${a}, '@')`
+  return `(CASE WHEN ${plus} > 0 AND ${plus} < ${at}
+    THEN substr(${a}, 1, ${plus} - 1) || substr(${a}, ${at}) ELSE ${a} END)`
+}
+
+/** `AND` the address keyed `key` has had fewer than its share of `quota` (nothing without one). */
+function quotaGuard(key: string, quota: RecipientQuota | undefined): string {
+  if (!quota) return ''
+  const had = (since: string) =>
+    `(SELECT COUNT(*) FROM deliveries d JOIN outbox o ON o.id = d.event_id
+      WHERE d.quota_key = ${key} AND d.created_at > :${since} AND o.type = :quota_type)`
+  return `AND ${had('hour_ago')} < :per_hour AND ${had('day_ago')} < :per_day`
+}
+
+function quotaArgs(q: RecipientQuota | undefined) {
+  return q
+    ? {
+        quota_type: q.eventType,
+        hour_ago: q.hourAgo,
+        day_ago: q.dayAgo,
+        per_hour: q.perHour,
+        per_day: q.perDay,
+      }
+    : {}
 }
 
 /**
@@ -150,16 +193,12 @@ export interface RecipientQuota {
 export function fanOutToFeedbackReporter(
   f: FanOut & { feedbackId: string; quota?: RecipientQuota },
 ): Statement {
-  const had = (since: string) =>
-    `(SELECT COUNT(*) FROM deliveries d JOIN outbox o ON o.id = d.event_id
-      WHERE d.recipient = 'email:' || lower(trim(fb.email)) AND d.created_at > :${since}
-        AND o.type = 'feedback.received')`
-  const q = f.quota
+  const key = quotaKeySql('fb.email')
   return {
-    sql: `INSERT INTO deliveries (event_id, channel, address, status, next_attempt_at, created_at)
-          SELECT :event, 'email', trim(fb.email), 'pending', :at, :at FROM feedback fb
+    sql: `INSERT INTO deliveries (event_id, channel, address, status, next_attempt_at, created_at, quota_key)
+          SELECT :event, 'email', trim(fb.email), 'pending', :at, :at, ${key} FROM feedback fb
           WHERE fb.id = :feedback AND trim(COALESCE(fb.email, '')) != '' AND ${HOLDER_GUARD}
-            ${q ? `AND ${had('hour_ago')} < :per_hour AND ${had('day_ago')} < :per_day` : ''}
+            ${quotaGuard(key, f.quota)}
           ON CONFLICT DO NOTHING`,
     args: {
       event: f.eventId,
@@ -167,9 +206,7 @@ export function fanOutToFeedbackReporter(
       feedback: f.feedbackId,
       consumer: f.consumer,
       owner: f.owner,
-      ...(q
-        ? { hour_ago: q.hourAgo, day_ago: q.dayAgo, per_hour: q.perHour, per_day: q.perDay }
-        : {}),
+      ...quotaArgs(f.quota),
     },
   }
 }

@@ -10,7 +10,7 @@ import {
 } from '../../db/deliveries.ts'
 import { readOutbox, type StoredEvent } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
-import { THANK_YOU_QUOTA } from '../services/rate-limit.ts'
+import { CONFIRMATION_QUOTA, THANK_YOU_QUOTA } from '../services/rate-limit.ts'
 import { emailRouteOf } from './notifier-events.ts'
 
 export const FANOUT_CONSUMER = 'mailer'
@@ -45,24 +45,25 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
     const route = emailRouteOf(e)
     if (!route) return []
     const base = { consumer: FANOUT_CONSUMER, owner, eventId: e.id, at }
+    // Mail to any address a stranger types (a confirmation request, a thank-you): at most so
+    // many per address, counted in the database.
+    const now = Date.parse(at)
+    const quotaOf = (q: { perHour: number; perDay: number }) => ({
+      ...q,
+      eventType: e.type,
+      hourAgo: iso(now - 3_600_000),
+      dayAgo: iso(now - 86_400_000),
+    })
     if (route.audience === 'subscriber') {
       const subscriberId = e.payload.subscriber_id
       if (typeof subscriberId !== 'string') return []
-      return [fanOutToSubscriber({ ...base, subscriberId })]
+      const quota = route.kind === 'confirmation' ? quotaOf(CONFIRMATION_QUOTA) : undefined
+      return [fanOutToSubscriber({ ...base, subscriberId, quota })]
     }
     if (route.audience === 'feedback') {
       const feedbackId = e.payload.feedback_id
       if (typeof feedbackId !== 'string') return []
-      // A thank-you goes to any address a stranger types: at most so many per address.
-      const now = Date.parse(at)
-      const quota =
-        route.kind === 'feedback_received'
-          ? {
-              ...THANK_YOU_QUOTA,
-              hourAgo: iso(now - 3_600_000),
-              dayAgo: iso(now - 86_400_000),
-            }
-          : undefined
+      const quota = route.kind === 'feedback_received' ? quotaOf(THANK_YOU_QUOTA) : undefined
       return [fanOutToFeedbackReporter({ ...base, feedbackId, quota })]
     }
     if (route.audience === 'oncall') {

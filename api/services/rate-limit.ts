@@ -9,6 +9,12 @@ import { DomainError } from '../../core/errors.ts'
  */
 export const THANK_YOU_QUOTA = { perHour: 1, perDay: 3 } as const
 
+/**
+ * Confirmation requests, per recipient address: the subscribe form takes any address too, so the
+ * same bound, enforced the same way. The address is counted without its +tag (db/deliveries.ts).
+ */
+export const CONFIRMATION_QUOTA = { perHour: 1, perDay: 3 } as const
+
 export type Take = { ok: true } | { ok: false; retryAfterSeconds: number }
 
 export interface RateLimiter {

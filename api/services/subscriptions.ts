@@ -31,7 +31,10 @@ import { subscriberLinks } from './links.ts'
 import { signingSecret } from './secrets.ts'
 import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
 
-/** At most one confirmation email per address in this interval. */
+/**
+ * A new confirmation request for an address within this interval changes nothing. The emails
+ * themselves are bounded per address by CONFIRMATION_QUOTA, in the fan-out (db/deliveries.ts).
+ */
 export const CONFIRMATION_INTERVAL_MS = 10 * 60_000
 
 /** The one answer to every accepted subscription request, whatever state the address is in. */
@@ -157,6 +160,15 @@ export const subscriptions = {
           id: s.id,
           mail: true,
         }
+      } else if (existing.status === 'quarantined') {
+        // The address bounced: never mail it again from this form, and answer exactly as for any
+        // other address, so the form does not reveal that it bounced.
+        change = {
+          statements: [],
+          action: 'subscriber.subscribe_quarantined',
+          id: existing.id,
+          mail: false,
+        }
       } else if (existing.status === 'confirmed') {
         // Nothing changes without the mailbox owner's consent: anyone can type an address here, so
         // letting this form edit a confirmed subscription would let strangers change it. Every
@@ -180,7 +192,7 @@ export const subscriptions = {
           mail: false,
         }
       } else {
-        // Pending, unsubscribed or quarantined: a fresh opt-in, with the choices made just now.
+        // Pending or unsubscribed: a fresh opt-in, with the choices made just now.
         const s: SubscriberRecord = {
           ...existing,
           ...choice,
