@@ -173,7 +173,7 @@ function quotaGuard(key: string, quota: RecipientQuota | undefined): string {
   return `AND ${had('hour_ago')} < :per_hour AND ${had('day_ago')} < :per_day`
 }
 
-function quotaArgs(q: RecipientQuota | undefined) {
+function quotaArgs(q: RecipientQuota | undefined): Record<string, string | number> {
   return q
     ? {
         quota_type: q.eventType,
