@@ -87,7 +87,7 @@ function inTransaction(tx: Transaction): Db {
   const db: Pick<Db, 'execute' | 'batch'> = {
     execute: (stmt: Parameters<Transaction['execute']>[0]) => tx.execute(stmt),
     batch: (stmts: Parameters<Transaction['batch']>[0]) => tx.batch(stmts),
-  } as Pick<Db, 'execute' | 'batch'>
+  }
   return db as Db
 }
 

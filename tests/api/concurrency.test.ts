@@ -224,7 +224,7 @@ describe('a stale write', () => {
       // The group is deleted right after this request has read that it exists.
       const batch = t.deps.db.batch.bind(t.deps.db)
       let deleted = false
-      t.deps.db.batch = (async (stmts: InStatement[], mode?: 'read' | 'write') => {
+      t.deps.db.batch = async (stmts: InStatement[], mode?: 'read' | 'write') => {
         const rs = await batch(stmts, mode)
         const sql = stmts.map((s) => (typeof s === 'string' ? s : s.sql)).join(';')
         if (!deleted && /FROM component_groups WHERE deleted_at IS NULL/.test(sql)) {
@@ -235,7 +235,7 @@ describe('a stale write', () => {
           })
         }
         return rs
-      }) as typeof t.deps.db.batch
+      }
       const res = await write(group.id)
       t.deps.db.batch = batch
       expect(deleted, name).toBe(true)

@@ -90,7 +90,7 @@ describe('a first start that fails is still a first start when retried', () => {
     expect((await decide(t)).seed).toBe(true)
     // The disk fills up at the demo's tenth write.
     const transaction = t.deps.db.transaction.bind(t.deps.db)
-    t.deps.db.transaction = (async (mode?: TransactionMode) => {
+    t.deps.db.transaction = async (mode?: TransactionMode) => {
       const tx: Transaction = await transaction(mode)
       const batch = tx.batch.bind(tx)
       let writes = 0
@@ -99,7 +99,7 @@ describe('a first start that fails is still a first start when retried', () => {
         return batch(stmts)
       }
       return tx
-    }) as typeof transaction
+    }
     await expect(seedDemo(t.deps)).rejects.toThrow('SQLITE_FULL')
     t.deps.db.transaction = transaction
     expect(await isEmpty(t.deps)).toBe(true)
