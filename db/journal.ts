@@ -62,6 +62,11 @@ export async function readOutbox(db: Db, afterId: number, limit: number): Promis
   }))
 }
 
+/** The event stored under `id`, or null when there is none. */
+export async function outboxEventAt(db: Db, id: number): Promise<StoredEvent | null> {
+  return (await readOutbox(db, id - 1, 1)).find((e) => e.id === id) ?? null
+}
+
 /** The newest event id: it changes whenever anything public may have changed. */
 export async function latestOutboxId(db: Db): Promise<number> {
   const rs = await db.execute('SELECT COALESCE(MAX(id), 0) AS id FROM outbox')

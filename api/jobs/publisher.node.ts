@@ -1,10 +1,19 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, join } from 'node:path'
 import { atomFeed, rssFeed } from '../../core/feeds.ts'
 import type { RouteData } from '../../core/site-data.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
 import { getIncidentsByIds, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
-import { latestOutboxId, readOutbox, type StoredEvent } from '../../db/journal.ts'
+import { latestOutboxId, outboxEventAt, readOutbox, type StoredEvent } from '../../db/journal.ts'
 import { afterRestore } from '../../db/positions.ts'
 import { DATABASE_ID, getSetting } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
@@ -17,8 +26,17 @@ const STATE_FILE = '.published.json'
 const MAX_REST_MS = 250
 const EVENTS_PER_PASS = 500
 
+/** The event at the folder's position, as published: a restore erases its id or reuses it. */
+interface SeenEvent {
+  type: string
+  aggregate_id: string
+  created_at: string
+}
+
 interface PublishedState {
   event_id: number
+  /** Absent in folders published before it was recorded. */
+  event?: SeenEvent | null
   site_build: string
   /** The database the site was published from (db/settings.ts DATABASE_ID). */
   database_id?: string | null
@@ -80,9 +98,14 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   let failures = 0
   let retryAt = 0
   const failureListeners = new Set<(err: Error | null) => void>()
-  const writeState = (eventId: number) => {
+  const writeState = (eventId: number, event: StoredEvent | null) => {
     const state: PublishedState = {
       event_id: eventId,
+      event: event && {
+        type: event.type,
+        aggregate_id: event.aggregateId,
+        created_at: event.createdAt,
+      },
       site_build: renderer.buildId,
       database_id: databaseId,
     }
@@ -166,6 +189,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   async function publishAll(): Promise<{ files: number }> {
     databaseId = await getSetting(deps.db, DATABASE_ID)
     const eventId = await latestOutboxId(deps.db)
+    const event = eventId ? await outboxEventAt(deps.db, eventId) : null
     mkdirSync(outDir, { recursive: true })
     if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
     const all = await listAllIds(deps.db)
@@ -180,32 +204,86 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     const snapshot = await loadSnapshot(deps)
     write('/404/', await renderer.render('/404/', siteData(deps, snapshot).notFound()))
     files++
-    writeState(eventId)
+    // Pages of records this database does not hold (erased by a restore, or published from
+    // another database) would go on being served: they go.
+    prune(
+      'incidents',
+      all.filter((r) => r.kind === 'incident').map((r) => r.id),
+    )
+    prune(
+      'maintenance',
+      all.filter((r) => r.kind === 'maintenance').map((r) => r.id),
+    )
+    prune('history', months)
+    writeState(eventId, event)
     notify(eventId)
     return { files }
+  }
+
+  /** Removes `dir`'s subfolders (one per record or month) that are not in `keep`. */
+  function prune(dir: string, keep: Iterable<string>) {
+    const kept = new Set(keep)
+    let names: string[]
+    try {
+      names = readdirSync(join(outDir, dir), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+    } catch {
+      return
+    }
+    for (const name of names) {
+      if (!kept.has(name)) rmSync(join(outDir, dir, name), { recursive: true, force: true })
+    }
+  }
+
+  /**
+   * Why this database is not the one the folder was published from up to its position, or null.
+   * The event at the position is gone (the outbox is behind it, or ids carry on above it after
+   * another consumer ran afterRestore) or is another event (ids reused by a writer that had not
+   * noticed): either way the database was restored from a backup.
+   */
+  async function restoreSeen(state: PublishedState): Promise<string | null> {
+    if (state.event_id === 0) return null
+    const e = await outboxEventAt(deps.db, state.event_id)
+    if (!e) return 'the event at the published position is not in the database'
+    const seen = state.event
+    if (
+      seen &&
+      (seen.type !== e.type ||
+        seen.aggregate_id !== e.aggregateId ||
+        seen.created_at !== e.createdAt)
+    ) {
+      return 'another event is stored under the published position'
+    }
+    return null
   }
 
   /** Processes the events written since the last publish. Returns how many events it handled. */
   async function catchUp(): Promise<number> {
     const state = readPublishedState(outDir)
     databaseId = await getSetting(deps.db, DATABASE_ID)
-    if (
-      !state ||
-      state.site_build !== renderer.buildId ||
-      (state.database_id ?? null) !== databaseId
-    ) {
+    if (!state || (state.database_id ?? null) !== databaseId) {
       await publishAll()
       return 0
     }
-    const latest = await latestOutboxId(deps.db)
-    if (latest < state.event_id) {
-      // The folder has seen events this database does not have: it was restored from a backup.
-      // Everything is published again from it, and its ids carry on above what was seen.
+    // Before the build check: `npm start` rebuilds the site on every start, and a full publish
+    // for the new build would overwrite the position that is the only evidence of the restore.
+    const restored = await restoreSeen(state)
+    if (restored) {
+      // Everything is published again from the restored database, and its ids carry on above
+      // what was seen (decision 005).
       deps.log.warn('database behind the published site (restored?): publishing it all again', {
         published_event: state.event_id,
-        database_event: latest,
+        database_event: await latestOutboxId(deps.db),
+        reason: restored,
       })
-      await deps.db.batch(afterRestore(state.event_id, deps.clock.now().toISOString()), 'write')
+      const at = deps.clock.now().toISOString()
+      const seenAt = state.event?.created_at ?? null
+      await deps.db.batch(afterRestore(state.event_id, seenAt, at), 'write')
+      await publishAll()
+      return 0
+    }
+    if (state.site_build !== renderer.buildId) {
       await publishAll()
       return 0
     }
@@ -215,8 +293,9 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       const events = await readOutbox(deps.db, position, EVENTS_PER_PASS)
       if (events.length === 0) break
       await renderTargets(targetsOf(events))
-      position = events.at(-1)!.id
-      writeState(position)
+      const last = events.at(-1)!
+      position = last.id
+      writeState(position, last)
       handled += events.length
       notify(position)
     }

@@ -1,6 +1,9 @@
 import { fixedClock } from '../../core/clock.ts'
 import type { ComponentStatus } from '../../core/schemas/component.ts'
 import type { Impact } from '../../core/schemas/incident.ts'
+import type { Transaction } from '@libsql/client'
+import type { Db } from '../../db/client.ts'
+import { finishFirstStart } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
 import { components, groups } from '../services/components.ts'
 import { incidents } from '../services/incidents.ts'
@@ -64,8 +67,31 @@ export async function demoSeedDecision(
 /**
  * A realistic demo, written through the real services with a clock walked from 90 days ago to
  * now, so its history, timelines, audit log and outbox are exactly what real use produces.
+ * All of it is one transaction, which also ends the first start (db/settings.ts
+ * FIRST_START_PENDING): a start that fails half-way leaves nothing, and its retry seeds it whole.
  */
 export async function seedDemo(deps: Deps): Promise<{ incidents: number; components: number }> {
+  const tx = await deps.db.transaction('write')
+  try {
+    const seeded = await writeDemo({ ...deps, db: inTransaction(tx) })
+    await tx.execute(finishFirstStart())
+    await tx.commit()
+    return seeded
+  } finally {
+    tx.close() // rolls back unless committed
+  }
+}
+
+/** The transaction as the services' database handle: they only execute and batch. */
+function inTransaction(tx: Transaction): Db {
+  const db: Pick<Db, 'execute' | 'batch'> = {
+    execute: (stmt: Parameters<Transaction['execute']>[0]) => tx.execute(stmt),
+    batch: (stmts: Parameters<Transaction['batch']>[0]) => tx.batch(stmts),
+  }
+  return db as Db
+}
+
+async function writeDemo(deps: Deps): Promise<{ incidents: number; components: number }> {
   const end = deps.clock.now().getTime()
   const clock = fixedClock(new Date(end - 90 * DAY - 2 * HOUR))
   const d: Deps = { ...deps, clock }

@@ -26,7 +26,7 @@ import {
   updateGroup,
 } from '../../db/components.ts'
 import { listOpen } from '../../db/incidents.ts'
-import { readVersion } from '../../db/versions.ts'
+import { guard, readVersion } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { loadComponents } from './component-status.ts'
 import { commit, retryOnConflict, type WriteContext } from './write.ts'
@@ -38,12 +38,25 @@ const event = (type: string, id: string, payload: Record<string, unknown> = {}) 
   payload: { id, ...payload },
 })
 
+/**
+ * Checks the group exists, and returns the guard that keeps it so until the write commits: a
+ * group deleted in between would leave the component in a group shown nowhere. The batch then
+ * fails, and the retry answers unknown_group.
+ */
 async function assertGroupExists(deps: Deps, groupId: string | null | undefined) {
-  if (groupId && !(await getGroup(deps.db, groupId))) {
+  if (!groupId) return []
+  if (!(await getGroup(deps.db, groupId))) {
     throw new DomainError('invalid', 'unknown_group', 'No such component group', [
       { path: 'group_id', message: 'No group with this id' },
     ])
   }
+  return [
+    guard(
+      'EXISTS (SELECT 1 FROM component_groups WHERE id = ? AND deleted_at IS NULL)',
+      [groupId],
+      `component group ${groupId} was deleted`,
+    ),
+  ]
 }
 
 export const components = {
@@ -55,7 +68,7 @@ export const components = {
 
   create(deps: Deps, ctx: WriteContext, input: ComponentCreate): Promise<Component> {
     return retryOnConflict(deps, async () => {
-      await assertGroupExists(deps, input.group_id)
+      const groupKept = await assertGroupExists(deps, input.group_id)
       const at = deps.clock.now().toISOString()
       const groupId = input.group_id ?? null
       const c: Component = {
@@ -75,7 +88,7 @@ export const components = {
         updated_at: at,
       }
       return commit(deps, ctx, {
-        statements: [insertComponent(c), recordStatusChange(c.id, c.status, at)],
+        statements: [insertComponent(c), recordStatusChange(c.id, c.status, at), ...groupKept],
         action: 'component.create',
         target: { type: 'component', id: c.id },
         events: [event('component.created', c.id)],
@@ -90,10 +103,10 @@ export const components = {
     return retryOnConflict(deps, async () => {
       const version = await readVersion(deps.db, 'components', id)
       const before = await components.get(deps, id)
-      await assertGroupExists(deps, patch.group_id)
+      const groupKept = await assertGroupExists(deps, patch.group_id)
       const at = deps.clock.now().toISOString()
       const after: Component = { ...before, ...stripUndefined(patch), updated_at: at }
-      const statements: Statement[] = [...updateComponent(after, version)]
+      const statements: Statement[] = [...updateComponent(after, version), ...groupKept]
       if (after.status !== before.status) statements.push(recordStatusChange(id, after.status, at))
       return commit(deps, ctx, {
         statements,

@@ -213,6 +213,41 @@ describe('a stale write', () => {
     expect((await t.api('GET', `/api/v1/incidents/${id}`)).body.workaround).toBeNull()
   })
 
+  it('a component put in a group deleted between the check and the write answers unknown_group (create and PATCH)', async () => {
+    const t = await createTestApp()
+    const moved = (await t.api('POST', '/api/v1/components', { name: 'Moved' })).body
+    for (const [name, write] of [
+      ['create', (g: string) => t.api('POST', '/api/v1/components', { name: 'New', group_id: g })],
+      ['PATCH', (g: string) => t.api('PATCH', `/api/v1/components/${moved.id}`, { group_id: g })],
+    ] as const) {
+      const group = (await t.api('POST', '/api/v1/component-groups', { name: `G ${name}` })).body
+      // The group is deleted right after this request has read that it exists.
+      const batch = t.deps.db.batch.bind(t.deps.db)
+      let deleted = false
+      t.deps.db.batch = async (stmts: InStatement[], mode?: 'read' | 'write') => {
+        const rs = await batch(stmts, mode)
+        const sql = stmts.map((s) => (typeof s === 'string' ? s : s.sql)).join(';')
+        if (!deleted && /FROM component_groups WHERE deleted_at IS NULL/.test(sql)) {
+          deleted = true
+          await t.deps.db.execute({
+            sql: 'UPDATE component_groups SET deleted_at = ?, version = version + 1 WHERE id = ?',
+            args: ['2026-03-01T00:00:00.000Z', group.id],
+          })
+        }
+        return rs
+      }
+      const res = await write(group.id)
+      t.deps.db.batch = batch
+      expect(deleted, name).toBe(true)
+      expect(res.body.error?.code, name).toBe('unknown_group')
+      const inDeleted = await t.deps.db.execute({
+        sql: 'SELECT COUNT(*) AS n FROM components WHERE group_id = ? AND deleted_at IS NULL',
+        args: [group.id],
+      })
+      expect(Number(inDeleted.rows[0]!.n), name).toBe(0)
+    }
+  })
+
   it('cannot revoke the last admin token even when two admins revoke each other at once', async () => {
     const t = await createTestApp()
     const other = await t.api('POST', '/api/v1/tokens', { name: 'second admin', scope: 'admin' })

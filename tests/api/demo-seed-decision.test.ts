@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { demoSeedDecision } from '../../api/seed/demo.ts'
+import type { Transaction, TransactionMode } from '@libsql/client'
+import { demoSeedDecision, isEmpty, seedDemo } from '../../api/seed/demo.ts'
 import { ensureDatabaseId } from '../../db/settings.ts'
 import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
@@ -60,5 +61,56 @@ describe('demo seeding happens only on a truly first start', () => {
       expect(d.reason, name).toBeTruthy()
     }
     expect(seeded).toBe(0)
+  })
+})
+
+describe('a first start that fails is still a first start when retried', () => {
+  /** What a (retried) start decides, as api/node.ts prepare does it. */
+  const decide = async (t: TestApp) => {
+    const id = await ensureDatabaseId(t.deps.db, `db${Math.random()}`)
+    return demoSeedDecision(t.deps, {
+      identityCreated: id.created,
+      databaseId: id.id,
+      publishedDatabaseId: null,
+    })
+  }
+  const count = async (t: TestApp, table: string) =>
+    Number((await t.deps.db.execute(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]!.n)
+
+  it('failing after the identity, before the demo: the retry seeds it', async () => {
+    const t = await createTestApp({ env: { AMENDS_DEMO: 'true' } })
+    expect((await decide(t)).seed).toBe(true)
+    // ...and the start fails here. The retry:
+    const d = await decide(t)
+    expect(d.seed, d.reason).toBe(true)
+  })
+
+  it('failing half-way through the demo: nothing is left, the retry seeds it whole, once', async () => {
+    const t = await createTestApp({ env: { AMENDS_DEMO: 'true' } })
+    expect((await decide(t)).seed).toBe(true)
+    // The disk fills up at the demo's tenth write.
+    const transaction = t.deps.db.transaction.bind(t.deps.db)
+    t.deps.db.transaction = async (mode?: TransactionMode) => {
+      const tx: Transaction = await transaction(mode)
+      const batch = tx.batch.bind(tx)
+      let writes = 0
+      tx.batch = async (stmts) => {
+        if (++writes === 10) throw new Error('SQLITE_FULL: database or disk is full')
+        return batch(stmts)
+      }
+      return tx
+    }
+    await expect(seedDemo(t.deps)).rejects.toThrow('SQLITE_FULL')
+    t.deps.db.transaction = transaction
+    expect(await isEmpty(t.deps)).toBe(true)
+
+    const retry = await decide(t)
+    expect(retry.seed, retry.reason).toBe(true)
+    expect(await seedDemo(t.deps)).toEqual({ incidents: expect.any(Number), components: 7 })
+    expect(await count(t, 'components')).toBe(7)
+    // A start that fails after the demo (the token, say) does not seed it again.
+    const after = await decide(t)
+    expect(after.seed).toBe(false)
+    expect(after.reason).toBe('this database has been started before')
   })
 })

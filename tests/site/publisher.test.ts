@@ -1,9 +1,17 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { createApp } from '../../api/app.ts'
+import type { Deps } from '../../api/deps.ts'
+import { createPublisher, readPublishedState } from '../../api/jobs/publisher.node.ts'
+import { loadSiteRenderer } from '../../api/jobs/site-renderer.node.ts'
+import { latestOutboxId } from '../../db/journal.ts'
+import { openDatabase } from '../../db/open.node.ts'
+import { getSetting, RESTORED_AT } from '../../db/settings.ts'
 import { makeComponent, makeIncident, makeMaintenance } from '../fixtures/factories.ts'
 import { publisherFor } from '../fixtures/site-publish.ts'
-import { createTestApp } from '../fixtures/test-app.ts'
+import { tempDir } from '../fixtures/temp-dir.ts'
+import { ADMIN_TOKEN, createTestApp } from '../fixtures/test-app.ts'
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8')
 
@@ -133,6 +141,70 @@ describe('publisher', () => {
     const summary = read(outDir, 'api/v2/summary.json')
     expect(JSON.parse(summary).incidents[0].incident_updates[0].body).toBe(evil)
     expect(summary).not.toMatch(/_html/)
+  })
+})
+
+describe('publisher after a restore another writer has already written past (decision 005)', () => {
+  const VARIANTS = ['another publisher noticed the restore first', 'a writer that did not notice']
+  it(`republishes it all and drops the erased pages (${VARIANTS.length} variants)`, async () => {
+    const renderer = await loadSiteRenderer()
+    for (const variant of VARIANTS) {
+      const t = await createTestApp()
+      await makeIncident(t, { name: 'Kept in the backup' })
+      const { publisher, outDir } = await publisherFor(t)
+      // A second server with its own publish folder.
+      const otherDir = tempDir('public')
+      const other = createPublisher({ deps: t.deps, renderer, outDir: otherDir })
+      await publisher.catchUp()
+      const file = join(tempDir('backup'), 'backup.db')
+      await t.deps.db.execute({ sql: 'VACUUM INTO ?', args: [file] })
+      t.clock.advance(60_000)
+      const lost = await makeIncident(t, { name: 'Lost by the restore' })
+      await publisher.catchUp()
+      await other.catchUp()
+      const seen = readPublishedState(outDir)!.event_id
+      const lostPage = join(outDir, `incidents/${lost.id}/index.html`)
+      expect(existsSync(lostPage), variant).toBe(true)
+
+      // The backup is restored; another server (its own publish folder) or a Worker writes
+      // first, past the position this folder saw.
+      const restored: Deps = { ...t.deps, db: await openDatabase(`file:${file}`) }
+      t.clock.advance(60_000)
+      if (variant === VARIANTS[0]) {
+        await createPublisher({ deps: restored, renderer, outDir: otherDir }).catchUp()
+      }
+      const restoredAt = await getSetting(restored.db, RESTORED_AT)
+      const app = createApp(restored)
+      for (let i = 0; (await latestOutboxId(restored.db)) <= seen; i++) {
+        const res = await app.request('/api/v1/incidents', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            name: `After the restore ${i}`,
+            status: 'investigating',
+            impact: 'minor',
+            body: 'Written on the restored database.',
+            components: {},
+          }),
+        })
+        expect(res.status, variant).toBe(201)
+      }
+      t.clock.advance(60_000)
+      await createPublisher({ deps: restored, renderer, outDir }).catchUp()
+
+      const home = read(outDir, 'index.html')
+      expect(home, variant).toContain('Kept in the backup')
+      expect(home, variant).toContain('After the restore 0')
+      expect(home, variant).not.toContain('Lost by the restore')
+      expect(existsSync(lostPage), variant).toBe(false)
+      // The restore is recorded once: by whoever noticed it first.
+      const recorded = await getSetting(restored.db, RESTORED_AT)
+      expect(recorded, variant).not.toBeNull()
+      if (restoredAt) expect(recorded, variant).toBe(restoredAt)
+      else expect(recorded, variant).toBe(t.clock.now().toISOString())
+      expect(restoredAt !== null, variant).toBe(variant === VARIANTS[0])
+      restored.db.close()
+    }
   })
 })
 
