@@ -49,23 +49,19 @@ const PROBE_MS = 2_000
  * The health report with the database probed now (one `SELECT 1`, bounded in time), so a
  * database that went away since the last write shows at once.
  */
-export async function healthReport(db: Db | null, health?: Health): Promise<HealthReport> {
+export async function healthReport(db: Db, health?: Health): Promise<HealthReport> {
   const h = health ?? createHealth()
-  if (db) {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('no answer within 2 s')), PROBE_MS)
-    })
-    try {
-      await Promise.race([db.execute('SELECT 1'), timeout])
-      h.set('database', 'ok')
-    } catch {
-      h.set('database', 'unavailable')
-    } finally {
-      clearTimeout(timer)
-    }
-  } else if (!h.get('database')) {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer within 2 s')), PROBE_MS)
+  })
+  try {
+    await Promise.race([db.execute('SELECT 1'), timeout])
+    h.set('database', 'ok')
+  } catch {
     h.set('database', 'unavailable')
+  } finally {
+    clearTimeout(timer)
   }
   return h.report()
 }

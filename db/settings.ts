@@ -58,10 +58,3 @@ export async function ensureDatabaseId(
 export function finishFirstStart(): Statement {
   return { sql: 'DELETE FROM settings WHERE key = ?', args: [FIRST_START_PENDING] }
 }
-
-export function putSetting(key: string, value: string): Statement {
-  return {
-    sql: 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    args: [key, value],
-  }
-}

@@ -20,8 +20,6 @@ export type Take = { ok: true } | { ok: false; retryAfterSeconds: number }
 export interface RateLimiter {
   /** Counts one attempt for `key` unless it is over the limit; a refused attempt is not counted. */
   take(key: string): Take
-  /** What `take` would answer, counting nothing: to refuse before doing any work. */
-  check(key: string): Take
 }
 
 /**
@@ -64,15 +62,6 @@ export function createRateLimiter(opts: {
       hits.delete(key)
       hits.set(key, [...recent, now])
       return { ok: true }
-    },
-    check(key) {
-      const now = opts.clock.now().getTime()
-      const recent = (hits.get(key) ?? []).filter((t) => t > now - opts.windowMs)
-      if (recent.length < opts.limit) return { ok: true }
-      return {
-        ok: false,
-        retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + opts.windowMs - now) / 1000)),
-      }
     },
   }
 }
