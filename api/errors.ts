@@ -31,6 +31,11 @@ export function validationError(error: ZodError, where: string): DomainError {
   return new DomainError('invalid', 'invalid_input', `Invalid ${where}`, details)
 }
 
+/** The answer whenever the database cannot be reached: from the app, and from the Node server. */
+export const UNAVAILABLE_BODY: ErrorBody = {
+  error: { code: 'unavailable', message: 'The database is unavailable; try again shortly' },
+}
+
 /** The one place errors become responses: the shape is always { error: { code, message, details? } }. */
 export function handleError(err: Error, c: Context, log: Logger) {
   if (err instanceof DomainError) {
@@ -58,9 +63,7 @@ export function handleError(err: Error, c: Context, log: Logger) {
   }
   if (isUnavailable(err)) {
     log.error('database unavailable', { error: err.message })
-    return errorJson(c, 503, {
-      error: { code: 'unavailable', message: 'The database is unavailable; try again shortly' },
-    })
+    return errorJson(c, 503, UNAVAILABLE_BODY)
   }
   log.error('unhandled error', { error: err.message, stack: err.stack, path: c.req.path })
   return errorJson(c, 500, {

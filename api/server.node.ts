@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Health } from './health.ts'
+import { UNAVAILABLE_BODY } from './errors.ts'
 import { NOSNIFF } from './http/security-headers.ts'
 import type { Logger } from './log.ts'
 import { createStaticCache, createStaticFiles, notFoundPage } from './static.node.ts'
@@ -10,10 +11,6 @@ import { createStaticCache, createStaticFiles, notFoundPage } from './static.nod
 /** What the handler needs of the app: the Hono app, or a stand-in while the database is away. */
 export interface FetchApp {
   fetch(request: Request, env?: unknown): Response | Promise<Response>
-}
-
-const UNAVAILABLE = {
-  error: { code: 'unavailable', message: 'The database is unavailable; try again shortly' },
 }
 
 /**
@@ -24,12 +21,9 @@ export function unavailableApp(health: Health): FetchApp {
   return {
     fetch(request) {
       if (new URL(request.url).pathname === '/healthz') {
-        return Response.json(health.report(), { status: 503, headers: NOSNIFF })
+        return Response.json(health.report(), { status: 503 })
       }
-      return Response.json(UNAVAILABLE, {
-        status: 503,
-        headers: { ...NOSNIFF, 'retry-after': '5' },
-      })
+      return Response.json(UNAVAILABLE_BODY, { status: 503, headers: { 'retry-after': '5' } })
     },
   }
 }
@@ -43,16 +37,17 @@ export function unavailableApp(health: Health): FetchApp {
 export function createNodeHandler(app: FetchApp, publicDir: string) {
   const files = createStaticFiles(publicDir)
   return async function handle(request: Request, env?: unknown): Promise<Response> {
+    let res: Response
     try {
-      return await route(request, env)
+      res = await route(request, env)
     } catch (err) {
       // A file that cannot be read now (no handles left, disk error): 503, and try again later.
       if (!isIoError(err)) throw err
-      return Response.json(UNAVAILABLE, {
-        status: 503,
-        headers: { ...NOSNIFF, 'retry-after': '1' },
-      })
+      res = Response.json(UNAVAILABLE_BODY, { status: 503, headers: { 'retry-after': '1' } })
     }
+    // Every answer says nosniff, whoever made it: the app, the files, the 404 page, a stand-in.
+    res.headers.set('x-content-type-options', NOSNIFF['x-content-type-options'])
+    return res
   }
   async function route(request: Request, env?: unknown): Promise<Response> {
     const path = new URL(request.url).pathname

@@ -80,9 +80,8 @@ export function createStaticCache(root: string, opts: { revalidateMs?: number } 
 
   function load(file: string, urlPath: string): Entry | null {
     const now = performance.now()
-    const fresh = cache.get(file)
-    if (fresh && now - fresh.checkedAt < revalidateMs) return fresh
     const known = cache.get(file)
+    if (known && now - known.checkedAt < revalidateMs) return known
     let st
     try {
       st = statSync(file)
@@ -199,7 +198,6 @@ export function notFoundPage(root: string): Response | null {
       headers: {
         'content-type': TYPES['.html']!,
         'cache-control': PAGE_CACHE_CONTROL,
-        ...NOSNIFF,
         ...SITE_PAGE_HEADERS,
       },
     })

@@ -5,13 +5,17 @@ export interface BackoffOptions {
   capMs: number
 }
 
+/** Exponential backoff's ceiling for the `attempt`-th retry: min(cap, base·2^(attempt-1)). */
+export function backoffCeiling(attempt: number, o: BackoffOptions): number {
+  return Math.min(o.capMs, o.baseMs * 2 ** Math.max(0, attempt - 1))
+}
+
 /**
- * Exponential backoff with full jitter: a random delay in [0, min(cap, base·2^(attempt-1))).
+ * Exponential backoff with full jitter: a random delay in [0, backoffCeiling).
  * Jitter spreads the retries of a burst that failed together, so they do not return together.
  */
 export function backoffDelay(attempt: number, o: BackoffOptions, random: () => number): number {
-  const ceiling = Math.min(o.capMs, o.baseMs * 2 ** Math.max(0, attempt - 1))
-  return Math.floor(random() * ceiling)
+  return Math.floor(random() * backoffCeiling(attempt, o))
 }
 
 export interface PacerOptions {

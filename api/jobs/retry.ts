@@ -1,3 +1,5 @@
+import { backoffCeiling } from './notifier-pacing.ts'
+
 /**
  * How long a background part (publisher, notifier, scheduler, the database at start) waits
  * before trying again after `failures` failures in a row: 250 ms, doubling, at most 30 s. Not
@@ -5,5 +7,5 @@
  * part is back within half a minute of the cause going away.
  */
 export function retryDelay(failures: number): number {
-  return Math.min(30_000, 250 * 2 ** Math.max(0, failures - 1))
+  return backoffCeiling(failures, { baseMs: 250, capMs: 30_000 })
 }

@@ -308,63 +308,61 @@ export const feedback = {
    * item for staff, unless it only repeats an earlier "still affected" (a form sent twice).
    * Null when the link does not work.
    */
-  answerFollowUp(
+  async answerFollowUp(
     deps: Deps,
     token: string,
     input: { answer: FollowUpAnswer; comment: string | null },
   ): Promise<{ link: FollowUpLink; feedback: FeedbackRecord | null } | null> {
     // Not versioned: the answer row is replaced whole, and at worst two forms sent at once each
     // open a feedback item for staff, which loses nothing.
-    return (async () => {
-      const link = await openFollowUp(deps, token)
-      if (!link) return null
-      const at = deps.clock.now().toISOString()
-      const prev = link.previous
-      const repeat =
-        prev?.answer === 'still_affected' &&
-        (input.comment === null || input.comment === prev.comment)
-      const f: FeedbackRecord | null =
-        input.answer === 'still_affected' && !repeat
-          ? {
-              id: newId(),
-              incident_id: link.incident.id,
-              component_id: null,
-              subscriber_id: link.subscriber.id,
-              email: link.subscriber.email,
-              message:
-                input.comment ??
-                `Answered the follow-up to "${link.incident.name}": still affected (no comment).`,
-              source: 'follow_up',
-              status: 'open',
-              created_at: at,
-              first_answered_at: null,
-              closed_at: null,
-            }
-          : null
-      await commit(deps, REPORTER, {
-        statements: [
-          upsertFollowUpAnswer({
+    const link = await openFollowUp(deps, token)
+    if (!link) return null
+    const at = deps.clock.now().toISOString()
+    const prev = link.previous
+    const repeat =
+      prev?.answer === 'still_affected' &&
+      (input.comment === null || input.comment === prev.comment)
+    const f: FeedbackRecord | null =
+      input.answer === 'still_affected' && !repeat
+        ? {
+            id: newId(),
             incident_id: link.incident.id,
+            component_id: null,
             subscriber_id: link.subscriber.id,
-            answer: input.answer,
-            // An answer without a comment keeps no earlier comment: it may no longer be true.
-            comment: input.comment,
-            answered_at: at,
-          }),
-          ...(f ? [insertFeedback(f)] : []),
-        ],
-        action: 'follow_up.answer',
-        target: { type: 'incident', id: link.incident.id },
-        events: f ? [received(f.id)] : [],
-        status: 200,
-        body: null,
-        details: {
+            email: link.subscriber.email,
+            message:
+              input.comment ??
+              `Answered the follow-up to "${link.incident.name}": still affected (no comment).`,
+            source: 'follow_up',
+            status: 'open',
+            created_at: at,
+            first_answered_at: null,
+            closed_at: null,
+          }
+        : null
+    await commit(deps, REPORTER, {
+      statements: [
+        upsertFollowUpAnswer({
+          incident_id: link.incident.id,
           subscriber_id: link.subscriber.id,
           answer: input.answer,
-          feedback_id: f?.id ?? null,
-        },
-      })
-      return { link, feedback: f }
-    })()
+          // An answer without a comment keeps no earlier comment: it may no longer be true.
+          comment: input.comment,
+          answered_at: at,
+        }),
+        ...(f ? [insertFeedback(f)] : []),
+      ],
+      action: 'follow_up.answer',
+      target: { type: 'incident', id: link.incident.id },
+      events: f ? [received(f.id)] : [],
+      status: 200,
+      body: null,
+      details: {
+        subscriber_id: link.subscriber.id,
+        answer: input.answer,
+        feedback_id: f?.id ?? null,
+      },
+    })
+    return { link, feedback: f }
   },
 }

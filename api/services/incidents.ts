@@ -223,10 +223,13 @@ async function load(deps: Deps, id: string): Promise<IncidentRecord> {
   return (await getIncident(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
 }
 
-async function loadForWrite(deps: Deps, id: string) {
-  return (
-    (await getIncidentForWrite(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
-  )
+/** The record and its version for a read-compute-write, or not_found named for its kind. */
+export async function loadForWrite(
+  deps: Deps,
+  id: string,
+  kind: 'incident' | 'maintenance' = 'incident',
+) {
+  return (await getIncidentForWrite(deps.db, id, kind)) ?? Promise.reject(notFound(kind, id))
 }
 
 export const incidents = {

@@ -19,7 +19,6 @@ import { incidentUrl } from '../../core/urls.ts'
 import { getComponentsByIds } from '../../db/components.ts'
 import {
   getIncident,
-  getIncidentForWrite,
   insertIncident,
   insertUpdate,
   listDueMaintenance,
@@ -30,7 +29,7 @@ import {
 import { readVersions } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
-import { updateView } from './incidents.ts'
+import { loadForWrite, updateView } from './incidents.ts'
 import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
 
 export async function maintenanceView(deps: Deps, r: IncidentRecord): Promise<Maintenance> {
@@ -69,13 +68,6 @@ function toMaintenance(
 async function load(deps: Deps, id: string): Promise<IncidentRecord> {
   return (
     (await getIncident(deps.db, id, 'maintenance')) ?? Promise.reject(notFound('maintenance', id))
-  )
-}
-
-async function loadForWrite(deps: Deps, id: string) {
-  return (
-    (await getIncidentForWrite(deps.db, id, 'maintenance')) ??
-    Promise.reject(notFound('maintenance', id))
   )
 }
 
@@ -264,7 +256,7 @@ export const maintenances = {
 
   postUpdate(deps: Deps, ctx: WriteContext, id: string, input: MaintenanceUpdateCreate) {
     return retryOnConflict(deps, async () => {
-      const loaded = await loadForWrite(deps, id)
+      const loaded = await loadForWrite(deps, id, 'maintenance')
       assertMaintenanceTransition(loaded.record, input.status)
       return transition(
         deps,
@@ -281,7 +273,7 @@ export const maintenances = {
   edit(deps: Deps, ctx: WriteContext, id: string, patch: MaintenancePatch): Promise<Maintenance> {
     // Only the fields the patch names are set, on the row as it is now: a retry re-applies them.
     return retryOnConflict(deps, async () => {
-      const { record: r, version } = await loadForWrite(deps, id)
+      const { record: r, version } = await loadForWrite(deps, id, 'maintenance')
       if (r.cancelled_at || r.status === 'completed') {
         throw new DomainError(
           'conflict',
@@ -342,7 +334,7 @@ export const maintenances = {
     input: MaintenanceCancel,
   ): Promise<Maintenance> {
     return retryOnConflict(deps, async () => {
-      const loaded = await loadForWrite(deps, id)
+      const loaded = await loadForWrite(deps, id, 'maintenance')
       const r = loaded.record
       if (r.status !== 'scheduled' || r.cancelled_at) {
         throw new DomainError(
@@ -376,7 +368,7 @@ export const maintenances = {
     // scheduler may move the same window at the same time, and only one of them commits a move.
     const step = (status: 'in_progress' | 'completed', id: string) =>
       retryOnConflict(deps, async () => {
-        const loaded = await loadForWrite(deps, id)
+        const loaded = await loadForWrite(deps, id, 'maintenance')
         const r = loaded.record
         const now = deps.clock.now().toISOString()
         const due =

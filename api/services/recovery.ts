@@ -16,25 +16,15 @@ import type {
 } from '../../core/schemas/recovery.ts'
 import { uptimeBetween, type StatusChange } from '../../core/uptime.ts'
 import { getComponentsByIds, statusHistorySince } from '../../db/components.ts'
-import {
-  getIncident,
-  getIncidentForWrite,
-  updateIncident,
-  upsertPostmortem,
-} from '../../db/incidents.ts'
+import { getIncident, updateIncident, upsertPostmortem } from '../../db/incidents.ts'
 import { countAffectedSubscribers } from '../../db/recovery.ts'
 import type { Deps } from '../deps.ts'
 import { componentNames } from './component-status.ts'
 import { commit, retryOnConflict, type WriteContext } from './write.ts'
+import { loadForWrite } from './incidents.ts'
 
 async function load(deps: Deps, id: string): Promise<IncidentRecord> {
   return (await getIncident(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
-}
-
-async function loadForWrite(deps: Deps, id: string) {
-  return (
-    (await getIncidentForWrite(deps.db, id, 'incident')) ?? Promise.reject(notFound('incident', id))
-  )
 }
 
 const DAY = 86_400_000

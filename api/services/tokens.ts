@@ -36,35 +36,33 @@ function newTokenRow(name: string, scope: Scope, secret: string, at: string): To
 export const tokens = {
   list: (deps: Deps) => listTokens(deps.db),
 
-  create(
+  async create(
     deps: Deps,
     ctx: WriteContext,
     input: TokenCreate,
     secret = generateToken(),
   ): Promise<CreatedToken> {
-    return (async () => {
-      const at = deps.clock.now().toISOString()
-      const t = newTokenRow(input.name, input.scope, secret, at)
-      const created: CreatedToken = { ...t, token: secret }
-      await commit(deps, ctx, {
-        statements: [insertToken(t, await hashToken(secret))],
-        action: 'token.create',
-        target: { type: 'token', id: t.id },
-        events: [
-          {
-            type: 'token.created',
-            aggregateType: 'token',
-            aggregateId: t.id,
-            payload: { id: t.id, scope: t.scope },
-          },
-        ],
-        status: 201,
-        // The stored replay of an idempotent create must not hold the secret.
-        body: { ...t, token: '(shown once; create a new token if it was lost)' },
-        details: { name: t.name, scope: t.scope },
-      })
-      return created
-    })()
+    const at = deps.clock.now().toISOString()
+    const t = newTokenRow(input.name, input.scope, secret, at)
+    const created: CreatedToken = { ...t, token: secret }
+    await commit(deps, ctx, {
+      statements: [insertToken(t, await hashToken(secret))],
+      action: 'token.create',
+      target: { type: 'token', id: t.id },
+      events: [
+        {
+          type: 'token.created',
+          aggregateType: 'token',
+          aggregateId: t.id,
+          payload: { id: t.id, scope: t.scope },
+        },
+      ],
+      status: 201,
+      // The stored replay of an idempotent create must not hold the secret.
+      body: { ...t, token: '(shown once; create a new token if it was lost)' },
+      details: { name: t.name, scope: t.scope },
+    })
+    return created
   },
 
   revoke(deps: Deps, ctx: WriteContext, id: string): Promise<Token> {
