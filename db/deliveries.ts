@@ -418,10 +418,13 @@ export async function nextDueAt(db: Db): Promise<string | null> {
   return strOrNull(rs.rows[0]!, 'at')
 }
 
-/** What the feedback emails say: the report, its reporter's language, and the answer if any. */
+/**
+ * What the feedback emails need: the report's incident (for the link), its reporter's language,
+ * and the answer if any. Never the reporter's own words: no email quotes them.
+ */
 export interface FeedbackMail {
   id: string
-  message: string
+  incidentId: string | null
   createdAt: string
   /** The linked subscriber's locale, or null when the reporter is no subscriber. */
   locale: string | null
@@ -440,7 +443,7 @@ export async function feedbackForMail(
   const [fb, reply] = await db.batch(
     [
       {
-        sql: `SELECT f.id, f.message, f.created_at, s.locale FROM feedback f
+        sql: `SELECT f.id, f.incident_id, f.created_at, s.locale FROM feedback f
               LEFT JOIN subscribers s ON s.id = f.subscriber_id WHERE f.id = ?`,
         args: [feedbackId],
       },
@@ -456,7 +459,7 @@ export async function feedbackForMail(
   const r = reply!.rows[0]
   return {
     id: str(row, 'id'),
-    message: str(row, 'message'),
+    incidentId: strOrNull(row, 'incident_id'),
     createdAt: str(row, 'created_at'),
     locale: strOrNull(row, 'locale'),
     reply: r

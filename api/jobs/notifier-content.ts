@@ -6,9 +6,8 @@ import type { IncidentView } from '../../core/site-data.ts'
 import { listComponents } from '../../db/components.ts'
 import type { Db } from '../../db/client.ts'
 import { feedbackForMail, type ClaimedDelivery, type FeedbackMail } from '../../db/deliveries.ts'
-import { getFeedback } from '../../db/feedback.ts'
 import { getIncident } from '../../db/incidents.ts'
-import { readOutbox, type StoredEvent } from '../../db/journal.ts'
+import { outboxEventAt, type StoredEvent } from '../../db/journal.ts'
 import { num, str } from '../../db/rows.ts'
 import {
   addressTag,
@@ -299,9 +298,8 @@ function isOpenStatus(status: string): boolean {
 }
 
 async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
-  const [event] = await readOutbox(deps.db, eventId - 1, 1)
-  if (!event || event.id !== eventId)
-    return { type: 'gone', reason: `skipped: event ${eventId} not found` }
+  const event = await outboxEventAt(deps.db, eventId)
+  if (!event) return { type: 'gone', reason: `skipped: event ${eventId} not found` }
   const route = emailRouteOf(event)
   if (!route) return { type: 'gone', reason: `skipped: ${event.type} is not mailed` }
   if (route.audience === 'feedback') {
@@ -313,8 +311,7 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
     )
     if (!feedback)
       return { type: 'gone', reason: `skipped: feedback ${String(p.feedback_id)} not found` }
-    const about = (await getFeedback(deps.db, feedback.id))?.incident_id
-    const incident = about ? await getIncident(deps.db, about) : null
+    const incident = feedback.incidentId ? await getIncident(deps.db, feedback.incidentId) : null
     return {
       type: 'feedback',
       event,

@@ -188,6 +188,11 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
   /** Everything, from scratch: used on first start, after a new site build, and by `npm run build`. */
   async function publishAll(): Promise<{ files: number }> {
     databaseId = await getSetting(deps.db, DATABASE_ID)
+    return publishEverything()
+  }
+
+  /** publishAll for a caller that has just read `databaseId`. */
+  async function publishEverything(): Promise<{ files: number }> {
     const eventId = await latestOutboxId(deps.db)
     const event = eventId ? await outboxEventAt(deps.db, eventId) : null
     mkdirSync(outDir, { recursive: true })
@@ -263,7 +268,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     const state = readPublishedState(outDir)
     databaseId = await getSetting(deps.db, DATABASE_ID)
     if (!state || (state.database_id ?? null) !== databaseId) {
-      await publishAll()
+      await publishEverything()
       return 0
     }
     // Before the build check: `npm start` rebuilds the site on every start, and a full publish
@@ -280,11 +285,11 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       const at = deps.clock.now().toISOString()
       const seenAt = state.event?.created_at ?? null
       await deps.db.batch(afterRestore(state.event_id, seenAt, at), 'write')
-      await publishAll()
+      await publishEverything()
       return 0
     }
     if (state.site_build !== renderer.buildId) {
-      await publishAll()
+      await publishEverything()
       return 0
     }
     let handled = 0

@@ -3,19 +3,19 @@ import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  incidentBody,
   startServer,
+  stopServersAfterEach,
   waitFor,
   waitHealthy,
-  type ServerProcess,
-  incidentBody,
 } from '../fixtures/server-process.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 
-const running: ServerProcess[] = []
+const running = stopServersAfterEach()
 const sockets: Socket[] = []
-afterEach(async () => {
+// Registered last, so it runs first: the flood's sockets go before the servers stop.
+afterEach(() => {
   for (const s of sockets.splice(0)) s.destroy()
-  for (const s of running.splice(0)) await s.stop()
 })
 
 /** Opens `n` idle sockets and waits until each is connected or was closed by the server. */
