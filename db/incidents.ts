@@ -10,7 +10,7 @@ import type { AffectedComponent } from '../core/schemas/incident.ts'
 import { ComponentStatus } from '../core/schemas/component.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
 import { bool, oneOf, str, strOrNull, num } from './rows.ts'
-import { readVersion, updateAtVersion } from './versions.ts'
+import { updateAtVersion } from './versions.ts'
 
 const INCIDENT_COLS = `id, kind, name, status, impact, workaround, started_at, identified_at,
   monitoring_at, resolved_at, scheduled_for, scheduled_until, auto_transition, cancelled_at,
@@ -112,25 +112,27 @@ export async function getIncident(
   id: string,
   kind?: IncidentKind,
 ): Promise<IncidentRecord | null> {
-  const rs = await db.execute({
-    sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE id = ?${kind ? ' AND kind = ?' : ''}`,
-    args: kind ? [id, kind] : [id],
-  })
-  const row = rs.rows[0]
-  if (!row) return null
-  const [record] = await hydrate(db, [rowToHead(row)])
-  return record ?? null
+  return (await getIncidentForWrite(db, id, kind))?.record ?? null
 }
 
-/** The record and its version, read before it: what a read-compute-write guards on. */
+/**
+ * The record and its version, read with its head row (before its updates and components): what
+ * a read-compute-write guards on. A write between this read and the guarded update moves the
+ * version, so the guard fails and the service reads again.
+ */
 export async function getIncidentForWrite(
   db: Db,
   id: string,
   kind?: IncidentKind,
 ): Promise<{ record: IncidentRecord; version: number } | null> {
-  const version = await readVersion(db, 'incidents', id)
-  const record = await getIncident(db, id, kind)
-  return record && { record, version }
+  const rs = await db.execute({
+    sql: `SELECT ${INCIDENT_COLS}, version FROM incidents WHERE id = ?${kind ? ' AND kind = ?' : ''}`,
+    args: kind ? [id, kind] : [id],
+  })
+  const row = rs.rows[0]
+  if (!row) return null
+  const [record] = await hydrate(db, [rowToHead(row)])
+  return record ? { record, version: num(row, 'version') } : null
 }
 
 export interface IncidentFilter {

@@ -193,7 +193,7 @@ describe('a stale write', () => {
     t.deps.db.execute = async (stmt: InStatement) => {
       const rs = await execute(stmt)
       const sql = typeof stmt === 'string' ? stmt : stmt.sql
-      if (/SELECT id, version FROM incidents/.test(sql))
+      if (/, version FROM incidents WHERE id = \?/.test(sql))
         await execute({
           sql: 'UPDATE incidents SET version = version + 1 WHERE id = ?',
           args: [id],
