@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { DomainError } from '../core/errors.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './env.ts'
+import { consoleRoutes } from './console/index.ts'
 import { handleError } from './errors.ts'
 import { healthReport } from './health.ts'
 import { strictBody } from './http/request-body.ts'
@@ -83,6 +84,7 @@ export function createApp(deps: Deps) {
   }
   app.route('/api/v2', publicV2Routes(deps))
   app.route('/staff', staffPages(deps))
+  app.route('/', consoleRoutes(deps))
   mountSubscriptions(app, deps, {
     trustProxy: deps.config.trustProxy,
     perIpPerHour: deps.config.subscribePerIpPerHour,

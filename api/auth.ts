@@ -1,12 +1,14 @@
 import type { MiddlewareHandler } from 'hono'
 import { DomainError } from '../core/errors.ts'
 import type { Scope } from '../core/schemas/token.ts'
+import { ROLE_SCOPE } from '../core/schemas/user.ts'
 import { findActiveTokenByHash, touchToken } from '../db/tokens.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './env.ts'
+import { displayName } from './services/write.ts'
 import { clientIp, createRateLimiter, ipKey, type RateLimiter } from './services/rate-limit.ts'
 
-const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 }
+export const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 }
 
 /** SHA-256 hex of a token: tokens are long random strings, so a fast hash is enough. */
 export async function hashToken(token: string): Promise<string> {
@@ -73,8 +75,8 @@ export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv
     }
     // Look up first, count only failures: a valid token is never refused by the guessing limit,
     // so nobody can lock others out by guessing from (or on behalf of) their address.
-    const token = await findActiveTokenByHash(deps.db, await hashToken(secret))
-    if (!token) {
+    const found = await findActiveTokenByHash(deps.db, await hashToken(secret))
+    if (!found) {
       const taken = failures.take(ipKey(clientIp(c, deps.config.trustProxy)))
       if (!taken.ok) {
         c.header('Retry-After', String(taken.retryAfterSeconds))
@@ -86,14 +88,30 @@ export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv
       }
       throw new DomainError('unauthorized', 'unauthorized', 'The API token is unknown or revoked')
     }
-    if (RANK[token.scope] < RANK[scope]) {
+    const { token, owner } = found
+    // A personal token never does more than its person's role allows today.
+    const granted =
+      owner && RANK[ROLE_SCOPE[owner.role]] < RANK[token.scope]
+        ? ROLE_SCOPE[owner.role]
+        : token.scope
+    if (RANK[granted] < RANK[scope]) {
       throw new DomainError(
         'forbidden',
         'forbidden',
         `This action needs a token with the ${scope} scope`,
       )
     }
-    c.set('actor', { id: token.id, name: token.name, scope: token.scope })
+    c.set(
+      'actor',
+      owner
+        ? {
+            id: token.id,
+            name: displayName(owner),
+            scope: granted,
+            person: { id: owner.id, email: owner.email },
+          }
+        : { id: token.id, name: token.name, scope: token.scope },
+    )
     await next()
     const now = deps.clock.now()
     if (c.res.status < 400 && now.getTime() - (lastTouched.get(token.id) ?? 0) > TOUCH_EVERY_MS) {

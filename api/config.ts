@@ -66,6 +66,36 @@ const ConfigSchema = z
     SLO_POSTMORTEM_DAYS: z.coerce.number().int().min(1).default(5),
     ONCALL_EMAIL: z.email().optional(),
     ONCALL_WEBHOOK_URL: z.url().optional(),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_ALLOWED_DOMAINS: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((d) => d.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'Must be domain names, comma-separated'),
+        ),
+      )
+      .optional(),
+    OIDC_DEFAULT_ROLE: z.enum(['viewer', 'editor', 'admin']).default('viewer'),
+    OIDC_LABEL: z.string().min(1).max(40).default('SSO'),
+  })
+  .superRefine((c, ctx) => {
+    const set = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID].filter(Boolean).length
+    if (set === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.OIDC_ISSUER ? 'OIDC_CLIENT_ID' : 'OIDC_ISSUER'],
+        message:
+          'Set OIDC_ISSUER and OIDC_CLIENT_ID together (and OIDC_CLIENT_SECRET for a confidential client)',
+      })
+    }
   })
   .transform((c) => ({
     databaseUrl: c.DATABASE_URL,
@@ -94,6 +124,20 @@ const ConfigSchema = z
       oncallEmail: c.ONCALL_EMAIL,
       oncallWebhookUrl: c.ONCALL_WEBHOOK_URL,
     },
+    /** OpenID Connect sign-in, when an issuer and client are configured. */
+    oidc:
+      c.OIDC_ISSUER && c.OIDC_CLIENT_ID
+        ? {
+            issuer: c.OIDC_ISSUER,
+            clientId: c.OIDC_CLIENT_ID,
+            clientSecret: c.OIDC_CLIENT_SECRET,
+            /** People with a verified address in these domains get an account on first sign-in. */
+            allowedDomains: c.OIDC_ALLOWED_DOMAINS ?? [],
+            defaultRole: c.OIDC_DEFAULT_ROLE,
+            /** The button says "Sign in with <label>". */
+            label: c.OIDC_LABEL,
+          }
+        : undefined,
     publishPollMs: c.PUBLISH_POLL_MS,
     signingSecret: c.SIGNING_SECRET,
     mail: {

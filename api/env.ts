@@ -1,3 +1,4 @@
+import type { SignedIn } from './http/session.ts'
 import type { Actor, WriteContext } from './services/write.ts'
 
 /** Hono context variables set by middleware. */
@@ -5,5 +6,7 @@ export interface AppEnv {
   Variables: {
     actor: Actor
     idempotency: WriteContext['idempotency']
+    /** The console's signed-in person and session (api/http/session.ts), when there is one. */
+    signedIn?: SignedIn
   }
 }

@@ -6,6 +6,9 @@ export interface AuditEntry {
   at: string
   actorId: string | null
   actorName: string
+  /** The person behind the write (a console session or a personal token), if any. */
+  actorEmail?: string | null
+  actorUserId?: string | null
   action: string
   targetType: string
   targetId: string
@@ -14,12 +17,15 @@ export interface AuditEntry {
 
 export function insertAudit(a: AuditEntry): Statement {
   return {
-    sql: `INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, details)
-          VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    sql: `INSERT INTO audit_log
+            (at, actor_id, actor_name, actor_email, actor_user_id, action, target_type, target_id, details)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       a.at,
       a.actorId,
       a.actorName,
+      a.actorEmail ?? null,
+      a.actorUserId ?? null,
       a.action,
       a.targetType,
       a.targetId,

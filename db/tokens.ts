@@ -1,10 +1,11 @@
 import type { Row } from '@libsql/client'
 import type { Scope, Token } from '../core/schemas/token.ts'
+import { Role, type User } from '../core/schemas/user.ts'
 import type { Db, Statement } from './client.ts'
 import { oneOf, str, strOrNull } from './rows.ts'
 import { guard, updateAtVersion } from './versions.ts'
 
-const COLS = 'id, name, prefix, scope, created_at, last_used_at, revoked_at'
+const COLS = 'id, name, prefix, scope, created_at, last_used_at, revoked_at, user_id'
 
 export function rowToToken(row: Row): Token {
   return {
@@ -15,16 +16,42 @@ export function rowToToken(row: Row): Token {
     created_at: str(row, 'created_at'),
     last_used_at: strOrNull(row, 'last_used_at'),
     revoked_at: strOrNull(row, 'revoked_at'),
+    user_id: strOrNull(row, 'user_id'),
   }
 }
 
-export async function findActiveTokenByHash(db: Db, hash: string): Promise<Token | null> {
+export interface ActiveToken {
+  token: Token
+  /** The person a personal token belongs to (always active: a disabled person's tokens are not found). */
+  owner: User | null
+}
+
+/** The unrevoked token with this hash; a personal token only while its person is active. */
+export async function findActiveTokenByHash(db: Db, hash: string): Promise<ActiveToken | null> {
   const rs = await db.execute({
-    sql: `SELECT ${COLS} FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`,
+    sql: `SELECT t.id, t.name, t.prefix, t.scope, t.created_at, t.last_used_at, t.revoked_at,
+                 t.user_id, u.email AS owner_email, u.name AS owner_name, u.role AS owner_role,
+                 u.created_at AS owner_created_at, u.updated_at AS owner_updated_at
+          FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id
+          WHERE t.token_hash = ? AND t.revoked_at IS NULL
+            AND (t.user_id IS NULL OR u.status = 'active')`,
     args: [hash],
   })
   const row = rs.rows[0]
-  return row ? rowToToken(row) : null
+  if (!row) return null
+  const token = rowToToken(row)
+  const owner: User | null = token.user_id
+    ? {
+        id: token.user_id,
+        email: str(row, 'owner_email'),
+        name: strOrNull(row, 'owner_name'),
+        role: oneOf(row, 'owner_role', Role.options),
+        status: 'active',
+        created_at: str(row, 'owner_created_at'),
+        updated_at: str(row, 'owner_updated_at'),
+      }
+    : null
+  return { token, owner }
 }
 
 export async function listTokens(db: Db): Promise<Token[]> {
@@ -45,8 +72,9 @@ export async function countTokens(db: Db): Promise<number> {
 
 export function insertToken(t: Token, hash: string): Statement {
   return {
-    sql: `INSERT INTO api_tokens (id, name, token_hash, prefix, scope, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    args: [t.id, t.name, hash, t.prefix, t.scope, t.created_at],
+    sql: `INSERT INTO api_tokens (id, name, token_hash, prefix, scope, created_at, user_id)
+          VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    args: [t.id, t.name, hash, t.prefix, t.scope, t.created_at, t.user_id],
   }
 }
 

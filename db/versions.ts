@@ -11,7 +11,13 @@ import { num, str } from './rows.ts'
  * statement by statement), so it holds on a local file and over the remote protocol alike.
  */
 export type VersionedTable =
-  'incidents' | 'components' | 'component_groups' | 'subscribers' | 'feedback' | 'api_tokens'
+  | 'incidents'
+  | 'components'
+  | 'component_groups'
+  | 'subscribers'
+  | 'feedback'
+  | 'api_tokens'
+  | 'users'
 
 /** The current versions of the rows that exist (read them before the rows themselves). */
 export async function readVersions(

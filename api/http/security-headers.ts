@@ -49,3 +49,16 @@ export function securityHeaders(siteUrl: string): MiddlewareHandler {
     }
   }
 }
+
+/**
+ * The staff console (/admin): its own script and stylesheet only (no inline script or style),
+ * fetches to itself (live previews), forms to itself, never framed, never cached (pages show
+ * private data and carry the session's CSRF token), and the Referer stays on our origin.
+ */
+export const CONSOLE_PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-store',
+  'x-robots-tag': 'noindex',
+} as const

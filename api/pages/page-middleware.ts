@@ -38,7 +38,9 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
 }
 
 /** A form post (urlencoded only) of at most `maxBytes`, in valid UTF-8. */
-export function formBody(maxBytes: number): MiddlewareHandler[] {
+export function formBody(
+  maxBytes: number,
+): [MiddlewareHandler, MiddlewareHandler, MiddlewareHandler] {
   return [
     async (c, next) => {
       if (!FORM_TYPE.test(c.req.header('content-type') ?? '')) {

@@ -30,6 +30,7 @@ function newTokenRow(name: string, scope: Scope, secret: string, at: string): To
     created_at: at,
     last_used_at: null,
     revoked_at: null,
+    user_id: null,
   }
 }
 

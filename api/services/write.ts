@@ -20,14 +20,25 @@ export function localWriteCount(db: object): number {
   return writesByDb.get(db) ?? 0
 }
 
-/** Who is writing: an API token, or the server itself (scheduler, seed, bootstrap). */
+/**
+ * Who is writing: a person (signed in, or through their personal token), a service token, or the
+ * server itself (scheduler, seed, bootstrap). `id` is the credential (session person or token),
+ * the key of stored idempotent responses; `name` is what customers and the audit see.
+ */
 export interface Actor {
   id: string | null
   name: string
   scope: Scope
+  /** The person behind the write, when there is one. */
+  person?: { id: string; email: string }
 }
 
 export const systemActor = (name: string): Actor => ({ id: null, name, scope: 'admin' })
+
+/** How a person is named to customers and in the audit: their display name, else their address. */
+export function displayName(u: { name: string | null; email: string }): string {
+  return u.name ?? u.email
+}
 
 export interface WriteContext {
   actor: Actor
@@ -57,6 +68,8 @@ export async function commit<T>(deps: Deps, ctx: WriteContext, change: Change<T>
       at,
       actorId: ctx.actor.id,
       actorName: ctx.actor.name,
+      actorEmail: ctx.actor.person?.email ?? null,
+      actorUserId: ctx.actor.person?.id ?? null,
       action: change.action,
       targetType: change.target.type,
       targetId: change.target.id,

@@ -20,6 +20,9 @@ export const Token = z
     created_at: Timestamp,
     last_used_at: Timestamp.nullable(),
     revoked_at: Timestamp.nullable(),
+    user_id: Id.nullable().describe(
+      'The person a personal token belongs to; null for a service token',
+    ),
   })
   .meta({ id: 'Token' })
 export type Token = z.infer<typeof Token>

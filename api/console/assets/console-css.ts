@@ -1,0 +1,100 @@
+/**
+ * The console's one stylesheet, served from /admin/assets/ (so the CSP needs no inline styles).
+ * Same palette as the public page (site/src/layouts/Base.astro); light and dark follow the system.
+ * Layout: a side bar from 900 px, a top bar with a wrapping menu below; no table is wider than
+ * the screen (`.stack` tables become one card per row under 640 px).
+ */
+export const CONSOLE_CSS = `
+:root{color-scheme:light dark;--bg:#fff;--surf:#f6f8fa;--fg:#1f2328;--muted:#59636e;--line:#d0d7de;--link:#0a58ca;--ok:#1a7f37;--minor:#9a6700;--partial:#bc4c00;--major:#cf222e;--maint:#0969da;--accent:#0969da;--accent-fg:#fff;--focus:#0a58ca;--r:8px}
+@media (prefers-color-scheme:dark){:root{--bg:#101418;--surf:#171c22;--fg:#e6edf3;--muted:#9aa4ae;--line:#3a424c;--link:#79b8ff;--ok:#3fb950;--minor:#d29922;--partial:#e8803a;--major:#f85149;--maint:#58a6ff;--accent:#1f6feb;--accent-fg:#fff;--focus:#79b8ff}}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;overflow-wrap:anywhere}
+a{color:var(--link)}
+:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
+.skip{position:absolute;left:-999px;top:0;background:var(--bg);padding:.5rem 1rem;z-index:9}
+.skip:focus{left:.5rem}
+.shell{min-height:100vh}
+.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .75rem;padding:.5rem 1rem;border-bottom:1px solid var(--line);background:var(--surf)}
+.brand{font-weight:700;color:var(--fg);text-decoration:none;margin-right:auto;padding:.25rem 0}
+.brand small{font-weight:400;color:var(--muted)}
+.nav{display:flex;flex-wrap:wrap;gap:.125rem;list-style:none;margin:0;padding:0;width:100%}
+.nav a{display:block;padding:.375rem .625rem;border-radius:6px;color:var(--fg);text-decoration:none}
+.nav a:hover{background:var(--line)}
+.nav a[aria-current=page]{background:var(--accent);color:var(--accent-fg)}
+.who{display:flex;align-items:center;gap:.5rem;color:var(--muted);font-size:.875rem}
+.who form{margin:0}
+main{padding:1rem;max-width:64rem}
+@media (min-width:900px){
+ .shell{display:grid;grid-template-columns:14rem 1fr}
+ .bar{flex-direction:column;align-items:stretch;border-bottom:0;border-right:1px solid var(--line);min-height:100vh;padding:1rem .75rem;gap:1rem;position:sticky;top:0;align-self:start}
+ .brand{margin:0}
+ .nav{flex-direction:column}
+ .who{flex-direction:column;align-items:flex-start;margin-top:auto}
+ main{padding:1.5rem 2rem}
+}
+h1{font-size:1.5rem;line-height:1.25;margin:.25rem 0 1rem}
+h2{font-size:1.125rem;margin:1.5rem 0 .5rem}
+h3{font-size:1rem;margin:1rem 0 .25rem}
+.muted{color:var(--muted)}
+.small{font-size:.875rem}
+.card{border:1px solid var(--line);border-radius:var(--r);padding:.75rem 1rem;margin:0 0 .75rem;background:var(--bg)}
+.card>h2:first-child,.card>h3:first-child{margin-top:0}
+.grid{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr))}
+.row{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+.row>.grow{flex:1 1 12rem}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:1rem}
+.actions form{margin:0}
+.pill{display:inline-block;padding:0 .5rem;border-radius:999px;font-size:.8125rem;font-weight:600;border:1px solid currentColor;white-space:nowrap}
+.s-operational,.s-resolved,.s-completed,.s-active{color:var(--ok)}
+.s-degraded_performance,.s-minor,.s-monitoring,.s-invited{color:var(--minor)}
+.s-partial_outage,.s-major,.s-identified{color:var(--partial)}
+.s-major_outage,.s-critical,.s-investigating,.s-overdue,.s-disabled{color:var(--major)}
+.s-under_maintenance,.s-scheduled,.s-in_progress,.s-verifying{color:var(--maint)}
+.s-none,.s-cancelled,.s-viewer{color:var(--muted)}
+.clock{font-weight:600}
+.clock.late{color:var(--major)}
+.flash{border-left:4px solid var(--ok);background:var(--surf);padding:.5rem .75rem;margin:0 0 1rem;border-radius:0 var(--r) var(--r) 0}
+.alert{border-left:4px solid var(--major);background:var(--surf);padding:.5rem .75rem;margin:0 0 1rem;border-radius:0 var(--r) var(--r) 0}
+.warn{border-left:4px solid var(--minor);background:var(--surf);padding:.5rem .75rem;margin:0 0 1rem;border-radius:0 var(--r) var(--r) 0}
+form.stacked{max-width:40rem}
+.field{margin:0 0 1rem}
+.field>label,.field>.label{display:block;font-weight:600;margin-bottom:.25rem}
+.hint{display:block;color:var(--muted);font-size:.875rem;margin-top:.125rem}
+.field-error{display:block;color:var(--major);font-size:.875rem;font-weight:600;margin-top:.25rem}
+input:not([type=checkbox]):not([type=radio]):not([type=hidden]),select,textarea{font:inherit;padding:.5rem .625rem;width:100%;max-width:100%;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg);min-height:2.75rem}
+textarea{min-height:7rem;resize:vertical;display:block}
+[aria-invalid=true]{border-color:var(--major)!important;border-width:2px!important}
+fieldset{border:1px solid var(--line);border-radius:var(--r);margin:0 0 1rem;padding:.5rem 1rem .75rem;min-width:0}
+legend{font-weight:600;padding:0 .25rem}
+.check{display:flex;gap:.5rem;align-items:flex-start;padding:.25rem 0}
+.check input{margin-top:.3rem;width:1.125rem;height:1.125rem;flex:none}
+button,.button{display:inline-flex;align-items:center;justify-content:center;min-height:2.75rem;font:inherit;font-weight:600;padding:.5rem 1rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer;text-decoration:none}
+button.secondary,.button.secondary{background:transparent;color:var(--link);border-color:var(--line)}
+button.danger{background:transparent;color:var(--major);border-color:var(--major)}
+button.link{background:none;border:0;color:var(--link);padding:0;min-height:0;font-weight:400;text-decoration:underline}
+table{border-collapse:collapse;width:100%;margin:0 0 1rem}
+th,td{text-align:left;padding:.5rem;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-size:.875rem;color:var(--muted);font-weight:600}
+@media (max-width:640px){
+ table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+ table.stack thead{position:absolute;left:-9999px}
+ table.stack tr{border:1px solid var(--line);border-radius:var(--r);margin:0 0 .75rem;padding:.25rem .75rem}
+ table.stack td{border:0;padding:.25rem 0}
+ table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}
+}
+.timeline{list-style:none;margin:0;padding:0}
+.timeline li{border-left:3px solid var(--line);padding:.25rem 0 .75rem 1rem;margin-left:.25rem}
+.preview{border:1px dashed var(--line);border-radius:var(--r);padding:.75rem 1rem;background:var(--surf)}
+.preview pre{white-space:pre-wrap;font:inherit;margin:0}
+.two{display:grid;gap:1rem}
+@media (min-width:1100px){.two{grid-template-columns:1fr 1fr}}
+.auth{max-width:26rem;margin:8vh auto;padding:1rem}
+.auth h1{font-size:1.375rem}
+.sso{width:100%}
+.or{display:flex;align-items:center;gap:.75rem;color:var(--muted);margin:1rem 0}
+.or::before,.or::after{content:"";flex:1;border-top:1px solid var(--line)}
+.pager{display:flex;gap:1rem;align-items:center}
+code,kbd{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.875em}
+.secret{display:block;padding:.5rem;border:1px solid var(--line);border-radius:6px;background:var(--surf);user-select:all;word-break:break-all}
+`
