@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashPassword } from '../../api/http/passwords.ts'
+import type { User } from '../../core/schemas/user.ts'
 import { migrate } from '../../db/migrate.node.ts'
+import { insertUser } from '../../db/users.ts'
 import { openDatabase } from '../../db/open.node.ts'
 import { startLibsqlHttpServer, type LibsqlHttpServer } from '../fixtures/libsql-http-server.ts'
 import { freePort } from '../fixtures/server-process.ts'
@@ -15,6 +18,16 @@ import { freePort } from '../fixtures/server-process.ts'
 const ROOT = resolve(import.meta.dirname, '../..')
 const ADMIN_TOKEN = 'worker-test-admin-token-0123456789'
 const READY_MS = 60_000
+const PASSWORD = 'a long worker test passphrase'
+const PERSON: User = {
+  id: 'person000001',
+  email: 'oncall@example.com',
+  name: 'Kim Ortiz',
+  role: 'editor',
+  status: 'active',
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+}
 
 let dir: string
 let libsql: LibsqlHttpServer | undefined
@@ -49,6 +62,7 @@ beforeAll(async () => {
   // The Worker never migrates: do it here, as `npm run migrate` would before a deploy.
   const db = await openDatabase(`file:${file}`)
   await migrate(db)
+  await db.execute(insertUser(PERSON, await hashPassword(PASSWORD)))
   db.close()
   libsql = await startLibsqlHttpServer({ file })
 
@@ -164,5 +178,24 @@ describe('the Cloudflare Worker (wrangler dev) on a remote libSQL database', () 
 
     const after = await api(`/api/v1/maintenances/${id}`, {}, ADMIN_TOKEN)
     expect(((await after.json()) as { status: string }).status).toBe('in_progress')
+  })
+
+  it('signs a person in to the console: argon2 in WebAssembly runs on Workers', async () => {
+    const form = (password: string) =>
+      fetch(`${base}/admin/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+        body: new URLSearchParams({ email: PERSON.email, password }).toString(),
+      })
+    const wrong = await form('not the password at all')
+    expect(wrong.status, output.slice(-3000)).toBe(401)
+    const res = await form(PASSWORD)
+    expect(res.status, output.slice(-3000)).toBe(303)
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!
+    expect(cookie).toMatch(/^__Host-amends_session=/)
+    const home = await fetch(`${base}/admin/`, { headers: { cookie }, redirect: 'manual' })
+    expect(home.status).toBe(200)
+    expect(await home.text()).toContain('Kim Ortiz')
   })
 })
