@@ -12,6 +12,7 @@ import type { AppEnv } from '../../api/env.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { createPerson } from '../fixtures/console.ts'
 import type { User } from '../../core/schemas/user.ts'
+import { str } from '../../db/rows.ts'
 
 // Only the session middleware, on a bare Hono app: what it lets through and what it refuses.
 function bareApp(t: TestApp, user: User) {
@@ -35,10 +36,10 @@ async function started(t: TestApp, user: User) {
   const app = bareApp(t, user)
   const res = await app.request('/start', { method: 'POST' })
   const cookie = res.headers.get('set-cookie')!.split(';')[0]!
-  const csrf = String(
-    (await t.deps.db.execute('SELECT csrf_token FROM sessions ORDER BY created_at DESC LIMIT 1'))
-      .rows[0]!.csrf_token,
+  const rs = await t.deps.db.execute(
+    'SELECT csrf_token FROM sessions ORDER BY created_at DESC LIMIT 1',
   )
+  const csrf = str(rs.rows[0]!, 'csrf_token')
   return { app, cookie, csrf }
 }
 
