@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DEFAULT_CREDIT_POLICY, parseCreditPolicy } from '../core/compensation.ts'
+import { isLoopbackHttp } from '../core/urls.ts'
 
 const Bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -94,6 +95,14 @@ const ConfigSchema = z
         path: [c.OIDC_ISSUER ? 'OIDC_CLIENT_ID' : 'OIDC_ISSUER'],
         message:
           'Set OIDC_ISSUER and OIDC_CLIENT_ID together (and OIDC_CLIENT_SECRET for a confidential client)',
+      })
+    }
+    // ID tokens and codes cross the network in the clear over http: only a loopback issuer may.
+    if (c.OIDC_ISSUER && !c.OIDC_ISSUER.startsWith('https:') && !isLoopbackHttp(c.OIDC_ISSUER)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OIDC_ISSUER'],
+        message: 'Must be an https:// URL (http:// only for localhost or 127.0.0.1)',
       })
     }
   })

@@ -12,6 +12,7 @@ import { formBody } from '../pages/page-middleware.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { authPage, consolePage } from './layout.ts'
 import { mountSignIn } from './sign-in.ts'
+import { mountSso } from './sso.ts'
 
 // A console form holds at most an incident's text and a few fields; 20,000 characters of CJK
 // text, URL-encoded, are 180,000 bytes.
@@ -64,6 +65,7 @@ export function consoleRoutes(deps: Deps) {
   })
 
   mountSignIn(app, deps)
+  mountSso(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   app.get('/admin/', requirePerson('viewer'), (c) =>

@@ -17,13 +17,14 @@ export function safeNext(next: string | undefined | null): string {
   return next
 }
 
-interface SignInValues {
+export interface SignInValues {
   email?: string
   error?: string
   next: string
 }
 
-function signInPage(deps: Deps, v: SignInValues) {
+/** The sign-in page: the password form, and the SSO button when OIDC is configured. */
+export function signInPage(deps: Deps, v: SignInValues) {
   const sso = deps.config.oidc
   // prettier-ignore
   return authPage(deps.config.page.name, {
@@ -55,7 +56,7 @@ export function mountSignIn(app: Hono<AppEnv>, deps: Deps): void {
       const user = await signInWithPassword(deps, c, email, one(form, 'password'))
       // A new session on every sign-in: a session id planted before sign-in is never promoted.
       if (c.get('signedIn')) await endCurrentSession(deps, c)
-      await startSession(deps, c, user)
+      await startSession(deps, c, user, 'password')
       return c.redirect(next, 303)
     } catch (err) {
       if (!(err instanceof DomainError) || !['unauthorized', 'rate_limited'].includes(err.kind))

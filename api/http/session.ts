@@ -3,6 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { DomainError } from '../../core/errors.ts'
 import { newId, randomString } from '../../core/ids.ts'
 import { ROLE_SCOPE, type Role, type User } from '../../core/schemas/user.ts'
+import { insertAudit } from '../../db/journal.ts'
 import {
   endSession,
   findOpenSession,
@@ -24,17 +25,22 @@ const TOUCH_EVERY_MS = 60_000
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 /**
- * On https the cookie is `__Host-` prefixed (Secure, Path=/, no Domain: no subdomain can set or
- * read it); on plain http (a laptop) it cannot be, and is named without the prefix.
+ * The console's cookies: on https `__Host-` prefixed (Secure, Path=/, no Domain: no subdomain can
+ * set or read them); on plain http (a laptop) they cannot be, and are named without the prefix.
  */
-function cookieOptions(deps: Deps) {
+export function consoleCookie(deps: Deps, name: string) {
   const secure = deps.config.siteUrl.startsWith('https:')
   return {
-    name: 'amends_session',
+    name,
     secure,
     prefix: secure ? ('host' as const) : undefined,
   }
 }
+
+const cookieOptions = (deps: Deps) => consoleCookie(deps, 'amends_session')
+
+/** How a person proved who they are; recorded with the sign-in in the audit log. */
+export type SignInMethod = 'password' | 'sso'
 
 export interface SignedIn {
   session: SessionRow
@@ -51,8 +57,16 @@ export function personActor(user: User): Actor {
   }
 }
 
-/** Starts a session for `user` and sets its cookie (HttpOnly, SameSite=Lax, Secure on https). */
-export async function startSession(deps: Deps, c: Context, user: User): Promise<SessionRow> {
+/**
+ * Starts a session for `user` and sets its cookie (HttpOnly, SameSite=Lax, Secure on https). The
+ * session and its `session.sign_in` audit entry (the person, how they signed in) are one batch.
+ */
+export async function startSession(
+  deps: Deps,
+  c: Context,
+  user: User,
+  method: SignInMethod = 'password',
+): Promise<SessionRow> {
   const secret = randomString(43, BASE62)
   const at = deps.clock.now().toISOString()
   const session: SessionRow = {
@@ -63,7 +77,24 @@ export async function startSession(deps: Deps, c: Context, user: User): Promise<
     last_seen_at: at,
   }
   const userAgent = (c.req.header('user-agent') ?? '').slice(0, 200) || null
-  await deps.db.execute(insertSession(session, await hashToken(secret), userAgent))
+  const actor = personActor(user)
+  await deps.db.batch(
+    [
+      insertSession(session, await hashToken(secret), userAgent),
+      insertAudit({
+        at,
+        actorId: actor.id,
+        actorName: actor.name,
+        actorEmail: user.email,
+        actorUserId: user.id,
+        action: 'session.sign_in',
+        targetType: 'user',
+        targetId: user.id,
+        details: { method, session_id: session.id },
+      }),
+    ],
+    'write',
+  )
   const opts = cookieOptions(deps)
   setCookie(c, opts.name, secret, {
     httpOnly: true,

@@ -36,4 +36,34 @@ describe('config', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'AMENDS_ADMIN_TOKEN', 'AMENDS_DEMO'])
       expect(msg).toContain(name)
   })
+
+  it('configures OIDC sign-in: https issuers (http only on this machine), both id and issuer', () => {
+    expect(parseConfig({}).oidc).toBeUndefined()
+    const c = parseConfig({
+      OIDC_ISSUER: 'https://login.acme.com/realms/staff',
+      OIDC_CLIENT_ID: 'amends',
+      OIDC_ALLOWED_DOMAINS: ' Acme.com, ops.acme.com ,',
+    })
+    expect(c.oidc).toEqual({
+      issuer: 'https://login.acme.com/realms/staff',
+      clientId: 'amends',
+      clientSecret: undefined,
+      allowedDomains: ['acme.com', 'ops.acme.com'],
+      defaultRole: 'viewer',
+      label: 'SSO',
+    })
+    expect(
+      parseConfig({ OIDC_ISSUER: 'http://127.0.0.1:9000', OIDC_CLIENT_ID: 'a' }).oidc,
+    ).toBeDefined()
+    for (const env of [
+      { OIDC_ISSUER: 'http://login.acme.com', OIDC_CLIENT_ID: 'a' },
+      { OIDC_ISSUER: 'http://10.0.0.5:8080', OIDC_CLIENT_ID: 'a' },
+      { OIDC_ISSUER: 'https://login.acme.com' },
+      { OIDC_CLIENT_ID: 'a' },
+      { OIDC_ISSUER: 'https://login.acme.com', OIDC_CLIENT_ID: 'a', OIDC_ALLOWED_DOMAINS: 'acme' },
+      { OIDC_ISSUER: 'https://login.acme.com', OIDC_CLIENT_ID: 'a', OIDC_DEFAULT_ROLE: 'owner' },
+    ]) {
+      expect(() => parseConfig(env), JSON.stringify(env)).toThrow(ConfigError)
+    }
+  })
 })
