@@ -7,14 +7,10 @@ import { displayName } from '../services/write.ts'
 import { formAlert, input, select, writeFields, type FieldErrors } from './forms.ts'
 import type { Html } from './layout.ts'
 
-const ROLE_HINT: Record<Role, string> = {
-  viewer: 'Viewer: reads everything, changes nothing',
-  editor: 'Editor: runs incidents, maintenance, components and reports',
-  admin: 'Admin: everything, including people and API tokens',
-}
-/** The invite form's choices, each saying what the role may do. */
-export const ROLE_OPTIONS = Role.options.map((r) => ({ value: r, label: ROLE_HINT[r] }))
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+const ROLE_OPTIONS = Role.options.map((r) => ({ value: r, label: capital(r) }))
+const ROLE_HINT =
+  'A viewer reads everything and changes nothing; an editor also runs incidents, maintenance, components and reports; an admin also manages people and API tokens.'
 
 export interface InviteValues {
   email?: string
@@ -62,7 +58,7 @@ function personRow(c: Context<AppEnv>, p: UserActivity, v: PeopleView): Html {
   // prettier-ignore
   return html`<tr>
 <td data-label="Person"><strong>${who}</strong>${me ? html` <span class="muted">(you)</span>` : ''}<br><span class="small muted">${p.email}</span></td>
-<td data-label="Role"><form method="post" action="${base}/role" class="row inline">${writeFields(c)}<label class="sr-only" for="role-${p.id}">Role of ${who}</label><select id="role-${p.id}" name="role">${Role.options.map((r) => html`<option value="${r}"${r === p.role ? html` selected` : ''}>${capital(r)}</option>`)}</select><button class="secondary" type="submit">Change<span class="sr-only"> role of ${who}</span></button></form></td>
+<td data-label="Role"><form method="post" action="${base}/role" class="row inline">${writeFields(c)}<label class="sr-only" for="role-${p.id}">Role of ${who}</label><select id="role-${p.id}" name="role">${ROLE_OPTIONS.map((o) => html`<option value="${o.value}"${o.value === p.role ? html` selected` : ''}>${o.label}</option>`)}</select><button class="secondary" type="submit">Change<span class="sr-only"> role of ${who}</span></button></form></td>
 <td data-label="Status"><span class="pill s-${p.status}">${p.status}</span></td>
 <td data-label="Last sign-in">${last}${p.open_sessions > 0 ? html`<br><span class="small muted">${sessions}</span>` : ''}</td>
 <td data-label="Actions"><div class="row">
@@ -98,7 +94,7 @@ ${formAlert(errors, ['email', 'name', 'role'])}
 ${writeFields(c)}
 ${input({ name: 'email', label: 'Email address', type: 'email', value: i.email, errors, required: true, autocomplete: 'off' })}
 ${input({ name: 'name', label: 'Name (optional)', value: i.name, errors, hint: 'They can change it when they accept.', autocomplete: 'off' })}
-${select({ name: 'role', label: 'Role', value: i.role ?? 'editor', options: ROLE_OPTIONS, errors })}
+${select({ name: 'role', label: 'Role', value: i.role ?? 'editor', options: ROLE_OPTIONS, errors, hint: ROLE_HINT })}
 <button type="submit">Send invitation</button>
 </form>
 </section>`

@@ -29,17 +29,14 @@ import { consolePage, type Html } from './layout.ts'
 import { shownOnce } from './people-views.ts'
 import { refusal } from './refusal.ts'
 
-const SCOPE_LABEL: Record<Scope, string> = {
-  read: 'Read: sees everything, changes nothing',
-  write: 'Write: incidents, maintenance, components, reports',
-  admin: 'Admin: everything, including people and tokens',
-}
+const SCOPE_HINT =
+  'Read sees everything and changes nothing; write also runs incidents, maintenance, components and reports; admin also manages people and tokens.'
 
 /** The scopes a person may give a token: up to their role's (every scope for a service token). */
 export function scopeOptions(most: Scope = 'admin') {
   return Scope.options
     .filter((s) => RANK[s] <= RANK[most])
-    .map((s) => ({ value: s, label: SCOPE_LABEL[s] }))
+    .map((s) => ({ value: s, label: s.charAt(0).toUpperCase() + s.slice(1) }))
 }
 
 export interface TokenFormValues {
@@ -64,7 +61,7 @@ export function tokenForm(
   return html`<form method="post" action="${p.action}" class="stacked">
 ${writeFields(c)}
 ${input({ name: 'name', label: 'Name', value: v.name, errors, hint: 'What uses it, so you know what breaks when it is revoked: "deploy pipeline", "Dana\'s laptop".', required: true, autocomplete: 'off' })}
-${select({ name: 'scope', label: 'Scope', value: v.scope ?? 'read', options: p.scopes, errors })}
+${select({ name: 'scope', label: 'Scope', value: v.scope ?? 'read', options: p.scopes, errors, hint: SCOPE_HINT })}
 ${p.owners ? select({ name: 'owner', label: 'Belongs to', value: v.owner ?? '', options: p.owners, errors, hint: 'A personal token stops working when its person is disabled and never does more than their role allows.' }) : ''}
 <button type="submit">Create token</button>
 </form>`
@@ -92,7 +89,7 @@ ${p.owners ? html`<td data-label="Belongs to">${k.user_id ? (owner ? html`${disp
 <td data-label="Last used">${t(k.last_used_at, 'Never')}</td>
 <td data-label="Status">${k.revoked_at
       ? html`<span class="pill s-disabled">revoked</span> <span class="small muted">${t(k.revoked_at, '')}</span>`
-      : html`<form method="post" action="${p.revokePath(k)}">${writeFields(c)}<button class="danger" type="submit" data-confirm="${`Revoke "${k.name}"? Anything using it stops working at once.`}">Revoke<span class="sr-only"> ${k.name}</span></button></form>`}</td>
+      : html`<form method="post" action="${p.revokePath(k)}" class="row">${writeFields(c)}<span class="pill s-active">active</span><button class="danger" type="submit" data-confirm="${`Revoke "${k.name}"? Anything using it stops working at once.`}">Revoke<span class="sr-only"> ${k.name}</span></button></form>`}</td>
 </tr>`
   })}
 </tbody>
