@@ -19,6 +19,7 @@ import { metricsRoutes, staffPages } from './routes/metrics.ts'
 import { playbookRoutes } from './routes/playbooks.ts'
 import { mountSubscriptions } from './routes/subscriptions.ts'
 import { tokenRoutes } from './routes/tokens.ts'
+import { userRoutes } from './routes/users.ts'
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH'])
 
@@ -72,6 +73,7 @@ export function createApp(deps: Deps) {
   app.use('/api/v1/*', strictBody())
   for (const routes of [
     tokenRoutes,
+    userRoutes,
     componentRoutes,
     incidentRoutes,
     recoveryRoutes,

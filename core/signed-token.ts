@@ -58,10 +58,16 @@ function key(secret: string): Promise<CryptoKey> {
   return k
 }
 
+/** HMAC-SHA256 of `message` under `secret`, base64url (43 characters). */
+export async function hmacBase64url(secret: string, message: string): Promise<string> {
+  return b64url(
+    new Uint8Array(await crypto.subtle.sign('HMAC', await key(secret), enc.encode(message))),
+  )
+}
+
 export async function signToken(secret: string, payload: TokenPayload): Promise<string> {
   const body = b64url(enc.encode(JSON.stringify(payload)))
-  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', await key(secret), enc.encode(body)))
-  return `${body}.${b64url(sig)}`
+  return `${body}.${await hmacBase64url(secret, body)}`
 }
 
 /** The payload if the signature is valid, the purpose matches and it has not expired; else null. */

@@ -21,10 +21,16 @@ export function insertUserLink(link: UserLink, secretHash: string): Statement {
   }
 }
 
-export async function findUserLink(db: Db, secretHash: string): Promise<UserLink | null> {
+const COLS = 'id, purpose, user_id, created_at, expires_at, used_at'
+
+async function findLinkWhere(
+  db: Db,
+  column: 'secret_hash' | 'id',
+  value: string,
+): Promise<UserLink | null> {
   const rs = await db.execute({
-    sql: 'SELECT id, purpose, user_id, created_at, expires_at, used_at FROM user_links WHERE secret_hash = ?',
-    args: [secretHash],
+    sql: `SELECT ${COLS} FROM user_links WHERE ${column} = ?`,
+    args: [value],
   })
   const row = rs.rows[0]
   if (!row) return null
@@ -36,6 +42,28 @@ export async function findUserLink(db: Db, secretHash: string): Promise<UserLink
     expires_at: str(row, 'expires_at'),
     used_at: strOrNull(row, 'used_at'),
   }
+}
+
+export function findUserLink(db: Db, secretHash: string): Promise<UserLink | null> {
+  return findLinkWhere(db, 'secret_hash', secretHash)
+}
+
+export function getUserLink(db: Db, id: string): Promise<UserLink | null> {
+  return findLinkWhere(db, 'id', id)
+}
+
+/** How many links of `purpose` were made for the person since `since` (the reset mail limit). */
+export async function countLinksSince(
+  db: Db,
+  purpose: LinkPurpose,
+  userId: string,
+  since: string,
+): Promise<number> {
+  const rs = await db.execute({
+    sql: 'SELECT count(*) AS n FROM user_links WHERE purpose = ? AND user_id = ? AND created_at > ?',
+    args: [purpose, userId, since],
+  })
+  return Number(rs.rows[0]?.n ?? 0)
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Row } from '@libsql/client'
-import { Role, UserStatus, type User } from '../core/schemas/user.ts'
+import { Role, UserStatus, type User, type UserActivity } from '../core/schemas/user.ts'
 import type { Db, Statement } from './client.ts'
 import { oneOf, str, strOrNull } from './rows.ts'
-import { updateAtVersion } from './versions.ts'
+import { guard, updateAtVersion } from './versions.ts'
 
 const COLS = 'id, email, name, role, status, created_at, updated_at'
 
@@ -24,14 +24,20 @@ export async function getUser(db: Db, id: string): Promise<User | null> {
   return row ? rowToUser(row) : null
 }
 
-/** The person with this (lower-cased) address and their password hash, if any. */
-export async function findUserByEmail(
+export interface UserWithSecret {
+  user: User
+  passwordHash: string | null
+  version: number
+}
+
+async function findUserWhere(
   db: Db,
-  email: string,
-): Promise<{ user: User; passwordHash: string | null; version: number } | null> {
+  column: 'email' | 'id',
+  value: string,
+): Promise<UserWithSecret | null> {
   const rs = await db.execute({
-    sql: `SELECT ${COLS}, password_hash, version FROM users WHERE email = ?`,
-    args: [email.toLowerCase()],
+    sql: `SELECT ${COLS}, password_hash, version FROM users WHERE ${column} = ?`,
+    args: [value],
   })
   const row = rs.rows[0]
   if (!row) return null
@@ -42,9 +48,66 @@ export async function findUserByEmail(
   }
 }
 
+/** The person with this (lower-cased) address and their password hash, if any. */
+export function findUserByEmail(db: Db, email: string): Promise<UserWithSecret | null> {
+  return findUserWhere(db, 'email', email.toLowerCase())
+}
+
+/** The person with this id, their password hash and row version, if any. */
+export function findUserById(db: Db, id: string): Promise<UserWithSecret | null> {
+  return findUserWhere(db, 'id', id)
+}
+
 export async function listUsers(db: Db): Promise<User[]> {
   const rs = await db.execute(`SELECT ${COLS} FROM users ORDER BY status = 'disabled', email`)
   return rs.rows.map(rowToUser)
+}
+
+/**
+ * Every person with their latest sign-in and their sessions still usable at `now` (open, and
+ * within the idle and absolute limits `idleSince` and `createdSince`).
+ */
+export async function listUsersWithActivity(
+  db: Db,
+  idleSince: string,
+  createdSince: string,
+): Promise<UserActivity[]> {
+  const rs = await db.execute({
+    sql: `SELECT ${COLS.split(', ')
+      .map((c) => `u.${c}`)
+      .join(', ')},
+            (SELECT max(s.created_at) FROM sessions s WHERE s.user_id = u.id) AS last_sign_in_at,
+            (SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.ended_at IS NULL
+               AND s.last_seen_at > ? AND s.created_at > ?) AS open_sessions
+          FROM users u ORDER BY u.status = 'disabled', u.email`,
+    args: [idleSince, createdSince],
+  })
+  return rs.rows.map((row) => ({
+    ...rowToUser(row),
+    last_sign_in_at: strOrNull(row, 'last_sign_in_at'),
+    open_sessions: Number(row.open_sessions ?? 0),
+  }))
+}
+
+/**
+ * Aborts the batch unless an active admin remains: two admins demoting or disabling each other
+ * at once must not both win (two rows, so neither row's version can tell).
+ */
+export function adminRemains(): Statement {
+  return guard(
+    "EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND status = 'active')",
+    [],
+    'no active admin would be left',
+  )
+}
+
+/** Aborts the batch once an active admin exists: setup links make only the first one. */
+export function noAdminYet(): Statement {
+  return guard(
+    "NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND status = 'active')",
+    [],
+    'an active admin exists',
+  )
 }
 
 export async function countActiveAdmins(db: Db): Promise<number> {

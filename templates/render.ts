@@ -12,6 +12,8 @@ export type EmailKind =
   | 'feedback_received'
   | 'feedback_answered'
   | 'oncall_nudge'
+  | 'invite'
+  | 'password_reset'
 
 /** What every email carries, whatever it is about and whoever it is for. */
 export interface BaseEnvelope {
@@ -100,10 +102,25 @@ export type DirectContent =
       nudge: 'update_due' | 'postmortem_due'
       dueAt: string
     }
+  | {
+      /** A team member's invitation to the console: who invited them, as what. */
+      kind: 'invite'
+      url: string
+      expiresAt: string
+      invitedBy: string
+      role: string
+    }
+  | { kind: 'password_reset'; url: string; expiresAt: string }
 
 export type EmailInput = (EmailEnvelope & EmailContent) | (BaseEnvelope & DirectContent)
 
-const DIRECT_KINDS = new Set<string>(['feedback_received', 'feedback_answered', 'oncall_nudge'])
+const DIRECT_KINDS = new Set<string>([
+  'feedback_received',
+  'feedback_answered',
+  'oncall_nudge',
+  'invite',
+  'password_reset',
+])
 
 function isDirect(input: EmailInput): input is BaseEnvelope & DirectContent {
   return DIRECT_KINDS.has(input.kind)
@@ -407,6 +424,7 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
       ].join(''),
     }
   }
+  if (input.kind === 'invite' || input.kind === 'password_reset') return accountEmail(input)
   const f = t.feedback
   const why = f.why(input.page.name)
   if (input.kind === 'feedback_received') {
@@ -456,6 +474,32 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
       `<p style="${P}">${esc(more)}</p>`,
       rule,
       muted(why),
+    ].join(''),
+  }
+}
+
+/** An invitation or a reset link: one button, when it stops working, what to do if unexpected. */
+function accountEmail(
+  input: BaseEnvelope & Extract<DirectContent, { kind: 'invite' | 'password_reset' }>,
+): Body {
+  const t = catalogFor('en')
+  const a = t.account
+  const page = input.page.name
+  const invite = input.kind === 'invite'
+  const intro = invite ? a.invited(input.invitedBy, page, input.role) : a.resetIntro(page)
+  const button = invite ? a.inviteButton : a.resetButton
+  const once = a.once(t.time(input.expiresAt, input.page.timeZone))
+  const ignore = invite ? a.inviteIgnore : a.resetIgnore
+  const esc = escapeHtml
+  return {
+    subject: invite ? a.inviteSubject(page) : a.resetSubject(page),
+    text: [intro, '', `${button}:`, input.url, '', once, ignore, '', '--', a.why(page)].join('\n'),
+    html: [
+      `<p style="${P}">${esc(intro)}</p>`,
+      `<p style="margin:20px 0"><a href="${esc(input.url)}" style="${BUTTON}">${esc(button)}</a></p>`,
+      `<p style="${P};${MUTED}">${esc(once)} ${esc(ignore)}</p>`,
+      `<hr style="border:0;border-top:1px solid #d0d7de;margin:20px 0">`,
+      `<p style="${P};${MUTED}">${esc(a.why(page))}</p>`,
     ].join(''),
   }
 }

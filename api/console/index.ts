@@ -11,6 +11,7 @@ import { loadSession, requirePerson } from '../http/session.ts'
 import { formBody } from '../pages/page-middleware.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { authPage, consolePage } from './layout.ts'
+import { mountPeople } from './people.ts'
 import { mountSignIn } from './sign-in.ts'
 import { mountSso } from './sso.ts'
 
@@ -66,6 +67,7 @@ export function consoleRoutes(deps: Deps) {
 
   mountSignIn(app, deps)
   mountSso(app, deps)
+  mountPeople(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   app.get('/admin/', requirePerson('viewer'), (c) =>

@@ -9,6 +9,7 @@ import { feedbackForMail, type ClaimedDelivery, type FeedbackMail } from '../../
 import { getIncident } from '../../db/incidents.ts'
 import { outboxEventAt, type StoredEvent } from '../../db/journal.ts'
 import { num, str } from '../../db/rows.ts'
+import { getUserLink } from '../../db/user-links.ts'
 import {
   addressTag,
   feedbackMessageIds,
@@ -25,6 +26,7 @@ import {
 } from '../../templates/render.ts'
 import type { Deps } from '../deps.ts'
 import { CONFIRM_TTL_SECONDS, followUpLinks } from '../services/links.ts'
+import { linkUrl } from '../services/person-links.ts'
 import { recovery } from '../services/recovery.ts'
 import { incidentViewOf, sitePath } from '../services/site-data.ts'
 import { emailRouteOf, type EmailRoute } from './notifier-events.ts'
@@ -43,6 +45,13 @@ type EventContext =
       feedback: FeedbackMail
       /** The page of the incident the report is about, for the thank-you's link. */
       incidentPath: string | null
+    }
+  | {
+      type: 'person'
+      event: StoredEvent
+      route: EmailRoute & { kind: 'invite' | 'password_reset' }
+      url: string
+      expiresAt: string
     }
   | {
       type: 'oncall'
@@ -113,6 +122,7 @@ export function createContentBuilder(deps: Deps) {
   async function build(d: ClaimedDelivery): Promise<Built> {
     const ctx = await contextOf(d.eventId)
     if (ctx.type === 'gone') return { skip: ctx.reason }
+    if (ctx.type === 'person') return buildPerson(d, ctx)
     if (ctx.type === 'feedback' || ctx.type === 'oncall') return buildDirect(d, ctx)
     const s = d.subscriber
     if (!s) return { skip: `skipped: ${ctx.event.type} is mailed to subscribers only` }
@@ -210,6 +220,31 @@ export function createContentBuilder(deps: Deps) {
       from: deps.config.mail.from,
       to,
       date: event.createdAt,
+    }
+  }
+
+  /** A team member's invitation or reset link, to the address it was made for. */
+  function buildPerson(d: ClaimedDelivery, ctx: Extract<EventContext, { type: 'person' }>): Built {
+    const address = d.address
+    if (!address) return { skip: `skipped: ${ctx.event.type} goes to a plain address only` }
+    const p = ctx.event.payload
+    const envelope = {
+      ...baseEnvelope(ctx.event, 'en', address),
+      messageId: `<${ctx.route.kind}.${String(p.link_id)}.${addressTag(address)}@${host}>`,
+      inReplyTo: null,
+      url: ctx.url,
+      expiresAt: ctx.expiresAt,
+    }
+    if (ctx.route.kind === 'password_reset') {
+      return { email: renderEmail({ ...envelope, kind: 'password_reset' }) }
+    }
+    return {
+      email: renderEmail({
+        ...envelope,
+        kind: 'invite',
+        invitedBy: typeof p.invited_by === 'string' ? p.invited_by : page.name,
+        role: typeof p.role === 'string' ? p.role : 'viewer',
+      }),
     }
   }
 
@@ -320,6 +355,7 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
       incidentPath: incident ? sitePath(incident) : null,
     }
   }
+  if (route.audience === 'person') return personContext(deps, event, route)
   const components = await listComponents(deps.db)
   if (route.kind === 'confirmation') return { type: 'subscriber', event, route, components }
   const record = await getIncident(deps.db, event.aggregateId)
@@ -383,6 +419,33 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
         : null,
     components,
     rootEventId: await firstMailedEvent(deps.db, event),
+  }
+}
+
+/**
+ * The link of an invitation or reset, derived again from its id (the event holds no secret:
+ * api/services/person-links.ts). A link used, replaced or expired before the mail went is not
+ * sent: it would not work.
+ */
+async function personContext(
+  deps: Deps,
+  event: StoredEvent,
+  route: EmailRoute,
+): Promise<EventContext> {
+  const kind = route.kind
+  if (kind !== 'invite' && kind !== 'password_reset')
+    return { type: 'gone', reason: `skipped: ${event.type} has no account email` }
+  const link = await getUserLink(deps.db, String(event.payload.link_id))
+  if (!link) return { type: 'gone', reason: 'skipped: the link is gone' }
+  if (link.used_at) return { type: 'gone', reason: 'skipped: the link was used or replaced' }
+  if (Date.parse(link.expires_at) <= deps.clock.now().getTime())
+    return { type: 'gone', reason: 'skipped: the link expired' }
+  return {
+    type: 'person',
+    event,
+    route: { ...route, kind },
+    url: await linkUrl(deps, link.purpose, link.id),
+    expiresAt: link.expires_at,
   }
 }
 

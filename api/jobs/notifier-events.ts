@@ -6,9 +6,10 @@ import type { EmailKind } from '../../templates/render.ts'
  *   maintenance window holds (`aggregate_id` is its id);
  * - `subscriber`: exactly the subscriber in `payload.subscriber_id`, pending ones included;
  * - `feedback`: the address left with the feedback in `payload.feedback_id` (no subscriber);
- * - `oncall`: the configured on-call mailbox and webhook (no subscriber).
+ * - `oncall`: the configured on-call mailbox and webhook (no subscriber);
+ * - `person`: one team member, at the address in `payload.email` (their console link).
  */
-export type Audience = 'record' | 'subscriber' | 'feedback' | 'oncall'
+export type Audience = 'record' | 'subscriber' | 'feedback' | 'oncall' | 'person'
 
 export interface EmailRoute {
   kind: EmailKind
@@ -39,6 +40,8 @@ export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'feedback.received': { kind: 'feedback_received', audience: 'feedback' },
   'feedback.answered': { kind: 'feedback_answered', audience: 'feedback' },
   'oncall.nudge': { kind: 'oncall_nudge', audience: 'oncall' },
+  'user.invited': { kind: 'invite', audience: 'person' },
+  'user.password_reset_requested': { kind: 'password_reset', audience: 'person' },
 }
 
 /** The route of an event that should be mailed, or null (not mailed, or sent silently). */

@@ -79,6 +79,12 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
           : []),
       ]
     }
+    if (route.audience === 'person') {
+      // The address the link was made for (the service limits how often: people.ts).
+      const email = e.payload.email
+      if (typeof email !== 'string' || !email) return []
+      return [fanOutToAddress({ ...base, channel: 'email', address: email })]
+    }
     return [fanOutToRecordAudience({ ...base, recordId: e.aggregateId })]
   }
 

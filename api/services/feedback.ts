@@ -31,7 +31,13 @@ import type { FollowUpAnswer } from './links.ts'
 import { FEEDBACK_GOAL_S, FEEDBACK_LIMIT_S } from './metrics.ts'
 import { signingSecret } from './secrets.ts'
 import { sitePath } from './site-data.ts'
-import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
+import {
+  commit,
+  customerSignature,
+  retryOnConflict,
+  systemActor,
+  type WriteContext,
+} from './write.ts'
 
 export const MESSAGE_MAX = 5_000
 
@@ -249,7 +255,7 @@ export const feedback = {
         id: newId(),
         feedback_id: f.id,
         body,
-        author: ctx.actor.name,
+        author: customerSignature(ctx.actor, deps.config.page.name),
         created_at: at,
       }
       const next: FeedbackRecord = {

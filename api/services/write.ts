@@ -40,6 +40,15 @@ export function displayName(u: { name: string | null; email: string }): string {
   return u.name ?? u.email
 }
 
+/**
+ * How a write is signed where customers read it (a reply to their report): a person by their
+ * display name; anything else (a service token, the server) as the page's team, never by a
+ * token's name ("deploy bot", "admin (first start)").
+ */
+export function customerSignature(actor: Actor, pageName: string): string {
+  return actor.person ? actor.name : `The ${pageName} team`
+}
+
 export interface WriteContext {
   actor: Actor
   /** Present when the request carried an Idempotency-Key: the response is stored with the change. */

@@ -40,7 +40,11 @@ export const UserInvite = z
 export type UserInvite = z.infer<typeof UserInvite>
 
 export const InvitedUser = User.extend({
-  invite_url: z.url().describe('The single-use link that sets the password; shown once'),
+  invite_url: z
+    .string()
+    .describe(
+      'The single-use link that sets the password; shown once (an idempotent replay gets a note instead: the link is never stored)',
+    ),
 }).meta({ id: 'InvitedUser' })
 export type InvitedUser = z.infer<typeof InvitedUser>
 
@@ -53,6 +57,13 @@ export const UserUpdate = z
   .strict()
   .meta({ id: 'UserUpdate' })
 export type UserUpdate = z.infer<typeof UserUpdate>
+
+/** A person as the People list shows them: when they last signed in, how many sessions are open. */
+export const UserActivity = User.extend({
+  last_sign_in_at: Timestamp.nullable(),
+  open_sessions: z.number().int().min(0),
+}).meta({ id: 'UserActivity' })
+export type UserActivity = z.infer<typeof UserActivity>
 
 /** Passwords: at least 12 characters and not a common one; no other composition rules. */
 export const PASSWORD_MIN = 12
@@ -73,3 +84,18 @@ export const SetPasswordForm = z.object({
   password: Password,
 })
 export type SetPasswordForm = z.infer<typeof SetPasswordForm>
+
+/** The first admin, through the setup link printed at start. */
+export const SetupForm = z.object({ email: UserEmail, name: Name, password: Password })
+export type SetupForm = z.infer<typeof SetupForm>
+
+/** A signed-in person changing their own password. */
+export const PasswordChangeForm = z.object({
+  current_password: z.string().min(1, 'Enter your current password').max(256),
+  password: Password,
+})
+export type PasswordChangeForm = z.infer<typeof PasswordChangeForm>
+
+/** Asking for a password-reset link. */
+export const PasswordResetRequest = z.object({ email: UserEmail })
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>

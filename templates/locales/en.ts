@@ -78,6 +78,19 @@ export interface Catalog {
     body(kind: 'update_due' | 'postmortem_due', due: string): string
     why(page: string): string
   }
+  /** Mail to the team about their own console account (English only, like on-call). */
+  account: {
+    inviteSubject(page: string): string
+    invited(by: string, page: string, role: string): string
+    inviteButton: string
+    resetSubject(page: string): string
+    resetIntro(page: string): string
+    resetButton: string
+    once(expires: string): string
+    inviteIgnore: string
+    resetIgnore: string
+    why(page: string): string
+  }
 }
 
 const listFormat = new Intl.ListFormat('en-GB', { type: 'conjunction' })
@@ -171,5 +184,19 @@ export const en: Catalog = {
         : `The post-mortem for this incident is due by ${due}. Publish it to keep the promise made to customers.`,
     why: (page) =>
       `Sent to on-call by ${page} because a communication promise is about to be missed.`,
+  },
+  account: {
+    inviteSubject: (page) => `You are invited to the ${page} console`,
+    invited: (by, page, role) =>
+      `${by} invited you to the console of ${page}, where the team keeps its status page up to date. Your role: ${role}.`,
+    inviteButton: 'Choose your password',
+    resetSubject: (page) => `Choose a new password for the ${page} console`,
+    resetIntro: (page) =>
+      `Someone asked to reset the password of your ${page} console account. If it was you, choose a new one; every place you are signed in will be signed out.`,
+    resetButton: 'Choose a new password',
+    once: (expires) => `The link works once, until ${expires}.`,
+    inviteIgnore: 'Not expecting this? Ignore this email: nothing happens until the link is used.',
+    resetIgnore: 'Did not ask? Ignore this email: your password stays as it is.',
+    why: (page) => `Sent by ${page} to a member of its team about their console account.`,
   },
 }

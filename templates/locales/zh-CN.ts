@@ -90,4 +90,5 @@ export const zhCN: Catalog = {
   },
   // Internal mail to the team: English only.
   oncall: en.oncall,
+  account: en.account,
 }

@@ -335,7 +335,8 @@ describe('the staff API', () => {
       replies: [
         {
           body: 'We found it: **fixed**.',
-          author: 'write token',
+          // A service token signs as the page's team, never by the token's name.
+          author: 'The Example Status team',
           created_at: '2026-03-10T13:30:00.000Z',
         },
       ],

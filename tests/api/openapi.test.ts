@@ -44,6 +44,9 @@ describe('OpenAPI document', () => {
       '/api/v1/tokens',
       '/api/v1/tokens/{id}',
       '/api/v1/uptime',
+      '/api/v1/users',
+      '/api/v1/users/{id}',
+      '/api/v1/users/{id}/sessions/end',
     ])
     const create = doc.components.schemas.IncidentCreate
     expect(create.required).toEqual(['components'])

@@ -97,4 +97,12 @@ th{font-size:.875rem;color:var(--muted);font-weight:600}
 .pager{display:flex;gap:1rem;align-items:center}
 code,kbd{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.875em}
 .secret{display:block;padding:.5rem;border:1px solid var(--line);border-radius:6px;background:var(--surf);user-select:all;word-break:break-all}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+form.inline{flex-wrap:nowrap;margin:0}
+form.inline select{width:auto;flex:1 1 7rem;min-width:0;max-width:10rem}
+table.stack form button{white-space:nowrap}
+@media (max-width:640px){form.inline select{max-width:none}}
+.once{border-color:var(--ok);border-width:2px}
+.field>input[readonly][type]{background:var(--surf);border-style:dashed}
+.nowrap{white-space:nowrap}
 `
