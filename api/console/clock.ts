@@ -10,8 +10,10 @@ const minutes = (ms: number, up: boolean) =>
 
 export interface UpdateClock {
   late: boolean
-  /** "Next update due in 12 min", "Update overdue by 3 min", "First update overdue by 2 min". */
+  /** "Next update due in 12 min", "Update overdue by 3 min". */
   text: string
+  /** The same under a "Next update" heading: "due in 12 min", "overdue by 3 min". */
+  short: string
   /** Milliseconds until it is due (negative: overdue), for putting the most urgent first. */
   dueInMs: number
 }
@@ -19,36 +21,30 @@ export interface UpdateClock {
 /**
  * The communication clock of an open incident, from the configured promises
  * (core/communication-slo.ts): when the next public update is due, or how late it is. null once
- * the incident is resolved.
+ * resolved. Opening an incident posts its first update, so the clock is always the next one's.
  */
 export function updateClock(i: Incident, targets: SloTargets, now: Date): UpdateClock | null {
   if (i.status === 'resolved') return null
-  const times = i.incident_updates.map((u) => u.created_at)
-  const first = times.length === 0
   const s = incidentSlo(
     {
       impact: i.impact,
       started_at: i.started_at,
       created_at: i.created_at,
       resolved_at: null,
-      update_times: times,
+      update_times: i.incident_updates.map((u) => u.created_at),
       postmortem_published_at: null,
     },
     targets,
     now,
   )
-  const due = first
-    ? Date.parse(i.started_at) + targets.firstUpdateMinutes * MIN
-    : Date.parse(s.next_update_due_at ?? i.started_at)
-  const left = due - now.getTime()
-  const what = first ? 'First update' : 'Update'
-  return left < 0
-    ? { late: true, text: `${what} overdue by ${minutes(-left, true)}`, dueInMs: left }
-    : {
-        late: false,
-        text: `${first ? 'First update' : 'Next update'} due in ${minutes(left, false)}`,
-        dueInMs: left,
-      }
+  if (!s.next_update_due_at) return null
+  const left = Date.parse(s.next_update_due_at) - now.getTime()
+  if (left < 0) {
+    const late = `overdue by ${minutes(-left, true)}`
+    return { late: true, text: `Update ${late}`, short: late, dueInMs: left }
+  }
+  const due = `due in ${minutes(left, false)}`
+  return { late: false, text: `Next update ${due}`, short: due, dueInMs: left }
 }
 
 /** "21 min ago", "3 h 4 min ago", "just now". */

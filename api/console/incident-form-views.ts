@@ -46,8 +46,9 @@ export function openFormLabels(p: Pick<OpenFormProps, 'playbook' | 'components'>
   return labels
 }
 
+const ACRONYMS: Record<string, string> = { eta: 'ETA' }
 const varLabel = (v: PlaybookVar) =>
-  (v.name.charAt(0).toUpperCase() + v.name.slice(1)).replaceAll('_', ' ')
+  ACRONYMS[v.name] ?? (v.name.charAt(0).toUpperCase() + v.name.slice(1)).replaceAll('_', ' ')
 
 /** The form to open an incident, from scratch or from a playbook. */
 export function openIncidentForm(c: Context<AppEnv>, p: OpenFormProps): Html {
@@ -58,6 +59,20 @@ export function openIncidentForm(c: Context<AppEnv>, p: OpenFormProps): Html {
   const labels = openFormLabels(p)
   const ownWording = !!pb && !!v && ['name', 'body', 'workaround'].some((k) => one(v, k).trim())
   const wordingErrors = !!errors && ['name', 'body', 'workaround'].some((k) => errors[k])
+  // What the playbook cannot do without first, the rest folded away (a phone at 3 a.m.).
+  const main = pb?.vars.filter((x) => x.required) ?? []
+  const optional = pb?.vars.filter((x) => !x.required) ?? []
+  const varField = (x: PlaybookVar) =>
+    input({
+      name: `vars.${x.name}`,
+      label: `${varLabel(x)}${x.required ? '' : ' (optional)'}`,
+      value: val(`vars.${x.name}`),
+      errors,
+      hint:
+        x.name === 'component'
+          ? `${x.description}. Empty: ${p.derivedComponent ? `“${p.derivedComponent}”, the affected components` : 'the names of the affected components'}.`
+          : `${x.description}. Example: ${x.example}`,
+    })
   // prettier-ignore
   return html`<nav aria-label="Start from" class="starts">
 <p class="muted">Start from a playbook (prepared wording you fill in), or write your own.</p>
@@ -77,8 +92,12 @@ ${p.components.map((x) => select({ name: `components.${x.id}`, label: x.name, va
 ${p.components.length === 0 ? html`<p>No components yet: the incident will name none.</p>` : ''}
 </fieldset>
 ${pb ? html`<fieldset>
-<legend>${pb.title.en}: fill in the playbook</legend>
-${pb.vars.map((x) => input({ name: `vars.${x.name}`, label: `${varLabel(x)}${x.required ? '' : ' (optional)'}`, value: val(`vars.${x.name}`), errors, hint: x.name === 'component' ? `${x.description}. Empty: ${p.derivedComponent ? `“${p.derivedComponent}”, the affected components` : 'the names of the affected components'}.` : `${x.description}. Example: ${x.example}` }))}
+<legend>Playbook: ${pb.title.en}</legend>
+${main.map(varField)}
+<details${optional.some((x) => val(`vars.${x.name}`).trim() || errors?.[`vars.${x.name}`]) ? html` open` : ''}>
+<summary>More details (optional): ${optional.map((x) => ACRONYMS[x.name] ?? varLabel(x).toLowerCase()).join(', ')}</summary>
+${optional.map(varField)}
+</details>
 ${select({ name: 'locale', label: 'Language of the wording', value: val('locale', 'en'), errors, options: [{ value: 'en', label: 'English' }, { value: 'zh-CN', label: 'Chinese (simplified)' }] })}
 </fieldset>
 <details${ownWording || wordingErrors ? html` open` : ''}>

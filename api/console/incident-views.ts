@@ -68,6 +68,7 @@ export function incidentPage(c: Context<AppEnv>, p: IncidentPageProps): Html {
   const i = p.incident
   const open = i.status !== 'resolved'
   const clock = updateClock(i, p.slo, p.now)
+  const latest = i.incident_updates[0]
   const st = p.state
   const shownForms: IncidentForm[] = !p.canWrite
     ? []
@@ -83,8 +84,9 @@ export function incidentPage(c: Context<AppEnv>, p: IncidentPageProps): Html {
 <div><dt>Started</dt><dd>${time(i.started_at, p.timeZone)} <span class="muted">(${ago(i.started_at, p.now)})</span></dd></div>
 ${i.resolved_at ? html`<div><dt>Resolved</dt><dd>${time(i.resolved_at, p.timeZone)} <span class="muted">after ${formatDuration(Date.parse(i.resolved_at) - Date.parse(i.started_at))}</span></dd></div>` : ''}
 <div><dt>Components</dt><dd>${i.components.length ? html`<ul class="plain">${i.components.map((x) => html`<li>${x.name} ${componentPill(x.status)}</li>`)}</ul>` : 'None named'}</dd></div>
-<div><dt>Status page</dt><dd><a href="${i.shortlink}">${i.shortlink}</a></dd></div>
+<div><dt>Status page</dt><dd><a href="${i.shortlink}">Open this incident’s public page</a></dd></div>
 </dl>
+${latest ? html`<div class="latest"><p class="small"><strong>Latest update</strong> · ${statusLabel(latest.status)} · ${ago(latest.created_at, p.now)}</p><div class="md">${md(latest.body)}</div></div>` : ''}
 ${i.workaround ? html`<div class="pv-workaround"><p><strong>Workaround on the page</strong></p>${md(i.workaround)}</div>` : ''}
 ${i.apology ? html`<div class="pv-workaround"><p><strong>Apology on the page</strong></p>${md(i.apology)}</div>` : ''}
 </div>
@@ -162,6 +164,7 @@ function resolveForm(c: Context<AppEnv>, p: IncidentPageProps): Html {
   // prettier-ignore
   return html`<section aria-labelledby="resolve-h" id="resolve">
 <h2 id="resolve-h">Resolve</h2>
+<details${s.errors || s.preview ? html` open` : ''}><summary>Write the resolution${p.apologyExpected ? ' and the apology' : ''}</summary>
 <p class="small muted">Components this incident holds go back to operational, unless another open incident still holds them.</p>
 ${formAlert(s.errors, ['body', 'apology'])}
 <form method="post" action="${action}" class="stacked wide" data-preview="/admin/incidents/${i.id}/preview" data-preview-into="resolve-preview">
@@ -172,6 +175,7 @@ ${checkbox({ name: 'notify', label: 'Email subscribers that it is resolved', che
 ${previewBox('resolve-preview', s.preview, 'resolve it')}
 ${actions(action, 'Resolve the incident')}
 </form>
+</details>
 </section>`
 }
 

@@ -29,7 +29,7 @@ ${p.open.length === 0 ? html`<p>No open incidents.</p>` : html`<table class="sta
 <thead><tr><th scope="col">Incident</th><th scope="col">Status</th><th scope="col">Impact</th><th scope="col">Started</th><th scope="col">Next update</th></tr></thead>
 <tbody>${p.open.map((i) => {
     const clock = updateClock(i, p.slo, p.now)
-    return html`<tr><td data-label="Incident">${link(i)}</td><td data-label="Status">${statusPill(i.status)}</td><td data-label="Impact">${impactPill(i.impact)}</td><td data-label="Started">${ago(i.started_at, p.now)}</td><td data-label="Next update">${clock ? html`<span class="clock${clock.late ? ' late' : ''}">${clock.text}</span>` : ''}</td></tr>`
+    return html`<tr><td data-label="Incident">${link(i)}</td><td data-label="Status">${statusPill(i.status)}</td><td data-label="Impact">${impactPill(i.impact)}</td><td data-label="Started">${ago(i.started_at, p.now)}</td><td data-label="Next update">${clock ? html`<span class="clock${clock.late ? ' late' : ''}">${clock.short}</span>` : ''}</td></tr>`
   })}</tbody>
 </table>`}
 <h2>Resolved <span class="count">(${p.total})</span></h2>

@@ -42,7 +42,7 @@ ${p.troubled.length ? html`<ul class="plain">${p.troubled.map((c) => html`<li>${
 </section>
 <section aria-labelledby="open-h">
 <h2 id="open-h">Open incidents <span class="count">(${p.open.length})</span></h2>
-${p.open.length === 0 ? html`<p>None. All quiet.</p>` : p.open.map(({ incident: i, clock }) => html`<article class="card incident-card${clock?.late ? ' is-late' : ''}">
+${p.open.length === 0 ? html`<p>None. All quiet.</p>` : p.open.map(({ incident: i, clock }) => html`<article class="card incident-card i-${i.impact}${clock?.late ? ' is-late' : ''}">
 <h3><a href="/admin/incidents/${i.id}">${i.name}</a></h3>
 ${clock ? html`<p class="clock big-clock${clock.late ? ' late' : ''}">${clock.text}</p>` : ''}
 <p class="row">${statusPill(i.status)} ${impactPill(i.impact)}</p>

@@ -118,7 +118,12 @@ details[open]>summary{margin-bottom:.5rem}
 .button.big{width:100%;min-height:3.25rem;font-size:1.125rem}
 @media (min-width:640px){.button.big{width:auto;padding:.75rem 2rem}}
 .incident-card{border-left:6px solid var(--line)}
-.incident-card.is-late{border-left-color:var(--major)}
+.incident-card.i-minor{border-left-color:var(--minor)}
+.incident-card.i-major{border-left-color:var(--partial)}
+.incident-card.i-critical,.incident-card.is-late{border-left-color:var(--major)}
+.s-open{color:var(--partial)}
+.s-answered{color:var(--ok)}
+.s-closed{color:var(--muted)}
 .incident-card h3{font-size:1.125rem;margin:0 0 .25rem}
 .incident-card p{margin:.375rem 0}
 .big-clock{font-size:1.25rem}
@@ -139,7 +144,7 @@ form.stacked.wide{max-width:48rem}
 .pv-sentence{font-weight:600}
 .pv-workaround{border-left:4px solid var(--link);padding:.25rem .75rem;margin:.75rem 0;background:var(--surf)}
 .pv-workaround p{margin:.25rem 0}
-pre.mail{white-space:pre-wrap;overflow-wrap:anywhere;font:.875rem/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;margin:0;padding:.75rem;border:1px solid var(--line);border-radius:6px;background:var(--surf)}
+pre.mail{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;font-size:.9375rem;margin:0;padding:.75rem;border:1px solid var(--line);border-radius:6px;background:var(--surf)}
 /* One incident: facts, timeline */
 .facts{display:grid;gap:.25rem 1rem;grid-template-columns:max-content 1fr;margin:0 0 1rem}
 .facts>div{display:contents}
@@ -147,5 +152,9 @@ pre.mail{white-space:pre-wrap;overflow-wrap:anywhere;font:.875rem/1.5 ui-monospa
 .facts dd{margin:0}
 @media (max-width:640px){.facts{grid-template-columns:1fr;gap:0}.facts dd{margin-bottom:.5rem}}
 .timeline h3{margin:0 0 .25rem}
+.timeline h3 .muted{font-weight:400}
+.timeline li li{border:0;padding:0;margin:.125rem 0}
+.latest{border:1px solid var(--line);border-radius:var(--r);padding:.5rem .75rem;margin:.75rem 0}
+.latest>p{margin:0 0 .25rem}
 .timeline details{margin:.5rem 0 0}
 `
