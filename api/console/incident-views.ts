@@ -83,7 +83,7 @@ export function incidentPage(c: Context<AppEnv>, p: IncidentPageProps): Html {
 <dl class="facts">
 <div><dt>Started</dt><dd>${time(i.started_at, p.timeZone)} <span class="muted">(${ago(i.started_at, p.now)})</span></dd></div>
 ${i.resolved_at ? html`<div><dt>Resolved</dt><dd>${time(i.resolved_at, p.timeZone)} <span class="muted">after ${formatDuration(Date.parse(i.resolved_at) - Date.parse(i.started_at))}</span></dd></div>` : ''}
-<div><dt>Components</dt><dd>${i.components.length ? html`<ul class="plain">${i.components.map((x) => html`<li>${x.name} ${componentPill(x.status)}</li>`)}</ul>` : 'None named'}</dd></div>
+<div><dt>${open ? 'Components' : 'Components during it'}</dt><dd>${i.components.length ? html`<ul class="plain">${i.components.map((x) => html`<li>${x.name} ${componentPill(x.status)}</li>`)}</ul>` : 'None named'}</dd></div>
 <div><dt>Status page</dt><dd><a href="${i.shortlink}">Open this incident’s public page</a></dd></div>
 </dl>
 ${latest ? html`<div class="latest"><p class="small"><strong>Latest update</strong> · ${statusLabel(latest.status)} · ${ago(latest.created_at, p.now)}</p><div class="md">${md(latest.body)}</div></div>` : ''}
@@ -186,6 +186,7 @@ function reopenForm(c: Context<AppEnv>, p: IncidentPageProps): Html {
   // prettier-ignore
   return html`<section aria-labelledby="reopen-h" id="reopen">
 <h2 id="reopen-h">Reopen</h2>
+<details${s.errors || s.preview ? html` open` : ''}><summary>It is not over: reopen this incident</summary>
 <p class="small muted">Its components go back to the statuses the incident held them at.</p>
 ${formAlert(s.errors, ['status', 'body'])}
 <form method="post" action="${action}" class="stacked wide" data-preview="/admin/incidents/${i.id}/preview" data-preview-into="reopen-preview">
@@ -196,6 +197,7 @@ ${checkbox({ name: 'notify', label: 'Email subscribers about it', checked: s.che
 ${previewBox('reopen-preview', s.preview, 'reopen it')}
 ${actions(action, 'Reopen the incident')}
 </form>
+</details>
 </section>`
 }
 

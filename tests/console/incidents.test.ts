@@ -243,6 +243,42 @@ describe('console: opening an incident', () => {
   })
 })
 
+describe('console: what people write is shown as text', () => {
+  const PAYLOADS = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '"><svg onload=alert(1)>',
+    '[click](javascript:alert(1))',
+    '<a href="javascript:alert(1)">x</a>',
+    "'><iframe src=//evil.example>",
+  ]
+  const FIELDS = ['name', 'body', 'workaround'] as const
+  /** Markup that would mean a payload became HTML. */
+  const LIVE = /<script>alert|<img src=x|<svg|<iframe|href="javascript:|onerror=alert\(1\)>/i
+
+  it(`escapes ${PAYLOADS.length} payloads x ${FIELDS.length} fields on every incident page and preview`, async () => {
+    const t = await createTestApp()
+    const { s } = await editorSession(t)
+    const c = await makeComponent(t, { name: 'Checkout' })
+    let through = 0
+    for (const payload of PAYLOADS) {
+      for (const field of FIELDS) {
+        const fields = { ...openFields(c.id), [field]: `Text ${payload} text` }
+        const preview = await s.post('/admin/incidents/new/preview', fields)
+        const id = await open(s, fields)
+        const pages = [
+          await preview.text(),
+          await (await s.get(`/admin/incidents/${id}`)).text(),
+          await (await s.get('/admin/')).text(),
+          await (await s.get('/admin/incidents')).text(),
+        ]
+        through += pages.filter((p) => LIVE.test(p)).length
+      }
+    }
+    expect(through, 'pages where a payload became markup').toBe(0)
+  })
+})
+
 describe('console: during an incident', () => {
   it('posts an update, corrects its text, edits the name, all audited as the person', async () => {
     const t = await createTestApp()
