@@ -309,14 +309,20 @@ describe('console: during an incident', () => {
     })
 
     // Unchanged components and an unchanged workaround are left out: no noise in the timeline.
-    await s.post(`/admin/incidents/${id}/updates`, {
+    // Sent twice (a double tap, a resend), the same form posts one update.
+    const again = {
       _idem: key(),
       status: 'monitoring',
       body: 'Rolled back; watching.',
       [`components.${api.id}`]: 'partial_outage',
       workaround: 'Retry after a second.',
-    })
+    }
+    for (let n = 0; n < 2; n++) {
+      const res = await s.post(`/admin/incidents/${id}/updates`, again)
+      expect(res.headers.get('location')).toBe(`/admin/incidents/${id}?notice=updated`)
+    }
     got = (await t.api('GET', `/api/v1/incidents/${id}`)).body
+    expect(got.incident_updates).toHaveLength(3)
     expect(got.incident_updates[0].affected_components).toBeNull()
     expect(got.incident_updates[0].deliver_notifications).toBe(false)
 
