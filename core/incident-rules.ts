@@ -17,6 +17,14 @@ export function isOpen(r: IncidentRecord): boolean {
     : r.status === 'in_progress' || r.status === 'verifying'
 }
 
+/**
+ * Whether resolving this incident calls for an apology: a major or critical one. The API still
+ * resolves without one (the fix must not wait for wording) but warns; the console asks for it.
+ */
+export function apologyExpected(impact: string): boolean {
+  return impact === 'major' || impact === 'critical'
+}
+
 /** An update to a resolved incident must go through reopen, so the timeline says so. */
 export function assertIncidentUpdatable(r: IncidentRecord): void {
   if (r.status === 'resolved') {

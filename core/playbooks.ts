@@ -113,6 +113,35 @@ export function playbookSummary(playbook: Playbook): PlaybookSummary {
   }
 }
 
+/**
+ * The vars a playbook is filled with: what the person gave, and for `component` (when the
+ * playbook uses it and it was left empty) the names of the components the incident affects,
+ * joined as a sentence does ("Checkout and Payments API"). Explicit values always win.
+ */
+export function withDerivedVars(
+  playbook: Playbook,
+  vars: Readonly<Record<string, string>>,
+  affected: readonly string[],
+  locale: Locale = 'en',
+): Record<string, string> {
+  const out = { ...vars }
+  const uses = playbook.vars.some((v) => v.name === 'component')
+  if (uses && !out.component?.trim() && affected.length > 0) {
+    out.component = listFormat(locale).format(affected)
+  }
+  return out
+}
+
+const listFormats = new Map<Locale, Intl.ListFormat>()
+function listFormat(locale: Locale): Intl.ListFormat {
+  let f = listFormats.get(locale)
+  if (!f) {
+    f = new Intl.ListFormat(locale === 'en' ? 'en-GB' : locale, { type: 'conjunction' })
+    listFormats.set(locale, f)
+  }
+  return f
+}
+
 /** Fills one status's wording in one locale; throws `invalid_input` listing every bad input. */
 export function fillPlaybook(playbook: Playbook, options: FillOptions): FilledPlaybook {
   const locale = options.locale ?? 'en'

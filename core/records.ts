@@ -1,6 +1,7 @@
 import type { ComponentStatus } from './schemas/component.ts'
 import type { AffectedComponent, Impact, IncidentStatus } from './schemas/incident.ts'
 import type { MaintenanceStatus } from './schemas/maintenance.ts'
+import type { Locale } from './schemas/subscription.ts'
 
 /**
  * Incidents and maintenance windows share one record (as in Statuspage, where a maintenance is
@@ -48,6 +49,14 @@ export interface IncidentRecord {
   /** A maintenance window announced with less than the configured notice. */
   short_notice: boolean
   postmortem: Postmortem | null
+  /** The playbook the incident was opened from and what it was filled with (none: absent or null). */
+  playbook?: PlaybookRef | null
+}
+
+export interface PlaybookRef {
+  id: string
+  locale: Locale
+  vars: Record<string, string>
 }
 
 export interface CompensationDecision {

@@ -3,6 +3,7 @@ import type {
   CompensationDecision,
   IncidentKind,
   IncidentRecord,
+  PlaybookRef,
   Postmortem,
   UpdateRecord,
 } from '../core/records.ts'
@@ -14,7 +15,7 @@ import { updateAtVersion } from './versions.ts'
 
 const INCIDENT_COLS = `id, kind, name, status, impact, workaround, started_at, identified_at,
   monitoring_at, resolved_at, scheduled_for, scheduled_until, auto_transition, cancelled_at,
-  created_at, updated_at, apology, compensation, short_notice`
+  created_at, updated_at, apology, compensation, short_notice, playbook`
 
 type Head = Omit<IncidentRecord, 'components' | 'updates' | 'postmortem'>
 
@@ -39,6 +40,7 @@ function rowToHead(row: Row): Head {
     apology: strOrNull(row, 'apology'),
     compensation: parseJson<CompensationDecision>(strOrNull(row, 'compensation')),
     short_notice: bool(row, 'short_notice'),
+    playbook: parseJson<PlaybookRef>(strOrNull(row, 'playbook')),
   }
 }
 
@@ -220,7 +222,7 @@ export async function listDueMaintenance(db: Db, now: string): Promise<IncidentR
 export function insertIncident(r: IncidentRecord): Statement[] {
   return [
     {
-      sql: `INSERT INTO incidents (${INCIDENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO incidents (${INCIDENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
         r.id,
         r.kind,
@@ -241,6 +243,7 @@ export function insertIncident(r: IncidentRecord): Statement[] {
         r.apology,
         r.compensation ? JSON.stringify(r.compensation) : null,
         r.short_notice ? 1 : 0,
+        r.playbook ? JSON.stringify(r.playbook) : null,
       ],
     },
     ...replaceIncidentComponents(r),
@@ -309,6 +312,14 @@ export function insertUpdate(u: UpdateRecord): Statement {
       u.created_at,
       u.display_at,
     ],
+  }
+}
+
+/** Replaces the text of one timeline entry (a typo fixed after posting). */
+export function setUpdateBody(incidentId: string, updateId: string, body: string): Statement {
+  return {
+    sql: 'UPDATE incident_updates SET body = ? WHERE id = ? AND incident_id = ?',
+    args: [body, updateId, incidentId],
   }
 }
 

@@ -7,10 +7,12 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { handleError } from '../errors.ts'
 import { CONSOLE_PAGE_HEADERS, NOSNIFF } from '../http/security-headers.ts'
-import { loadSession, requirePerson } from '../http/session.ts'
+import { loadSession } from '../http/session.ts'
 import { formBody } from '../pages/page-middleware.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { authPage, consolePage } from './layout.ts'
+import { mountIncidents } from './incidents.ts'
+import { mountNow } from './now.ts'
 import { mountPeople } from './people.ts'
 import { mountSignIn } from './sign-in.ts'
 import { mountSso } from './sso.ts'
@@ -70,9 +72,8 @@ export function consoleRoutes(deps: Deps) {
   mountPeople(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
-  app.get('/admin/', requirePerson('viewer'), (c) =>
-    c.html(consolePage(c, siteName, { title: 'Now', section: 'now', body: html`<p>…</p>` })),
-  )
+  mountNow(app, deps)
+  mountIncidents(app, deps)
 
   // Last: any other console path is a console 404 page, not the API's JSON.
   app.all('/admin/*', () => {

@@ -17,6 +17,7 @@ import {
   singleMessageId,
 } from '../../templates/message-id.ts'
 import { yourServices } from '../../templates/personal.ts'
+import { markdownParts, recordEmailParts } from '../../templates/record-email.ts'
 import {
   catalogFor,
   renderEmail,
@@ -390,10 +391,7 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
     : (route.status ?? updateOf(record, event)?.status ?? record.status)
   // A post-mortem email carries the post-mortem, not the last update again.
   const u = status === 'postmortem' || current ? null : updateOf(record, event)
-  const uv = u ? view.updates.find((x) => x.id === u.id) : undefined
   const closing = status === 'resolved' || status === 'postmortem' || route.kind === 'follow_up'
-  const md = (s: string | null | undefined) =>
-    s ? { html: renderMarkdown(s), text: markdownToText(s) } : null
   return {
     type: 'record',
     event,
@@ -402,20 +400,14 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
     record,
     view,
     status,
-    update:
-      u && uv
-        ? { created_at: u.created_at, body_html: uv.body_html, body_text: markdownToText(u.body) }
-        : null,
-    workaround: kind === 'incident' && !closing ? md(u?.workaround) : null,
-    // Service recovery: the apology and the make-good go with the resolution and the post-mortem.
-    apology: closing ? md(record.apology) : null,
+    ...recordEmailParts({ kind, record, view, update: u, closing }),
     compensation:
       closing && record.compensation
         ? (await recovery.compensation(deps, record.id)).sentences
         : [],
     postmortem:
       status === 'postmortem' && record.postmortem?.status === 'published'
-        ? md(record.postmortem.body)
+        ? markdownParts(record.postmortem.body)
         : null,
     components,
     rootEventId: await firstMailedEvent(deps.db, event),

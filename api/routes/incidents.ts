@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { Pagination } from '../../core/schemas/common.ts'
+import { Id, Pagination } from '../../core/schemas/common.ts'
 import {
   Incident,
   IncidentCreate,
@@ -8,6 +8,7 @@ import {
   IncidentReopen,
   IncidentResolve,
   IncidentUpdateCreate,
+  IncidentUpdateEdit,
   IncidentUpdateResult as UpdateResult,
 } from '../../core/schemas/incident.ts'
 import type { Deps } from '../deps.ts'
@@ -25,6 +26,10 @@ import {
   writeCtx,
   writeErrors,
 } from './openapi.ts'
+
+const UpdateParams = IdParam.extend({
+  update_id: Id.meta({ param: { name: 'update_id', in: 'path' } }),
+})
 
 export function incidentRoutes(deps: Deps) {
   const app = newRouter()
@@ -110,6 +115,27 @@ export function incidentRoutes(deps: Deps) {
         await incidents.postUpdate(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')),
         201,
       ),
+  )
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/incidents/{id}/updates/{update_id}',
+      tags,
+      security,
+      middleware: write,
+      request: { params: UpdateParams, ...jsonBody(IncidentUpdateEdit) },
+      responses: {
+        200: json(Incident, 'The text corrected (no new timeline entry, no email)'),
+        ...writeErrors,
+      },
+    }),
+    async (c) => {
+      const { id, update_id } = c.req.valid('param')
+      return c.json(
+        await incidents.editUpdate(deps, writeCtx(c), id, update_id, c.req.valid('json')),
+        200,
+      )
+    },
   )
   app.openapi(
     createRoute({

@@ -1,12 +1,13 @@
 import { DomainError, notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import {
+  apologyExpected,
   assertIncidentUpdatable,
   assertReopenable,
   restingStatus,
 } from '../../core/incident-rules.ts'
-import type { IncidentRecord, UpdateRecord } from '../../core/records.ts'
-import type { ComponentStatus } from '../../core/schemas/component.ts'
+import type { IncidentRecord, PlaybookRef, UpdateRecord } from '../../core/records.ts'
+import type { Component, ComponentStatus } from '../../core/schemas/component.ts'
 import type {
   ComponentStatusMap,
   Incident,
@@ -17,11 +18,12 @@ import type {
   IncidentStatus,
   IncidentUpdate,
   IncidentUpdateCreate,
+  IncidentUpdateEdit,
   IncidentUpdateResult,
 } from '../../core/schemas/incident.ts'
 import type { Warning } from '../../core/schemas/common.ts'
 import { incidentUrl } from '../../core/urls.ts'
-import { fillPlaybook } from '../../core/playbooks.ts'
+import { fillPlaybook, withDerivedVars } from '../../core/playbooks.ts'
 import { getPlaybook } from '../../templates/playbooks/index.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
 import { getComponentsByIds } from '../../db/components.ts'
@@ -32,12 +34,13 @@ import {
   insertUpdate,
   listIncidents,
   listOpen,
+  setUpdateBody,
   updateIncident,
 } from '../../db/incidents.ts'
 import { readVersions } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
-import { commit, retryOnConflict, type WriteContext } from './write.ts'
+import { commit, retryOnConflict, type Change, type WriteContext } from './write.ts'
 
 /** The API view of an incident: the record plus component names and its public link. */
 export async function incidentView(deps: Deps, r: IncidentRecord): Promise<Incident> {
@@ -68,6 +71,7 @@ function toIncident(r: IncidentRecord, names: Map<string, string>, siteUrl: stri
       status: c.status,
     })),
     incident_updates: r.updates.map(updateView),
+    playbook: r.playbook ?? null,
   }
 }
 
@@ -97,17 +101,27 @@ interface UpdateInput {
 }
 
 /**
+ * A write computed in memory and not yet committed: the record as it will be, the components it
+ * touches with their new statuses, and the change for commit(). A preview shows `record`
+ * without committing; a write commits `change` (docs/decisions/001).
+ */
+export interface Planned<T> {
+  record: IncidentRecord
+  components: Map<string, Component>
+  change: Change<T>
+}
+
+/**
  * The shared path of every timeline entry (update, resolve, reopen): new status, component
  * changes (on resolution, components nobody named fall back to their resting status), one update
  * row, and the event the publisher and mailer consume.
  */
-async function appendUpdate(
+async function planUpdate(
   deps: Deps,
-  ctx: WriteContext,
   { record: r, version }: { record: IncidentRecord; version: number },
   input: UpdateInput,
   eventType: 'incident.updated' | 'incident.resolved' | 'incident.reopened',
-): Promise<IncidentUpdateResult> {
+): Promise<Planned<IncidentUpdateResult>> {
   const at = deps.clock.now().toISOString()
   const next = mapOf(input.components)
   const ids = [...new Set([...next.keys(), ...r.components.map((c) => c.id)])]
@@ -145,29 +159,32 @@ async function appendUpdate(
   const names = new Map([...current].map(([id, c]) => [id, c.name]))
   const incident = toIncident(r, names, deps.config.siteUrl)
   const body = { incident, update: updateView(update), warnings: resolutionWarnings(r) }
-  await commit(deps, ctx, {
-    statements: [...updateIncident(r, version), insertUpdate(update), ...statements],
-    action: ACTION[eventType],
-    target: { type: 'incident', id: r.id },
-    events: [
-      {
-        type: eventType,
-        aggregateType: 'incident',
-        aggregateId: r.id,
-        payload: {
-          incident_id: r.id,
-          update_id: update.id,
-          status: r.status,
-          deliver_notifications: input.deliver_notifications,
+  return {
+    record: r,
+    components: current,
+    change: {
+      statements: [...updateIncident(r, version), insertUpdate(update), ...statements],
+      action: ACTION[eventType],
+      target: { type: 'incident', id: r.id },
+      events: [
+        {
+          type: eventType,
+          aggregateType: 'incident',
+          aggregateId: r.id,
+          payload: {
+            incident_id: r.id,
+            update_id: update.id,
+            status: r.status,
+            deliver_notifications: input.deliver_notifications,
+          },
         },
-      },
-    ],
-    status: 201,
-    body,
-    // What changed, in commit order: the audit log replays the timeline's component statuses.
-    details: { update_id: update.id, status: input.status, components: input.components ?? {} },
-  })
-  return body
+      ],
+      status: 201,
+      body,
+      // What changed, in commit order: the audit log replays the timeline's component statuses.
+      details: { update_id: update.id, status: input.status, components: input.components ?? {} },
+    },
+  }
 }
 
 /**
@@ -175,8 +192,7 @@ async function appendUpdate(
  * for wording) but flagged, and the communication metrics count it.
  */
 function resolutionWarnings(r: IncidentRecord): Warning[] {
-  if (r.status !== 'resolved' || r.apology || (r.impact !== 'major' && r.impact !== 'critical'))
-    return []
+  if (r.status !== 'resolved' || r.apology || !apologyExpected(r.impact)) return []
   return [
     {
       code: 'missing_apology',
@@ -185,9 +201,13 @@ function resolutionWarnings(r: IncidentRecord): Warning[] {
   ]
 }
 
-/** Fills what the request left out from its playbook; explicit fields always win. */
-function completeFromPlaybook(input: IncidentCreate) {
+/**
+ * Fills what the request left out from its playbook; explicit fields always win. The playbook's
+ * `component` var defaults to the names of the components the incident affects.
+ */
+async function completeFromPlaybook(deps: Deps, input: IncidentCreate) {
   const base = { ...input }
+  let playbookRef: PlaybookRef | null = null
   if (input.template) {
     const playbook = getPlaybook(input.template)
     if (playbook.kind !== 'incident') {
@@ -199,18 +219,73 @@ function completeFromPlaybook(input: IncidentCreate) {
       ])
     }
     const status = input.status ?? 'investigating'
-    const filled = fillPlaybook(playbook, {
-      status,
-      locale: input.locale ?? 'en',
-      vars: input.vars ?? {},
-    })
+    const locale = input.locale ?? 'en'
+    const vars = withDerivedVars(
+      playbook,
+      input.vars ?? {},
+      await affectedNames(deps, input.components),
+      locale,
+    )
+    const filled = fillPlaybook(playbook, { status, locale, vars })
     base.name ??= filled.name
     base.body ??= filled.body
     base.impact ??= playbook.impact
     base.status = status
     if (base.workaround === undefined) base.workaround = filled.workaround
+    playbookRef = { id: playbook.id, locale, vars }
   }
-  return { ...base, name: base.name!, body: base.body!, impact: base.impact!, status: base.status! }
+  return {
+    ...base,
+    name: base.name!,
+    body: base.body!,
+    impact: base.impact!,
+    status: base.status!,
+    playbook: playbookRef,
+  }
+}
+
+/** Names of the components an incident puts in a non-operational status, in the order given. */
+async function affectedNames(deps: Deps, components: ComponentStatusMap): Promise<string[]> {
+  const ids = Object.entries(components)
+    .filter(([, s]) => s !== 'operational')
+    .map(([id]) => id)
+  const byId = new Map((await getComponentsByIds(deps.db, ids)).map((c) => [c.id, c.name]))
+  return ids.flatMap((id) => byId.get(id) ?? [])
+}
+
+/**
+ * The wording of the playbook an incident was opened from, for `status`, filled with the vars it
+ * was opened with, and `duration` (how long it has lasted) when the playbook asks for it and the
+ * language is English. null when the incident has no playbook or it no longer fills.
+ */
+export function playbookWording(
+  r: { playbook: Incident['playbook']; started_at: string },
+  status: IncidentStatus,
+  now: Date,
+) {
+  const ref = r.playbook
+  if (!ref) return null
+  try {
+    const playbook = getPlaybook(ref.id)
+    if (playbook.kind !== 'incident') return null
+    const vars = { ...ref.vars }
+    if (ref.locale === 'en' && !vars.duration && playbook.vars.some((v) => v.name === 'duration'))
+      vars.duration = humanDuration(now.getTime() - Date.parse(r.started_at))
+    return fillPlaybook(playbook, { status, locale: ref.locale, vars })
+  } catch (err) {
+    if (err instanceof DomainError) return null
+    throw err
+  }
+}
+
+/** "47 minutes", "3 hours 12 minutes": how an apology says it. */
+function humanDuration(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000))
+  const h = Math.floor(minutes / 60)
+  const m = minutes % 60
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+  if (h === 0) return unit(m, 'minute')
+  return m ? `${unit(h, 'hour')} ${unit(m, 'minute')}` : unit(h, 'hour')
 }
 
 const ACTION = {
@@ -230,6 +305,119 @@ export async function loadForWrite(
   kind: 'incident' | 'maintenance' = 'incident',
 ) {
   return (await getIncidentForWrite(deps.db, id, kind)) ?? Promise.reject(notFound(kind, id))
+}
+
+/** Plans for each write that appends to a timeline: what a preview shows, what a write commits. */
+export const plans = {
+  async create(deps: Deps, raw: IncidentCreate): Promise<Planned<Incident>> {
+    const input = await completeFromPlaybook(deps, raw)
+    const now = deps.clock.now()
+    const at = now.toISOString()
+    const startedAt = input.started_at ? new Date(input.started_at) : now
+    if (startedAt.getTime() > now.getTime() + 60_000) {
+      throw new DomainError('invalid', 'invalid_input', 'Invalid request body', [
+        { path: 'started_at', message: 'Must not be in the future' },
+      ])
+    }
+    const next = mapOf(input.components)
+    const versions = await readVersions(deps.db, 'components', [...next.keys()])
+    const current = await loadComponents(deps.db, [...next.keys()], 'components')
+    const r: IncidentRecord = {
+      id: newId(),
+      kind: 'incident',
+      name: input.name,
+      status: input.status,
+      impact: input.impact,
+      workaround: input.workaround ?? null,
+      started_at: startedAt.toISOString(),
+      identified_at: null,
+      monitoring_at: null,
+      resolved_at: null,
+      scheduled_for: null,
+      scheduled_until: null,
+      auto_transition: false,
+      cancelled_at: null,
+      created_at: at,
+      updated_at: at,
+      components: [...next].map(([id, status]) => ({ id, status })),
+      updates: [],
+      apology: null,
+      compensation: null,
+      short_notice: false,
+      postmortem: null,
+      playbook: input.playbook,
+    }
+    stampStatus(r, input.status, at)
+    // History starts when the incident did (if nothing changed since), so uptime counts a
+    // backdated outage; a backfilled, already resolved incident leaves live statuses alone.
+    const before = new Map(current)
+    const changed = changeStatuses(current, versions, next, at, r.id, r.started_at)
+    const statements = input.status === 'resolved' ? [] : changed.statements
+    const update: UpdateRecord = {
+      id: newId(),
+      incident_id: r.id,
+      status: input.status,
+      body: input.body,
+      workaround: r.workaround,
+      deliver_notifications: input.deliver_notifications,
+      affected_components: changed.affected.length ? changed.affected : null,
+      created_at: at,
+      display_at: at,
+    }
+    r.updates = [update]
+    const names = new Map([...current].map(([id, c]) => [id, c.name]))
+    const incident = toIncident(r, names, deps.config.siteUrl)
+    return {
+      record: r,
+      components: input.status === 'resolved' ? before : current,
+      change: {
+        statements: [...insertIncident(r), insertUpdate(update), ...statements],
+        action: 'incident.create',
+        target: { type: 'incident', id: r.id },
+        events: [
+          {
+            type: 'incident.created',
+            aggregateType: 'incident',
+            aggregateId: r.id,
+            payload: {
+              incident_id: r.id,
+              update_id: update.id,
+              status: r.status,
+              deliver_notifications: input.deliver_notifications,
+            },
+          },
+        ],
+        status: 201,
+        body: incident,
+      },
+    }
+  },
+
+  async postUpdate(deps: Deps, id: string, input: IncidentUpdateCreate) {
+    const loaded = await loadForWrite(deps, id)
+    assertIncidentUpdatable(loaded.record)
+    const type = input.status === 'resolved' ? 'incident.resolved' : 'incident.updated'
+    return planUpdate(deps, loaded, input, type)
+  },
+
+  async resolve(deps: Deps, id: string, input: IncidentResolve) {
+    const loaded = await loadForWrite(deps, id)
+    assertIncidentUpdatable(loaded.record)
+    return planUpdate(deps, loaded, { ...input, status: 'resolved' }, 'incident.resolved')
+  },
+
+  async reopen(deps: Deps, id: string, input: IncidentReopen) {
+    const loaded = await loadForWrite(deps, id)
+    const r = loaded.record
+    assertReopenable(r)
+    r.resolved_at = null
+    // Unless told otherwise, components go back to the state the incident had them in.
+    const components = {
+      ...Object.fromEntries(r.components.map((c) => [c.id, c.status])),
+      ...input.components,
+    }
+    return planUpdate(deps, loaded, { ...input, components }, 'incident.reopened')
+  },
 }
 
 export const incidents = {
@@ -260,116 +448,29 @@ export const incidents = {
     return { items: await Promise.all(items.map((r) => incidentView(deps, r))), total }
   },
 
+  // Every verb re-plans from a fresh read on each attempt (docs/decisions/001).
   create(deps: Deps, ctx: WriteContext, raw: IncidentCreate): Promise<Incident> {
-    const input = completeFromPlaybook(raw)
-    return retryOnConflict(deps, async () => {
-      const now = deps.clock.now()
-      const at = now.toISOString()
-      const startedAt = input.started_at ? new Date(input.started_at) : now
-      if (startedAt.getTime() > now.getTime() + 60_000) {
-        throw new DomainError('invalid', 'invalid_input', 'Invalid request body', [
-          { path: 'started_at', message: 'Must not be in the future' },
-        ])
-      }
-      const next = mapOf(input.components)
-      const versions = await readVersions(deps.db, 'components', [...next.keys()])
-      const current = await loadComponents(deps.db, [...next.keys()], 'components')
-      const r: IncidentRecord = {
-        id: newId(),
-        kind: 'incident',
-        name: input.name,
-        status: input.status,
-        impact: input.impact,
-        workaround: input.workaround ?? null,
-        started_at: startedAt.toISOString(),
-        identified_at: null,
-        monitoring_at: null,
-        resolved_at: null,
-        scheduled_for: null,
-        scheduled_until: null,
-        auto_transition: false,
-        cancelled_at: null,
-        created_at: at,
-        updated_at: at,
-        components: [...next].map(([id, status]) => ({ id, status })),
-        updates: [],
-        apology: null,
-        compensation: null,
-        short_notice: false,
-        postmortem: null,
-      }
-      stampStatus(r, input.status, at)
-      // History starts when the incident did (if nothing changed since), so uptime counts a
-      // backdated outage; a backfilled, already resolved incident leaves live statuses alone.
-      const changed = changeStatuses(new Map(current), versions, next, at, r.id, r.started_at)
-      const statements = input.status === 'resolved' ? [] : changed.statements
-      const update: UpdateRecord = {
-        id: newId(),
-        incident_id: r.id,
-        status: input.status,
-        body: input.body,
-        workaround: r.workaround,
-        deliver_notifications: input.deliver_notifications,
-        affected_components: changed.affected.length ? changed.affected : null,
-        created_at: at,
-        display_at: at,
-      }
-      r.updates = [update]
-      const names = new Map([...current].map(([id, c]) => [id, c.name]))
-      const incident = toIncident(r, names, deps.config.siteUrl)
-      return commit(deps, ctx, {
-        statements: [...insertIncident(r), insertUpdate(update), ...statements],
-        action: 'incident.create',
-        target: { type: 'incident', id: r.id },
-        events: [
-          {
-            type: 'incident.created',
-            aggregateType: 'incident',
-            aggregateId: r.id,
-            payload: {
-              incident_id: r.id,
-              update_id: update.id,
-              status: r.status,
-              deliver_notifications: input.deliver_notifications,
-            },
-          },
-        ],
-        status: 201,
-        body: incident,
-      })
-    })
+    return retryOnConflict(deps, async () =>
+      commit(deps, ctx, (await plans.create(deps, raw)).change),
+    )
   },
 
   postUpdate(deps: Deps, ctx: WriteContext, id: string, input: IncidentUpdateCreate) {
-    return retryOnConflict(deps, async () => {
-      const loaded = await loadForWrite(deps, id)
-      assertIncidentUpdatable(loaded.record)
-      const type = input.status === 'resolved' ? 'incident.resolved' : 'incident.updated'
-      return appendUpdate(deps, ctx, loaded, input, type)
-    })
+    return retryOnConflict(deps, async () =>
+      commit(deps, ctx, (await plans.postUpdate(deps, id, input)).change),
+    )
   },
 
   resolve(deps: Deps, ctx: WriteContext, id: string, input: IncidentResolve) {
-    return retryOnConflict(deps, async () => {
-      const loaded = await loadForWrite(deps, id)
-      assertIncidentUpdatable(loaded.record)
-      return appendUpdate(deps, ctx, loaded, { ...input, status: 'resolved' }, 'incident.resolved')
-    })
+    return retryOnConflict(deps, async () =>
+      commit(deps, ctx, (await plans.resolve(deps, id, input)).change),
+    )
   },
 
   reopen(deps: Deps, ctx: WriteContext, id: string, input: IncidentReopen) {
-    return retryOnConflict(deps, async () => {
-      const loaded = await loadForWrite(deps, id)
-      const r = loaded.record
-      assertReopenable(r)
-      r.resolved_at = null
-      // Unless told otherwise, components go back to the state the incident had them in.
-      const components = {
-        ...Object.fromEntries(r.components.map((c) => [c.id, c.status])),
-        ...input.components,
-      }
-      return appendUpdate(deps, ctx, loaded, { ...input, components }, 'incident.reopened')
-    })
+    return retryOnConflict(deps, async () =>
+      commit(deps, ctx, (await plans.reopen(deps, id, input)).change),
+    )
   },
 
   edit(deps: Deps, ctx: WriteContext, id: string, patch: IncidentPatch): Promise<Incident> {
@@ -382,6 +483,9 @@ export const incidents = {
           { path: 'started_at', message: 'Must not be in the future' },
         ])
       }
+      // The audit row keeps what each named field held before, beside the new values.
+      const before: Partial<Record<keyof IncidentPatch, string | null>> = {}
+      for (const field of Object.keys(patch) as (keyof IncidentPatch)[]) before[field] = r[field]
       if (patch.name !== undefined) r.name = patch.name
       if (patch.impact !== undefined) r.impact = patch.impact
       if (patch.started_at !== undefined) r.started_at = new Date(patch.started_at).toISOString()
@@ -403,7 +507,45 @@ export const incidents = {
         ],
         status: 200,
         body: incident,
-        details: patch,
+        details: { ...patch, before },
+      })
+    })
+  },
+
+  /**
+   * Corrects the text of an update already posted (a typo, a wrong figure): the page shows the
+   * new text; nobody is emailed again. The audit row keeps the text before and after.
+   */
+  editUpdate(
+    deps: Deps,
+    ctx: WriteContext,
+    id: string,
+    updateId: string,
+    input: IncidentUpdateEdit,
+  ): Promise<Incident> {
+    return retryOnConflict(deps, async () => {
+      const { record: r, version } = await loadForWrite(deps, id)
+      const u = r.updates.find((x) => x.id === updateId)
+      if (!u) throw notFound('update of this incident', updateId)
+      const before = u.body
+      u.body = input.body
+      r.updated_at = deps.clock.now().toISOString()
+      const incident = await incidentView(deps, r)
+      return commit(deps, ctx, {
+        statements: [...updateIncident(r, version), setUpdateBody(id, updateId, input.body)],
+        action: 'incident.update_edit',
+        target: { type: 'incident', id },
+        events: [
+          {
+            type: 'incident.edited',
+            aggregateType: 'incident',
+            aggregateId: id,
+            payload: { incident_id: id, fields: ['incident_updates'], update_id: updateId },
+          },
+        ],
+        status: 200,
+        body: incident,
+        details: { update_id: updateId, body: input.body, before: { body: before } },
       })
     })
   },

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { Id, MarkdownBody, Name, Timestamp, Warning } from './common.ts'
 import { ComponentStatus } from './component.ts'
 import { Apology } from './recovery.ts'
+import { Locale } from './subscription.ts'
 import { userText } from './text.ts'
 
 export const IncidentStatus = z.enum(['investigating', 'identified', 'monitoring', 'resolved'])
@@ -107,6 +108,13 @@ export const IncidentPatch = z
   .meta({ id: 'IncidentPatch' })
 export type IncidentPatch = z.infer<typeof IncidentPatch>
 
+/** A correction to the text of an update already posted (typos): no new timeline entry, no email. */
+export const IncidentUpdateEdit = z
+  .object({ body: MarkdownBody })
+  .strict()
+  .meta({ id: 'IncidentUpdateEdit' })
+export type IncidentUpdateEdit = z.infer<typeof IncidentUpdateEdit>
+
 /** One component's change as Statuspage reports it inside an update. */
 export const AffectedComponent = z.object({
   code: Id,
@@ -158,6 +166,10 @@ export const Incident = z
     shortlink: z.string(),
     components: z.array(AffectedComponentState),
     incident_updates: z.array(IncidentUpdate),
+    /** The playbook it was opened from, with the vars it was filled with (component derived). */
+    playbook: z
+      .object({ id: z.string(), locale: Locale, vars: z.record(z.string(), z.string()) })
+      .nullable(),
   })
   .meta({ id: 'Incident' })
 export type Incident = z.infer<typeof Incident>

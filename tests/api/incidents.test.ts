@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { createTestApp } from '../fixtures/test-app.ts'
+import { dumpTables } from '../fixtures/test-db.ts'
 import { str } from '../../db/rows.ts'
 
 describe('incidents API', () => {
@@ -278,5 +279,64 @@ describe('incidents API', () => {
       ['admin (AMENDS_ADMIN_TOKEN)', 'incident.create', inc.id],
       ['admin (AMENDS_ADMIN_TOKEN)', 'incident.update', inc.id],
     ])
+  })
+
+  it('keeps what a PATCH changed in the audit row: the new values and the ones before', async () => {
+    const t = await createTestApp()
+    const inc = await makeIncident(t, { name: 'Errors', impact: 'major' })
+    const res = await t.api('PATCH', `/api/v1/incidents/${inc.id}`, {
+      name: 'Checkout errors',
+      workaround: 'Pay by invoice.',
+    })
+    expect(res.status).toBe(200)
+    const row = (
+      await t.deps.db.execute(
+        "SELECT details FROM audit_log WHERE action = 'incident.edit' ORDER BY id DESC LIMIT 1",
+      )
+    ).rows[0]!
+    expect(JSON.parse(str(row, 'details'))).toEqual({
+      name: 'Checkout errors',
+      workaround: 'Pay by invoice.',
+      before: { name: 'Errors', workaround: null },
+    })
+  })
+
+  it('corrects the text of a posted update: no new entry, no email, before and after audited', async () => {
+    const t = await createTestApp()
+    const inc = await makeIncident(t, { body: 'Payments fial.' })
+    const updateId = inc.incident_updates[0].id
+    const res = await t.api('PATCH', `/api/v1/incidents/${inc.id}/updates/${updateId}`, {
+      body: 'Payments fail.',
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    expect(res.body.incident_updates).toHaveLength(1)
+    expect(res.body.incident_updates[0]).toMatchObject({ id: updateId, body: 'Payments fail.' })
+    const got = (await t.api('GET', `/api/v1/incidents/${inc.id}`)).body
+    expect(got.incident_updates[0].body).toBe('Payments fail.')
+    const audit = (
+      await t.deps.db.execute(
+        "SELECT details FROM audit_log WHERE action = 'incident.update_edit' ORDER BY id",
+      )
+    ).rows
+    expect(audit.map((r) => JSON.parse(str(r, 'details')))).toEqual([
+      { update_id: updateId, body: 'Payments fail.', before: { body: 'Payments fial.' } },
+    ])
+    const last = (await t.deps.db.execute('SELECT type FROM outbox ORDER BY id DESC LIMIT 1'))
+      .rows[0]!
+    // An edit re-publishes the page; edits are not in the notifier's map, so nobody is mailed.
+    expect(last.type).toBe('incident.edited')
+
+    const other = await makeIncident(t)
+    const before = await dumpTables(t.deps.db)
+    for (const [path, body, status] of [
+      [`/api/v1/incidents/${inc.id}/updates/${other.incident_updates[0].id}`, { body: 'x' }, 404],
+      [`/api/v1/incidents/${inc.id}/updates/${updateId}`, { body: '   ' }, 400],
+      [`/api/v1/incidents/${inc.id}/updates/${updateId}`, { body: 'x', status: 'resolved' }, 400],
+      [`/api/v1/incidents/${inc.id}/updates/nope`, { body: 'x' }, 400],
+    ] as const) {
+      const r = await t.api('PATCH', path, body)
+      expect(r.status, JSON.stringify(r.body)).toBe(status)
+    }
+    expect(await dumpTables(t.deps.db)).toEqual(before)
   })
 })

@@ -29,6 +29,7 @@ describe('OpenAPI document', () => {
       '/api/v1/incidents/{id}/reopen',
       '/api/v1/incidents/{id}/resolve',
       '/api/v1/incidents/{id}/updates',
+      '/api/v1/incidents/{id}/updates/{update_id}',
       '/api/v1/maintenances',
       '/api/v1/maintenances/{id}',
       '/api/v1/maintenances/{id}/cancel',

@@ -69,4 +69,64 @@ describe('playbooks through the API', () => {
     ])
     expect(await dumpTables(t.deps.db)).toEqual(before)
   })
+
+  it('names the affected components for vars.component when the request leaves it out, and remembers the playbook', async () => {
+    const t = await createTestApp()
+    const checkout = await makeComponent(t, { name: 'Checkout' })
+    const payments = await makeComponent(t, { name: 'Payments API' })
+    const spare = await makeComponent(t, { name: 'Webhooks' })
+    const res = await t.api('POST', '/api/v1/incidents', {
+      template: 'database-outage',
+      components: {
+        [checkout.id]: 'major_outage',
+        [spare.id]: 'operational',
+        [payments.id]: 'partial_outage',
+      },
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    expect(res.body.name).toBe('Checkout and Payments API unavailable')
+    expect(res.body.incident_updates[0].body).toContain('affecting Checkout and Payments API.')
+    expect(res.body.playbook).toEqual({
+      id: 'database-outage',
+      locale: 'en',
+      vars: { component: 'Checkout and Payments API' },
+    })
+    expect((await t.api('GET', `/api/v1/incidents/${res.body.id}`)).body.playbook).toEqual(
+      res.body.playbook,
+    )
+    // In Chinese the names are joined the Chinese way; a blank value counts as left out.
+    const zh = await t.api('POST', '/api/v1/incidents', {
+      template: 'database-outage',
+      locale: 'zh-CN',
+      vars: { component: '  ' },
+      components: { [checkout.id]: 'major_outage', [payments.id]: 'major_outage' },
+    })
+    expect(zh.status, JSON.stringify(zh.body)).toBe(201)
+    expect(zh.body.playbook.vars.component).toBe('Checkout和Payments API')
+    // A value given explicitly wins over the derived one.
+    const own = await t.api('POST', '/api/v1/incidents', {
+      template: 'database-outage',
+      vars: { component: 'the checkout pages' },
+      components: { [checkout.id]: 'major_outage' },
+    })
+    expect(own.body.name).toBe('The checkout pages unavailable')
+    // With no affected component there is nothing to derive it from: still required.
+    const before = await dumpTables(t.deps.db)
+    const none = await t.api('POST', '/api/v1/incidents', {
+      template: 'database-outage',
+      components: { [spare.id]: 'operational' },
+    })
+    expect(none.status).toBe(400)
+    expect(none.body.error.details.map((d: any) => d.path)).toEqual(['vars.component'])
+    expect(await dumpTables(t.deps.db)).toEqual(before)
+    // Written from scratch: no playbook.
+    const plain = await t.api('POST', '/api/v1/incidents', {
+      name: 'Errors',
+      status: 'investigating',
+      impact: 'minor',
+      body: 'Looking.',
+      components: {},
+    })
+    expect(plain.body.playbook).toBeNull()
+  })
 })

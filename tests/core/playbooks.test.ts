@@ -7,6 +7,7 @@ import {
   playbookStatuses,
   playbookSummary,
   templateVars,
+  withDerivedVars,
   type FillOptions,
   type Playbook,
 } from '../../core/playbooks.ts'
@@ -330,5 +331,25 @@ describe('values are plain text', () => {
     const out = fillPlaybook(db, { vars: { component: 'Checkout (beta)\n\n*new*' } })
     expect(out.name).toBe('Checkout (beta) *new* unavailable')
     expect(out.body).toContain('Checkout \\(beta\\) \\*new\\*')
+  })
+})
+
+describe('vars derived from the incident', () => {
+  const db = getPlaybook('database-outage')
+  it('names the affected components for `component` when it is missing or blank', () => {
+    expect(withDerivedVars(db, {}, ['Checkout'])).toEqual({ component: 'Checkout' })
+    expect(withDerivedVars(db, { component: ' ' }, ['A', 'B', 'C'])).toEqual({
+      component: 'A, B and C',
+    })
+    expect(withDerivedVars(db, {}, ['结账', '登录'], 'zh-CN')).toEqual({ component: '结账和登录' })
+  })
+  it('never overrides a value, invents one from nothing, or adds a var the playbook lacks', () => {
+    expect(withDerivedVars(db, { component: 'the app', eta: '5pm' }, ['X'])).toEqual({
+      component: 'the app',
+      eta: '5pm',
+    })
+    expect(withDerivedVars(db, {}, [])).toEqual({})
+    const noComponent = { ...db, vars: db.vars.filter((v) => v.name !== 'component') }
+    expect(withDerivedVars(noComponent, {}, ['X'])).toEqual({})
   })
 })

@@ -105,4 +105,64 @@ table.stack form button{white-space:nowrap}
 .once{border-color:var(--ok);border-width:2px}
 .field>input[readonly][type]{background:var(--surf);border-style:dashed}
 .nowrap{white-space:nowrap}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.count{color:var(--muted);font-weight:400}
+.plain{list-style:none;margin:.25rem 0;padding:0}
+.plain li{margin:.125rem 0}
+.cards{list-style:none;margin:0;padding:0}
+.cards .card p{margin:.25rem 0}
+details{margin:0 0 1rem}
+summary{cursor:pointer;color:var(--link);padding:.5rem 0}
+details[open]>summary{margin-bottom:.5rem}
+.md>:first-child{margin-top:0}
+.md>:last-child{margin-bottom:0}
+/* Now: the page status, incidents with their update clocks, the big button */
+.banner{border:1px solid var(--line);border-left:6px solid var(--ok);border-radius:var(--r);padding:.75rem 1rem;margin:0 0 1rem;background:var(--surf)}
+.banner.i-minor{border-left-color:var(--partial)}
+.banner.i-major,.banner.i-critical{border-left-color:var(--major)}
+.banner.i-maintenance{border-left-color:var(--maint)}
+.banner-title{margin:0 0 .25rem;font-size:1.125rem}
+.banner p,.banner ul{margin:.25rem 0}
+.button.big{width:100%;min-height:3.25rem;font-size:1.125rem}
+@media (min-width:640px){.button.big{width:auto;padding:.75rem 2rem}}
+.incident-card{border-left:6px solid var(--line)}
+.incident-card.i-minor{border-left-color:var(--minor)}
+.incident-card.i-major{border-left-color:var(--partial)}
+.incident-card.i-critical,.incident-card.is-late{border-left-color:var(--major)}
+.s-open{color:var(--partial)}
+.s-answered{color:var(--ok)}
+.s-closed{color:var(--muted)}
+.incident-card h3{font-size:1.125rem;margin:0 0 .25rem}
+.incident-card p{margin:.375rem 0}
+.big-clock{font-size:1.25rem}
+.quote{margin:0 0 .25rem;padding-left:.75rem;border-left:3px solid var(--line)}
+/* Incident forms: playbook choice, component statuses in rows, previews */
+.choices{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;margin:.5rem 0 1rem;padding:0}
+.choices a{display:inline-flex;align-items:center;min-height:2.75rem;padding:.375rem .875rem;border:1px solid var(--line);border-radius:999px;text-decoration:none}
+.choices a[aria-current]{background:var(--accent);color:var(--accent-fg);border-color:var(--accent)}
+form.stacked.wide{max-width:48rem}
+.statuses .field{display:grid;grid-template-columns:1fr minmax(9rem,13rem);align-items:center;gap:0 .75rem;margin:0 0 .5rem}
+.statuses .field>label{margin:0;font-weight:400}
+.statuses .field>.hint,.statuses .field>.field-error{grid-column:1/-1}
+.pair{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}
+.preview{margin:1rem 0}
+.preview>h2:first-child{margin-top:0}
+.pv{background:var(--bg)}
+.pv-name{font-weight:700;font-size:1.125rem;margin:0 0 .25rem}
+.pv-sentence{font-weight:600}
+.pv-workaround{border-left:4px solid var(--link);padding:.25rem .75rem;margin:.75rem 0;background:var(--surf)}
+.pv-workaround p{margin:.25rem 0}
+pre.mail{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;font-size:.9375rem;margin:0;padding:.75rem;border:1px solid var(--line);border-radius:6px;background:var(--surf)}
+/* One incident: facts, timeline */
+.facts{display:grid;gap:.25rem 1rem;grid-template-columns:max-content 1fr;margin:0 0 1rem}
+.facts>div{display:contents}
+.facts dt{font-weight:600;color:var(--muted)}
+.facts dd{margin:0}
+@media (max-width:640px){.facts{grid-template-columns:1fr;gap:0}.facts dd{margin-bottom:.5rem}}
+.timeline h3{margin:0 0 .25rem}
+.timeline h3 .muted{font-weight:400}
+.timeline li li{border:0;padding:0;margin:.125rem 0}
+.latest{border:1px solid var(--line);border-radius:var(--r);padding:.5rem .75rem;margin:.75rem 0}
+.latest>p{margin:0 0 .25rem}
+.timeline details{margin:.5rem 0 0}
 `

@@ -1,0 +1,114 @@
+import type { Incident } from '../../core/schemas/incident.ts'
+import { one, type FieldErrors, type Form } from './forms.ts'
+
+/**
+ * The console's forms as the API's input objects: the same zod schemas then validate them
+ * (core/schemas/incident.ts). An empty text field is "not given", never an empty string, so the
+ * schema's own rules (required, or filled from the playbook) decide.
+ */
+const given = (form: Form, name: string): string | undefined =>
+  one(form, name).trim() === '' ? undefined : one(form, name)
+
+const notify = (form: Form) => one(form, 'notify') === 'on'
+
+/** `components.<id>` fields with a status chosen; "" means not affected / unchanged. */
+export function componentsOf(form: Form): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(form)) {
+    const v = one(form, key)
+    if (key.startsWith('components.') && v) out[key.slice('components.'.length)] = v
+  }
+  return out
+}
+
+/** `vars.<name>` fields that were filled in. */
+function varsOf(form: Form): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(form)) {
+    const v = one(form, key)
+    if (key.startsWith('vars.') && v.trim()) out[key.slice('vars.'.length)] = v
+  }
+  return out
+}
+
+export function createInput(form: Form): Record<string, unknown> {
+  const template = given(form, 'template')
+  return {
+    name: given(form, 'name'),
+    status: given(form, 'status'),
+    impact: given(form, 'impact'),
+    body: given(form, 'body'),
+    components: componentsOf(form),
+    workaround: given(form, 'workaround'),
+    deliver_notifications: notify(form),
+    ...(template ? { template, vars: varsOf(form), locale: given(form, 'locale') } : {}),
+  }
+}
+
+/**
+ * The workaround field of an update: unchanged text means "keep it" (absent), emptied means
+ * "take it down" (null), anything else replaces it.
+ */
+function workaroundChange(form: Form, current: string | null): string | null | undefined {
+  const v = one(form, 'workaround')
+  if (v.trim() === (current ?? '').trim()) return undefined
+  return v.trim() === '' ? null : v
+}
+
+/** Only the components whose chosen status differs from what the incident holds them at. */
+function changedComponents(form: Form, i: Incident): Record<string, string> | undefined {
+  const held = new Map(i.components.map((c) => [c.id, c.status as string]))
+  const out = Object.fromEntries(
+    Object.entries(componentsOf(form)).filter(([id, s]) => held.get(id) !== s),
+  )
+  return Object.keys(out).length ? out : undefined
+}
+
+export function updateInput(form: Form, i: Incident): Record<string, unknown> {
+  return {
+    status: given(form, 'status'),
+    body: given(form, 'body'),
+    components: changedComponents(form, i),
+    workaround: workaroundChange(form, i.workaround),
+    deliver_notifications: notify(form),
+  }
+}
+
+export function resolveInput(form: Form): Record<string, unknown> {
+  return {
+    body: given(form, 'body'),
+    apology: given(form, 'apology'),
+    deliver_notifications: notify(form),
+  }
+}
+
+export function reopenInput(form: Form): Record<string, unknown> {
+  return {
+    status: given(form, 'status'),
+    body: given(form, 'body'),
+    deliver_notifications: notify(form),
+  }
+}
+
+/** Only the fields that differ from the incident: the audit then records exactly the change. */
+export function editInput(form: Form, i: Incident): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (one(form, 'name') !== i.name) out.name = one(form, 'name')
+  if (one(form, 'impact') !== i.impact) out.impact = one(form, 'impact')
+  return out
+}
+
+export function updateTextInput(form: Form): Record<string, unknown> {
+  return { body: one(form, 'body') }
+}
+
+/**
+ * Beside a form field, a missing value is plainly "Required": not the API's "Required (or give
+ * a template)" nor zod's "expected string, received undefined".
+ */
+export function consoleWording(errors: FieldErrors): FieldErrors {
+  const out: FieldErrors = {}
+  for (const [k, m] of Object.entries(errors))
+    out[k] = /^Required \(or give a template\)$|received undefined$/.test(m) ? 'Required' : m
+  return out
+}
