@@ -85,7 +85,7 @@ th{font-size:.875rem;color:var(--muted);font-weight:600}
 }
 .timeline{list-style:none;margin:0;padding:0}
 .timeline li{border-left:3px solid var(--line);padding:.25rem 0 .75rem 1rem;margin-left:.25rem}
-.preview{border:1px dashed var(--line);border-radius:var(--r);padding:.75rem 1rem;background:var(--surf)}
+.preview{border:1px dashed var(--line);border-radius:var(--r);padding:.75rem 1rem;margin:1rem 0;background:var(--surf)}
 .preview pre{white-space:pre-wrap;font:inherit;margin:0}
 .two{display:grid;gap:1rem}
 @media (min-width:1100px){.two{grid-template-columns:1fr 1fr}}
@@ -145,7 +145,6 @@ form.stacked.wide{max-width:48rem}
 .statuses .field>label{margin:0;font-weight:400}
 .statuses .field>.hint,.statuses .field>.field-error{grid-column:1/-1}
 .pair{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}
-.preview{margin:1rem 0}
 .preview>h2:first-child{margin-top:0}
 .pv{background:var(--bg)}
 .pv-name{font-weight:700;font-size:1.125rem;margin:0 0 .25rem}
