@@ -11,6 +11,7 @@ import { loadSession, requirePerson } from '../http/session.ts'
 import { formBody } from '../pages/page-middleware.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { authPage, consolePage } from './layout.ts'
+import { mountMetrics } from './metrics.ts'
 import { mountSignIn } from './sign-in.ts'
 
 // A console form holds at most an incident's text and a few fields; 20,000 characters of CJK
@@ -64,6 +65,7 @@ export function consoleRoutes(deps: Deps) {
   })
 
   mountSignIn(app, deps)
+  mountMetrics(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   app.get('/admin/', requirePerson('viewer'), (c) =>

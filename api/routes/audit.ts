@@ -1,16 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import {
-  AuditEntry,
-  AuditFilter,
-  auditRangeIssue,
-  auditRangeOrdered,
-} from '../../core/schemas/audit.ts'
+import { AuditEntry, AuditFilter, auditRangeOrdered } from '../../core/schemas/audit.ts'
 import { Pagination } from '../../core/schemas/common.ts'
 import { listAudit } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 import { errors, guard, json, newRouter, pageHeaders, security } from './openapi.ts'
 
-const AuditQuery = AuditFilter.extend(Pagination.shape).refine(auditRangeOrdered, auditRangeIssue)
+const AuditQuery = auditRangeOrdered(AuditFilter.extend(Pagination.shape))
 
 export function auditRoutes(deps: Deps) {
   const app = newRouter()

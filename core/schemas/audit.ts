@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z, type ZodType } from 'zod'
 import { Id, Timestamp } from './common.ts'
 import { UserEmail } from './user.ts'
 
@@ -19,10 +19,15 @@ export const AuditFilter = z.object({
 })
 export type AuditFilter = z.infer<typeof AuditFilter>
 
-/** `to` after `from`, when both are given (for the API query and the console's filter form). */
-export const auditRangeOrdered = (f: { from?: string; to?: string }) =>
-  !f.from || !f.to || Date.parse(f.to) > Date.parse(f.from)
-export const auditRangeIssue = { message: 'Must be after the start', path: ['to'] }
+export const AUDIT_RANGE_MESSAGE = 'Must be after from'
+
+/** `to` after `from`, when both are given (the API's query and the console's filter form). */
+export function auditRangeOrdered<T extends ZodType<{ from?: string; to?: string }>>(schema: T) {
+  return schema.refine((f) => !f.from || !f.to || Date.parse(f.to) > Date.parse(f.from), {
+    message: AUDIT_RANGE_MESSAGE,
+    path: ['to'],
+  })
+}
 
 export const AuditEntry = z
   .object({
