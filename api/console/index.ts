@@ -11,6 +11,9 @@ import { loadSession, requirePerson } from '../http/session.ts'
 import { formBody } from '../pages/page-middleware.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { authPage, consolePage } from './layout.ts'
+import { mountAudit } from './audit.ts'
+import { mountComponents } from './components.ts'
+import { mountMaintenance } from './maintenance.ts'
 import { mountMetrics } from './metrics.ts'
 import { mountSignIn } from './sign-in.ts'
 
@@ -65,6 +68,9 @@ export function consoleRoutes(deps: Deps) {
   })
 
   mountSignIn(app, deps)
+  mountMaintenance(app, deps)
+  mountComponents(app, deps)
+  mountAudit(app, deps)
   mountMetrics(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))

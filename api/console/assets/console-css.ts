@@ -97,4 +97,36 @@ th{font-size:.875rem;color:var(--muted);font-weight:600}
 .pager{display:flex;gap:1rem;align-items:center}
 code,kbd{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.875em}
 .secret{display:block;padding:.5rem;border:1px solid var(--line);border-radius:6px;background:var(--surf);user-select:all;word-break:break-all}
+.vh{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+dl.facts{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:.375rem 1rem;margin:0 0 1rem}
+dl.facts dt{font-weight:600;color:var(--muted)}
+dl.facts dd{margin:0}
+@media (max-width:640px){dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin:0 0 .5rem}}
+table.facts caption{text-align:left;font-weight:600;padding:.25rem 0}
+table.facts th{color:var(--fg);font-weight:400;width:55%}
+.late{color:var(--major)}
+details.action{border:1px solid var(--line);border-radius:var(--r);margin:0 0 .5rem;background:var(--bg)}
+details.action>summary{cursor:pointer;font-weight:600;padding:.625rem 1rem;min-height:2.75rem;color:var(--link)}
+details.action[open]>summary{border-bottom:1px solid var(--line)}
+details.action>form{padding:.75rem 1rem 0}
+.choices .group-name{font-weight:600;margin:.5rem 0 0;color:var(--muted);font-size:.875rem}
+.update-body>:first-child{margin-top:0}
+.update-body>:last-child{margin-bottom:0}
+.inline-form{display:flex;flex-wrap:wrap;gap:.375rem;align-items:center;margin:.375rem 0 0}
+.inline-form select{width:auto;flex:1 1 11rem}
+tr.row-error td{background:var(--surf)}
+.changes{margin:0;padding-left:1rem}
+.changes .field-name{font-weight:600}
+.changes del{color:var(--muted)}
+.changes ins{text-decoration:none;font-weight:600}
+.filters{border:1px solid var(--line);border-radius:var(--r);padding:.75rem 1rem;margin:0 0 1rem;background:var(--surf)}
+.filter-grid{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr))}
+.filters .actions{margin-top:.25rem}
+table.audit td:first-child{white-space:nowrap}
+@media (max-width:640px){table.audit td:first-child{white-space:normal}}
+.chart{margin:0 0 1rem}
+.chart svg{display:block;width:100%;height:auto;max-height:14rem}
+.chart rect.ok{fill:var(--ok)}
+.chart rect.late{fill:var(--major)}
+.chart line.target{stroke:var(--fg);stroke-width:2;stroke-dasharray:6 4}
 `
