@@ -1,7 +1,9 @@
 import { html } from 'hono/html'
 import { formatTime } from '../../core/format.ts'
 import type { AuditEntry } from '../../core/schemas/audit.ts'
+import type { ComponentStatus } from '../../core/schemas/component.ts'
 import type { User } from '../../core/schemas/user.ts'
+import { COMPONENT_STATUS_LABEL } from './components-views.ts'
 import { input, select, type FieldErrors } from './forms.ts'
 import type { Html } from './layout.ts'
 
@@ -54,6 +56,8 @@ function value(v: unknown, names: Names, timeZone: string): string {
   if (typeof v === 'number') return String(v)
   if (typeof v === 'string') {
     if (ISO.test(v)) return formatTime(v, timeZone)
+    if (Object.hasOwn(COMPONENT_STATUS_LABEL, v))
+      return COMPONENT_STATUS_LABEL[v as ComponentStatus]
     const named = names.get(v)
     if (named) return named
     return v.length > 300 ? `${v.slice(0, 300)}…` : v
@@ -115,7 +119,7 @@ function pageLink(filter: Record<string, string>, page: number): string {
   return `/admin/audit?${q.toString()}`
 }
 
-function filterForm(p: AuditListProps): Html {
+function filterForm(p: AuditListProps, open: boolean): Html {
   const f = (k: string) => p.filter[k] ?? ''
   const people = [
     { value: '', label: 'Anyone' },
@@ -129,7 +133,9 @@ function filterForm(p: AuditListProps): Html {
     })),
   ]
   // prettier-ignore
-  return html`<form method="get" action="/admin/audit" class="filters" aria-label="Filter the audit log">
+  return html`<details class="filters"${open ? html` open` : ''}>
+<summary>Filter by person, target or days</summary>
+<form method="get" action="/admin/audit" aria-label="Filter the audit log">
 ${p.errors ? html`<div class="alert" role="alert"><p><strong>Check the filter: ${Object.values(p.errors).length === 1 ? 'one field needs' : 'some fields need'} fixing.</strong></p>${p.errors._form ? html`<p>${p.errors._form}</p>` : ''}</div>` : ''}
 <div class="filter-grid">
 ${select({ name: 'actor_user_id', label: 'Person', value: f('actor_user_id'), options: people, errors: p.errors })}
@@ -141,7 +147,8 @@ ${input({ name: 'to', label: 'To (day, included)', type: 'date', value: f('to'),
 </div>
 <p class="hint">Days in ${p.timeZone}.</p>
 <div class="actions"><button type="submit">Filter</button> <a class="button secondary" href="/admin/audit">Clear</a></div>
-</form>`
+</form>
+</details>`
 }
 
 export function auditList(p: AuditListProps): Html {
@@ -154,16 +161,16 @@ export function auditList(p: AuditListProps): Html {
     return href ? html`<a href="${href}">${label}</a>` : label
   }
   // prettier-ignore
-  return html`${filterForm(p)}
+  return html`${filterForm(p, filtered || !!p.errors)}
 <h2 id="entries">${p.total === 1 ? '1 entry' : `${p.total} entries`}${filtered ? ' match' : ''}, newest first</h2>
 ${p.rows.length ? html`<table class="stack audit">
 <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Target</th><th scope="col">Details</th></tr></thead>
 <tbody>${p.rows.map((r) => html`<tr>
-<td data-label="When">${formatTime(r.at, p.timeZone)}</td>
-<td data-label="Who">${r.actor_name}${r.actor_email && r.actor_email !== r.actor_name ? html`<br><span class="muted small">${r.actor_email}</span>` : ''}</td>
-<td data-label="What">${ACTIONS[r.action] ?? r.action}</td>
+<td class="when">${formatTime(r.at, p.timeZone)}</td>
+<td class="who">${r.actor_name}${r.actor_email && r.actor_email !== r.actor_name ? html` <span class="muted small">${r.actor_email}</span>` : ''}</td>
+<td class="what">${ACTIONS[r.action] ?? r.action}</td>
 <td data-label="Target">${target(r)}</td>
-<td data-label="Details">${detailsView(r.details, p.names, p.timeZone)}</td>
+<td${r.details === null ? '' : html` data-label="Details"`}>${r.details === null ? '' : detailsView(r.details, p.names, p.timeZone)}</td>
 </tr>`)}</tbody>
 </table>` : html`<p>${filtered ? 'Nothing matches this filter.' : 'Nothing has been written yet.'}</p>`}
 ${pages > 1 ? html`<nav class="pager" aria-label="Audit log pages">${p.page > 1 ? html`<a href="${pageLink(p.filter, p.page - 1)}" rel="prev">Newer</a>` : ''}<span>Page ${p.page} of ${pages}</span>${p.page < pages ? html`<a href="${pageLink(p.filter, p.page + 1)}" rel="next">Older</a>` : ''}</nav>` : ''}`

@@ -84,6 +84,7 @@ function quickStatus(c: Context<AppEnv>, comp: Component): Html {
   return html`<form method="post" action="/admin/components/${comp.id}/status" class="inline-form">
 ${writeFields(c)}
 <label class="vh" for="${id}">Status of ${comp.name}</label>
+<span class="dot s-${comp.status}" aria-hidden="true"></span>
 <select id="${id}" name="status">${STATUS_OPTIONS.map((o) => html`<option value="${o.value}"${o.value === comp.status ? html` selected` : ''}>${o.label}</option>`)}</select>
 <button type="submit" class="secondary">Set</button>
 </form>`
@@ -99,22 +100,20 @@ export interface ListProps {
 export function componentsList(c: Context<AppEnv>, p: ListProps): Html {
   const rows = (list: Component[]) =>
     // prettier-ignore
-    html`<table class="stack">
-<thead><tr><th scope="col">Component</th><th scope="col">Position</th><th scope="col">Status</th></tr></thead>
+    html`<table class="stack components">
+<thead><tr><th scope="col">Component</th><th scope="col">Status</th></tr></thead>
 <tbody>${list.map((comp) => html`<tr${p.failed?.id === comp.id ? html` class="row-error"` : ''}>
-<td data-label="Component"><a href="/admin/components/${comp.id}">${comp.name}</a>${comp.description ? html`<br><span class="muted small">${comp.description}</span>` : ''}</td>
-<td data-label="Position">${comp.position}</td>
-<td data-label="Status">${statusPill(comp.status)}${p.canWrite ? quickStatus(c, comp) : ''}${p.failed?.id === comp.id ? html`<span class="field-error" role="alert">${p.failed.message}</span>` : ''}</td>
+<td class="lead"><a href="/admin/components/${comp.id}">${comp.name}</a> <span class="muted small">· position ${comp.position}</span>${comp.description ? html`<br><span class="muted small">${comp.description}</span>` : ''}</td>
+<td${p.canWrite ? '' : html` data-label="Status"`}>${p.canWrite ? quickStatus(c, comp) : statusPill(comp.status)}${p.failed?.id === comp.id ? html`<span class="field-error" role="alert">${p.failed.message}</span>` : ''}</td>
 </tr>`)}</tbody>
 </table>`
   // prettier-ignore
   return html`${p.canWrite ? html`<p class="row"><a class="button" href="/admin/components/new">Add a component</a> <a class="button secondary" href="/admin/component-groups/new">Add a group</a></p>` : ''}
-<p class="muted small">Shown in this order on the status page: groups and ungrouped components by position, then each group's components by theirs. To reorder, change a position on the component's or the group's page.</p>
+<p class="muted small">In the status page's order: groups and ungrouped components by position, then each group's components by theirs. To reorder, change a position on the component's or the group's page.</p>
 ${p.sections.length ? '' : html`<p>No components yet.</p>`}
-${p.sections.map((s) => html`<section class="card" aria-labelledby="sec-${s.group?.id ?? s.components[0]!.id}">
+${p.sections.map((s) => html`<section class="component-section" aria-labelledby="sec-${s.group?.id ?? s.components[0]!.id}">
 <h2 id="sec-${s.group?.id ?? s.components[0]!.id}">${s.group ? html`${s.group.name} <span class="muted small">group · position ${s.group.position}</span>` : 'Not in a group'}</h2>
-${s.group?.description ? html`<p class="muted small">${s.group.description}</p>` : ''}
-${s.group && p.canWrite ? html`<p><a href="/admin/component-groups/${s.group.id}">Edit group “${s.group.name}”</a></p>` : s.group ? html`<p><a href="/admin/component-groups/${s.group.id}">About this group</a></p>` : ''}
+${s.group ? html`<p class="small">${s.group.description ? html`<span class="muted">${s.group.description}</span> · ` : ''}<a href="/admin/component-groups/${s.group.id}">${p.canWrite ? 'Edit group' : 'About this group'}<span class="vh"> ${s.group.name}</span></a></p>` : ''}
 ${s.components.length ? rows(s.components) : html`<p class="muted">No components in this group.</p>`}
 </section>`)}`
 }

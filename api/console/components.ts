@@ -209,7 +209,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
     const body = canWrite(c)
       ? html`${componentForm(c, { component: comp, values: values ?? componentValues(comp), errors, groups: gs })}${deleteForm(c, 'component', `/admin/components/${comp.id}/delete`, comp.name)}`
       : componentFacts(comp, gs)
-    return page(c, comp.name, body, status)
+    return page(c, `Component: ${comp.name}`, body, status)
   }
   app.get('/admin/components/:id', requirePerson('viewer'), async (c) =>
     componentPage(c, await components.get(deps, c.req.param('id'))),
@@ -307,7 +307,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
   })
   app.get('/admin/component-groups/:id', requirePerson('viewer'), async (c) => {
     const g = await groups.get(deps, c.req.param('id'))
-    return groupPage(c, g.name, g, groupValues(g))
+    return groupPage(c, `Group: ${g.name}`, g, groupValues(g))
   })
   app.post('/admin/component-groups/:id', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
@@ -320,7 +320,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
       { ...input, components: [...input.components].sort() },
     )
     if (!Object.keys(patch).length && !Object.keys(errors).length) {
-      return groupPage(c, g.name, g, form, { _form: 'Nothing was changed' }, 400)
+      return groupPage(c, `Group: ${g.name}`, g, form, { _form: 'Nothing was changed' }, 400)
     }
     if (patch.components) patch.components = input.components
     return write(
@@ -329,7 +329,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
       merge(validate(GroupPatch, patch), errors),
       (ctx, data) => groups.update(deps, ctx, g.id, data),
       () => '/admin/components?notice=group_saved',
-      (e, status) => groupPage(c, g.name, g, form, e, status),
+      (e, status) => groupPage(c, `Group: ${g.name}`, g, form, e, status),
     )
   })
   app.post('/admin/component-groups/:id/delete', requirePerson('editor'), async (c) => {
@@ -341,7 +341,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
       { ok: true, data: null },
       (ctx) => groups.remove(deps, ctx, g.id),
       () => '/admin/components?notice=group_deleted',
-      (e, status) => groupPage(c, g.name, g, groupValues(g), e, status),
+      (e, status) => groupPage(c, `Group: ${g.name}`, g, groupValues(g), e, status),
     )
   })
 }

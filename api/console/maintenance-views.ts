@@ -66,12 +66,11 @@ const names = (m: Maintenance) => m.components.map((c) => c.name).join(', ') || 
 function table(list: Maintenance[], timeZone: string, now: Date): Html {
   // prettier-ignore
   return html`<table class="stack">
-<thead><tr><th scope="col">Maintenance</th><th scope="col">Window (${zoneAbbreviation(now.toISOString(), timeZone)})</th><th scope="col">Components</th><th scope="col">Status</th></tr></thead>
+<thead><tr><th scope="col">Maintenance</th><th scope="col">Window (${zoneAbbreviation(now.toISOString(), timeZone)})</th><th scope="col">Components</th></tr></thead>
 <tbody>${list.map((m) => html`<tr>
-<td data-label="Maintenance"><a href="/admin/maintenance/${m.id}">${m.name}</a>${m.short_notice ? html` <span class="pill s-minor">Short notice</span>` : ''}</td>
+<td class="lead"><a href="/admin/maintenance/${m.id}">${m.name}</a><br>${statusPill(m)}${m.short_notice ? html` <span class="pill s-minor">Short notice</span>` : ''}</td>
 <td data-label="Window">${windowText(m.scheduled_for, m.scheduled_until, timeZone)}<br><span class="clock${late(m, now) ? ' late' : ''}">${clockText(m, now)}</span></td>
 <td data-label="Components">${names(m)}</td>
-<td data-label="Status">${statusPill(m)}</td>
 </tr>`)}</tbody>
 </table>`
 }
@@ -128,7 +127,7 @@ function zoneHint(timeZone: string, now: Date): string {
 function warningBox(check: NoticeCheck, timeZone: string, now: Date, action: string): Html {
   // prettier-ignore
   return html`<div class="warn" role="alert">
-<p><strong>Short notice: this starts ${fromNow(check.start, now)}</strong> (${formatTime(check.start, timeZone)}). ${check.message}.</p>
+<p><strong>Short notice: this starts ${fromNow(check.start, now)}</strong>, at ${formatTime(check.start, timeZone)}. ${check.message}.</p>
 <p>Nothing is saved yet. ${action} anyway, or change the start and save again.</p>
 <button type="submit" name="short_notice_ok" value="${check.start}">${action} anyway</button>
 </div>`
@@ -156,7 +155,7 @@ ${formAlert(p.errors, shown)}
 ${input({ name: 'name', label: 'Name', value: v('name'), errors: p.errors, required: true, hint: 'What customers see, e.g. “Database upgrade”.' })}
 <fieldset>
 <legend>When</legend>
-<div class="row">
+<div class="pair">
 <div class="grow">${input({ name: 'scheduled_for', label: 'Starts', type: 'datetime-local', value: v('scheduled_for'), errors: p.errors, required: true, hint: zoneHint(p.timeZone, p.now) })}</div>
 <div class="grow">${input({ name: 'scheduled_until', label: 'Ends', type: 'datetime-local', value: v('scheduled_until'), errors: p.errors, required: true })}</div>
 </div>
@@ -265,7 +264,7 @@ ${scheduled
 ${action(p, 'update', 'Post an update', (v, values, errors) => html`${hidden}${select({ name: 'update.status', label: 'Status', value: v('status'), options: statuses, errors })}${messageFields('update', 'Message')(v, values, errors)}`, html`<button type="submit">Post update</button>`)}
 ${action(p, 'edit', 'Edit details', (v, values, errors) => html`${hidden}
 ${input({ name: 'edit.name', label: 'Name', value: v('name'), errors, required: true })}
-<div class="row">
+<div class="pair">
 ${scheduled ? html`<div class="grow">${input({ name: 'edit.scheduled_for', label: 'Starts', type: 'datetime-local', value: v('scheduled_for'), errors, required: true, hint: zoneHint(p.timeZone, p.now) })}</div>` : ''}
 <div class="grow">${input({ name: 'edit.scheduled_until', label: 'Ends', type: 'datetime-local', value: v('scheduled_until'), errors, required: true, hint: scheduled ? undefined : `${zoneHint(p.timeZone, p.now)} The start and components of a started window stay as they are.` })}</div>
 </div>

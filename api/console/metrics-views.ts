@@ -35,15 +35,17 @@ function chart(m: Metrics): Html {
   const target = m.targets.first_update_minutes * 60
   const max = Math.max(target * 2, ...rows.map((r) => r.time_to_first_update_s))
   const w = 600
-  const h = 160
-  const bw = rows.length ? Math.min(40, (w - 20) / rows.length) : 0
-  const y = (s: number) => h - 20 - (s / max) * (h - 40)
-  // Numbers and fixed class names only: nothing a person wrote goes into this markup.
+  const h = 140
+  const base = h - 10
+  const bw = rows.length ? (w - 20) / Math.max(rows.length, 10) : 0
+  const y = (s: number) => base - (s / max) * (base - 10)
+  // Numbers and fixed class names only: nothing a person wrote goes into this markup. A bar of
+  // 0 s still shows as a stub, so "answered at once" is not mistaken for "no data".
   const bars = rows
     .map((r, i) => {
-      const top = y(r.time_to_first_update_s)
+      const top = Math.min(base - 3, y(r.time_to_first_update_s))
       const cls = r.first_update_met ? 'ok' : 'late'
-      return `<rect class="${cls}" x="${10 + i * bw}" y="${top}" width="${Math.max(1, bw - 3)}" height="${Math.max(1, h - 20 - top)}"></rect>`
+      return `<rect class="${cls}" x="${(10 + i * bw).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(1, bw - 4).toFixed(1)}" height="${(base - top).toFixed(1)}"></rect>`
     })
     .join('')
   // prettier-ignore
@@ -51,7 +53,8 @@ function chart(m: Metrics): Html {
 <svg viewBox="0 0 ${w} ${h}" role="img" aria-labelledby="chart-t">
 <title id="chart-t">Time to first update per incident, oldest to newest; the line is the ${m.targets.first_update_minutes}-minute target</title>
 ${raw(bars)}
-<line x1="0" x2="${w}" y1="${y(target)}" y2="${y(target)}" class="target"></line>
+<line x1="0" x2="${w}" y1="${base}" y2="${base}" class="axis"></line>
+<line x1="0" x2="${w}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}" class="target"></line>
 </svg>
 <figcaption class="small muted">Time to first update, last ${rows.length} incidents. Bars above the dashed line missed the ${m.targets.first_update_minutes}-minute target (shown in red, and marked “late” in the table).</figcaption>
 </figure>`

@@ -9,7 +9,7 @@ const ZONE = 'Europe/Berlin'
 function rows(page: string): string[][] {
   const body = page.split('<tbody>')[1]?.split('</tbody>')[0] ?? ''
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
-    [...m[1]!.matchAll(/<td data-label="[^"]+">([\s\S]*?)<\/td>/g)].slice(0, 4).map((td) =>
+    [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].slice(0, 4).map((td) =>
       td[1]!
         .replace(/<[^>]+>/g, ' ')
         .replace(/\s+/g, ' ')
@@ -101,7 +101,7 @@ describe('console: audit log', () => {
       '<li><span class="field-name">name</span>: <del>Checkout</del> → <ins>Checkout &lt;v2&gt;</ins></li>',
     )
     expect(page).toContain(
-      '<li><span class="field-name">status</span>: <del>operational</del> → <ins>partial_outage</ins></li>',
+      '<li><span class="field-name">status</span>: <del>Operational</del> → <ins>Partial outage</ins></li>',
     )
     // A viewer gets a filter form (GET) but nothing that writes.
     expect(page.match(/method="post"/g)).toHaveLength(1)

@@ -34,11 +34,9 @@ const add = (over: Record<string, string> = {}) => ({
 
 /** The component names in the order the list page shows them. */
 const shownOrder = (page: string) =>
-  [
-    ...page.matchAll(
-      /<td data-label="Component"><a href="\/admin\/components\/[0-9a-z]{12}">([^<]+)</g,
-    ),
-  ].map((m) => m[1])
+  [...page.matchAll(/<td class="lead"><a href="\/admin\/components\/[0-9a-z]{12}">([^<]+)</g)].map(
+    (m) => m[1],
+  )
 
 describe('console: components and groups', () => {
   it('adds a component, attributed to the person', async () => {

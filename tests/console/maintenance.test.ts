@@ -139,7 +139,7 @@ describe('console: maintenance', () => {
     expect(page).toContain('Short notice: this starts in 2 h')
     expect(page).toContain('customers are told at least 72 h ahead as a rule')
     expect(page).toContain('Nothing is saved yet.')
-    expect(page).toContain('(10 Mar 2026, 15:00 CET)')
+    expect(page).toContain('at 10 Mar 2026, 15:00 CET.')
     expect(page).toMatch(
       /<button type="submit" name="short_notice_ok" value="2026-03-10T14:00:00.000Z">Schedule anyway<\/button>/,
     )

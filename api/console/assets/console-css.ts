@@ -112,21 +112,39 @@ details.action>form{padding:.75rem 1rem 0}
 .choices .group-name{font-weight:600;margin:.5rem 0 0;color:var(--muted);font-size:.875rem}
 .update-body>:first-child{margin-top:0}
 .update-body>:last-child{margin-bottom:0}
-.inline-form{display:flex;flex-wrap:wrap;gap:.375rem;align-items:center;margin:.375rem 0 0}
-.inline-form select{width:auto;flex:1 1 11rem}
+.inline-form{display:flex;flex-wrap:wrap;gap:.375rem;align-items:center;margin:0}
+.inline-form select{width:auto;min-width:0;flex:1 1 10rem}
+.inline-form button{flex:none}
+.dot{display:inline-block;width:.75rem;height:.75rem;border-radius:50%;background:currentColor;flex:none}
+.pair{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr));align-items:start}
+.component-section{margin:0 0 1.5rem}
+@media (min-width:641px){table.components{table-layout:fixed}table.components th:last-child{width:19rem}}
+.component-section>h2{margin-bottom:.25rem}
+@media (max-width:640px){table.stack td.lead{font-weight:600;padding-top:.5rem}table.stack td.lead .small{font-weight:400}}
 tr.row-error td{background:var(--surf)}
 .changes{margin:0;padding-left:1rem}
 .changes .field-name{font-weight:600}
 .changes del{color:var(--muted)}
 .changes ins{text-decoration:none;font-weight:600}
-.filters{border:1px solid var(--line);border-radius:var(--r);padding:.75rem 1rem;margin:0 0 1rem;background:var(--surf)}
+details.filters{border:1px solid var(--line);border-radius:var(--r);margin:0 0 1rem;background:var(--surf)}
+details.filters>summary{cursor:pointer;font-weight:600;padding:.625rem 1rem;min-height:2.75rem;color:var(--link)}
+details.filters>form{padding:0 1rem .75rem}
 .filter-grid{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr))}
 .filters .actions{margin-top:.25rem}
-table.audit td:first-child{white-space:nowrap}
-@media (max-width:640px){table.audit td:first-child{white-space:normal}}
+table.audit td.when{white-space:nowrap}
+table.audit td.who .small{display:block}
+@media (max-width:640px){
+ table.stack td:empty{display:none}
+ table.audit tr{display:flex;flex-direction:column}
+ table.audit td.what{order:-1;font-weight:600;padding-top:.5rem}
+ table.audit td.when{order:-1;color:var(--muted);font-size:.875rem;white-space:normal}
+ table.audit td.who .small{display:inline}
+}
 .chart{margin:0 0 1rem}
-.chart svg{display:block;width:100%;height:auto;max-height:14rem}
+.chart svg{display:block;width:100%;height:auto;max-height:11rem}
 .chart rect.ok{fill:var(--ok)}
 .chart rect.late{fill:var(--major)}
-.chart line.target{stroke:var(--fg);stroke-width:2;stroke-dasharray:6 4}
+.chart line.target{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:6 4}
+.chart line.axis{stroke:var(--line);stroke-width:1}
+table.stack th{overflow-wrap:normal}
 `
