@@ -50,7 +50,7 @@ function chart(m: Metrics): Html {
     .join('')
   // prettier-ignore
   return html`<figure class="chart">
-<svg viewBox="0 0 ${w} ${h}" role="img" aria-labelledby="chart-t">
+<svg viewBox="0 0 ${w} ${h}" preserveAspectRatio="xMinYMid meet" role="img" aria-labelledby="chart-t">
 <title id="chart-t">Time to first update per incident, oldest to newest; the line is the ${m.targets.first_update_minutes}-minute target</title>
 ${raw(bars)}
 <line x1="0" x2="${w}" y1="${base}" y2="${base}" class="axis"></line>
