@@ -85,7 +85,7 @@ export function createApp(deps: Deps) {
     app.route('/api/v1', routes(deps))
   }
   app.route('/api/v2', publicV2Routes(deps))
-  app.route('/staff', staffPages(deps))
+  app.route('/staff', staffPages())
   app.route('/', consoleRoutes(deps))
   mountSubscriptions(app, deps, {
     trustProxy: deps.config.trustProxy,

@@ -19,21 +19,11 @@ export async function hashToken(token: string): Promise<string> {
 const TOUCH_EVERY_MS = 60_000
 
 /**
- * The token from `Bearer <token>`, or from Basic auth's password: staff pages are opened in a
- * browser, which can only prompt for a user name and password.
+ * The token from `Bearer <token>`; nothing else. Browsers reach staff pages through the console's
+ * session, never with a token typed into a Basic-auth prompt.
  */
 function presentedToken(header: string): string | null {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(header)
-  if (bearer?.[1]) return bearer[1]
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)
-  if (!basic?.[1]) return null
-  try {
-    const decoded = atob(basic[1])
-    const password = decoded.slice(decoded.indexOf(':') + 1)
-    return password || null
-  } catch {
-    return null
-  }
+  return /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? null
 }
 
 /** Failed token checks allowed per client address (IPv6: per /64) per minute. */

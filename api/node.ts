@@ -129,7 +129,7 @@ const { db } = deps
 const publisher = await startPublisherThread(config, log, health)
 
 // Notifier (email): in this process unless NOTIFIER=off. Without SMTP_URL, mail goes to the dev
-// mailbox, served at /_mailbox/ (admin token) so a newcomer can read what subscribers would get.
+// mailbox, served at /_mailbox/ (console admins) so a newcomer can read what subscribers would get.
 const notifier = config.mail.notifier
   ? createNotifier(deps, { transport: transportFor(config.mail), timing: notifierTiming })
   : null
@@ -163,7 +163,7 @@ const lines = [
   `  health          ${base}/healthz`,
   `  console         ${base}/admin/`,
   notifier
-    ? `  email           ${mailbox ? `dev mailbox ${base}/_mailbox/  (admin token needed; set SMTP_URL to send for real)` : notifier.transport.describe}`
+    ? `  email           ${mailbox ? `dev mailbox ${base}/_mailbox/  (sign in as an admin; set SMTP_URL to send for real)` : notifier.transport.describe}`
     : '  email           off (NOTIFIER=off)',
   generated
     ? `  admin token     ${generated}\n                  shown once: store it now (it is kept only as a hash)`

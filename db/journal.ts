@@ -1,5 +1,6 @@
 import type { Db, Statement } from './client.ts'
-import { num, str } from './rows.ts'
+import type { AuditEntry as AuditRow } from '../core/schemas/audit.ts'
+import { num, str, strOrNull } from './rows.ts'
 
 /** The audit row and outbox events that every write carries in its own batch. */
 export interface AuditEntry {
@@ -116,25 +117,50 @@ export function insertIdempotentResponse(
   }
 }
 
-export interface AuditRow {
-  id: number
-  at: string
-  actor_name: string
-  action: string
-  target_type: string
-  target_id: string
-  details: unknown
+/** Which entries to list; every field narrows (times are ISO instants, `to` exclusive). */
+export interface AuditQuery {
+  actorEmail?: string
+  actorUserId?: string
+  targetType?: string
+  targetId?: string
+  from?: string
+  to?: string
 }
 
+function auditWhere(q: AuditQuery): { sql: string; args: string[] } {
+  const clauses: string[] = []
+  const args: string[] = []
+  const add = (clause: string, value: string | undefined) => {
+    if (value === undefined) return
+    clauses.push(clause)
+    args.push(value)
+  }
+  add('actor_email = ?', q.actorEmail?.toLowerCase())
+  add('actor_user_id = ?', q.actorUserId)
+  add('target_type = ?', q.targetType)
+  add('target_id = ?', q.targetId)
+  // `at` is stored as toISOString(): the same form compares in time order.
+  add('at >= ?', q.from === undefined ? undefined : new Date(q.from).toISOString())
+  add('at < ?', q.to === undefined ? undefined : new Date(q.to).toISOString())
+  return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', args }
+}
+
+/** Newest first (commit order), a page at a time, with the total the filter matches. */
 export async function listAudit(
   db: Db,
+  q: AuditQuery,
   limit: number,
   offset: number,
 ): Promise<{ items: AuditRow[]; total: number }> {
+  const where = auditWhere(q)
   const [page, count] = await db.batch(
     [
-      { sql: 'SELECT * FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?', args: [limit, offset] },
-      'SELECT COUNT(*) AS n FROM audit_log',
+      {
+        sql: `SELECT id, at, actor_name, actor_email, actor_user_id, action, target_type, target_id, details
+              FROM audit_log${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?`,
+        args: [...where.args, limit, offset],
+      },
+      { sql: `SELECT COUNT(*) AS n FROM audit_log${where.sql}`, args: where.args },
     ],
     'read',
   )
@@ -145,6 +171,8 @@ export async function listAudit(
         id: num(row, 'id'),
         at: str(row, 'at'),
         actor_name: str(row, 'actor_name'),
+        actor_email: strOrNull(row, 'actor_email'),
+        actor_user_id: strOrNull(row, 'actor_user_id'),
         action: str(row, 'action'),
         target_type: str(row, 'target_type'),
         target_id: str(row, 'target_id'),
@@ -153,4 +181,10 @@ export async function listAudit(
     }),
     total: num(count!.rows[0]!, 'n'),
   }
+}
+
+/** The target types the audit holds (for the console's filter). */
+export async function auditTargetTypes(db: Db): Promise<string[]> {
+  const rs = await db.execute('SELECT DISTINCT target_type FROM audit_log ORDER BY target_type')
+  return rs.rows.map((row) => str(row, 'target_type'))
 }

@@ -14,6 +14,10 @@ import { authPage, consolePage } from './layout.ts'
 import { mountIncidents } from './incidents.ts'
 import { mountNow } from './now.ts'
 import { mountPeople } from './people.ts'
+import { mountAudit } from './audit.ts'
+import { mountComponents } from './components.ts'
+import { mountMaintenance } from './maintenance.ts'
+import { mountMetrics } from './metrics.ts'
 import { mountSignIn } from './sign-in.ts'
 import { mountSso } from './sso.ts'
 
@@ -70,6 +74,10 @@ export function consoleRoutes(deps: Deps) {
   mountSignIn(app, deps)
   mountSso(app, deps)
   mountPeople(app, deps)
+  mountMaintenance(app, deps)
+  mountComponents(app, deps)
+  mountAudit(app, deps)
+  mountMetrics(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   mountNow(app, deps)

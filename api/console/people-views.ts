@@ -58,17 +58,17 @@ function personRow(c: Context<AppEnv>, p: UserActivity, v: PeopleView): Html {
   // prettier-ignore
   return html`<tr>
 <td data-label="Person"><strong>${who}</strong>${me ? html` <span class="muted">(you)</span>` : ''}<br><span class="small muted">${p.email}</span></td>
-<td data-label="Role"><form method="post" action="${base}/role" class="row inline">${writeFields(c)}<label class="sr-only" for="role-${p.id}">Role of ${who}</label><select id="role-${p.id}" name="role">${ROLE_OPTIONS.map((o) => html`<option value="${o.value}"${o.value === p.role ? html` selected` : ''}>${o.label}</option>`)}</select><button class="secondary" type="submit">Change<span class="sr-only"> role of ${who}</span></button></form></td>
+<td data-label="Role"><form method="post" action="${base}/role" class="row inline">${writeFields(c)}<label class="vh" for="role-${p.id}">Role of ${who}</label><select id="role-${p.id}" name="role">${ROLE_OPTIONS.map((o) => html`<option value="${o.value}"${o.value === p.role ? html` selected` : ''}>${o.label}</option>`)}</select><button class="secondary" type="submit">Change<span class="vh"> role of ${who}</span></button></form></td>
 <td data-label="Status"><span class="pill s-${p.status}">${p.status}</span></td>
 <td data-label="Last sign-in">${last}${p.open_sessions > 0 ? html`<br><span class="small muted">${sessions}</span>` : ''}</td>
 <td data-label="Actions"><div class="row">
 ${p.status === 'disabled'
-  ? html`<form method="post" action="${base}/status">${writeFields(c)}<input type="hidden" name="status" value="active"><button class="secondary" type="submit">Enable<span class="sr-only"> ${who}</span></button></form>`
+  ? html`<form method="post" action="${base}/status">${writeFields(c)}<input type="hidden" name="status" value="active"><button class="secondary" type="submit">Enable<span class="vh"> ${who}</span></button></form>`
   : invited
-    ? html`<form method="post" action="${base}/status">${writeFields(c)}<input type="hidden" name="status" value="disabled"><button class="danger" type="submit" data-confirm="${`Cancel the invitation of ${who}? Their link stops working.`}">Cancel invitation<span class="sr-only"> of ${who}</span></button></form>`
-    : html`<form method="post" action="${base}/status">${writeFields(c)}<input type="hidden" name="status" value="disabled"><button class="danger" type="submit" data-confirm="${me ? 'Disable your own account? You will be signed out at once.' : `Disable ${who}? They are signed out at once and their API tokens stop working.`}">Disable<span class="sr-only"> ${who}</span></button></form>`}
+    ? html`<form method="post" action="${base}/status">${writeFields(c)}<input type="hidden" name="status" value="disabled"><button class="danger" type="submit" data-confirm="${`Cancel the invitation of ${who}? Their link stops working.`}">Cancel invitation<span class="vh"> of ${who}</span></button></form>`
+    : html`<form method="post" action="${base}/status">${writeFields(c)}<input type="hidden" name="status" value="disabled"><button class="danger" type="submit" data-confirm="${me ? 'Disable your own account? You will be signed out at once.' : `Disable ${who}? They are signed out at once and their API tokens stop working.`}">Disable<span class="vh"> ${who}</span></button></form>`}
 ${p.open_sessions > 0
-  ? html`<form method="post" action="${base}/sessions/end">${writeFields(c)}<button class="secondary" type="submit" data-confirm="${`Sign ${who} out everywhere?`}">End sessions<span class="sr-only"> of ${who}</span></button></form>`
+  ? html`<form method="post" action="${base}/sessions/end">${writeFields(c)}<button class="secondary" type="submit" data-confirm="${`Sign ${who} out everywhere?`}">End sessions<span class="vh"> of ${who}</span></button></form>`
   : ''}
 </div></td>
 </tr>`

@@ -89,7 +89,7 @@ ${p.owners ? html`<td data-label="Belongs to">${k.user_id ? (owner ? html`${disp
 <td data-label="Last used">${t(k.last_used_at, 'Never')}</td>
 <td data-label="Status">${k.revoked_at
       ? html`<span class="pill s-disabled">revoked</span> <span class="small muted">${t(k.revoked_at, '')}</span>`
-      : html`<form method="post" action="${p.revokePath(k)}" class="row">${writeFields(c)}<span class="pill s-active">active</span><button class="danger" type="submit" data-confirm="${`Revoke "${k.name}"? Anything using it stops working at once.`}">Revoke<span class="sr-only"> ${k.name}</span></button></form>`}</td>
+      : html`<form method="post" action="${p.revokePath(k)}" class="row">${writeFields(c)}<span class="pill s-active">active</span><button class="danger" type="submit" data-confirm="${`Revoke "${k.name}"? Anything using it stops working at once.`}">Revoke<span class="vh"> ${k.name}</span></button></form>`}</td>
 </tr>`
   })}
 </tbody>

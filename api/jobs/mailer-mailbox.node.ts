@@ -16,6 +16,7 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { handleError } from '../errors.ts'
 import { securityHeaders } from '../http/security-headers.ts'
+import { loadSession, requirePerson } from '../http/session.ts'
 
 export const MAILBOX_PATH = '/_mailbox/'
 /** Messages per page of the list. */
@@ -154,26 +155,26 @@ async function show(dir: string, name: string): Promise<Response> {
  * Serves the dev mailbox (like mailpit or maildev): `/_mailbox/` lists the messages newest
  * first, a page at a time (`?page=2`), `/_mailbox/<file>` shows one (its HTML sandboxed, its
  * text, its headers), `…/raw` the bytes. Every message holds a subscriber's manage and
- * unsubscribe links, so all of it needs the admin token (Bearer, or Basic with the token as the
- * password so a browser can open it), and it is off whenever SMTP_URL is set. Returns null for
- * any other path. Node only; mounted by api/node.ts.
+ * unsubscribe links, so all of it needs an admin: a console admin's session (a browser; without
+ * one, a GET is sent to the sign-in page) or an admin token as Bearer (a script), and it is off
+ * whenever SMTP_URL is set. Returns null for any other path. Node only; mounted by api/node.ts.
  */
 export function createMailboxRoute(deps: Deps, dir: string) {
   const app = new Hono<AppEnv>()
   app.use('*', securityHeaders(deps.config.siteUrl))
-  app.onError((err, c) => {
-    const res = handleError(err, c, deps.log)
-    if (res.status === 401) {
-      res.headers.set('www-authenticate', 'Basic realm="Amends dev mailbox", charset="UTF-8"')
-    }
-    return res
-  })
+  app.onError((err, c) => handleError(err, c, deps.log))
   // Relative, never built from the Host header.
   app.all(
     '/_mailbox',
     () => new Response(null, { status: 301, headers: { location: MAILBOX_PATH } }),
   )
-  app.use(`${MAILBOX_PATH}*`, requireScope(deps, 'admin'))
+  const tokenGuard = requireScope(deps, 'admin')
+  const personGuard = requirePerson('admin')
+  app.use(`${MAILBOX_PATH}*`, loadSession(deps), (c, next) =>
+    c.get('signedIn') || !c.req.header('authorization')
+      ? personGuard(c, next)
+      : tokenGuard(c, next),
+  )
   app.all(`${MAILBOX_PATH}*`, async (c) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       return new Response('Method not allowed', { status: 405, headers: { allow: 'GET, HEAD' } })

@@ -1,20 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { AuditEntry, AuditFilter, auditRangeOrdered } from '../../core/schemas/audit.ts'
 import { Pagination } from '../../core/schemas/common.ts'
 import { listAudit } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 import { errors, guard, json, newRouter, pageHeaders, security } from './openapi.ts'
 
-const AuditEntry = z
-  .object({
-    id: z.number().int(),
-    at: z.string(),
-    actor_name: z.string(),
-    action: z.string(),
-    target_type: z.string(),
-    target_id: z.string(),
-    details: z.unknown(),
-  })
-  .meta({ id: 'AuditEntry' })
+const AuditQuery = auditRangeOrdered(AuditFilter.extend(Pagination.shape))
 
 export function auditRoutes(deps: Deps) {
   const app = newRouter()
@@ -24,10 +15,14 @@ export function auditRoutes(deps: Deps) {
       path: '/audit',
       tags: ['Audit'],
       security,
-      middleware: guard(deps, 'admin'),
-      request: { query: Pagination },
+      // Read, as the console's audit page (every role): it says who changed what, never a secret.
+      middleware: guard(deps, 'read'),
+      request: { query: AuditQuery },
       responses: {
-        200: json(z.array(AuditEntry), 'Every write, newest first: who, what, when'),
+        200: json(
+          z.array(AuditEntry),
+          'Every write, newest first: who (name and, for a person, email), what, when. Filter by person (actor_email or actor_user_id), target (target_type, target_id) and time (from inclusive, to exclusive)',
+        ),
         400: errors[400],
         401: errors[401],
         403: errors[403],
@@ -35,7 +30,19 @@ export function auditRoutes(deps: Deps) {
     }),
     async (c) => {
       const q = c.req.valid('query')
-      const { items, total } = await listAudit(deps.db, q.per_page, (q.page - 1) * q.per_page)
+      const { items, total } = await listAudit(
+        deps.db,
+        {
+          actorEmail: q.actor_email,
+          actorUserId: q.actor_user_id,
+          targetType: q.target_type,
+          targetId: q.target_id,
+          from: q.from,
+          to: q.to,
+        },
+        q.per_page,
+        (q.page - 1) * q.per_page,
+      )
       return c.json(items, 200, pageHeaders(total, q.page, q.per_page))
     },
   )

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Deps } from '../deps.ts'
-import { metricsPage } from '../pages/metrics-view.ts'
 import { communicationMetrics } from '../services/metrics.ts'
 import { errors, guard, json, newRouter, security } from './openapi.ts'
 
@@ -27,27 +26,12 @@ export function metricsRoutes(deps: Deps) {
   return app
 }
 
-/** The staff page: the same figures with a small chart. Opened in a browser with Basic auth. */
-export function staffPages(deps: Deps) {
+/**
+ * The old staff page lives in the console now (/admin/metrics, behind a session): old bookmarks
+ * are sent there for good.
+ */
+export function staffPages() {
   const app = newRouter()
-  app.get(
-    '/metrics',
-    async (c, next) => {
-      if (!c.req.header('authorization')) {
-        return c.text('Sign in with any user name and an API token as the password.', 401, {
-          'www-authenticate': 'Basic realm="Amends staff", charset="UTF-8"',
-        })
-      }
-      return next()
-    },
-    ...guard(deps, 'read'),
-    async (c) => {
-      const m = await communicationMetrics(deps)
-      c.header('cache-control', 'no-store')
-      return c.html(
-        await metricsPage(m, deps.config.page.name, deps.config.siteUrl, deps.config.page.timeZone),
-      )
-    },
-  )
+  app.get('/metrics', (c) => c.redirect('/admin/metrics', 301))
   return app
 }

@@ -29,7 +29,7 @@ import { listOpen } from '../../db/incidents.ts'
 import { guard, readVersion } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { loadComponents } from './component-status.ts'
-import { commit, retryOnConflict, type WriteContext } from './write.ts'
+import { commit, editDetails, retryOnConflict, type WriteContext } from './write.ts'
 
 const event = (type: string, id: string, payload: Record<string, unknown> = {}) => ({
   type,
@@ -117,7 +117,7 @@ export const components = {
         ],
         status: 200,
         body: after,
-        details: patch,
+        details: editDetails(before, patch),
       })
     })
   },
@@ -203,7 +203,7 @@ export const groups = {
         events: [event('component_group.updated', id)],
         status: 200,
         body: after,
-        details: patch,
+        details: editDetails(before, patch),
       })
     })
   },

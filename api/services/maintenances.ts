@@ -30,7 +30,7 @@ import { readVersions } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
 import { loadForWrite, updateView } from './incidents.ts'
-import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
+import { commit, editDetails, retryOnConflict, systemActor, type WriteContext } from './write.ts'
 
 export async function maintenanceView(deps: Deps, r: IncidentRecord): Promise<Maintenance> {
   return toMaintenance(r, await componentNames(deps.db, r), deps.config.siteUrl)
@@ -142,6 +142,12 @@ async function transition(
     body: view,
   })
 }
+
+/** The timeline's words when a window starts or ends with none of its own (scheduler, console). */
+export const MOVE_BODY = {
+  in_progress: 'Scheduled maintenance is now in progress.',
+  completed: 'Scheduled maintenance has been completed.',
+} as const
 
 const EVENT_FOR: Record<MaintenanceStatus, string> = {
   scheduled: 'maintenance.updated',
@@ -281,6 +287,13 @@ export const maintenances = {
           'This maintenance is already completed or cancelled',
         )
       }
+      const before = {
+        name: r.name,
+        scheduled_for: r.scheduled_for,
+        scheduled_until: r.scheduled_until,
+        components: r.components.map((c) => c.id),
+        auto_transition: r.auto_transition,
+      }
       const started = r.status !== 'scheduled'
       if (started && (patch.scheduled_for !== undefined || patch.components !== undefined)) {
         throw new DomainError(
@@ -322,7 +335,7 @@ export const maintenances = {
         ],
         status: 200,
         body: view,
-        details: patch,
+        details: editDetails(before, patch),
       })
     })
   },
@@ -381,9 +394,7 @@ export const maintenances = {
           ctx,
           loaded,
           status,
-          status === 'in_progress'
-            ? 'Scheduled maintenance is now in progress.'
-            : 'Scheduled maintenance has been completed.',
+          MOVE_BODY[status],
           true,
           status === 'in_progress' ? 'maintenance.started' : 'maintenance.completed',
         )

@@ -66,6 +66,20 @@ export interface Change<T> {
 }
 
 /**
+ * The audit details of an edit: the fields it sets, as before, and under `previous` what each
+ * held until now, so the audit log can say what changed (from → to).
+ */
+export function editDetails(before: object, patch: object): Record<string, unknown> {
+  const was = before as Record<string, unknown>
+  const previous = Object.fromEntries(
+    Object.entries(patch)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => [k, was[k] ?? null]),
+  )
+  return { ...patch, previous }
+}
+
+/**
  * Commits a change as ONE atomic batch: the rows, the audit entry, the outbox events and (for an
  * idempotent request) the response that a retry will get. Either all of it is written or none.
  */

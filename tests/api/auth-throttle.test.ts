@@ -3,10 +3,9 @@ import { FAILED_TOKEN_CHECKS_PER_MINUTE } from '../../api/auth.ts'
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../fixtures/test-app.ts'
 
 async function get(t: TestApp, ip: string, token: string, path = '/api/v1/components') {
-  const authorization = token.startsWith('Basic ') ? token : `Bearer ${token}`
   const res = await t.app.request(
     path,
-    { headers: { authorization } },
+    { headers: { authorization: `Bearer ${token}` } },
     { incoming: { socket: { remoteAddress: ip } } },
   )
   const text = await res.text()
@@ -34,15 +33,8 @@ describe('guessing API tokens', () => {
     expect(res.body.error.code).toBe('rate_limited')
     expect(Number(res.retryAfter)).toBeGreaterThanOrEqual(1)
     expect(Number(res.retryAfter)).toBeLessThanOrEqual(60)
-    // The same limit on the staff page (Basic auth).
-    expect(
-      (await get(t, attacker, `Basic ${btoa(`x:${guess(98)}`)}`, '/staff/metrics')).status,
-    ).toBe(429)
     // A valid token is never refused by the guessing limit, even from the throttled address.
     expect((await get(t, attacker, ADMIN_TOKEN)).status).toBe(200)
-    expect(
-      (await get(t, attacker, `Basic ${btoa(`x:${ADMIN_TOKEN}`)}`, '/staff/metrics')).status,
-    ).toBe(200)
     // Another address is a separate bucket.
     expect((await get(t, '203.0.113.10', guess(1))).status).toBe(401)
     // The window slides: a minute later the address may guess again (and is told 401).

@@ -19,7 +19,7 @@ describe('tokens and scopes', () => {
       ['PATCH', `/api/v1/components/${c.id}`, { description: 'x' }, 'write'],
       ['POST', '/api/v1/component-groups', { name: 'G' }, 'write'],
       ['GET', '/api/v1/tokens', undefined, 'admin'],
-      ['GET', '/api/v1/audit', undefined, 'admin'],
+      ['GET', '/api/v1/audit', undefined, 'read'],
     ]
     const rank = { read: 1, write: 2, admin: 3 }
     for (const [method, path, body, needs] of calls) {
@@ -93,5 +93,27 @@ describe('tokens and scopes', () => {
     expect(await row()).toBeNull()
     await t.api('GET', '/api/v1/components', undefined, { token: reader })
     expect(await row()).toBe('2026-03-10T12:00:00.000Z')
+  })
+
+  it('refuses a valid token sent any way but Bearer (Basic auth is gone) with 401', async () => {
+    const t = await createTestApp()
+    const variants = [
+      `Basic ${btoa(`staff:${ADMIN_TOKEN}`)}`,
+      `Basic ${btoa(`:${ADMIN_TOKEN}`)}`,
+      `basic ${btoa(`x:${ADMIN_TOKEN}`)}`,
+      `Basic ${btoa(ADMIN_TOKEN)}`,
+      `Token ${ADMIN_TOKEN}`,
+      ADMIN_TOKEN,
+      `Bearer`,
+    ]
+    for (const authorization of variants) {
+      for (const path of ['/api/v1/components', '/api/v1/audit']) {
+        const res = await t.api('GET', path, undefined, { token: null, headers: { authorization } })
+        expect([authorization, path, res.status]).toEqual([authorization, path, 401])
+        expect(res.body.error.code).toBe('unauthorized')
+        expect(res.headers.get('www-authenticate')).toBeNull()
+      }
+    }
+    expect((await t.api('GET', '/api/v1/components')).status).toBe(200)
   })
 })

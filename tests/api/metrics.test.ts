@@ -82,25 +82,20 @@ describe('communication metrics', () => {
     })
   })
 
-  it('the staff page asks for credentials, then renders the figures with a chart', async () => {
+  it('the old staff page redirects to the console for good, whatever the credentials', async () => {
     const t = await createTestApp()
-    await makeIncident(t, { name: 'Checkout <errors>' })
-    const anon = await t.api('GET', '/staff/metrics', undefined, { token: null })
-    expect(anon.status).toBe(401)
-    expect(anon.headers.get('www-authenticate')).toMatch(/^Basic/)
-    const wrong = await t.api('GET', '/staff/metrics', undefined, {
-      token: null,
-      headers: { authorization: `Basic ${btoa('me:nope')}` },
-    })
-    expect(wrong.status).toBe(401)
-    const ok = await t.api('GET', '/staff/metrics', undefined, {
-      token: null,
-      headers: { authorization: `Basic ${btoa(`me:${ADMIN_TOKEN}`)}` },
-    })
-    expect(ok.status).toBe(200)
-    expect(ok.headers.get('content-type')).toMatch(/text\/html/)
-    expect(ok.body).toContain('<svg')
-    expect(ok.body).toContain('Checkout &lt;errors&gt;')
-    expect(ok.body).toContain('Last 30 days')
+    for (const authorization of [
+      null,
+      `Basic ${btoa(`me:${ADMIN_TOKEN}`)}`,
+      `Bearer ${ADMIN_TOKEN}`,
+    ]) {
+      const res = await t.api('GET', '/staff/metrics', undefined, {
+        token: null,
+        headers: authorization ? { authorization } : {},
+      })
+      expect(res.status).toBe(301)
+      expect(res.headers.get('location')).toBe('/admin/metrics')
+      expect(res.headers.get('www-authenticate')).toBeNull()
+    }
   })
 })

@@ -34,7 +34,6 @@ async function serve() {
 }
 
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` }
-const basic = { authorization: `Basic ${btoa(`staff:${ADMIN_TOKEN}`)}` }
 const form = { 'content-type': 'application/x-www-form-urlencoded' }
 
 /** [what, method, path, headers, body, expected status, an HTML page?] */
@@ -55,8 +54,7 @@ const CASES: [string, string, string, Record<string, string>, string | null, num
   ['OpenAPI', 'GET', '/api/v1/openapi.json', {}, null, 200, false],
   ['public v2', 'GET', '/api/v2/summary.json', {}, null, 200, false],
   ['health', 'GET', '/healthz', {}, null, 200, false],
-  ['staff page', 'GET', '/staff/metrics', basic, null, 200, true],
-  ['staff sign-in', 'GET', '/staff/metrics', {}, null, 401, false],
+  ['old staff page (moved to the console)', 'GET', '/staff/metrics', {}, null, 301, false],
   ['subscribe page', 'POST', '/subscribe', form, 'email=a%40example.com', 200, true],
   ['subscriber link error', 'GET', '/manage/garbage', {}, null, 400, true],
   ['follow-up link error', 'GET', '/follow-up/garbage', {}, null, 400, true],

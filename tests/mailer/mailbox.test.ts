@@ -11,6 +11,7 @@ import { openDatabase } from '../../db/open.node.ts'
 import { renderEmail, type EmailInput } from '../../templates/render.ts'
 import { ADMIN_TOKEN, createTestApp } from '../fixtures/test-app.ts'
 import { startSmtpSink } from '../fixtures/smtp-sink.ts'
+import { createPerson, signIn } from '../fixtures/console.ts'
 import { addSubscriber, waitUntil } from './world.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 import { freePort } from '../fixtures/server-process.ts'
@@ -93,7 +94,7 @@ describe('dev mailbox', () => {
   const basic = (password: string) =>
     `Basic ${Buffer.from(`anyone:${password}`).toString('base64')}`
 
-  it('needs the admin token, as Bearer or as the Basic password', async () => {
+  it("needs an admin: a console admin's session or the admin token as Bearer; never Basic", async () => {
     const dir = tempDir('mailbox')
     await mailboxTransport(dir).send(renderEmail(email()))
     const t = await createTestApp()
@@ -105,43 +106,48 @@ describe('dev mailbox', () => {
       '/_mailbox/confirm.1.sub1@status.example.com.eml/raw',
       '/_mailbox/nope.eml',
     ]
-    const status = async (path: string, authorization?: string, method = 'GET') => {
-      const res = (await route(
-        new Request(`http://localhost${path}`, {
-          method,
-          headers: authorization ? { authorization } : {},
-        }),
-      ))!
+    const status = async (path: string, headers: Record<string, string> = {}, method = 'GET') => {
+      const res = (await route(new Request(`http://localhost${path}`, { method, headers })))!
       // Every answer, refusals included, says nosniff: a body is never sniffed as HTML.
       expect(res.headers.get('x-content-type-options'), `${method} ${path}`).toBe('nosniff')
+      expect(res.headers.get('www-authenticate'), `${method} ${path}`).toBeNull()
       return { res, body: await res.text() }
     }
+    await createPerson(t, { role: 'admin', email: 'admin@example.com' })
+    await createPerson(t, { role: 'editor', email: 'editor@example.com' })
+    const admin = { cookie: (await signIn(t, 'admin@example.com')).cookie }
+    const editor = { cookie: (await signIn(t, 'editor@example.com')).cookie }
     const [read, write] = [await t.token('read'), await t.token('write')]
     for (const path of paths) {
-      for (const auth of [
-        undefined,
+      // Without credentials a browser is sent to sign in.
+      const anon = await status(path)
+      expect(anon.res.status, path).toBe(303)
+      expect(anon.res.headers.get('location')).toMatch(/^\/admin\/sign-in\?next=/)
+      for (const authorization of [
         'Bearer amd_wrong_token_0123456789abcdefghij',
         basic('nope'),
+        basic(ADMIN_TOKEN),
       ]) {
-        const { res, body } = await status(path, auth)
-        expect(res.status, `${path} ${auth}`).toBe(401)
-        expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/)
+        const { res, body } = await status(path, { authorization })
+        expect(res.status, `${path} ${authorization}`).toBe(401)
         expect(JSON.parse(body).error.code).toBe('unauthorized')
         expect(body).not.toContain('ada@example.org')
       }
-      for (const token of [read, write]) {
-        for (const auth of [`Bearer ${token}`, basic(token)]) {
-          const { res, body } = await status(path, auth)
-          expect(res.status, `${path} ${auth}`).toBe(403)
-          expect(body).not.toContain('ada@example.org')
-        }
+      for (const headers of [
+        { authorization: `Bearer ${read}` },
+        { authorization: `Bearer ${write}` },
+        editor,
+      ]) {
+        const { res, body } = await status(path, headers)
+        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(403)
+        expect(body).not.toContain('ada@example.org')
       }
       const ok = path.includes('nope') ? 404 : 200
-      expect((await status(path, `Bearer ${ADMIN_TOKEN}`)).res.status).toBe(ok)
-      expect((await status(path, basic(ADMIN_TOKEN))).res.status).toBe(ok)
+      expect((await status(path, { authorization: `Bearer ${ADMIN_TOKEN}` })).res.status).toBe(ok)
+      expect((await status(path, admin)).res.status).toBe(ok)
     }
-    expect((await status('/_mailbox/', undefined, 'POST')).res.status).toBe(401)
-    expect((await status('/_mailbox/', basic(ADMIN_TOKEN), 'POST')).res.status).toBe(405)
+    expect((await status('/_mailbox/', {}, 'POST')).res.status).toBe(401)
+    expect((await status('/_mailbox/', admin, 'POST')).res.status).toBe(405)
   })
 
   it("counts wrong tokens per client address: one address's guesses do not throttle another's", async () => {
@@ -150,7 +156,9 @@ describe('dev mailbox', () => {
     const route = createMailboxRoute(t.deps, dir)
     const from = async (ip: string, token: string) =>
       (await route(
-        new Request('http://localhost/_mailbox/', { headers: { authorization: basic(token) } }),
+        new Request('http://localhost/_mailbox/', {
+          headers: { authorization: `Bearer ${token}` },
+        }),
         { incoming: { socket: { remoteAddress: ip } } },
       ))!.status
     for (let i = 0; i < FAILED_TOKEN_CHECKS_PER_MINUTE; i++) {
@@ -205,7 +213,9 @@ describe('dev mailbox', () => {
     const route = createMailboxRoute(t.deps, dir)
     const get = async (path: string) => {
       const res = (await route(
-        new Request(`http://localhost${path}`, { headers: { authorization: basic(ADMIN_TOKEN) } }),
+        new Request(`http://localhost${path}`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        }),
       ))!
       return { status: res.status, html: await res.text() }
     }
@@ -292,8 +302,10 @@ describe('npm start without SMTP_URL', () => {
     const run = await start('')
     const { token, port } = run
     const base = `http://127.0.0.1:${port}`
-    expect(run.out).toContain(`dev mailbox ${base}/_mailbox/  (admin token needed`)
-    expect((await fetch(`${base}/_mailbox/`)).status).toBe(401)
+    expect(run.out).toContain(`dev mailbox ${base}/_mailbox/  (sign in as an admin`)
+    const anon = await fetch(`${base}/_mailbox/`, { redirect: 'manual' })
+    expect(anon.status).toBe(303)
+    expect(anon.headers.get('location')).toMatch(/^\/admin\/sign-in\?/)
     const admin = { headers: { authorization: `Bearer ${token}` } }
 
     const res = await fetch(`${base}/api/v1/incidents`, {

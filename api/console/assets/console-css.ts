@@ -97,7 +97,6 @@ th{font-size:.875rem;color:var(--muted);font-weight:600}
 .pager{display:flex;gap:1rem;align-items:center}
 code,kbd{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.875em}
 .secret{display:block;padding:.5rem;border:1px solid var(--line);border-radius:6px;background:var(--surf);user-select:all;word-break:break-all}
-.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 form.inline{flex-wrap:nowrap;margin:0}
 form.inline select{width:auto;flex:1 1 7rem;min-width:0;max-width:10rem}
 table.stack form button{white-space:nowrap}
@@ -105,7 +104,7 @@ table.stack form button{white-space:nowrap}
 .once{border-color:var(--ok);border-width:2px}
 .field>input[readonly][type]{background:var(--surf);border-style:dashed}
 .nowrap{white-space:nowrap}
-.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.vh{position:absolute!important;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;border:0}
 .count{color:var(--muted);font-weight:400}
 .plain{list-style:none;margin:.25rem 0;padding:0}
 .plain li{margin:.125rem 0}
@@ -144,7 +143,6 @@ form.stacked.wide{max-width:48rem}
 .statuses .field{display:grid;grid-template-columns:1fr minmax(9rem,13rem);align-items:center;gap:0 .75rem;margin:0 0 .5rem}
 .statuses .field>label{margin:0;font-weight:400}
 .statuses .field>.hint,.statuses .field>.field-error{grid-column:1/-1}
-.pair{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}
 .preview>h2:first-child{margin-top:0}
 .pv{background:var(--bg)}
 .pv-name{font-weight:700;font-size:1.125rem;margin:0 0 .25rem}
@@ -164,4 +162,53 @@ pre.mail{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;font-size:.937
 .latest{border:1px solid var(--line);border-radius:var(--r);padding:.5rem .75rem;margin:.75rem 0}
 .latest>p{margin:0 0 .25rem}
 .timeline details{margin:.5rem 0 0}
+dl.facts{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:.375rem 1rem;margin:0 0 1rem}
+dl.facts dt{font-weight:600;color:var(--muted)}
+dl.facts dd{margin:0}
+@media (max-width:640px){dl.facts{grid-template-columns:1fr;gap:0}dl.facts dd{margin:0 0 .5rem}}
+table.facts caption{text-align:left;font-weight:600;padding:.25rem 0}
+table.facts th{color:var(--fg);font-weight:400;width:55%}
+.late{color:var(--major)}
+details.action{border:1px solid var(--line);border-radius:var(--r);margin:0 0 .5rem;background:var(--bg)}
+details.action>summary{cursor:pointer;font-weight:600;padding:.625rem 1rem;min-height:2.75rem;color:var(--link)}
+details.action[open]>summary{border-bottom:1px solid var(--line)}
+details.action>form{padding:.75rem 1rem 0}
+.choices .group-name{font-weight:600;margin:.5rem 0 0;color:var(--muted);font-size:.875rem}
+.update-body>:first-child{margin-top:0}
+.update-body>:last-child{margin-bottom:0}
+.inline-form{display:flex;flex-wrap:wrap;gap:.375rem;align-items:center;margin:0}
+.inline-form select{width:auto;min-width:0;flex:1 1 10rem}
+.inline-form button{flex:none}
+.dot{display:inline-block;width:.75rem;height:.75rem;border-radius:50%;background:currentColor;flex:none}
+.pair{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr));align-items:start}
+.component-section{margin:0 0 1.5rem}
+@media (min-width:641px){table.components{table-layout:fixed}table.components th:last-child{width:19rem}}
+.component-section>h2{margin-bottom:.25rem}
+@media (max-width:640px){table.stack td.lead{font-weight:600;padding-top:.5rem}table.stack td.lead .small{font-weight:400}}
+tr.row-error td{background:var(--surf)}
+.changes{margin:0;padding-left:1rem}
+.changes .field-name{font-weight:600}
+.changes del{color:var(--muted)}
+.changes ins{text-decoration:none;font-weight:600}
+details.filters{border:1px solid var(--line);border-radius:var(--r);margin:0 0 1rem;background:var(--surf)}
+details.filters>summary{cursor:pointer;font-weight:600;padding:.625rem 1rem;min-height:2.75rem;color:var(--link)}
+details.filters>form{padding:0 1rem .75rem}
+.filter-grid{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr))}
+.filters .actions{margin-top:.25rem}
+table.audit td.when{white-space:nowrap}
+table.audit td.who .small{display:block}
+@media (max-width:640px){
+ table.stack td:empty{display:none}
+ table.audit tr{display:flex;flex-direction:column}
+ table.audit td.what{order:-1;font-weight:600;padding-top:.5rem}
+ table.audit td.when{order:-1;color:var(--muted);font-size:.875rem;white-space:normal}
+ table.audit td.who .small{display:inline}
+}
+.chart{margin:0 0 1rem}
+.chart svg{display:block;width:100%;height:auto;max-height:11rem}
+.chart rect.ok{fill:var(--ok)}
+.chart rect.late{fill:var(--major)}
+.chart line.target{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:6 4}
+.chart line.axis{stroke:var(--line);stroke-width:1}
+table.stack th{overflow-wrap:normal}
 `
