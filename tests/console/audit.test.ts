@@ -64,7 +64,15 @@ describe('console: audit log', () => {
     const res = await viewer.get('/admin/audit')
     expect(res.status).toBe(200)
     const page = await res.text()
-    const shown = rows(page)
+    // Every sign-in is recorded too (Ann twice, Bob and Vi once); the writes are the rest.
+    const all = rows(page)
+    expect(all.filter((r) => r[2] === 'Signed in').map((r) => r[1]!.split(' ')[0])).toEqual([
+      'Vi',
+      'Ann',
+      'Bob',
+      'Ann',
+    ])
+    const shown = all.filter((r) => r[2] !== 'Signed in')
     expect(shown.slice(0, 4)).toEqual([
       [
         '12 Mar 2026, 09:00 CET',
@@ -113,7 +121,9 @@ describe('console: audit log', () => {
     const whats = async (query: string) => {
       const res = await viewer.get(`/admin/audit?${query}`)
       expect(res.status, query).toBe(200)
-      return rows(await res.text()).map((r) => `${r[1]!.split(' ')[0]} ${r[2]}`)
+      return rows(await res.text())
+        .filter((r) => r[2] !== 'Signed in')
+        .map((r) => `${r[1]!.split(' ')[0]} ${r[2]}`)
     }
     expect(await whats(`actor_user_id=${ann.id}`)).toEqual([
       'Ann Changed a component',
@@ -151,7 +161,7 @@ describe('console: audit log', () => {
     const reader = await t.token('read')
     const api = await t.api(
       'GET',
-      `/api/v1/audit?actor_user_id=${ann.id}&from=2026-03-10T23:00:00%2B01:00&to=2026-03-13T00:00:00Z`,
+      `/api/v1/audit?actor_user_id=${ann.id}&target_type=component&from=2026-03-10T23:00:00%2B01:00&to=2026-03-13T00:00:00Z`,
       undefined,
       { token: reader },
     )
@@ -215,11 +225,13 @@ describe('console: audit log', () => {
       ).toBe(303)
     }
     const first = await (await s.get(`/admin/audit?actor_user_id=${ann.id}`)).text()
-    expect(first).toContain('55 entries match, newest first')
+    // 55 status changes and the sign-in.
+    expect(first).toContain('56 entries match, newest first')
     expect(rows(first)).toHaveLength(50)
     expect(first).toContain(`href="/admin/audit?actor_user_id=${ann.id}&amp;page=2" rel="next"`)
     const second = await (await s.get(`/admin/audit?actor_user_id=${ann.id}&page=2`)).text()
-    expect(rows(second)).toHaveLength(5)
+    expect(rows(second)).toHaveLength(6)
+    expect(rows(second).at(-1)?.[2]).toBe('Signed in')
     expect(second).toContain('Page 2 of 2')
   })
 
