@@ -1,7 +1,8 @@
 /**
  * The console's one stylesheet, served from /admin/assets/ (so the CSP needs no inline styles).
  * Same palette as the public page (site/src/layouts/Base.astro); light and dark follow the system.
- * Layout: a side bar from 900 px, a top bar with a wrapping menu below; no table is wider than
+ * Layout: a side bar from 900 px (sticky; the page behind it draws its colour to the bottom of a
+ * long page), a top bar with a wrapping menu below; no table is wider than
  * the screen (`.stack` tables become one card per row under 640 px).
  */
 export const CONSOLE_CSS = `
@@ -26,8 +27,8 @@ a{color:var(--link)}
 .who form{margin:0}
 main{padding:1rem;max-width:64rem}
 @media (min-width:900px){
- .shell{display:grid;grid-template-columns:14rem 1fr}
- .bar{flex-direction:column;align-items:stretch;border-bottom:0;border-right:1px solid var(--line);min-height:100vh;padding:1rem .75rem;gap:1rem;position:sticky;top:0;align-self:start}
+ .shell{display:grid;grid-template-columns:14rem 1fr;background:linear-gradient(to right,var(--surf) calc(14rem - 1px),var(--line) calc(14rem - 1px) 14rem,var(--bg) 14rem)}
+ .bar{flex-direction:column;align-items:stretch;border-bottom:0;background:none;height:100vh;padding:1rem .75rem;gap:1rem;position:sticky;top:0;align-self:start;overflow-y:auto}
  .brand{margin:0}
  .nav{flex-direction:column}
  .who{flex-direction:column;align-items:flex-start;margin-top:auto}
