@@ -22,9 +22,19 @@ import {
   groupFacts,
   groupForm,
 } from './components-views.ts'
-import { all, consoleWrite, one, readForm, validate, type FieldErrors, type Form } from './forms.ts'
-import { consolePage, type Html } from './layout.ts'
-import { byField, canWrite, noticeFrom, refusal, runOnce } from './page-state.ts'
+import {
+  all,
+  consoleWrite,
+  one,
+  readForm,
+  runOnce,
+  validate,
+  type FieldErrors,
+  type Form,
+} from './forms.ts'
+import { consolePage, noticeFrom, type Html } from './layout.ts'
+import { byField, refusal, type RefusalStatus } from './form-errors.ts'
+import { canWrite } from './roles.ts'
 
 const NOTICES = {
   created: 'Component added.',
@@ -36,7 +46,7 @@ const NOTICES = {
   group_deleted: 'Group deleted; its components stay, without a group.',
 } as const
 
-type Status = 200 | 400 | 404 | 409
+type Status = 200 | RefusalStatus
 
 /**
  * Whole numbers and decimals as typed into a text field: the number, or what to say beside the
@@ -145,7 +155,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
     } catch (err) {
       const r = refusal(err)
       if (!r) throw err
-      return again(r.errors, r.status)
+      return again(byField(r.errors), r.status)
     }
   }
   const merge = <T>(
