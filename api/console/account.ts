@@ -19,9 +19,9 @@ import {
   writeFields,
   type FieldErrors,
 } from './forms.ts'
-import { consolePage } from './layout.ts'
+import { consolePage, noticeFrom } from './layout.ts'
 import { readonlyEmail, shownOnce } from './people-views.ts'
-import { refusal } from './refusal.ts'
+import { refusal } from './form-errors.ts'
 import {
   readTokenForm,
   roleScope,
@@ -94,7 +94,7 @@ ${tokenForm(c, { action: '/admin/account/tokens', values: v.form === 'token' ? (
         title: 'Your account',
         section: 'account',
         body,
-        notice: NOTICES[c.req.query('notice') ?? ''] ?? null,
+        notice: noticeFrom(c, NOTICES),
       }),
       status,
     )

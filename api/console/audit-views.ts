@@ -1,10 +1,10 @@
 import { html } from 'hono/html'
 import { formatTime } from '../../core/format.ts'
 import type { AuditEntry } from '../../core/schemas/audit.ts'
-import type { ComponentStatus } from '../../core/schemas/component.ts'
+import { ComponentStatus } from '../../core/schemas/component.ts'
 import type { User } from '../../core/schemas/user.ts'
-import { COMPONENT_STATUS_LABEL } from './components-views.ts'
 import { input, select, type FieldErrors } from './forms.ts'
+import { componentStatusLabel } from './labels.ts'
 import type { Html } from './layout.ts'
 
 /** What people call an action; any other is shown as its code. */
@@ -76,8 +76,8 @@ function value(v: unknown, names: Names, timeZone: string): string {
   if (typeof v === 'number') return String(v)
   if (typeof v === 'string') {
     if (ISO.test(v)) return formatTime(v, timeZone)
-    if (Object.hasOwn(COMPONENT_STATUS_LABEL, v))
-      return COMPONENT_STATUS_LABEL[v as ComponentStatus]
+    const status = ComponentStatus.safeParse(v)
+    if (status.success) return componentStatusLabel(status.data)
     const named = names.get(v)
     if (named) return named
     return v.length > 300 ? `${v.slice(0, 300)}…` : v

@@ -15,7 +15,7 @@ import { groups } from '../services/components.ts'
 import { auditList } from './audit-views.ts'
 import { validate, type FieldErrors } from './forms.ts'
 import { consolePage } from './layout.ts'
-import { byField } from './page-state.ts'
+import { byField } from './form-errors.ts'
 
 const PER_PAGE = 50
 const FILTER_FIELDS = ['actor_user_id', 'actor_email', 'target_type', 'target_id', 'from', 'to']

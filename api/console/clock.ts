@@ -1,5 +1,7 @@
+// How the console says when: relative to the app's clock (deps.clock), windows in the page's zone.
 import { incidentSlo, type SloTargets } from '../../core/communication-slo.ts'
-import { formatDuration } from '../../core/format.ts'
+import { formatDuration, formatTime } from '../../core/format.ts'
+import { toLocalDate } from '../../core/local-time.ts'
 import type { Incident } from '../../core/schemas/incident.ts'
 
 const MIN = 60_000
@@ -53,8 +55,19 @@ export function ago(iso: string, now: Date): string {
   return ms < MIN ? 'just now' : `${minutes(ms, false)} ago`
 }
 
-/** "in 3 h", "in 2 d 4 h". */
+/**
+ * "in 3 h 12 min", "40 min ago"; within a minute "now" ahead and "just now" behind. Whole minutes,
+ * never rounded up.
+ */
 export function fromNow(iso: string, now: Date): string {
   const ms = Date.parse(iso) - now.getTime()
-  return ms < MIN ? 'now' : `in ${minutes(ms, false)}`
+  if (ms >= 0) return ms < MIN ? 'now' : `in ${minutes(ms, false)}`
+  return ago(iso, now)
+}
+
+/** A window in the page's zone: "11 Mar 2026, 02:00 CET – 04:00 CET" (the end's date if another day). */
+export function windowText(from: string, until: string, timeZone: string): string {
+  const end = formatTime(until, timeZone)
+  const sameDay = toLocalDate(from, timeZone) === toLocalDate(until, timeZone)
+  return `${formatTime(from, timeZone)} – ${sameDay ? end.slice(end.indexOf(', ') + 2) : end}`
 }

@@ -16,19 +16,12 @@ import {
   type FieldErrors,
   type Form,
 } from './forms.ts'
+import { componentPill, componentStatusLabel } from './labels.ts'
 import type { Html } from './layout.ts'
-
-export const COMPONENT_STATUS_LABEL: Record<ComponentStatus, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-}
 
 const STATUS_OPTIONS = ComponentStatus.options.map((s) => ({
   value: s,
-  label: COMPONENT_STATUS_LABEL[s],
+  label: componentStatusLabel(s),
 }))
 
 export interface ComponentSection {
@@ -73,10 +66,6 @@ export function componentSections(
   return out
 }
 
-export function statusPill(status: ComponentStatus): Html {
-  return html`<span class="pill s-${status}">${COMPONENT_STATUS_LABEL[status]}</span>`
-}
-
 /** The one-line form beside each component that sets its status (label read by screen readers). */
 function quickStatus(c: Context<AppEnv>, comp: Component): Html {
   const id = `st-${comp.id}`
@@ -104,7 +93,7 @@ export function componentsList(c: Context<AppEnv>, p: ListProps): Html {
 <thead><tr><th scope="col">Component</th><th scope="col">Status</th></tr></thead>
 <tbody>${list.map((comp) => html`<tr${p.failed?.id === comp.id ? html` class="row-error"` : ''}>
 <td class="lead"><a href="/admin/components/${comp.id}">${comp.name}</a> <span class="muted small">· position ${comp.position}</span>${comp.description ? html`<br><span class="muted small">${comp.description}</span>` : ''}</td>
-<td${p.canWrite ? '' : html` data-label="Status"`}>${p.canWrite ? quickStatus(c, comp) : statusPill(comp.status)}${p.failed?.id === comp.id ? html`<span class="field-error" role="alert">${p.failed.message}</span>` : ''}</td>
+<td${p.canWrite ? '' : html` data-label="Status"`}>${p.canWrite ? quickStatus(c, comp) : componentPill(comp.status)}${p.failed?.id === comp.id ? html`<span class="field-error" role="alert">${p.failed.message}</span>` : ''}</td>
 </tr>`)}</tbody>
 </table>`
   // prettier-ignore
@@ -157,7 +146,7 @@ export function componentFacts(comp: Component, groups: readonly ComponentGroup[
   const group = groups.find((g) => g.id === comp.group_id)
   // prettier-ignore
   return html`<dl class="facts">
-<dt>Status</dt><dd>${statusPill(comp.status)}</dd>
+<dt>Status</dt><dd>${componentPill(comp.status)}</dd>
 <dt>Description</dt><dd>${comp.description ?? '—'}</dd>
 <dt>Group</dt><dd>${group?.name ?? 'No group'}</dd>
 <dt>Position</dt><dd>${comp.position}</dd>

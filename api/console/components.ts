@@ -22,9 +22,19 @@ import {
   groupFacts,
   groupForm,
 } from './components-views.ts'
-import { all, consoleWrite, one, readForm, validate, type FieldErrors, type Form } from './forms.ts'
-import { consolePage, type Html } from './layout.ts'
-import { byField, canWrite, noticeFrom, refusal, runOnce } from './page-state.ts'
+import {
+  all,
+  consoleWrite,
+  one,
+  readForm,
+  runOnce,
+  validate,
+  type FieldErrors,
+  type Form,
+} from './forms.ts'
+import { consolePage, noticeFrom, type Html } from './layout.ts'
+import { byField, refusal, type RefusalStatus } from './form-errors.ts'
+import { canWrite } from './roles.ts'
 
 const NOTICES = {
   created: 'Component added.',
@@ -36,7 +46,7 @@ const NOTICES = {
   group_deleted: 'Group deleted; its components stay, without a group.',
 } as const
 
-type Status = 200 | 400 | 404 | 409
+type Status = 200 | RefusalStatus
 
 /**
  * Whole numbers and decimals as typed into a text field: the number, or what to say beside the
@@ -53,26 +63,52 @@ function numberField(raw: string, kind: 'whole' | 'decimal'): { value?: number; 
   return { value: Number(s) }
 }
 
-/** The component form → the API's fields, with the typing problems found on the way. */
-function componentInput(form: Form) {
-  const errors: FieldErrors = {}
+/**
+ * What a component and a group both have: name, description (blank is none) and position,
+ * with a typing problem in `errors`. An edit must keep a position; a new one may leave it out.
+ */
+function listedInput(form: Form, errors: FieldErrors, edit: boolean) {
   const position = numberField(one(form, 'position'), 'whole')
-  const sla = numberField(one(form, 'sla_target'), 'decimal')
   if (position.error) errors.position = position.error
+  else if (edit && position.value === undefined) errors.position = 'Enter a position, such as 3'
+  const description = one(form, 'description')
+  return {
+    name: one(form, 'name'),
+    description: description.trim() === '' ? null : description,
+    position: position.value,
+  }
+}
+
+/** The component form → the API's fields, with the typing problems found on the way. */
+function componentInput(form: Form, edit: boolean) {
+  const errors: FieldErrors = {}
+  const { name, description, position } = listedInput(form, errors, edit)
+  const sla = numberField(one(form, 'sla_target'), 'decimal')
   if (sla.error) errors.sla_target = sla.error
   if (!one(form, 'sla_target').trim())
     errors.sla_target = 'Enter the availability target, such as 99.9'
-  const description = one(form, 'description').trim()
   return {
     errors,
     input: {
-      name: one(form, 'name'),
-      description: description === '' ? null : one(form, 'description'),
+      name,
+      description,
       group_id: one(form, 'group_id') || null,
-      position: position.value,
+      position,
       sla_target: sla.value,
       status: one(form, 'status'),
       only_show_if_degraded: one(form, 'only_show_if_degraded') !== '',
+    },
+  }
+}
+
+/** The group form → the API's fields (each component once). */
+function groupInput(form: Form, edit: boolean) {
+  const errors: FieldErrors = {}
+  return {
+    errors,
+    input: {
+      ...listedInput(form, errors, edit),
+      components: [...new Set(all(form, 'components'))],
     },
   }
 }
@@ -145,7 +181,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
     } catch (err) {
       const r = refusal(err)
       if (!r) throw err
-      return again(r.errors, r.status)
+      return again(byField(r.errors), r.status)
     }
   }
   const merge = <T>(
@@ -186,7 +222,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
   )
   app.post('/admin/components/new', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    const { errors, input } = componentInput(form)
+    const { errors, input } = componentInput(form, false)
     return write(
       c,
       form,
@@ -217,9 +253,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
   app.post('/admin/components/:id', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
     const comp = await components.get(deps, c.req.param('id'))
-    const { errors, input } = componentInput(form)
-    if (input.position === undefined && !errors.position)
-      errors.position = 'Enter a position, such as 3'
+    const { errors, input } = componentInput(form, true)
     const patch = changed(comp, input)
     const checked = validate(ComponentPatch, patch)
     if (checked.ok && !Object.keys(patch).length && !Object.keys(errors).length) {
@@ -275,27 +309,12 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
         : html`${groupForm(c, { group: g, values, errors, components: list, groups: gs })}${g ? deleteForm(c, 'group', `/admin/component-groups/${g.id}/delete`, g.name) : ''}`
     return page(c, title, body, status)
   }
-  const groupInput = (form: Form) => {
-    const errors: FieldErrors = {}
-    const position = numberField(one(form, 'position'), 'whole')
-    if (position.error) errors.position = position.error
-    const description = one(form, 'description').trim()
-    return {
-      errors,
-      input: {
-        name: one(form, 'name'),
-        description: description === '' ? null : one(form, 'description'),
-        position: position.value,
-        components: [...new Set(all(form, 'components'))],
-      },
-    }
-  }
   app.get('/admin/component-groups/new', requirePerson('editor'), (c) =>
     groupPage(c, 'Add a group', undefined, {}),
   )
   app.post('/admin/component-groups/new', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    const { errors, input } = groupInput(form)
+    const { errors, input } = groupInput(form, false)
     return write(
       c,
       form,
@@ -312,9 +331,7 @@ export function mountComponents(app: Hono<AppEnv>, deps: Deps): void {
   app.post('/admin/component-groups/:id', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
     const g = await groups.get(deps, c.req.param('id'))
-    const { errors, input } = groupInput(form)
-    if (input.position === undefined && !errors.position)
-      errors.position = 'Enter a position, such as 3'
+    const { errors, input } = groupInput(form, true)
     const patch = changed(
       { ...g, components: [...g.components].sort() },
       { ...input, components: [...input.components].sort() },

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { ZodError, ZodType, z } from 'zod'
 import { randomString } from '../../core/ids.ts'
+import { DomainError } from '../../core/errors.ts'
 import { findIdempotentResponse } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
@@ -93,6 +94,27 @@ export async function consoleWrite(
   return {
     ctx: { actor, idempotency: { key: storedKey, requestHash: `console ${c.req.path}` } },
     replay: null,
+  }
+}
+
+/**
+ * Runs a form's write. The same form sent twice at once (a double click) races to store its
+ * idempotency key: the loser's batch fails on the key, and it answers with the winner's stored
+ * response, as a resent form does, instead of an error.
+ */
+export async function runOnce<T>(
+  deps: Deps,
+  c: Context<AppEnv>,
+  form: Form,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run()
+  } catch (err) {
+    if (!(err instanceof DomainError) || err.code !== 'idempotency_key_in_use') throw err
+    const { replay } = await consoleWrite(deps, c, form)
+    if (replay) return replay as T
+    throw err
   }
 }
 

@@ -14,7 +14,7 @@ import {
   type FieldErrors,
   type Form,
 } from './forms.ts'
-import { IMPACT_OPTIONS, OPEN_STATUS_OPTIONS, OUTAGE_OPTIONS } from './incident-labels.ts'
+import { IMPACT_OPTIONS, OPEN_STATUS_OPTIONS, OUTAGE_OPTIONS } from './labels.ts'
 import type { Html } from './layout.ts'
 
 export interface OpenFormProps {

@@ -28,7 +28,7 @@ import {
   statusLabel,
   statusPill,
   time,
-} from './incident-labels.ts'
+} from './labels.ts'
 import type { Html } from './layout.ts'
 
 /** Which form on the page a re-render is about (the update forms of the timeline by update id). */

@@ -28,10 +28,10 @@ import {
 } from './incident-input.ts'
 import { previewOf } from './incident-preview.ts'
 import { incidentPage, type IncidentForm, type IncidentPageState } from './incident-views.ts'
-import { consolePage } from './layout.ts'
+import { consolePage, noticeFrom } from './layout.ts'
 import { previewFragment, previewProblems } from './preview-views.ts'
 import { canWrite } from './roles.ts'
-import { serviceErrors } from './service-errors.ts'
+import { refusal, type RefusalStatus } from './form-errors.ts'
 
 /** What just happened, by code: the URL never carries text a person wrote. */
 const NOTICES: Record<string, string> = {
@@ -115,7 +115,7 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
     c: Context<AppEnv>,
     i: Incident,
     state: IncidentPageState,
-    status: 200 | 400 | 409 = 200,
+    status: 200 | RefusalStatus = 200,
   ) {
     const now = deps.clock.now()
     const asked = IncidentStatus.safeParse(c.req.query('wording'))
@@ -140,7 +140,7 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
       },
       state,
     })
-    const notice = NOTICES[c.req.query('notice') ?? ''] ?? null
+    const notice = noticeFrom(c, NOTICES)
     return c.html(
       consolePage(c, siteName, { title: i.name, section: 'incidents', body, notice }),
       status,
@@ -173,7 +173,7 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
         if (!replay) await f.write(deps, ctx, i.id, parsed.data)
         return c.redirect(back(i.id, f.notice), 303)
       } catch (err) {
-        const refused = serviceErrors(err)
+        const refused = refusal(err)
         if (!refused) throw err
         const fresh = await incidents.get(deps, i.id)
         return page(c, fresh, { form: kind, values: form, errors: refused.errors }, refused.status)
@@ -204,7 +204,7 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
       )
       return c.html(previewFragment(shown, tz, f.action))
     } catch (err) {
-      const refused = serviceErrors(err)
+      const refused = refusal(err)
       if (!refused) throw err
       return c.html(previewProblems(refused.errors, labels))
     }
@@ -227,7 +227,7 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
       if (!replay) await write(ctx, i, parsed.data)
       return c.redirect(back(i.id, notice), 303)
     } catch (err) {
-      const refused = serviceErrors(err)
+      const refused = refusal(err)
       if (!refused) throw err
       const fresh = await incidents.get(deps, i.id)
       return page(

@@ -3,7 +3,7 @@ import type { SloTargets } from '../../core/communication-slo.ts'
 import { formatDuration } from '../../core/format.ts'
 import type { Incident } from '../../core/schemas/incident.ts'
 import { ago, updateClock } from './clock.ts'
-import { impactPill, statusPill, time } from './incident-labels.ts'
+import { impactPill, statusPill, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
 export interface IncidentsListProps {

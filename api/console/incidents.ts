@@ -17,7 +17,7 @@ import { previewOf } from './incident-preview.ts'
 import { incidentsList } from './incidents-views.ts'
 import { consolePage, type Html } from './layout.ts'
 import { previewFragment, previewProblems } from './preview-views.ts'
-import { serviceErrors } from './service-errors.ts'
+import { refusal, type RefusalStatus } from './form-errors.ts'
 import { canWrite } from './roles.ts'
 
 const RESOLVED_PER_PAGE = 20
@@ -61,7 +61,7 @@ export function mountIncidents(app: Hono<AppEnv>, deps: Deps): void {
   async function openPage(
     c: Context<AppEnv>,
     o: { values: Form | null; playbookId?: string; errors?: FieldErrors; preview?: Html },
-    status: 200 | 400 | 409 = 200,
+    status: 200 | RefusalStatus = 200,
   ) {
     const components = await listComponents(deps.db)
     const playbook = playbookNamed(o.values ? one(o.values, 'template') : o.playbookId)
@@ -108,7 +108,7 @@ export function mountIncidents(app: Hono<AppEnv>, deps: Deps): void {
         : (await incidents.create(deps, ctx, input)).id
       return c.redirect(`/admin/incidents/${id}?notice=opened`, 303)
     } catch (err) {
-      const refused = serviceErrors(err)
+      const refused = refusal(err)
       if (!refused) throw err
       return openPage(c, { values: form, errors: consoleWording(refused.errors) }, refused.status)
     }
@@ -128,7 +128,7 @@ export function mountIncidents(app: Hono<AppEnv>, deps: Deps): void {
       const shown = await previewOf(deps, planned, checked.data.deliver_notifications)
       return c.html(previewFragment(shown, tz, 'Publish the incident'))
     } catch (err) {
-      const refused = serviceErrors(err)
+      const refused = refusal(err)
       if (!refused) throw err
       return c.html(previewProblems(consoleWording(refused.errors), labels))
     }

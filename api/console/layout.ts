@@ -40,6 +40,15 @@ export interface ConsolePageProps {
   notice?: string | null
 }
 
+/**
+ * The flash message for `?notice=<code>`: a fixed text per code, so nothing typed into a URL is
+ * ever shown (an unknown code, `toString` included, shows nothing).
+ */
+export function noticeFrom(c: Context, notices: Readonly<Record<string, string>>): string | null {
+  const code = c.req.query('notice') ?? ''
+  return Object.hasOwn(notices, code) ? notices[code]! : null
+}
+
 /** The frame of every signed-in console page: the menu (by role), who is signed in, sign out. */
 export function consolePage(c: Context<AppEnv>, siteName: string, p: ConsolePageProps): Html {
   const signedIn = c.get('signedIn')

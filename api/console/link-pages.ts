@@ -17,7 +17,7 @@ import { LINK_SECRET } from '../services/person-links.ts'
 import { formAlert, input, one, readForm, validate, type FieldErrors } from './forms.ts'
 import { authPage, csrfField, type Html } from './layout.ts'
 import { readonlyEmail } from './people-views.ts'
-import { refusal } from './refusal.ts'
+import { refusal } from './form-errors.ts'
 
 interface LinkValues {
   email?: string

@@ -5,7 +5,6 @@ import { zoneAbbreviation } from '../../core/local-time.ts'
 import { renderMarkdown } from '../../core/markdown.ts'
 import type { Component, ComponentGroup } from '../../core/schemas/component.ts'
 import type { Maintenance, MaintenanceStatus } from '../../core/schemas/maintenance.ts'
-import { en } from '../../templates/locales/en.ts'
 import type { AppEnv } from '../env.ts'
 import { componentSections } from './components-views.ts'
 import {
@@ -18,8 +17,9 @@ import {
   type FieldErrors,
   type Form,
 } from './forms.ts'
+import { statusLabel, statusPill } from './labels.ts'
 import type { Html } from './layout.ts'
-import { fromNow, windowText } from './when.ts'
+import { fromNow, windowText } from './clock.ts'
 
 export interface Catalogue {
   components: Component[]
@@ -33,11 +33,8 @@ export interface NoticeCheck {
   message: string
 }
 
-function statusPill(m: Maintenance): Html {
-  return m.cancelled_at
-    ? html`<span class="pill s-cancelled">${en.cancelled}</span>`
-    : html`<span class="pill s-${m.status}">${en.maintenanceStatus[m.status] ?? m.status}</span>`
-}
+const maintenancePill = (m: Maintenance): Html =>
+  statusPill(m.cancelled_at ? 'cancelled' : m.status)
 
 /** Where the window stands, from the app's clock: "starts in 3 h", "overran by 10 min". */
 export function clockText(m: Maintenance, now: Date): string {
@@ -68,7 +65,7 @@ function table(list: Maintenance[], timeZone: string, now: Date): Html {
   return html`<table class="stack">
 <thead><tr><th scope="col">Maintenance</th><th scope="col">Window (${zoneAbbreviation(now.toISOString(), timeZone)})</th><th scope="col">Components</th></tr></thead>
 <tbody>${list.map((m) => html`<tr>
-<td class="lead"><a href="/admin/maintenance/${m.id}">${m.name}</a><br>${statusPill(m)}${m.short_notice ? html` <span class="pill s-minor">Short notice</span>` : ''}</td>
+<td class="lead"><a href="/admin/maintenance/${m.id}">${m.name}</a><br>${maintenancePill(m)}${m.short_notice ? html` <span class="pill s-minor">Short notice</span>` : ''}</td>
 <td data-label="Window">${windowText(m.scheduled_for, m.scheduled_until, timeZone)}<br><span class="clock${late(m, now) ? ' late' : ''}">${clockText(m, now)}</span></td>
 <td data-label="Components">${names(m)}</td>
 </tr>`)}</tbody>
@@ -186,7 +183,7 @@ export interface DetailProps {
 function facts(m: Maintenance, timeZone: string, now: Date): Html {
   // prettier-ignore
   return html`<dl class="facts">
-<dt>Status</dt><dd>${statusPill(m)} <span class="clock${late(m, now) ? ' late' : ''}">${clockText(m, now)}</span></dd>
+<dt>Status</dt><dd>${maintenancePill(m)} <span class="clock${late(m, now) ? ' late' : ''}">${clockText(m, now)}</span></dd>
 <dt>Window</dt><dd>${windowText(m.scheduled_for, m.scheduled_until, timeZone)} (${formatDuration(Date.parse(m.scheduled_until) - Date.parse(m.scheduled_for))})</dd>
 ${m.started_at ? html`<dt>Started</dt><dd>${formatTime(m.started_at, timeZone)}</dd>` : ''}
 ${m.resolved_at ? html`<dt>${m.cancelled_at ? 'Cancelled' : 'Completed'}</dt><dd>${formatTime(m.resolved_at, timeZone)}</dd>` : ''}
@@ -200,7 +197,7 @@ ${m.resolved_at ? html`<dt>${m.cancelled_at ? 'Cancelled' : 'Completed'}</dt><dd
 function timeline(m: Maintenance, timeZone: string): Html {
   // prettier-ignore
   return html`<ol class="timeline">${m.incident_updates.map((u) => html`<li>
-<p class="row"><span class="pill s-${u.status}">${en.maintenanceStatus[u.status] ?? u.status}</span> <span class="muted small">${formatTime(u.created_at, timeZone)}${u.deliver_notifications ? '' : ' · not emailed'}</span></p>
+<p class="row">${statusPill(u.status)} <span class="muted small">${formatTime(u.created_at, timeZone)}${u.deliver_notifications ? '' : ' · not emailed'}</span></p>
 <div class="update-body">${raw(renderMarkdown(u.body))}</div>
 </li>`)}</ol>`
 }
@@ -253,7 +250,7 @@ function actions(c: Context<AppEnv>, p: DetailProps): Html {
     ((v, values, errors) => html`${hidden}${fields(v, values, errors)}`) as typeof fields
   const statuses = STATUS_CHOICES[m.status].map((s) => ({
     value: s,
-    label: en.maintenanceStatus[s] ?? s,
+    label: statusLabel(s),
   }))
   // prettier-ignore
   return html`<h2>Actions</h2>

@@ -14,8 +14,17 @@ import type { AppEnv } from '../env.ts'
 import { requirePerson } from '../http/session.ts'
 import { components, groups } from '../services/components.ts'
 import { maintenances, MOVE_BODY } from '../services/maintenances.ts'
-import { all, consoleWrite, one, readForm, validate, type FieldErrors, type Form } from './forms.ts'
-import { consolePage } from './layout.ts'
+import {
+  all,
+  consoleWrite,
+  one,
+  readForm,
+  runOnce,
+  validate,
+  type FieldErrors,
+  type Form,
+} from './forms.ts'
+import { consolePage, noticeFrom } from './layout.ts'
 import {
   maintenanceDetail,
   maintenanceList,
@@ -25,7 +34,8 @@ import {
   type DetailProps,
   type NoticeCheck,
 } from './maintenance-views.ts'
-import { byField, canWrite, noticeFrom, refusal, runOnce, scoped } from './page-state.ts'
+import { byField, refusal, scoped, type RefusalStatus } from './form-errors.ts'
+import { canWrite } from './roles.ts'
 
 const NOTICES = {
   scheduled: 'Maintenance scheduled.',
@@ -117,7 +127,7 @@ export function mountMaintenance(app: Hono<AppEnv>, deps: Deps): void {
     c: Context<AppEnv>,
     values: Form,
     extra: { errors?: FieldErrors; warning?: NoticeCheck } = {},
-    status: 200 | 400 | 404 | 409 = 200,
+    status: 200 | RefusalStatus = 200,
   ) =>
     c.html(
       consolePage(c, siteName, {
@@ -165,7 +175,7 @@ export function mountMaintenance(app: Hono<AppEnv>, deps: Deps): void {
     } catch (err) {
       const r = refusal(err)
       if (!r) throw err
-      return renderNew(c, form, { errors: r.errors }, r.status)
+      return renderNew(c, form, { errors: byField(r.errors) }, r.status)
     }
   })
 
@@ -192,7 +202,7 @@ export function mountMaintenance(app: Hono<AppEnv>, deps: Deps): void {
     c: Context<AppEnv>,
     m: Maintenance,
     open?: DetailProps['open'],
-    status: 200 | 400 | 404 | 409 = 200,
+    status: 200 | RefusalStatus = 200,
   ) =>
     c.html(
       consolePage(c, siteName, {
@@ -236,7 +246,7 @@ export function mountMaintenance(app: Hono<AppEnv>, deps: Deps): void {
       const m = await maintenances.get(deps, id)
       const again = (
         errors: FieldErrors | undefined,
-        status: 200 | 400 | 404 | 409,
+        status: 200 | RefusalStatus,
         warning?: NoticeCheck,
       ) => renderDetail(c, m, { form: name, values: form, errors, warning }, status)
       const parsed = parse(form, m)

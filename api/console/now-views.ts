@@ -5,7 +5,7 @@ import type { Incident } from '../../core/schemas/incident.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import type { FeedbackRecord } from '../../db/feedback.ts'
 import { ago, fromNow, type UpdateClock } from './clock.ts'
-import { componentPill, impactPill, statusPill, time } from './incident-labels.ts'
+import { componentPill, impactPill, statusPill, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
 export interface NowProps {

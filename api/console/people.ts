@@ -9,10 +9,10 @@ import { requirePerson } from '../http/session.ts'
 import { people } from '../services/people.ts'
 import { mountAccount } from './account.ts'
 import { consoleWrite, one, readForm, validate, type Form } from './forms.ts'
-import { consolePage } from './layout.ts'
+import { consolePage, noticeFrom } from './layout.ts'
 import { mountLinkPages } from './link-pages.ts'
 import { peopleBody, type PeopleView } from './people-views.ts'
-import { refusal } from './refusal.ts'
+import { refusal } from './form-errors.ts'
 import { mountTokens } from './tokens.ts'
 
 const NOTICES: Record<string, string> = {
@@ -42,7 +42,7 @@ export function mountPeople(app: Hono<AppEnv>, deps: Deps): void {
       meId: c.get('signedIn')!.user.id,
       timeZone: deps.config.page.timeZone,
     }
-    const notice = NOTICES[c.req.query('notice') ?? ''] ?? null
+    const notice = noticeFrom(c, NOTICES)
     return c.html(
       consolePage(c, siteName, {
         title: 'People',

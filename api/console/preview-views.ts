@@ -2,7 +2,7 @@ import { html, raw } from 'hono/html'
 import type { FieldErrors } from './forms.ts'
 import type { Html } from './layout.ts'
 import type { Preview } from './incident-preview.ts'
-import { componentPill, impactPill, statusLabel, statusPill, time } from './incident-labels.ts'
+import { componentPill, impactPill, statusLabel, statusPill, time } from './labels.ts'
 
 /**
  * What the status page and the email will say, as the live preview and the Preview button show

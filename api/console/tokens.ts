@@ -25,9 +25,9 @@ import {
   type FieldErrors,
   type Form,
 } from './forms.ts'
-import { consolePage, type Html } from './layout.ts'
+import { consolePage, noticeFrom, type Html } from './layout.ts'
 import { shownOnce } from './people-views.ts'
-import { refusal } from './refusal.ts'
+import { refusal } from './form-errors.ts'
 
 const SCOPE_HINT =
   'Read sees everything and changes nothing; write also runs incidents, maintenance, components and reports; admin also manages people and tokens.'
@@ -155,7 +155,7 @@ ${tokenForm(c, {
         title: 'API tokens',
         section: 'tokens',
         body,
-        notice: NOTICES[c.req.query('notice') ?? ''] ?? null,
+        notice: noticeFrom(c, NOTICES),
       }),
       status,
     )

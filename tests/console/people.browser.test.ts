@@ -1,15 +1,14 @@
 import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { useBrowser } from '../fixtures/browser.ts'
 import { PASSWORD } from '../fixtures/console.ts'
 import {
-  axeViolations,
+  checkAuthPage,
   checkConsolePage,
-  CONSOLE_SCREENS,
   DESKTOP,
-  expectNoHorizontalScroll,
+  opening,
   PHONE,
   signInPage,
 } from '../fixtures/console-browser.ts'
@@ -20,34 +19,6 @@ import { tempDir } from '../fixtures/temp-dir.ts'
 
 const browser = useBrowser()
 const servers = stopServersAfterEach()
-
-/**
- * checkConsolePage for the pages before sign-in: axe (0 violations) at 1280 and 390 px, light
- * and dark, no sideways scrolling at 390, and a screenshot of each.
- */
-async function checkAuthPage(b: Browser, url: string, name: string, status = 200) {
-  const found: string[] = []
-  for (const [width, opts] of [
-    [1280, DESKTOP],
-    [390, PHONE],
-  ] as const) {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      const context = await b.newContext({ ...opts, colorScheme })
-      const page = await context.newPage()
-      const res = await page.goto(url)
-      expect(res?.status(), name).toBe(status)
-      const label = `${name} ${width} ${colorScheme}`
-      if (width === 390) await expectNoHorizontalScroll(page, label)
-      found.push(...(await axeViolations(page, label)))
-      await page.screenshot({
-        path: join(CONSOLE_SCREENS, `${name}-${width}-${colorScheme}.png`),
-        fullPage: true,
-      })
-      await context.close()
-    }
-  }
-  expect(found).toEqual([])
-}
 
 /** The console link in the `n`-th mail to `address`, on the server's own address. */
 async function mailedLink(sink: SmtpSink, address: string, n: number, base: string) {
@@ -90,7 +61,7 @@ describe('people in the console (real server, SMTP sink, Chromium)', () => {
         )
 
         // 1. The setup page (looked at before it is used), then the first admin.
-        await checkAuthPage(b, base + setupPath, 'setup')
+        expect(await checkAuthPage(b, 'setup', opening(base + setupPath))).toEqual([])
         const admin = await (await b.newContext(DESKTOP)).newPage()
         admin.on('dialog', (d) => void d.accept())
         await admin.goto(base + setupPath)
@@ -101,7 +72,7 @@ describe('people in the console (real server, SMTP sink, Chromium)', () => {
         expect(new URL(admin.url()).pathname).toBe('/admin/')
         expect(await admin.textContent('.who')).toContain('Ann Lee')
         // Used: the link now says so, and writes nothing.
-        await checkAuthPage(b, base + setupPath, 'link-gone', 410)
+        expect(await checkAuthPage(b, 'link-gone', opening(base + setupPath, 410))).toEqual([])
 
         // 2. The admin invites a person; the link is shown once and mailed.
         await admin.goto(`${base}/admin/people`)
@@ -117,7 +88,7 @@ describe('people in the console (real server, SMTP sink, Chromium)', () => {
         expect(server.output()).not.toContain(invitePath)
 
         // 3. The person accepts in their own browser, signs out, and signs in with the password.
-        await checkAuthPage(b, mailed, 'invite')
+        expect(await checkAuthPage(b, 'invite', opening(mailed))).toEqual([])
         const sam = await (await b.newContext(PHONE)).newPage()
         await sam.goto(mailed)
         expect(await sam.inputValue('input[autocomplete=username]')).toBe('sam@example.com')
@@ -174,7 +145,9 @@ describe('people in the console (real server, SMTP sink, Chromium)', () => {
         expect(new URL(sam.url()).pathname).toBe('/admin/sign-in')
 
         // 6. Password reset: the request page, then the emailed link's page.
-        await checkAuthPage(b, `${base}/admin/password-reset`, 'password-reset')
+        expect(
+          await checkAuthPage(b, 'password-reset', opening(`${base}/admin/password-reset`)),
+        ).toEqual([])
         const ann = await (await b.newContext(DESKTOP)).newPage()
         await ann.goto(`${base}/admin/password-reset`)
         await ann.fill('#f-email', 'ann@example.com')
@@ -182,7 +155,7 @@ describe('people in the console (real server, SMTP sink, Chromium)', () => {
         expect(await ann.textContent('[role=status]')).toContain('If an account exists')
         const reset = await mailedLink(sink, 'ann@example.com', 1, base)
         expect(new URL(reset).pathname).toMatch(/^\/admin\/reset\//)
-        await checkAuthPage(b, reset, 'reset')
+        expect(await checkAuthPage(b, 'reset', opening(reset))).toEqual([])
       } finally {
         await sink.close()
       }

@@ -1,19 +1,11 @@
 // Signing in to the console through a real OpenID provider, in Chromium: the console over real
 // HTTP (the Node handler), oidc-provider over real HTTP, the provider's own login page.
-import { join } from 'node:path'
-import { mkdirSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { parseConfig } from '../../api/config.ts'
 import { serveSite, useBrowser } from '../fixtures/browser.ts'
 import { createPerson } from '../fixtures/console.ts'
-import {
-  axeViolations,
-  CONSOLE_SCREENS,
-  DESKTOP,
-  expectNoHorizontalScroll,
-  PHONE,
-} from '../fixtures/console-browser.ts'
+import { checkAuthPage, DESKTOP } from '../fixtures/console-browser.ts'
 import { startIdp, type IdpAccount } from '../fixtures/oidc-provider.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
 import { createTestApp } from '../fixtures/test-app.ts'
@@ -50,31 +42,6 @@ async function signInWithSso(page: Page, base: string, login: string) {
     page.waitForURL((u) => u.origin === base, { waitUntil: 'domcontentloaded' }),
     page.click('button[type=submit]'),
   ])
-}
-
-/** axe, sideways scrolling at 390, and a screenshot, at 1280 and 390 px, light and dark. */
-async function checkAuthPage(b: Browser, name: string, visit: (page: Page) => Promise<void>) {
-  mkdirSync(CONSOLE_SCREENS, { recursive: true })
-  const found: string[] = []
-  for (const [width, opts] of [
-    [1280, DESKTOP],
-    [390, PHONE],
-  ] as const) {
-    for (const colorScheme of ['light', 'dark'] as const) {
-      const context = await b.newContext({ ...opts, colorScheme })
-      const page = await context.newPage()
-      await visit(page)
-      const label = `${name} ${width} ${colorScheme}`
-      if (width === 390) await expectNoHorizontalScroll(page, label)
-      found.push(...(await axeViolations(page, label)))
-      await page.screenshot({
-        path: join(CONSOLE_SCREENS, `${name}-${width}-${colorScheme}.png`),
-        fullPage: true,
-      })
-      await context.close()
-    }
-  }
-  return found
 }
 
 describe('console SSO in Chromium', () => {
