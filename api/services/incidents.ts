@@ -40,7 +40,7 @@ import {
 import { readVersions } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
-import { commit, retryOnConflict, type Change, type WriteContext } from './write.ts'
+import { commit, editDetails, retryOnConflict, type Change, type WriteContext } from './write.ts'
 
 /** The API view of an incident: the record plus component names and its public link. */
 export async function incidentView(deps: Deps, r: IncidentRecord): Promise<Incident> {
@@ -484,8 +484,7 @@ export const incidents = {
         ])
       }
       // The audit row keeps what each named field held before, beside the new values.
-      const before: Partial<Record<keyof IncidentPatch, string | null>> = {}
-      for (const field of Object.keys(patch) as (keyof IncidentPatch)[]) before[field] = r[field]
+      const details = editDetails(r, patch)
       if (patch.name !== undefined) r.name = patch.name
       if (patch.impact !== undefined) r.impact = patch.impact
       if (patch.started_at !== undefined) r.started_at = new Date(patch.started_at).toISOString()
@@ -507,7 +506,7 @@ export const incidents = {
         ],
         status: 200,
         body: incident,
-        details: { ...patch, before },
+        details,
       })
     })
   },
@@ -545,7 +544,7 @@ export const incidents = {
         ],
         status: 200,
         body: incident,
-        details: { update_id: updateId, body: input.body, before: { body: before } },
+        details: { update_id: updateId, ...editDetails({ body: before }, input) },
       })
     })
   },

@@ -297,7 +297,7 @@ describe('incidents API', () => {
     expect(JSON.parse(str(row, 'details'))).toEqual({
       name: 'Checkout errors',
       workaround: 'Pay by invoice.',
-      before: { name: 'Errors', workaround: null },
+      previous: { name: 'Errors', workaround: null },
     })
   })
 
@@ -319,7 +319,7 @@ describe('incidents API', () => {
       )
     ).rows
     expect(audit.map((r) => JSON.parse(str(r, 'details')))).toEqual([
-      { update_id: updateId, body: 'Payments fail.', before: { body: 'Payments fial.' } },
+      { update_id: updateId, body: 'Payments fail.', previous: { body: 'Payments fial.' } },
     ])
     const last = (await t.deps.db.execute('SELECT type FROM outbox ORDER BY id DESC LIMIT 1'))
       .rows[0]!

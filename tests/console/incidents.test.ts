@@ -359,9 +359,11 @@ describe('console: during an incident', () => {
     // The edit names only what changed, with what it was before.
     expect(JSON.parse(str(audit[4]!, 'details'))).toEqual({
       name: 'Public API errors',
-      before: { name: 'API errors' },
+      previous: { name: 'API errors' },
     })
-    expect(JSON.parse(str(audit[3]!, 'details')).before).toEqual({ body: 'Rolled back; watching.' })
+    expect(JSON.parse(str(audit[3]!, 'details')).previous).toEqual({
+      body: 'Rolled back; watching.',
+    })
 
     // Errors stay beside their form's fields, nothing written.
     const before = await dumpTables(t.deps.db)
