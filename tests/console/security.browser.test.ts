@@ -5,7 +5,7 @@ import { SIGN_IN_LIMITS } from '../../api/services/sign-in.ts'
 import { useBrowser } from '../fixtures/browser.ts'
 import { PHONE, signInPage } from '../fixtures/console-browser.ts'
 import { startConsoleServer } from '../fixtures/console-server.ts'
-import { stopServersAfterEach } from '../fixtures/server-process.ts'
+import { incidentBody, stopServersAfterEach } from '../fixtures/server-process.ts'
 
 const browser = useBrowser()
 const servers = stopServersAfterEach()
@@ -63,8 +63,12 @@ describe('console security in a real browser against the real server', () => {
       await page.goto(`${server.base}/admin/sign-in`)
       await page.fill('input[autocomplete=username]', person.email)
       await page.fill('input[autocomplete=current-password]', `not my password ${i}`)
+      const answered = page.waitForResponse(
+        (r) => r.url().endsWith('/admin/sign-in') && r.request().method() === 'POST',
+      )
       await page.click('button[type=submit]')
-      await expect.poll(() => page.locator('[role=alert]').innerText()).toMatch(/do not match/)
+      expect((await answered).status()).toBe(401)
+      expect(await page.locator('[role=alert]').innerText()).toMatch(/do not match/)
     }
     await page.goto(`${server.base}/admin/sign-in`)
     await page.fill('input[autocomplete=username]', person.email)
@@ -87,5 +91,46 @@ describe('console security in a real browser against the real server', () => {
       body: new URLSearchParams({ email: person.email, password: 'a long enough test passphrase' }),
     })
     expect(res.status).toBe(429)
+  })
+
+  it('shows a viewer every page without a form that writes, and refuses their posts', async () => {
+    const server = await startConsoleServer()
+    servers.push(server)
+    const viewer = await server.addPerson('viewer')
+    const created = await server.request('POST', '/api/v1/incidents', incidentBody('Slow search'))
+    expect(created.status).toBe(201)
+    const id = (created.body as { id: string }).id
+    const context = await (await browser()).newContext(PHONE)
+    const page = await context.newPage()
+    await signInPage(page, server.base, viewer.email)
+    for (const path of [
+      '/admin/',
+      '/admin/incidents',
+      `/admin/incidents/${id}`,
+      '/admin/maintenance',
+      '/admin/components',
+    ]) {
+      const res = await page.goto(server.base + path)
+      expect(res?.status(), path).toBe(200)
+      // The only form that posts is signing out.
+      const actions = await page
+        .locator('form[method=post]')
+        .evaluateAll((forms) => forms.map((f) => new URL((f as HTMLFormElement).action).pathname))
+      expect(actions, path).toEqual(['/admin/sign-out'])
+      if (path.endsWith(id)) expect(await page.locator('main').innerText()).toContain('Slow search')
+    }
+    // Posting anyway, with the session and its CSRF token, as the page would: 403, nothing written.
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue()
+    const res = await page.request.post(`${server.base}/admin/incidents/${id}/updates`, {
+      headers: { origin: server.base },
+      form: { _csrf: csrf, _idem: 'a'.repeat(24), status: 'resolved', body: 'Fixed.' },
+    })
+    expect(res.status()).toBe(403)
+    const after = await server.request('GET', `/api/v1/incidents/${id}`)
+    expect((after.body as { status: string; incident_updates: unknown[] }).status).toBe(
+      'investigating',
+    )
+    expect((after.body as { incident_updates: unknown[] }).incident_updates).toHaveLength(1)
+    expect((await page.request.get(`${server.base}/admin/incidents/new`)).status()).toBe(403)
   })
 })
