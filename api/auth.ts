@@ -6,7 +6,7 @@ import { findActiveTokenByHash, touchToken } from '../db/tokens.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { displayName } from './services/write.ts'
-import { clientIp, createRateLimiter, ipKey, type RateLimiter } from './services/rate-limit.ts'
+import { clientIp, ipKey, limiterPerApp } from './services/rate-limit.ts'
 
 export const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 }
 
@@ -29,21 +29,9 @@ function presentedToken(header: string): string | null {
 /** Failed token checks allowed per client address (IPv6: per /64) per minute. */
 export const FAILED_TOKEN_CHECKS_PER_MINUTE = 20
 
-// One limiter per app (its Deps), shared by every route's guard. It lives in memory: the limit is
-// per process (per Worker isolate), enough to make guessing a 32-byte token pointless.
-const failedChecks = new WeakMap<Deps, RateLimiter>()
-function failureLimiter(deps: Deps): RateLimiter {
-  let limiter = failedChecks.get(deps)
-  if (!limiter) {
-    limiter = createRateLimiter({
-      limit: FAILED_TOKEN_CHECKS_PER_MINUTE,
-      windowMs: 60_000,
-      clock: deps.clock,
-    })
-    failedChecks.set(deps, limiter)
-  }
-  return limiter
-}
+// Shared by every route's guard of one app; per process, enough to make guessing a 32-byte
+// token pointless.
+const failureLimiter = limiterPerApp(FAILED_TOKEN_CHECKS_PER_MINUTE)
 
 /**
  * Requires `Authorization: Bearer <token>` with at least `scope` (read < write < admin).

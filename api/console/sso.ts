@@ -11,7 +11,7 @@ import {
   startSso,
   type OidcSettings,
 } from '../services/oidc.ts'
-import { clientIp, createRateLimiter, ipKey, type RateLimiter } from '../services/rate-limit.ts'
+import { clientIp, ipKey, limiterPerApp } from '../services/rate-limit.ts'
 import { safeNext, signInPage } from './sign-in.ts'
 
 /**
@@ -28,19 +28,7 @@ const FLOW_COOKIE = 'amends_sso'
  * In memory, per process: a bound on a flood, not a global quota.
  */
 export const SSO_STARTS_PER_MINUTE = 20
-const startLimiters = new WeakMap<Deps, RateLimiter>()
-function startLimiter(deps: Deps): RateLimiter {
-  let limiter = startLimiters.get(deps)
-  if (!limiter) {
-    limiter = createRateLimiter({
-      limit: SSO_STARTS_PER_MINUTE,
-      windowMs: 60_000,
-      clock: deps.clock,
-    })
-    startLimiters.set(deps, limiter)
-  }
-  return limiter
-}
+const startLimiter = limiterPerApp(SSO_STARTS_PER_MINUTE)
 
 function oidcOf(deps: Deps): OidcSettings {
   const oidc = deps.config.oidc

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Clock } from '../../core/clock.ts'
+import type { Deps } from '../deps.ts'
 import { DomainError } from '../../core/errors.ts'
 
 /**
@@ -132,5 +133,21 @@ export function limitByClientIp(limiter: RateLimiter, trustProxy: boolean): Midd
       )
     }
     await next()
+  }
+}
+
+/**
+ * One in-memory limiter of `limit` attempts per minute per app (its Deps), made on first use and
+ * shared by every route of that app; per process (per Worker isolate), like any in-memory limit.
+ */
+export function limiterPerApp(limit: number): (deps: Deps) => RateLimiter {
+  const made = new WeakMap<Deps, RateLimiter>()
+  return (deps) => {
+    let limiter = made.get(deps)
+    if (!limiter) {
+      limiter = createRateLimiter({ limit, windowMs: 60_000, clock: deps.clock })
+      made.set(deps, limiter)
+    }
+    return limiter
   }
 }
