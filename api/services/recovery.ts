@@ -1,11 +1,10 @@
 import {
   componentCredit,
   creditSentence,
-  monthStart,
+  monthWindow,
   type ComponentCredit,
 } from '../../core/compensation.ts'
 import { DomainError, notFound } from '../../core/errors.ts'
-import { formatDuration } from '../../core/format.ts'
 import type { CompensationDecision, IncidentRecord } from '../../core/records.ts'
 import type {
   CompensationInput,
@@ -53,17 +52,12 @@ async function historyFor(
   return byId
 }
 
-/** Month-to-date credits of the incident's components, for the month the incident started in. */
+/** Credits of the incident's components over the month it started in, in the page's zone. */
 async function computeCredits(
   deps: Deps,
   r: IncidentRecord,
 ): Promise<{ month: string; credits: ComponentCredit[] }> {
-  const started = new Date(r.started_at)
-  const from = monthStart(started)
-  const monthEnd = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1))
-  const now = deps.clock.now()
-  // A past month is measured to its last millisecond (monthEnd itself is the next month).
-  const at = now < monthEnd ? now : new Date(monthEnd.getTime() - 1)
+  const month = monthWindow(new Date(r.started_at), deps.config.page.timeZone)
   const components = await getComponentsByIds(
     deps.db,
     r.components.map((c) => c.id),
@@ -71,32 +65,26 @@ async function computeCredits(
   const history = await historyFor(
     deps,
     components.map((c) => c.id),
-    from,
+    month.start,
   )
+  const now = deps.clock.now()
   const credits = components.map((c) =>
-    componentCredit(
-      c,
-      history.get(c.id) ?? [],
-      deps.config.recovery.creditPolicy,
-      at,
-      new Date(c.created_at),
-    ),
+    componentCredit(c, history.get(c.id) ?? [], deps.config.recovery.creditPolicy, month, now),
   )
-  return { month: from.toISOString().slice(0, 7), credits }
+  return { month: month.month, credits }
 }
 
 /** What customers are told about the make-good, in the words the decision implies. */
 export function compensationSentences(
   decision: CompensationDecision | null,
   computed: readonly ComponentCredit[],
+  timeZone: string,
 ): string[] {
   if (!decision) return []
   if (decision.decision === 'custom') return decision.text ? [decision.text] : []
   const sentences = computed.flatMap((c) => {
     const credit = decision.credits[c.component_id] ?? 0
-    return credit > 0
-      ? [creditSentence(c.component_name, c.down_seconds, credit, formatDuration)]
-      : []
+    return credit > 0 ? [creditSentence(c, credit, timeZone)] : []
   })
   return decision.text ? [...sentences, decision.text] : sentences
 }
@@ -221,7 +209,7 @@ export const recovery = {
       month,
       computed: credits,
       decision: r.compensation,
-      sentences: compensationSentences(r.compensation, credits),
+      sentences: compensationSentences(r.compensation, credits, deps.config.page.timeZone),
     }
   },
 
@@ -280,7 +268,7 @@ export const recovery = {
           month,
           computed: credits,
           decision: r.compensation,
-          sentences: compensationSentences(r.compensation, credits),
+          sentences: compensationSentences(r.compensation, credits, deps.config.page.timeZone),
         },
         details: input,
       })

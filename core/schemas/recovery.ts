@@ -47,8 +47,17 @@ export const ComponentCreditView = z.object({
   component_id: Id,
   component_name: z.string(),
   sla_target: z.number(),
+  /** The measured window: the month in the page's zone, from the component's creation if later. */
+  window_start: Timestamp,
+  window_end: Timestamp,
+  /** Set when the component was created during the month (the window starts there). */
+  added_at: Timestamp.nullable(),
   availability: z.number().nullable(),
   down_seconds: z.number(),
+  /** Rounded to the minute; under one minute earns no credit. */
+  down_minutes: z.number().int(),
+  /** The policy tier that applies; `below: 'sla'` is the component's own target. */
+  tier: z.object({ below: z.union([z.number(), z.literal('sla')]), credit: z.number() }).nullable(),
   credit: z.number(),
 })
 
