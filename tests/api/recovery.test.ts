@@ -212,3 +212,71 @@ describe('compensation for a past month', () => {
     expect(c.credit).toBe(10)
   })
 })
+
+describe('compensation rules through the API', () => {
+  it('a component added minutes before a 1-second blip gets no credit; an override never says "0 min"', async () => {
+    const t = await createTestApp({
+      now: '2026-03-12T09:00:00.000Z',
+      env: { TIME_ZONE: 'Europe/Berlin' },
+    })
+    const search = await makeComponent(t, { name: 'Search', sla_target: 99.9 })
+    t.clock.set('2026-03-12T09:03:00.000Z')
+    const inc = await makeIncident(t, { components: { [search.id]: 'major_outage' } })
+    t.clock.set('2026-03-12T09:03:01.000Z')
+    await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
+    t.clock.set('2026-03-12T09:05:00.000Z')
+    const comp = await t.api('GET', `/api/v1/incidents/${inc.id}/compensation`)
+    expect(comp.body.month).toBe('2026-03')
+    expect(comp.body.computed).toEqual([
+      {
+        component_id: search.id,
+        component_name: 'Search',
+        sla_target: 99.9,
+        window_start: '2026-03-12T09:00:00.000Z',
+        window_end: '2026-03-12T09:05:00.000Z',
+        added_at: '2026-03-12T09:00:00.000Z',
+        availability: 100 * (1 - 1 / 300),
+        down_seconds: 1,
+        down_minutes: 0,
+        tier: null,
+        credit: 0,
+      },
+    ])
+    const accepted = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, {
+      decision: 'accepted',
+    })
+    expect(accepted.body.decision.credits).toEqual({ [search.id]: 0 })
+    expect(accepted.body.sentences).toEqual([])
+    const override = await t.api('PUT', `/api/v1/incidents/${inc.id}/compensation`, {
+      decision: 'override',
+      credits: { [search.id]: 25 },
+    })
+    expect(override.body.sentences).toEqual([
+      'Because of the disruption to Search since it was added on 12 Mar 2026, your account receives a 25% service credit.',
+    ])
+  })
+
+  it('measures the month in the page zone: 23:15 UTC on 28 Feb is March in Berlin', async () => {
+    const t = await createTestApp({
+      now: '2026-01-01T00:00:00.000Z',
+      env: { TIME_ZONE: 'Europe/Berlin' },
+    })
+    const pay = await makeComponent(t, { name: 'Payments API', sla_target: 99.9 })
+    // 00:15 to 00:45 on 1 March in Berlin; still 28 February in UTC.
+    t.clock.set('2026-02-28T23:15:00.000Z')
+    const inc = await makeIncident(t, { components: { [pay.id]: 'major_outage' } })
+    t.clock.set('2026-02-28T23:45:00.000Z')
+    await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
+    t.clock.set('2026-03-01T01:00:00.000Z')
+    const comp = await t.api('GET', `/api/v1/incidents/${inc.id}/compensation`)
+    expect(comp.body.month).toBe('2026-03')
+    expect(comp.body.computed[0]).toMatchObject({
+      window_start: '2026-02-28T23:00:00.000Z',
+      added_at: null,
+      down_seconds: 1800,
+      availability: 75,
+      tier: { below: 95, credit: 100 },
+      credit: 100,
+    })
+  })
+})
