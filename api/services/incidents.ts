@@ -37,6 +37,7 @@ import {
   setUpdateBody,
   updateIncident,
 } from '../../db/incidents.ts'
+import type { OutboxEvent } from '../../db/journal.ts'
 import { readVersions } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import { changeStatuses, componentNames, loadComponents } from './component-status.ts'
@@ -166,23 +167,26 @@ async function planUpdate(
       statements: [...updateIncident(r, version), insertUpdate(update), ...statements],
       action: ACTION[eventType],
       target: { type: 'incident', id: r.id },
-      events: [
-        {
-          type: eventType,
-          aggregateType: 'incident',
-          aggregateId: r.id,
-          payload: {
-            incident_id: r.id,
-            update_id: update.id,
-            status: r.status,
-            deliver_notifications: input.deliver_notifications,
-          },
-        },
-      ],
+      events: [timelineEvent(eventType, r, update)],
       status: 201,
       body,
       // What changed, in commit order: the audit log replays the timeline's component statuses.
       details: { update_id: update.id, status: input.status, components: input.components ?? {} },
+    },
+  }
+}
+
+/** The outbox event of an update on the timeline (opening, update, resolve, reopen). */
+function timelineEvent(type: string, r: IncidentRecord, update: UpdateRecord): OutboxEvent {
+  return {
+    type,
+    aggregateType: 'incident',
+    aggregateId: r.id,
+    payload: {
+      incident_id: r.id,
+      update_id: update.id,
+      status: r.status,
+      deliver_notifications: update.deliver_notifications,
     },
   }
 }
@@ -374,19 +378,7 @@ export const plans = {
         statements: [...insertIncident(r), insertUpdate(update), ...statements],
         action: 'incident.create',
         target: { type: 'incident', id: r.id },
-        events: [
-          {
-            type: 'incident.created',
-            aggregateType: 'incident',
-            aggregateId: r.id,
-            payload: {
-              incident_id: r.id,
-              update_id: update.id,
-              status: r.status,
-              deliver_notifications: input.deliver_notifications,
-            },
-          },
-        ],
+        events: [timelineEvent('incident.created', r, update)],
         status: 201,
         body: incident,
       },
