@@ -1,5 +1,6 @@
 import { dictionary } from '@zxcvbn-ts/language-common'
 import { loadArgon2id } from '#argon2'
+import { sameBytes } from '../../core/same-bytes.ts'
 import { PASSWORD_MIN } from '../../core/schemas/user.ts'
 
 // argon2id (RFC 9106) at OWASP's first recommended setting: 19 MiB, 2 passes, 1 lane. About
@@ -53,9 +54,7 @@ export async function verifyPassword(password: string, hash: string | null): Pro
     parallelism: Number(m[3]),
     tagLength: expected.length,
   })
-  let diff = 0
-  for (let i = 0; i < tag.length; i++) diff |= tag[i]! ^ expected[i]!
-  return diff === 0
+  return sameBytes(tag, expected)
 }
 
 // zxcvbn's list of the ~49,000 most common passwords (from breach corpora), compared lower-cased.

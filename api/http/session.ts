@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { DomainError } from '../../core/errors.ts'
+import { sameBytes } from '../../core/same-bytes.ts'
 import { newId, randomString } from '../../core/ids.ts'
 import { ROLE_SCOPE, type Role, type User } from '../../core/schemas/user.ts'
 import { insertAudit } from '../../db/journal.ts'
@@ -179,13 +180,7 @@ function allowedOrigins(deps: Deps, c: Context): Set<string> {
   return new Set([new URL(deps.config.siteUrl).origin, new URL(c.req.url).origin])
 }
 
-/** Constant-time comparison of two short ASCII strings. */
-function sameSecret(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
-}
+const utf8 = (s: string) => new TextEncoder().encode(s)
 
 /**
  * CSRF protection for every state-changing console request, in two independent layers: the
@@ -206,7 +201,7 @@ export function checkCsrf(deps: Deps, c: Context<AppEnv>, form: Record<string, u
   const signedIn = c.get('signedIn')
   if (!signedIn) return
   const token = typeof form._csrf === 'string' ? form._csrf : ''
-  if (!sameSecret(token, signedIn.session.csrf_token)) {
+  if (!sameBytes(utf8(token), utf8(signedIn.session.csrf_token))) {
     throw new DomainError(
       'forbidden',
       'csrf_token',
