@@ -1,3 +1,4 @@
+import { amendsNav } from './amends-nav.ts'
 import type { Context } from 'hono'
 import { html, raw } from 'hono/html'
 import type { SloTargets } from '../../core/communication-slo.ts'
@@ -78,7 +79,8 @@ export function incidentPage(c: Context<AppEnv>, p: IncidentPageProps): Html {
   // A refusal about a form this page no longer shows (resolved meanwhile): said at the top.
   const orphan = st.errors && st.form && !shownForms.includes(st.form) ? st.errors : undefined
   // prettier-ignore
-  return html`<div class="incident-head">
+  return html`${amendsNav(i.id, 'incident')}
+<div class="incident-head">
 <p class="row">${statusPill(i.status)} ${impactPill(i.impact)}${clock ? html` <span class="clock${clock.late ? ' late' : ''}">${clock.text}</span>` : ''}</p>
 <dl class="facts">
 <div><dt>Started</dt><dd>${time(i.started_at, p.timeZone)} <span class="muted">(${ago(i.started_at, p.now)})</span></dd></div>

@@ -12,10 +12,12 @@ export type { Html }
 export const SECTIONS = [
   { id: 'now', label: 'Now', href: '/admin/', role: 'viewer' },
   { id: 'incidents', label: 'Incidents', href: '/admin/incidents', role: 'viewer' },
+  { id: 'inbox', label: 'Inbox', href: '/admin/inbox', role: 'viewer' },
   { id: 'maintenance', label: 'Maintenance', href: '/admin/maintenance', role: 'viewer' },
   { id: 'components', label: 'Components', href: '/admin/components', role: 'viewer' },
   { id: 'metrics', label: 'Metrics', href: '/admin/metrics', role: 'viewer' },
   { id: 'audit', label: 'Audit log', href: '/admin/audit', role: 'viewer' },
+  { id: 'subscribers', label: 'Subscribers', href: '/admin/subscribers', role: 'admin' },
   { id: 'people', label: 'People', href: '/admin/people', role: 'admin' },
   { id: 'tokens', label: 'API tokens', href: '/admin/tokens', role: 'admin' },
 ] as const satisfies readonly { id: string; label: string; href: string; role: Role }[]

@@ -212,4 +212,8 @@ table.audit td.who .small{display:block}
 .chart line.target{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:6 4}
 .chart line.axis{stroke:var(--line);stroke-width:1}
 table.stack th{overflow-wrap:normal}
+.tabs ul{display:flex;gap:.25rem;list-style:none;margin:0 0 1rem;padding:0;border-bottom:1px solid var(--line);overflow-x:auto}
+.tabs a{display:block;padding:.5rem .75rem;color:var(--fg);text-decoration:none;white-space:nowrap;border-bottom:3px solid transparent}
+.tabs a:hover{border-bottom-color:var(--line)}
+.tabs a[aria-current=page]{border-bottom-color:var(--accent);font-weight:600}
 `
