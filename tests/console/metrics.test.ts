@@ -91,8 +91,10 @@ describe('console: metrics, and the pages under the console CSP', () => {
     )
     expect(page).toContain('No reports received in the last 90 days.')
 
-    // One incident's page, linked from the tables.
+    // One incident's page, linked from the tables and from the incident itself.
     expect(page).toContain(`<a href="/admin/metrics/incidents/${late.id}">`)
+    const incidentPage = await (await v.get(`/admin/incidents/${late.id}`)).text()
+    expect(incidentPage).toContain(`<a href="/admin/metrics/incidents/${late.id}">`)
     const one = await (await v.get(`/admin/metrics/incidents/${late.id}`)).text()
     expect(one).toContain('<h1>Communication: Checkout &lt;errors&gt;</h1>')
     expect(one).toContain('(backdated by 40 min when the incident was opened)')
