@@ -1,3 +1,4 @@
+import type { InStatement, Row } from '@libsql/client'
 import type { Db } from './client.ts'
 import { num, str, strOrNull } from './rows.ts'
 
@@ -12,39 +13,47 @@ export interface TimelineRow {
   apology: boolean
   postmortem_published_at: string | null
   update_times: string[]
+  /** Updates that resolved the incident (the silence after one promised nothing). */
+  resolved_update_times: string[]
   follow_up_all_good: number
   follow_up_still_affected: number
 }
 
-/** Incidents that started in [from, to), with what the communication metrics need. */
-export async function incidentTimelines(db: Db, from: string, to: string): Promise<TimelineRow[]> {
-  const [incidents, updates, answers] = await db.batch(
-    [
-      {
-        sql: `SELECT i.id, i.name, i.impact, i.status, i.started_at, i.created_at, i.resolved_at,
-                     i.apology IS NOT NULL AS apology, p.published_at AS postmortem_published_at
-              FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id AND p.status = 'published'
-              WHERE i.kind = 'incident' AND i.started_at >= ? AND i.started_at < ?
-              ORDER BY i.started_at DESC`,
-        args: [from, to],
-      },
-      {
-        sql: `SELECT u.incident_id, u.created_at FROM incident_updates u JOIN incidents i ON i.id = u.incident_id
-              WHERE i.kind = 'incident' AND i.started_at >= ? AND i.started_at < ?`,
-        args: [from, to],
-      },
-      {
-        sql: `SELECT a.incident_id, a.answer, COUNT(*) AS n FROM follow_up_answers a JOIN incidents i ON i.id = a.incident_id
-              WHERE i.started_at >= ? AND i.started_at < ? GROUP BY a.incident_id, a.answer`,
-        args: [from, to],
-      },
-    ],
-    'read',
-  )
-  const times = new Map<string, string[]>()
+// The same three reads for a window of incidents or for one: `where` selects from `incidents i`.
+function timelineReads(where: string, args: (string | number)[]): InStatement[] {
+  return [
+    {
+      sql: `SELECT i.id, i.name, i.impact, i.status, i.started_at, i.created_at, i.resolved_at,
+                   i.apology IS NOT NULL AS apology, p.published_at AS postmortem_published_at
+            FROM incidents i LEFT JOIN postmortems p ON p.incident_id = i.id AND p.status = 'published'
+            WHERE i.kind = 'incident' AND ${where}
+            ORDER BY i.started_at DESC`,
+      args,
+    },
+    {
+      sql: `SELECT u.incident_id, u.created_at, u.status FROM incident_updates u
+            JOIN incidents i ON i.id = u.incident_id
+            WHERE i.kind = 'incident' AND ${where}`,
+      args,
+    },
+    {
+      sql: `SELECT a.incident_id, a.answer, COUNT(*) AS n FROM follow_up_answers a
+            JOIN incidents i ON i.id = a.incident_id
+            WHERE i.kind = 'incident' AND ${where} GROUP BY a.incident_id, a.answer`,
+      args,
+    },
+  ]
+}
+
+async function timelines(db: Db, where: string, args: (string | number)[]) {
+  const [incidents, updates, answers] = await db.batch(timelineReads(where, args), 'read')
+  const times = new Map<string, { all: string[]; resolved: string[] }>()
   for (const r of updates!.rows) {
     const id = str(r, 'incident_id')
-    times.set(id, [...(times.get(id) ?? []), str(r, 'created_at')])
+    const t = times.get(id) ?? { all: [], resolved: [] }
+    t.all.push(str(r, 'created_at'))
+    if (str(r, 'status') === 'resolved') t.resolved.push(str(r, 'created_at'))
+    times.set(id, t)
   }
   const follow = new Map<string, { all_good: number; still_affected: number }>()
   for (const r of answers!.rows) {
@@ -53,38 +62,74 @@ export async function incidentTimelines(db: Db, from: string, to: string): Promi
     f[str(r, 'answer') as 'all_good' | 'still_affected'] = num(r, 'n')
     follow.set(id, f)
   }
-  return incidents!.rows.map((r) => ({
-    id: str(r, 'id'),
-    name: str(r, 'name'),
-    impact: str(r, 'impact'),
-    status: str(r, 'status'),
-    started_at: str(r, 'started_at'),
-    created_at: str(r, 'created_at'),
-    resolved_at: strOrNull(r, 'resolved_at'),
-    apology: num(r, 'apology') === 1,
-    postmortem_published_at: strOrNull(r, 'postmortem_published_at'),
-    update_times: times.get(str(r, 'id')) ?? [],
-    follow_up_all_good: follow.get(str(r, 'id'))?.all_good ?? 0,
-    follow_up_still_affected: follow.get(str(r, 'id'))?.still_affected ?? 0,
-  }))
+  return incidents!.rows.map((r): TimelineRow => {
+    const id = str(r, 'id')
+    return {
+      id,
+      name: str(r, 'name'),
+      impact: str(r, 'impact'),
+      status: str(r, 'status'),
+      started_at: str(r, 'started_at'),
+      created_at: str(r, 'created_at'),
+      resolved_at: strOrNull(r, 'resolved_at'),
+      apology: num(r, 'apology') === 1,
+      postmortem_published_at: strOrNull(r, 'postmortem_published_at'),
+      update_times: times.get(id)?.all ?? [],
+      resolved_update_times: times.get(id)?.resolved ?? [],
+      follow_up_all_good: follow.get(id)?.all_good ?? 0,
+      follow_up_still_affected: follow.get(id)?.still_affected ?? 0,
+    }
+  })
+}
+
+/** Incidents that started in [from, to), newest first, with what the metrics need. */
+export function incidentTimelines(db: Db, from: string, to: string): Promise<TimelineRow[]> {
+  return timelines(db, 'i.started_at >= ? AND i.started_at < ?', [from, to])
+}
+
+/** One incident's timeline, or null when there is no such incident. */
+export async function incidentTimeline(db: Db, id: string): Promise<TimelineRow | null> {
+  return (await timelines(db, 'i.id = ?', [id]))[0] ?? null
 }
 
 export interface FeedbackTiming {
   id: string
+  incident_id: string | null
+  incident_name: string | null
+  source: string
   status: string
   created_at: string
   first_answered_at: string | null
 }
 
+const FEEDBACK_TIMING = `SELECT f.id, f.incident_id, i.name AS incident_name, f.source, f.status,
+       f.created_at, f.first_answered_at
+FROM feedback f LEFT JOIN incidents i ON i.id = f.incident_id`
+
+const feedbackTiming = (r: Row): FeedbackTiming => ({
+  id: str(r, 'id'),
+  incident_id: strOrNull(r, 'incident_id'),
+  incident_name: strOrNull(r, 'incident_name'),
+  source: str(r, 'source'),
+  status: str(r, 'status'),
+  created_at: str(r, 'created_at'),
+  first_answered_at: strOrNull(r, 'first_answered_at'),
+})
+
+/** Reports received in [from, to), newest first. */
 export async function feedbackTimings(db: Db, from: string, to: string): Promise<FeedbackTiming[]> {
   const rs = await db.execute({
-    sql: 'SELECT id, status, created_at, first_answered_at FROM feedback WHERE created_at >= ? AND created_at < ?',
+    sql: `${FEEDBACK_TIMING} WHERE f.created_at >= ? AND f.created_at < ? ORDER BY f.created_at DESC`,
     args: [from, to],
   })
-  return rs.rows.map((r) => ({
-    id: str(r, 'id'),
-    status: str(r, 'status'),
-    created_at: str(r, 'created_at'),
-    first_answered_at: strOrNull(r, 'first_answered_at'),
-  }))
+  return rs.rows.map(feedbackTiming)
+}
+
+/** Every report about one incident, newest first. */
+export async function incidentFeedbackTimings(db: Db, id: string): Promise<FeedbackTiming[]> {
+  const rs = await db.execute({
+    sql: `${FEEDBACK_TIMING} WHERE f.incident_id = ? ORDER BY f.created_at DESC`,
+    args: [id],
+  })
+  return rs.rows.map(feedbackTiming)
 }

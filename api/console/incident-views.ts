@@ -87,6 +87,7 @@ export function incidentPage(c: Context<AppEnv>, p: IncidentPageProps): Html {
 ${i.resolved_at ? html`<div><dt>Resolved</dt><dd>${time(i.resolved_at, p.timeZone)} <span class="muted">after ${formatDuration(Date.parse(i.resolved_at) - Date.parse(i.started_at))}</span></dd></div>` : ''}
 <div><dt>${open ? 'Components' : 'Components during it'}</dt><dd>${i.components.length ? html`<ul class="plain">${i.components.map((x) => html`<li>${x.name} ${componentPill(x.status)}</li>`)}</ul>` : 'None named'}</dd></div>
 <div><dt>Status page</dt><dd><a href="${i.shortlink}">Open this incident’s public page</a></dd></div>
+<div><dt>Communication</dt><dd><a href="/admin/metrics/incidents/${i.id}">First message, gaps between updates, reports</a></dd></div>
 </dl>
 ${latest ? html`<div class="latest"><p class="small"><strong>Latest update</strong> · ${statusLabel(latest.status)} · ${ago(latest.created_at, p.now)}</p><div class="md">${md(latest.body)}</div></div>` : ''}
 ${i.workaround ? html`<div class="pv-workaround"><p><strong>Workaround on the page</strong></p>${md(i.workaround)}</div>` : ''}

@@ -1,8 +1,10 @@
 import { fixedClock } from '../../core/clock.ts'
+import { newId } from '../../core/ids.ts'
 import type { ComponentStatus } from '../../core/schemas/component.ts'
 import type { Impact } from '../../core/schemas/incident.ts'
 import type { Transaction } from '@libsql/client'
 import type { Db } from '../../db/client.ts'
+import { insertFeedback, insertReply, type FeedbackRecord } from '../../db/feedback.ts'
 import { finishFirstStart } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
 import { components, groups } from '../services/components.ts'
@@ -10,9 +12,10 @@ import { incidents } from '../services/incidents.ts'
 import { maintenances } from '../services/maintenances.ts'
 import { recovery } from '../services/recovery.ts'
 import { subscriptions } from '../services/subscriptions.ts'
-import { commit, systemActor, type WriteContext } from '../services/write.ts'
+import { commit, customerSignature, systemActor, type WriteContext } from '../services/write.ts'
 
-const HOUR = 3_600_000
+const MIN = 60_000
+const HOUR = 60 * MIN
 const DAY = 24 * HOUR
 
 /**
@@ -132,23 +135,28 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
   )
 
   let count = 0
-  /** Opens an incident at `startAgo`, walks it through its updates, resolves it at `endAgo`. */
+  /**
+   * An incident as it really goes: the impact starts at `impactAgo`, the team notices and opens
+   * the incident a few minutes later with the start of impact backdated (`after` of the first
+   * step; 0 opens it at impact start), posts its updates `after` minutes into the impact, and
+   * resolves it. The communication metrics measure exactly these delays.
+   */
   const story = async (
-    startAgo: number,
-    endAgo: number | null,
+    impactAgo: number,
     name: string,
     impact: Impact,
     affected: Record<string, ComponentStatus>,
     steps: {
+      after: number
       status: 'investigating' | 'identified' | 'monitoring'
       body: string
       workaround?: string
     }[],
-    resolution?: string,
-    apology?: string,
+    resolved?: { after: number; body: string; apology?: string },
   ) => {
-    at(startAgo)
+    const into = (minutes: number) => at(impactAgo - minutes * MIN)
     const [first, ...rest] = steps
+    into(first!.after)
     const opened = await incidents.create(d, ctx, {
       name,
       status: first!.status,
@@ -156,11 +164,11 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
       body: first!.body,
       components: affected,
       workaround: first!.workaround ?? null,
+      ...(first!.after > 0 ? { started_at: new Date(end - impactAgo).toISOString() } : {}),
       deliver_notifications: false,
     })
-    const span = (endAgo === null ? startAgo * 0.5 : startAgo - endAgo) / (rest.length + 1)
-    for (const [i, s] of rest.entries()) {
-      at(startAgo - span * (i + 1))
+    for (const s of rest) {
+      into(s.after)
       await incidents.postUpdate(d, ctx, opened.id, {
         status: s.status,
         body: s.body,
@@ -168,11 +176,11 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
         deliver_notifications: false,
       })
     }
-    if (endAgo !== null) {
-      at(endAgo)
+    if (resolved) {
+      into(resolved.after)
       await incidents.resolve(d, ctx, opened.id, {
-        body: resolution ?? 'This incident has been resolved.',
-        apology,
+        body: resolved.body,
+        apology: resolved.apology,
         deliver_notifications: false,
       })
     }
@@ -182,43 +190,50 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
 
   await story(
     81 * DAY,
-    81 * DAY - 50 * 60_000,
     'Slow dashboard loading',
     'minor',
     { [dashboard]: 'degraded_performance' },
     [
       {
+        after: 12,
         status: 'investigating',
         body: 'Some pages of the dashboard take longer than usual to load. We are looking into it.',
       },
       {
+        after: 35,
         status: 'identified',
         body: 'A slow database query on the reports page is the cause. A fix is being deployed.',
       },
     ],
-    'The fix is deployed and the dashboard loads at its usual speed again.',
+    { after: 50, body: 'The fix is deployed and the dashboard loads at its usual speed again.' },
   )
+  // Noticed late: the first message came 25 minutes into the impact.
   await story(
     63 * DAY + 5 * HOUR,
-    63 * DAY + 3 * HOUR,
     'Delayed receipt emails',
     'minor',
     { [email]: 'partial_outage' },
     [
       {
+        after: 25,
         status: 'investigating',
         body: 'Receipt emails are arriving with delays of up to 30 minutes.',
       },
       {
+        after: 70,
         status: 'identified',
         body: 'Our email provider is throttling us after a traffic spike. We are moving traffic to a second provider.',
       },
       {
+        after: 115,
         status: 'monitoring',
         body: 'Traffic is on the second provider and the backlog is draining. We are watching it.',
       },
     ],
-    'All delayed emails have been delivered. New receipts go out within seconds again.',
+    {
+      after: 150,
+      body: 'All delayed emails have been delivered. New receipts go out within seconds again.',
+    },
   )
   at(47 * DAY)
   const pastMaint = await maintenances.create(d, ctx, {
@@ -232,54 +247,69 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
   })
   at(44 * DAY)
   await maintenances.runDue(d)
-  at(44 * DAY - 95 * 60_000)
+  at(44 * DAY - 95 * MIN)
   await maintenances.postUpdate(d, ctx, pastMaint.id, {
     status: 'completed',
     body: 'The upgrade finished ahead of schedule. Everything is back to normal.',
     deliver_notifications: false,
   })
-  await story(
-    29 * DAY + 7 * HOUR,
-    29 * DAY + 6 * HOUR,
+  const ssoStart = 29 * DAY + 7 * HOUR
+  const sso = await story(
+    ssoStart,
     'Login failures for SSO users',
     'major',
     { [login]: 'partial_outage' },
     [
       {
+        after: 6,
         status: 'investigating',
         body: 'Some customers who sign in with SSO see an error page.',
         workaround: 'Sign in with your email and password, or a magic link, while we fix SSO.',
       },
       {
+        after: 30,
         status: 'identified',
         body: 'An expired certificate on one SSO endpoint is the cause. We are replacing it.',
       },
     ],
-    'The certificate has been replaced and SSO sign-in works again.',
+    { after: 62, body: 'The certificate has been replaced and SSO sign-in works again.' },
   )
+  // Its post-mortem came three days after the five promised.
+  at(ssoStart - 62 * MIN - 3 * DAY)
+  await recovery.saveDraft(d, ctx, sso, { body: SSO_POSTMORTEM })
+  at(ssoStart - 62 * MIN - 8 * DAY)
+  await recovery.publish(d, ctx, sso, { notify: false })
+  const outageStart = 9 * DAY + 14 * HOUR
   const outage = await story(
-    9 * DAY + 14 * HOUR,
-    9 * DAY + 10 * HOUR + 48 * 60_000,
+    outageStart,
     'Payments API outage',
     'critical',
     { [payApi]: 'major_outage', [checkout]: 'partial_outage' },
     [
       {
+        after: 9,
         status: 'investigating',
         body: 'Card charges are failing. We are investigating with the highest priority.',
       },
       {
+        after: 38,
         status: 'identified',
         body: 'A network change at our card processor dropped connections from our region. We are failing over to the second processor.',
         workaround: 'Payments that failed can be retried safely: no card was charged twice.',
       },
+      // 95 minutes of silence before this one: the hourly promise broken once.
       {
+        after: 133,
         status: 'monitoring',
         body: 'Charges are succeeding through the second processor. We are monitoring closely.',
       },
     ],
-    'Card charges have succeeded normally for two hours. A full account of what happened will follow within five days.',
-    'We are sorry. For 3 hours 12 minutes many of your customers could not pay you, and some of you lost sales because of it. That is not the service you rely on us for, and we are making the changes below so it does not happen again.',
+    {
+      after: 192,
+      body: 'Card charges have succeeded normally for an hour. A full account of what happened will follow within five days.',
+      apology:
+        'We are sorry. For 3 hours 12 minutes many of your customers could not pay you, and some of you lost sales because of it. That is not the service you rely on us for, and we are making the changes below so it does not happen again.',
+    },
   )
   await amends(
     d,
@@ -289,32 +319,36 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
     () => at(7 * DAY),
     () => at(5 * DAY + 20 * HOUR),
   )
-  await story(
-    2 * DAY + 3 * HOUR,
-    2 * DAY + 2 * HOUR + 20 * 60_000,
+  // Opened the moment it started (no backdating): its first message is not measured.
+  const webhookStart = 2 * DAY + 3 * HOUR
+  const webhookDelays = await story(
+    webhookStart,
     'Webhook delivery delays',
     'minor',
     { [webhooks]: 'degraded_performance' },
     [
       {
+        after: 0,
         status: 'investigating',
         body: 'Webhooks are being delivered with a delay of a few minutes.',
       },
     ],
-    'The queue has caught up. Webhooks are delivered in real time again.',
+    { after: 40, body: 'The queue has caught up. Webhooks are delivered in real time again.' },
   )
-  await story(
-    42 * 60_000,
-    null,
+  const apiStart = 50 * MIN
+  const apiErrors = await story(
+    apiStart,
     'Elevated error rates on the Public API',
     'major',
     { [api]: 'partial_outage' },
     [
       {
+        after: 7,
         status: 'investigating',
         body: 'About 5% of requests to the Public API fail with a 503 error. We are investigating.',
       },
       {
+        after: 30,
         status: 'identified',
         body: 'One of our API clusters is overloaded after a failed deploy. We are rolling it back.',
         workaround:
@@ -322,6 +356,57 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
       },
     ],
   )
+  // What customers reported, and how fast they heard back: most within 2 hours, one after
+  // nearly four, one still waiting (the follow-up answer is written with the amends above).
+  await reports(d, ctx, end, [
+    {
+      incident: sso,
+      receivedAgo: ssoStart - 20 * MIN,
+      email: 'it-admin@globex.example',
+      message:
+        'None of our people can sign in with Okta since this morning. Password sign-in works.',
+      reply: {
+        after: 3 * HOUR + 40 * MIN,
+        body: 'Thank you for reporting it, and sorry for the wait. An expired certificate on one of our SSO endpoints was the cause; it was replaced and Okta sign-in works again. Please tell us if anyone still cannot sign in.',
+      },
+    },
+    {
+      incident: outage,
+      receivedAgo: outageStart - 15 * MIN,
+      email: 'shop@owner.example',
+      message: 'Every checkout on our shop fails with a card error. Is it you?',
+      reply: {
+        after: 25 * MIN,
+        body: 'Yes, it is us, and we are sorry: a network problem at our card processor is failing charges. Failed payments can be retried safely; no card is charged twice. We post updates on the status page.',
+      },
+    },
+    {
+      incident: outage,
+      receivedAgo: outageStart - 60 * MIN,
+      email: 'ops@acme.example',
+      message: 'Is there an estimate? We have a sale running this afternoon.',
+      reply: {
+        after: 70 * MIN,
+        body: 'We are failing over to our second card processor now and expect charges to recover within the hour. We will post on the status page as soon as they do.',
+      },
+    },
+    {
+      incident: webhookDelays,
+      receivedAgo: webhookStart - 10 * MIN,
+      email: 'dev@initech.example',
+      message: 'Our order webhooks arrive five minutes late.',
+      reply: {
+        after: 28 * MIN,
+        body: 'Thank you: a delivery queue fell behind. It has caught up and webhooks arrive in real time again.',
+      },
+    },
+    {
+      incident: apiErrors,
+      receivedAgo: 25 * MIN,
+      email: 'platform@umbrella.example',
+      message: 'About one in twenty of our API calls gets a 503 since half an hour ago.',
+    },
+  ])
   at(0)
   await maintenances.create(d, ctx, {
     name: 'Login service upgrade',
@@ -398,6 +483,78 @@ async function amends(
   })
 }
 
+interface DemoReport {
+  incident: string
+  receivedAgo: number
+  email: string
+  message: string
+  reply?: { after: number; body: string }
+}
+
+/**
+ * Customers' reports and the team's first replies, written as the feedback service stores them
+ * (db/feedback.ts) but without their outbox events: the demo mails nobody.
+ */
+async function reports(d: Deps, ctx: WriteContext, end: number, items: readonly DemoReport[]) {
+  for (const r of items) {
+    const received = end - r.receivedAgo
+    const answered = r.reply ? new Date(received + r.reply.after).toISOString() : null
+    const f: FeedbackRecord = {
+      id: newId(),
+      incident_id: r.incident,
+      component_id: null,
+      subscriber_id: null,
+      email: r.email,
+      message: r.message,
+      source: 'form',
+      status: answered ? 'answered' : 'open',
+      created_at: new Date(received).toISOString(),
+      first_answered_at: answered,
+      closed_at: null,
+    }
+    const reply = r.reply && {
+      id: newId(),
+      feedback_id: f.id,
+      body: r.reply.body,
+      author: customerSignature(ctx.actor, d.config.page.name),
+      created_at: answered!,
+    }
+    await commit(d, ctx, {
+      statements: [insertFeedback(f), ...(reply ? [insertReply(reply)] : [])],
+      action: 'demo.feedback',
+      target: { type: 'feedback', id: f.id },
+      events: [],
+      status: 201,
+      body: null,
+    })
+  }
+}
+
+const SSO_POSTMORTEM = `## Summary
+
+For an hour, customers who sign in with SSO saw an error page instead of their dashboard. Password and magic-link sign-in kept working.
+
+## Impact
+
+Sign-ins through one of our two SSO endpoints failed; about a third of SSO sign-in attempts. People already signed in were not affected.
+
+## Timeline
+
+- **Start** — the certificate of one SSO endpoint expires; sign-ins through it fail.
+- **+6 min** — the incident is posted here, with password sign-in as the workaround.
+- **+30 min** — the expired certificate is found.
+- **+62 min** — the certificate is replaced and SSO sign-in works again.
+
+## Root cause
+
+The certificate was renewed by hand, and the reminder for it went to a mailbox nobody reads any more.
+
+## What we are changing
+
+- Every certificate is now renewed automatically, and monitored for expiry 30 days ahead.
+- This post-mortem is late: it was promised within five days and took eight. We now book the review when the incident is resolved.
+`
+
 const POSTMORTEM = `## Summary
 
 For 3 hours 12 minutes on the afternoon of the outage, most card charges through the Payments API failed, and the hosted Checkout pages showed errors for part of that time.
@@ -408,10 +565,11 @@ About 70% of charge attempts failed between the start and the failover. No card 
 
 ## Timeline
 
-- **Start** — charges begin to fail; our alerts fire within two minutes and the incident is opened.
-- **+1 h 20 min** — the cause is found: a network change at our card processor dropped our region's connections.
-- **+2 h 05 min** — traffic fails over to the second processor; charges recover.
-- **+3 h 12 min** — two hours without errors; the incident is resolved.
+- **Start** — charges begin to fail; our alerts fire within two minutes.
+- **+9 min** — the incident is posted here.
+- **+38 min** — the cause is found: a network change at our card processor dropped our region's connections.
+- **+2 h 13 min** — traffic is on the second processor; charges recover.
+- **+3 h 12 min** — an hour without errors; the incident is resolved.
 
 ## Root cause
 
@@ -422,4 +580,5 @@ Our failover to the second processor was manual and took an hour to approve and 
 - Failover to the second processor is now automatic on sustained connection errors.
 - The processor's network changes are now announced to us in advance, under a new agreement.
 - A quarterly failover drill, with the results published here.
+- An update at least every hour while an incident is open: during this one we went 95 minutes without one.
 `

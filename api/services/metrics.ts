@@ -1,6 +1,26 @@
-import { incidentSlo, type IncidentSlo } from '../../core/communication-slo.ts'
+import {
+  incidentSlo,
+  median,
+  REPORT_GOAL_S,
+  REPORT_LIMIT_S,
+  reportResponse,
+  reportSummary,
+  summarise,
+  type IncidentSlo,
+} from '../../core/communication-slo.ts'
+import { notFound } from '../../core/errors.ts'
+import type {
+  CommunicationMetrics as CommunicationMetricsSchema,
+  CommunicationWindow,
+  IncidentCommunicationMetrics as IncidentCommunicationSchema,
+  IncidentCommunicationRow,
+  ReportResponseRow,
+} from '../../core/schemas/metrics.ts'
+import type { z } from 'zod'
 import {
   feedbackTimings,
+  incidentFeedbackTimings,
+  incidentTimeline,
   incidentTimelines,
   type FeedbackTiming,
   type TimelineRow,
@@ -8,108 +28,144 @@ import {
 import type { Deps } from '../deps.ts'
 
 const DAY = 86_400_000
-/** Feedback: within 2 hours feels like a conversation; 24 hours is the limit (PRODUCT.md). */
-export const FEEDBACK_GOAL_S = 2 * 3600
-export const FEEDBACK_LIMIT_S = 24 * 3600
+/** Kept for the feedback service's response clock; the rule lives in core/communication-slo.ts. */
+export const FEEDBACK_GOAL_S = REPORT_GOAL_S
+export const FEEDBACK_LIMIT_S = REPORT_LIMIT_S
+/** The rolling windows the metrics are given for. */
+export const WINDOWS = [30, 90] as const
+export type WindowDays = (typeof WINDOWS)[number]
 
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = Math.floor(s.length / 2)
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+/**
+ * One incident's figures as the API gives them: its facts, the figures (core/communication-slo.ts)
+ * and, for clients of the first version, the same figures under their old flat names.
+ */
+export type IncidentMetrics = z.infer<typeof IncidentCommunicationRow>
+export type ReportMetrics = z.infer<typeof ReportResponseRow>
+export type WindowMetrics = z.infer<typeof CommunicationWindow>
+export type CommunicationMetrics = z.infer<typeof CommunicationMetricsSchema>
+export type IncidentCommunicationMetrics = z.infer<typeof IncidentCommunicationSchema>
+
+function incidentRow(t: TimelineRow, s: IncidentSlo): IncidentMetrics {
+  const { update_times: _u, resolved_update_times: _r, ...facts } = t
+  return {
+    ...facts,
+    ...s,
+    time_to_first_update_s: s.first_message.seconds,
+    first_update_met: s.first_message.met,
+    cadence_met: s.broken_promises === 0,
+    postmortem_required: s.postmortem.required,
+    postmortem_due_at: s.postmortem.due_at,
+    postmortem_met:
+      s.postmortem.state === 'on_time'
+        ? true
+        : s.postmortem.state === 'late' || s.postmortem.state === 'published_late'
+          ? false
+          : null,
+  }
 }
 
-const rate = (hit: number, of: number) => (of === 0 ? null : hit / of)
+function reportRow(f: FeedbackTiming, now: Date): ReportMetrics {
+  return { ...f, response: reportResponse(f, now) }
+}
 
-export type IncidentMetrics = TimelineRow & IncidentSlo
-
-function summarise(rows: IncidentMetrics[], feedback: FeedbackTiming[], now: Date) {
-  const required = rows.filter((r) => r.postmortem_required && r.postmortem_met !== null)
-  const seriousResolved = rows.filter(
-    (r) => r.resolved_at && (r.impact === 'major' || r.impact === 'critical'),
+/** A window's summary, with the first version's flat names beside the new figures. */
+function windowSummary(
+  rows: readonly IncidentMetrics[],
+  reports: readonly ReportMetrics[],
+): WindowMetrics {
+  const s = summarise(
+    rows,
+    reports.map((r) => r.response),
   )
-  const responses = feedback.flatMap((f) =>
-    f.first_answered_at
-      ? [(Date.parse(f.first_answered_at) - Date.parse(f.created_at)) / 1000]
-      : [],
-  )
+  const withGaps = rows.filter((r) => r.gaps.length > 0)
   return {
-    incidents: rows.length,
-    median_time_to_first_update_s: median(rows.map((r) => r.time_to_first_update_s)),
-    first_update_met_rate: rate(rows.filter((r) => r.first_update_met).length, rows.length),
-    median_longest_gap_s: median(rows.map((r) => r.longest_gap_s)),
-    cadence_met_rate: rate(rows.filter((r) => r.cadence_met).length, rows.length),
-    median_time_to_resolve_s: median(
-      rows.flatMap((r) => (r.time_to_resolve_s === null ? [] : [r.time_to_resolve_s])),
-    ),
-    postmortems_due: required.length,
-    postmortems_on_time: required.filter((r) => r.postmortem_met).length,
-    apologies_given: seriousResolved.filter((r) => r.apology).length,
-    resolved_without_apology: seriousResolved.filter((r) => !r.apology).length,
+    ...s,
+    median_time_to_first_update_s: s.first_message.median_s,
+    first_update_met_rate: s.first_message.on_time_rate,
+    median_longest_gap_s: median(withGaps.map((r) => r.longest_gap_s)),
+    cadence_met_rate: withGaps.length
+      ? withGaps.filter((r) => r.broken_promises === 0).length / withGaps.length
+      : null,
+    postmortems_due: s.postmortems.on_time + s.postmortems.published_late + s.postmortems.late,
+    postmortems_on_time: s.postmortems.on_time,
+    apologies_given: rows.filter((r) => r.resolved_at && r.postmortem.required && r.apology).length,
+    resolved_without_apology: rows.filter(
+      (r) => r.resolved_at && r.postmortem.required && !r.apology,
+    ).length,
     follow_up: {
       all_good: rows.reduce((n, r) => n + r.follow_up_all_good, 0),
       still_affected: rows.reduce((n, r) => n + r.follow_up_still_affected, 0),
     },
     feedback: {
-      received: feedback.length,
-      answered: responses.length,
-      median_first_response_s: median(responses),
-      within_2h: responses.filter((s) => s <= FEEDBACK_GOAL_S).length,
-      within_24h: responses.filter((s) => s <= FEEDBACK_LIMIT_S).length,
-      overdue: feedback.filter(
-        (f) =>
-          !f.first_answered_at &&
-          f.status === 'open' &&
-          now.getTime() - Date.parse(f.created_at) > FEEDBACK_LIMIT_S * 1000,
-      ).length,
+      received: s.reports.received,
+      answered: s.reports.answered,
+      median_first_response_s: s.reports.median_first_response_s,
+      within_2h: s.reports.within_2h,
+      within_24h: s.reports.within_2h + s.reports.within_24h,
+      overdue: s.reports.overdue,
     },
   }
 }
 
-export type CommunicationSummary = ReturnType<typeof summarise>
+function targets(deps: Deps) {
+  const slo = deps.config.recovery.slo
+  return {
+    first_update_minutes: slo.firstUpdateMinutes,
+    update_gap_minutes: slo.updateGapMinutes,
+    postmortem_days: slo.postmortemDays,
+    feedback_goal_s: REPORT_GOAL_S,
+    feedback_limit_s: REPORT_LIMIT_S,
+  }
+}
 
-/** The communication promises, per incident and over the rolling 30 and 90 days. */
-export async function communicationMetrics(deps: Deps) {
+const figures = (deps: Deps, t: TimelineRow, now: Date) =>
+  incidentRow(t, incidentSlo(t, deps.config.recovery.slo, now))
+
+/**
+ * The communication promises over the rolling 30 and 90 days, with every incident that started
+ * and every report received in the last 90 days (newest first).
+ */
+export async function communicationMetrics(deps: Deps): Promise<CommunicationMetrics> {
   const now = deps.clock.now()
   const to = new Date(now.getTime() + 1).toISOString()
-  const from90 = new Date(now.getTime() - 90 * DAY).toISOString()
-  const from30 = new Date(now.getTime() - 30 * DAY).toISOString()
+  const since = (days: number) => new Date(now.getTime() - days * DAY).toISOString()
   const [timelines, feedback] = await Promise.all([
-    incidentTimelines(deps.db, from90, to),
-    feedbackTimings(deps.db, from90, to),
+    incidentTimelines(deps.db, since(90), to),
+    feedbackTimings(deps.db, since(90), to),
   ])
-  const rows: IncidentMetrics[] = timelines.map((t) => ({
-    ...t,
-    ...incidentSlo(
-      {
-        impact: t.impact,
-        started_at: t.started_at,
-        created_at: t.created_at,
-        resolved_at: t.resolved_at,
-        update_times: t.update_times,
-        postmortem_published_at: t.postmortem_published_at,
-      },
-      deps.config.recovery.slo,
-      now,
-    ),
-  }))
+  const incidents = timelines.map((t) => figures(deps, t, now))
+  const reports = feedback.map((f) => reportRow(f, now))
+  const rolling = (days: WindowDays) =>
+    windowSummary(
+      incidents.filter((r) => r.started_at >= since(days)),
+      reports.filter((r) => r.created_at >= since(days)),
+    )
   return {
     generated_at: now.toISOString(),
-    targets: {
-      first_update_minutes: deps.config.recovery.slo.firstUpdateMinutes,
-      update_gap_minutes: deps.config.recovery.slo.updateGapMinutes,
-      postmortem_days: deps.config.recovery.slo.postmortemDays,
-      feedback_goal_s: FEEDBACK_GOAL_S,
-      feedback_limit_s: FEEDBACK_LIMIT_S,
-    },
-    rolling: {
-      '30d': summarise(
-        rows.filter((r) => r.started_at >= from30),
-        feedback.filter((f) => f.created_at >= from30),
-        now,
-      ),
-      '90d': summarise(rows, feedback, now),
-    },
-    incidents: rows.map(({ update_times: _u, ...r }) => r),
+    targets: targets(deps),
+    rolling: { '30d': rolling(30), '90d': rolling(90) },
+    incidents,
+    reports,
+  }
+}
+
+/** One incident's communication, whenever it happened, with the reports about it. */
+export async function incidentCommunication(
+  deps: Deps,
+  id: string,
+): Promise<IncidentCommunicationMetrics> {
+  const now = deps.clock.now()
+  const [t, feedback] = await Promise.all([
+    incidentTimeline(deps.db, id),
+    incidentFeedbackTimings(deps.db, id),
+  ])
+  if (!t) throw notFound('incident', id)
+  const reports = feedback.map((f) => reportRow(f, now))
+  return {
+    generated_at: now.toISOString(),
+    targets: targets(deps),
+    incident: figures(deps, t, now),
+    reports,
+    summary: reportSummary(reports.map((r) => r.response)),
   }
 }

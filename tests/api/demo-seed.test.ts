@@ -55,6 +55,15 @@ describe('demo seed', () => {
     const metrics = (await t.api('GET', '/api/v1/metrics/communication')).body
     expect(metrics.rolling['30d'].follow_up).toEqual({ all_good: 1, still_affected: 1 })
     expect(metrics.rolling['30d'].postmortems_on_time).toBeGreaterThanOrEqual(1)
+    // The communication metrics have substance: backdated starts, one late first message, one
+    // broken update promise, a post-mortem on time and one late, reports answered within 2 h,
+    // one after, one still open.
+    expect(metrics.rolling['90d']).toMatchObject({
+      first_message: { measured: 5, not_measured: 1, on_time: 4, late: 1, median_s: 9 * 60 },
+      cadence: { broken: 1, incidents_with_broken_promises: 1 },
+      postmortems: { on_time: 1, published_late: 1, awaiting_resolution: 1 },
+      reports: { within_2h: 4, within_24h: 1, after_24h: 0, open: 1, overdue: 0 },
+    })
     expect((await t.api('GET', '/api/v1/subscribers')).body.length).toBe(3)
     // Everything went through the real write path.
     const audit = await t.deps.db.execute(

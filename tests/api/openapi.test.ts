@@ -35,6 +35,7 @@ describe('OpenAPI document', () => {
       '/api/v1/maintenances/{id}/cancel',
       '/api/v1/maintenances/{id}/updates',
       '/api/v1/metrics/communication',
+      '/api/v1/metrics/communication/incidents/{id}',
       '/api/v1/playbooks',
       '/api/v1/playbooks/{id}/fill',
       '/api/v1/subscribers',

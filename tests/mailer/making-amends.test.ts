@@ -148,8 +148,10 @@ describe('making amends, end to end', () => {
     const metrics = (await t.api('GET', '/api/v1/metrics/communication')).body
     const row = metrics.incidents.find((i: { id: string }) => i.id === id)
     expect(row).toMatchObject({
-      time_to_first_update_s: 0,
-      first_update_met: true,
+      // Opened the moment it started: nothing to measure, not an on-time 0.
+      first_message: { state: 'opened_at_impact_start', seconds: null },
+      time_to_first_update_s: null,
+      first_update_met: null,
       longest_gap_s: 152 * 60,
       cadence_met: false,
       time_to_resolve_s: 192 * 60,

@@ -205,15 +205,35 @@ table.audit td.who .small{display:block}
  table.audit td.when{order:-1;color:var(--muted);font-size:.875rem;white-space:normal}
  table.audit td.who .small{display:inline}
 }
-.chart{margin:0 0 1rem}
-.chart svg{display:block;width:100%;height:auto;max-height:11rem}
-.chart rect.ok{fill:var(--ok)}
-.chart rect.late{fill:var(--major)}
-.chart line.target{stroke:var(--muted);stroke-width:1.5;stroke-dasharray:6 4}
-.chart line.axis{stroke:var(--line);stroke-width:1}
 table.stack th{overflow-wrap:normal}
 .tabs ul{display:flex;gap:.25rem;list-style:none;margin:0 0 1rem;padding:0;border-bottom:1px solid var(--line);overflow-x:auto}
 .tabs a{display:block;padding:.5rem .75rem;color:var(--fg);text-decoration:none;white-space:nowrap;border-bottom:3px solid transparent}
 .tabs a:hover{border-bottom-color:var(--line)}
 .tabs a[aria-current=page]{border-bottom-color:var(--accent);font-weight:600}
+/* Metrics: each chart (api/console/charts.ts) beside the table of its numbers */
+.chart-pair{display:grid;gap:.5rem 1.5rem;margin:0 0 1rem}
+@media (min-width:1100px){.chart-pair{grid-template-columns:minmax(18rem,25rem) minmax(0,1fr);align-items:start}}
+.chart-pair table caption,table.summary caption{text-align:left;font-weight:600;padding:.25rem 0}
+.chart{margin:0}
+.chart svg{display:block;width:100%;height:auto;max-width:34rem}
+.chart text{font-size:11px;fill:var(--muted)}
+.chart text.target{fill:var(--fg);font-weight:600;paint-order:stroke;stroke:var(--bg);stroke-width:3px}
+.chart line.grid{stroke:var(--line);stroke-width:.5}
+.chart line.axis{stroke:var(--muted);stroke-width:1}
+.chart line.target{stroke:var(--fg);stroke-width:1.25;stroke-dasharray:5 3}
+.chart rect.done{fill:var(--ok)}
+.chart rect.done.late{fill:var(--major)}
+.chart rect.open{fill:none;stroke:var(--ok);stroke-width:1.5;stroke-dasharray:3 2}
+.chart rect.open.late{stroke:var(--major)}
+.chart figcaption{margin-top:.25rem}
+.nodata{border:1px dashed var(--line);border-radius:var(--r);padding:1.5rem 1rem;text-align:center;color:var(--muted);margin:0}
+table.summary th[scope=row]{color:var(--fg);font-size:1rem;font-weight:400}
+table.summary td{white-space:nowrap}
+@media (max-width:640px){
+ table.summary th,table.summary td{padding:.375rem .25rem;font-size:.875rem}
+ table.summary td{white-space:normal}
+ table.stack caption{display:block}
+ table.stack td.num::before{content:"#"}
+ table.stack td.num{font-weight:600}
+}
 `
