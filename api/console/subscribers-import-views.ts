@@ -26,10 +26,10 @@ export interface ImportFormView {
 function problemsAlert(problems: LineProblem[]): Html {
   const n = problems.length
   // prettier-ignore
-  return html`<div class="alert" role="alert" aria-labelledby="problems-h">
+  return html`<div class="alert file-problems" role="alert" aria-labelledby="problems-h">
 <h2 id="problems-h">${n === 1 ? 'One problem' : `${n} problems`} in the file: nothing can be imported until ${n === 1 ? 'it is' : 'they are'} fixed</h2>
 <table class="stack problems">
-<thead><tr><th scope="col">Line</th><th scope="col">Column</th><th scope="col">Problem</th></tr></thead>
+<thead><tr><th scope="col" class="num">Line</th><th scope="col">Column</th><th scope="col">Problem</th></tr></thead>
 <tbody>${problems.map((p) => html`<tr><td data-label="Line" class="num">${p.line}</td><td data-label="Column">${p.column ? html`<code>${p.column}</code>` : html`<span class="muted">whole line</span>`}</td><td data-label="Problem">${p.message}</td></tr>`)}</tbody>
 </table>
 <p class="small">Nothing was changed. The rows are in the box below: correct them there, or fix the file and choose it again.</p>
@@ -62,7 +62,7 @@ ${v.components.length ? html`<table class="stack ids"><caption>Component ids</ca
 ${formAlert(errors && Object.keys(errors).length ? errors : undefined, ['file', 'csv'])}
 <form method="post" action="/admin/subscribers/import" enctype="multipart/form-data" class="stacked wide">
 ${csrfField(c)}
-<div class="field"><label for="f-file">CSV file</label><input id="f-file" name="file" type="file" accept=".csv,text/csv,text/plain"${fileError ? html` aria-invalid="true"` : ''} aria-describedby="${fileDescribed}"><span class="hint" id="f-file-hint">UTF-8 text, up to ${v.maxKb} KB (about ${Math.round((v.maxKb * 1024) / 32).toLocaleString('en')} addresses). From a spreadsheet: save as “CSV UTF-8”.</span>${fileError ? html`<span class="field-error" id="f-file-error">${fileError}</span>` : ''}</div>
+<div class="field"><label for="f-file">CSV file</label><input id="f-file" name="file" type="file" accept=".csv,text/csv,text/plain"${fileError ? html` aria-invalid="true"` : ''} aria-describedby="${fileDescribed}"><span class="hint" id="f-file-hint">UTF-8 text, up to ${v.maxKb} KB (about ${(Math.floor((v.maxKb * 1024) / 32 / 1000) * 1000).toLocaleString('en')} addresses). From a spreadsheet: save as “CSV UTF-8”.</span>${fileError ? html`<span class="field-error" id="f-file-error">${fileError}</span>` : ''}</div>
 ${textarea({ name: 'csv', label: 'Or paste the rows', value: v.text ?? '', rows: 8, errors, hint: 'Header line first, as in the file.' })}
 <div class="actions"><button type="submit">Preview import</button></div>
 </form>`
@@ -78,7 +78,7 @@ function rowChange(row: ImportRowPlan, names: ReadonlyMap<string, string>): Html
   if (row.action === 'create') {
     const a = choiceText(row.after!, names)
     // prettier-ignore
-    return html`<ul class="changes"><li>${subscriberPill('confirmed')} at once, no confirmation email</li><li><span class="field-name">follows</span>: ${a.follows}</li><li><span class="field-name">language</span>: ${a.locale}</li></ul>`
+    return html`<ul class="changes"><li><span class="field-name">follows</span>: ${a.follows}</li><li><span class="field-name">language</span>: ${a.locale}</li></ul>`
   }
   if (row.action === 'skip') {
     return row.reason === 'unsubscribed'

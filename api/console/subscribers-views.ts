@@ -3,7 +3,8 @@ import { html } from 'hono/html'
 import type { Locale, Subscriber, SubscriberStatus } from '../../core/schemas/subscription.ts'
 import type { AppEnv } from '../env.ts'
 import type { SubscriberCountsView } from '../services/subscriptions.ts'
-import { checkbox, formAlert, input, select, writeFields, type FieldErrors } from './forms.ts'
+import { formatDate } from '../../core/format.ts'
+import { checkbox, formAlert, input, writeFields, type FieldErrors } from './forms.ts'
 import { time } from './labels.ts'
 import type { Html } from './layout.ts'
 
@@ -111,18 +112,16 @@ ${v.counts.components.length === 0 ? html`<p class="muted">No components yet.</p
 export function subscriberList(v: SubscriberListView): Html {
   const pages = Math.max(1, Math.ceil(v.total / v.perPage))
   const filtered = !!(v.filter.q || v.filter.status)
-  const statusOptions = [
-    { value: '', label: 'Any status' },
-    ...STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
-  ]
+  // The status chips choose the status; a search stays within the chosen one.
+  const status = STATUS_ORDER.find((x) => x === v.filter.status)
   const heading = `${v.total === 1 ? '1 subscriber' : `${v.total} subscribers`}${filtered ? ' match' : ''}`
   // prettier-ignore
   return html`<div class="actions top-actions"><a class="button" href="/admin/subscribers/import">Import CSV</a><a class="button secondary" href="/admin/subscribers/export.csv" download>Export CSV</a></div>
 ${statusChoices(v)}
 <form method="get" action="/admin/subscribers" class="search" role="search" aria-label="Search subscribers">
-${v.errors ? formAlert(v.errors, ['q', 'status']) : ''}
-${input({ name: 'q', label: 'Address contains', type: 'search', value: v.filter.q, errors: v.errors, autocomplete: 'off' })}
-${select({ name: 'status', label: 'Status', value: v.filter.status, options: statusOptions, errors: v.errors })}
+${v.errors ? html`<div class="alert" role="alert"><p><strong>Check the search:</strong> ${Object.entries(v.errors).filter(([k]) => k !== 'q').map(([k, m]) => `${k === 'status' ? 'that status' : k}: ${m}`).join('; ') || 'see the address field'}.</p></div>` : ''}
+${status ? html`<input type="hidden" name="status" value="${status}">` : ''}
+${input({ name: 'q', label: status ? `Address contains (${STATUS_LABELS[status].toLowerCase()} only)` : 'Address contains', type: 'search', value: v.filter.q, errors: v.errors, autocomplete: 'off' })}
 <div class="search-go"><button type="submit">Search</button>${filtered ? html` <a class="button secondary" href="/admin/subscribers">Clear</a>` : ''}</div>
 </form>
 <h2 id="results">${heading}<span class="count">, newest first</span></h2>
@@ -133,7 +132,7 @@ ${v.items.length === 0 ? html`<p>${filtered ? 'No subscriber matches this search
 <td data-label="Status">${subscriberPill(s.status)}</td>
 <td data-label="Follows">${followsText(s, v.names)}</td>
 <td data-label="Language">${LOCALE_LABELS[s.locale]}</td>
-<td data-label="Subscribed">${time(s.created_at, v.timeZone)}</td>
+<td data-label="Subscribed" class="nowrap"><time datetime="${s.created_at}">${formatDate(s.created_at, v.timeZone)}</time></td>
 </tr>`)}</tbody>
 </table>`}
 ${pages > 1 ? html`<nav class="pager" aria-label="Subscriber pages">${v.page > 1 ? html`<a href="${listLink(v.filter, v.page - 1)}" rel="prev">← Newer</a>` : ''}<span>Page ${v.page} of ${pages}</span>${v.page < pages ? html`<a href="${listLink(v.filter, v.page + 1)}" rel="next">Older →</a>` : ''}</nav>` : ''}
