@@ -233,6 +233,24 @@ export async function listSubscribers(
   return { items: await withComponents(db, page!.rows), total: num(count!.rows[0]!, 'n') }
 }
 
+/**
+ * Every confirmed subscriber (those who receive mail), by address: an export. Read in pages of
+ * 1,000 so a large list never makes one huge result.
+ */
+export async function listConfirmedSubscribers(db: Db): Promise<SubscriberRecord[]> {
+  const out: SubscriberRecord[] = []
+  for (let after = ''; ;) {
+    const rs = await db.execute({
+      sql: `SELECT ${READ_COLS} FROM subscribers WHERE status = 'confirmed' AND email_normalized > ?
+            ORDER BY email_normalized LIMIT 1000`,
+      args: [after],
+    })
+    out.push(...(await withComponents(db, rs.rows)))
+    if (rs.rows.length < 1000) return out
+    after = out.at(-1)!.email_normalized
+  }
+}
+
 export interface SubscriberCounts {
   byStatus: Record<Status, number>
   /** Confirmed subscribers who chose every component. */

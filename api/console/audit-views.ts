@@ -33,6 +33,9 @@ const ACTIONS: Record<string, string> = {
   'compensation.decide': 'Decided a service credit',
   'feedback.reply': 'Replied to a report',
   'feedback.close': 'Closed a report',
+  'subscriber.import': 'Imported subscribers',
+  'subscriber.export': 'Exported the subscribers',
+  'subscriber.delete': 'Erased a subscriber',
   'token.create': 'Created an API token',
   'token.revoke': 'Revoked an API token',
   'session.sign_in': 'Signed in',
@@ -59,6 +62,8 @@ const TARGETS: Record<string, string> = {
   token: 'API token',
   user: 'Person',
   subscriber: 'Subscriber',
+  subscriber_import: 'Subscriber import',
+  subscriber_export: 'Subscriber export',
   feedback: 'Report',
 }
 

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { except } from 'hono/combine'
 import { html } from 'hono/html'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DomainError } from '../../core/errors.ts'
@@ -20,6 +21,8 @@ import { mountMaintenance } from './maintenance.ts'
 import { mountMetrics } from './metrics.ts'
 import { mountSignIn } from './sign-in.ts'
 import { mountSso } from './sso.ts'
+import { mountSubscribers } from './subscribers.ts'
+import { SUBSCRIBER_UPLOAD_PATH } from './subscribers-import.ts'
 
 // A console form holds at most an incident's text and a few fields; 20,000 characters of CJK
 // text, URL-encoded, are 180,000 bytes.
@@ -46,7 +49,8 @@ export function consoleRoutes(deps: Deps) {
   app.use('/admin/*', loadSession(deps))
   // Every write is a POSTed urlencoded form of bounded size in valid UTF-8 (never JSON); the
   // console has no other method that changes anything.
-  app.post('/admin/*', ...formBody(MAX_FORM_BYTES))
+  // The subscriber import's upload is multipart (a file input) with its own checks.
+  app.post('/admin/*', except(SUBSCRIBER_UPLOAD_PATH, ...formBody(MAX_FORM_BYTES)))
 
   app.onError(async (err, c) => {
     const res = handleError(err, c, deps.log)
@@ -78,6 +82,7 @@ export function consoleRoutes(deps: Deps) {
   mountComponents(app, deps)
   mountAudit(app, deps)
   mountMetrics(app, deps)
+  mountSubscribers(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   mountNow(app, deps)

@@ -9,6 +9,8 @@ import {
 } from '../../core/schemas/subscription.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
+import { requireScope } from '../auth.ts'
+import { idempotency } from '../idempotency.ts'
 import { createRateLimiter, limitByClientIp } from '../services/rate-limit.ts'
 import { SELF_SERVICE, subscriptions } from '../services/subscriptions.ts'
 import {
@@ -56,7 +58,7 @@ const SubscribeAccepted = z
   .object({ status: z.literal('pending_confirmation'), message: z.string() })
   .meta({ id: 'SubscribeAccepted' })
 
-const SubscriberListQuery = z
+export const SubscriberListQuery = z
   .object({
     q: userText({ singleLine: true })
       .max(254)
@@ -82,27 +84,96 @@ const SubscriberCounts = z
           .describe('Confirmed subscribers, those to every component included'),
       }),
     ),
+    by_component_channel: z
+      .array(
+        z.object({
+          component_id: Id,
+          component: z.string(),
+          channel: z.enum(['email']),
+          count: z.number().int(),
+        }),
+      )
+      .describe(
+        'Confirmed subscribers per component and channel, one row each (none: no row); email is the only channel today',
+      ),
   })
   .meta({ id: 'SubscriberCounts' })
 
+const SubscriberChoice = z
+  .object({
+    status: SubscriberStatus,
+    locale: z.string(),
+    all_components: z.boolean(),
+    components: z.array(Id),
+  })
+  .meta({ id: 'SubscriberImportChoice' })
+
 const ImportReport = z
   .object({
-    created: z.number().int(),
-    updated: z.number().int(),
-    skipped: z.number().int().describe('Unchanged, unsubscribed or quarantined addresses'),
+    dry_run: z.boolean().describe('True: a preview; nothing was written'),
+    created: z.number().int().describe('New addresses, confirmed at once'),
+    updated: z
+      .number()
+      .int()
+      .describe('Existing addresses whose components, locale or status change'),
+    unchanged: z.number().int(),
+    skipped: z.number().int().describe('Unsubscribed or quarantined addresses, left as they are'),
     errors: z
       .array(z.object({ line: z.number().int(), message: z.string() }))
       .describe('Always empty: an invalid file is rejected whole'),
+    digest: z
+      .string()
+      .describe(
+        'SHA-256 of the file and of this plan; send it back as `digest` to import only if nothing changed since',
+      ),
+    rows: z.array(
+      z.object({
+        line: z.number().int().describe('The line of the file the row starts on'),
+        action: z.enum(['create', 'update', 'unchanged', 'skip']),
+        reason: z.enum(['unsubscribed', 'quarantined']).nullable(),
+        subscriber_id: Id.nullable().describe('Null for a new address in a dry run'),
+        before: SubscriberChoice.nullable(),
+        after: SubscriberChoice.nullable().describe('Null when nothing changes'),
+      }),
+    ),
   })
   .meta({ id: 'SubscriberImportReport' })
 
+const ImportQuery = z.object({
+  dry_run: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'true: answer what the import would do, and write nothing' }),
+  digest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'Must be the digest of a dry run (64 hex digits)')
+    .optional()
+    .meta({
+      description:
+        "A dry run's digest: import only if the plan is still exactly that one (else 409 import_changed, nothing written)",
+    }),
+})
+
 const Deleted = z.object({ id: Id, deleted_at: Timestamp }).meta({ id: 'DeletedSubscriber' })
+
+/**
+ * The headers of a subscriber list downloaded as CSV: an attachment named for the day, never
+ * cached (it is a list of people's addresses).
+ */
+export function csvAttachment(now: Date): Record<string, string> {
+  return {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="subscribers-${now.toISOString().slice(0, 10)}.csv"`,
+    'cache-control': 'no-store',
+  }
+}
 
 const tooMany = json(ErrorBody, 'Too many requests from this address; see Retry-After')
 
 export function subscriptionRoutes(deps: Deps, limit: MiddlewareHandler) {
   const app = newRouter()
   const admin = guard(deps, 'admin')
+  const replayable = idempotency(deps)
   const tags = ['Subscribers']
 
   app.openapi(
@@ -163,6 +234,30 @@ export function subscriptionRoutes(deps: Deps, limit: MiddlewareHandler) {
     }),
     async (c) => c.json(await subscriptions.counts(deps), 200),
   )
+  // Before /subscribers/{id}, so "export" is not taken for an id.
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/subscribers/export',
+      tags,
+      security,
+      middleware: admin,
+      description:
+        'The confirmed subscribers as CSV (`email,components,locale`, the columns the import takes), every cell quoted and neutralised against spreadsheet formulas (a leading apostrophe, which the import removes again). Pending, unsubscribed and quarantined addresses are left out. Audited.',
+      responses: {
+        200: {
+          description: 'CSV, as an attachment',
+          content: { 'text/csv': { schema: z.string() } },
+        },
+        401: errors[401],
+        403: errors[403],
+      },
+    }),
+    async (c) => {
+      const { csv } = await subscriptions.exportCsv(deps, writeCtx(c))
+      return c.body(csv, 200, csvAttachment(deps.clock.now()))
+    },
+  )
   app.openapi(
     createRoute({
       method: 'get',
@@ -206,23 +301,38 @@ export function subscriptionRoutes(deps: Deps, limit: MiddlewareHandler) {
       path: '/subscribers/import',
       tags,
       security,
-      middleware: admin,
       description:
-        'A CSV file with the header `email[,components][,locale]` (components separated by ";", empty = all). New addresses are confirmed at once (the operator vouches for consent); unsubscribed and quarantined ones are skipped. Any invalid row rejects the whole file (400, `details` paths are `lines.<n>.<column>`) and nothing is written.',
+        'A CSV file with the header `email[,components][,locale]` (components separated by ";", empty = all; the columns `GET /subscribers/export` writes). New addresses are confirmed at once (the operator vouches for consent); unsubscribed and quarantined ones are skipped. Any invalid row rejects the whole file (400, `details` paths are `lines.<n>.<column>`) and nothing is written. `?dry_run=true` answers the same report and writes nothing; its `digest`, sent back as `?digest=`, imports only if the plan is still that one. Report rows name the line, never the address.',
+      // A dry run writes nothing, so it neither replays nor stores a response for its key.
+      middleware: [
+        requireScope(deps, 'admin'),
+        (c, next) => (c.req.query('dry_run') === 'true' ? next() : replayable(c, next)),
+      ],
       request: {
+        query: ImportQuery,
         body: { required: true, content: { 'text/csv': { schema: z.string() } } },
         headers: IdempotencyHeader,
       },
       responses: {
-        200: json(ImportReport, 'Imported'),
+        200: json(ImportReport, 'Imported, or (dry run) what importing would do'),
         400: errors[400],
         401: errors[401],
         403: errors[403],
+        409: json(ErrorBody, 'import_changed: the plan is no longer the one with `digest`'),
         413: errors[413],
         415: json(ErrorBody, 'Body is not text/csv'),
       },
     }),
-    async (c) => c.json(await subscriptions.importCsv(deps, writeCtx(c), await c.req.text()), 200),
+    async (c) => {
+      const q = c.req.valid('query')
+      const text = await c.req.text()
+      if (q.dry_run === 'true')
+        return c.json((await subscriptions.planImport(deps, text)).report, 200)
+      return c.json(
+        await subscriptions.importCsv(deps, writeCtx(c), text, { digest: q.digest }),
+        200,
+      )
+    },
   )
   return app
 }

@@ -1,8 +1,8 @@
-import { DomainError, notFound, type ErrorDetail } from '../../core/errors.ts'
+import { csvRecord } from '../../core/csv.ts'
+import { notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
 import {
-  Email,
   Locale,
   type Subscriber,
   type SubscriberStatus,
@@ -16,9 +16,9 @@ import {
   countSubscribers,
   deleteSubscriber,
   findSubscriberByEmail,
-  findSubscribersByEmails,
   getSubscriber,
   insertSubscriber,
+  listConfirmedSubscribers,
   listSubscribers,
   normalizeEmail,
   toSubscriber,
@@ -29,6 +29,13 @@ import type { Deps } from '../deps.ts'
 import { loadComponents } from './component-status.ts'
 import { subscriberLinks } from './links.ts'
 import { signingSecret } from './secrets.ts'
+import {
+  commitImport,
+  IMPORT_COLUMNS,
+  planImport,
+  type ImportPlan,
+  type ImportReport,
+} from './subscriber-import.ts'
 import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
 
 /**
@@ -95,14 +102,6 @@ export interface ChoiceSection {
   components: ComponentChoice[]
 }
 
-export interface ImportReport {
-  created: number
-  updated: number
-  skipped: number
-  /** Always empty: a file with any invalid row is rejected as a whole (400) and writes nothing. */
-  errors: { line: number; message: string }[]
-}
-
 export interface SubscriberCountsView {
   total: number
   by_status: Record<SubscriberStatus, number>
@@ -110,7 +109,20 @@ export interface SubscriberCountsView {
   all_components: number
   /** Confirmed subscribers who receive mail about each component, "all components" ones included. */
   components: { id: string; name: string; confirmed: number }[]
+  /**
+   * Confirmed subscribers per component and channel, one row each (a channel with none has no
+   * rows): the shape stays when chat or webhook subscriptions join email.
+   */
+  by_component_channel: {
+    component_id: string
+    component: string
+    channel: SubscriberChannel
+    count: number
+  }[]
 }
+
+/** How subscribers are reached; every subscriber today is an email address. */
+export type SubscriberChannel = 'email'
 
 export const subscriptions = {
   /**
@@ -372,15 +384,24 @@ export const subscriptions = {
       countSubscribers(deps.db),
       listComponents(deps.db),
     ])
+    const perComponent = components.map((c) => ({
+      id: c.id,
+      name: c.name,
+      confirmed: counts.allComponents + (counts.explicit.get(c.id) ?? 0),
+    }))
     return {
       total: Object.values(counts.byStatus).reduce((a, b) => a + b, 0),
       by_status: counts.byStatus,
       all_components: counts.allComponents,
-      components: components.map((c) => ({
-        id: c.id,
-        name: c.name,
-        confirmed: counts.allComponents + (counts.explicit.get(c.id) ?? 0),
-      })),
+      components: perComponent,
+      by_component_channel: perComponent
+        .filter((c) => c.confirmed > 0)
+        .map((c) => ({
+          component_id: c.id,
+          component: c.name,
+          channel: 'email' as const,
+          count: c.confirmed,
+        })),
     }
   },
 
@@ -405,226 +426,55 @@ export const subscriptions = {
     })
   },
 
-  /**
-   * Imports `email[,components][,locale]` CSV (components separated by ";", empty = all).
-   * - All or nothing: any invalid row rejects the whole file (400, every problem listed with its
-   *   line) and writes nothing, so the operator fixes the file and runs it again, never having to
-   *   work out which half went in.
-   * - New addresses are confirmed at once: the operator vouches for their consent (moving from
-   *   another status page, say), and a burst of confirmation mails to an old list looks like spam.
-   *   The admin token that did it is in the audit log.
-   * - Pending addresses become confirmed; confirmed ones take the row's components and locale
-   *   when those columns are present. Unsubscribed and quarantined addresses are skipped: an
-   *   operator's list must never override someone's opt-out or a mailbox that bounces.
-   */
-  importCsv(deps: Deps, ctx: WriteContext, text: string): Promise<ImportReport> {
-    return retryOnConflict(deps, async () => {
-      const rows = await parseImport(deps, text)
-      const at = deps.clock.now().toISOString()
-      const existing = await findSubscribersByEmails(
-        deps.db,
-        rows.map((r) => r.normalized),
-      )
-      const statements: Statement[] = []
-      const events: OutboxEvent[] = []
-      const report: ImportReport = { created: 0, updated: 0, skipped: 0, errors: [] }
-      for (const r of rows) {
-        const s = existing.get(r.normalized)
-        if (!s) {
-          const created: SubscriberRecord = {
-            id: newId(),
-            email: r.email,
-            email_normalized: r.normalized,
-            locale: r.locale ?? 'en',
-            all_components: !r.components?.length,
-            components: r.components ?? [],
-            status: 'confirmed',
-            created_at: at,
-            confirmed_at: at,
-            unsubscribed_at: null,
-            quarantined_at: null,
-            confirmation_sent_at: null,
-            permanent_failures: 0,
-            token_version: 1,
-            version: 0,
-          }
-          statements.push(...insertSubscriber(created))
-          events.push(event('subscriber.imported', created.id))
-          report.created++
-          continue
-        }
-        if (s.status === 'unsubscribed' || s.status === 'quarantined') {
-          report.skipped++
-          continue
-        }
-        const after: SubscriberRecord = { ...s }
-        if (r.components) {
-          after.all_components = r.components.length === 0
-          after.components = r.components
-        }
-        if (r.locale) after.locale = r.locale
-        if (s.status === 'pending') {
-          after.status = 'confirmed'
-          after.confirmed_at = at
-        }
-        const componentsChanged =
-          after.all_components !== s.all_components ||
-          [...after.components].sort().join() !== [...s.components].sort().join()
-        if (!componentsChanged && after.locale === s.locale && after.status === s.status) {
-          report.skipped++
-          continue
-        }
-        statements.push(...updateSubscriber(after, componentsChanged))
-        events.push(event('subscriber.imported', s.id))
-        report.updated++
-      }
-      return commit(deps, ctx, {
-        statements,
-        action: 'subscriber.import',
-        target: { type: 'subscriber_import', id: newId() },
-        events,
-        status: 200,
-        body: report,
-        details: { created: report.created, updated: report.updated, skipped: report.skipped },
-      })
-    })
+  /** What importing this CSV would do now, row by row (a dry run: writes nothing). */
+  planImport(deps: Deps, text: string): Promise<ImportPlan> {
+    return planImport(deps, text)
   },
-}
 
-interface ImportRow {
-  line: number
-  email: string
-  normalized: string
-  /** Undefined: the file has no components column (leave existing choices alone). */
-  components: string[] | undefined
-  locale: Locale | undefined
-}
+  /**
+   * Imports `email[,components][,locale]` CSV (components separated by ";", empty = all): the
+   * same plan as `planImport`, written in one batch. All or nothing: any invalid row rejects the
+   * whole file (400, every problem listed with its line) and writes nothing, so the operator
+   * fixes the file and runs it again, never having to work out which half went in. With
+   * `digest` (from a preview), only while the plan is still the one previewed (else 409).
+   */
+  importCsv(
+    deps: Deps,
+    ctx: WriteContext,
+    text: string,
+    opts: { digest?: string } = {},
+  ): Promise<ImportReport> {
+    return commitImport(deps, ctx, text, opts)
+  },
 
-const COLUMNS = ['email', 'components', 'locale'] as const
-type Column = (typeof COLUMNS)[number]
-
-const csvError = (message: string, details: ErrorDetail[]) =>
-  new DomainError('invalid', 'invalid_csv', message, details)
-
-/** Validates every row, collecting every problem; the path is `lines.<line number>.<column>`. */
-async function parseImport(deps: Deps, text: string): Promise<ImportRow[]> {
-  const records = parseCsv(text)
-  const header = records.shift()
-  const usage = 'The first line must be a header: email[,components][,locale]'
-  if (!header) throw csvError('The file is empty', [{ path: 'lines.1', message: usage }])
-  const cols = header.fields.map((h) => h.trim().toLowerCase())
-  const bad = cols.filter(
-    (c, i) => !(COLUMNS as readonly string[]).includes(c) || cols.indexOf(c) !== i,
-  )
-  if (!cols.includes('email') || bad.length) {
-    const message = bad.length
-      ? `Unknown or repeated column(s): ${bad.join(', ')}. ${usage}`
-      : usage
-    throw csvError('The header is not valid', [{ path: 'lines.1', message }])
-  }
-  if (records.length === 0)
-    throw csvError('The file has no subscriber rows', [
-      { path: 'lines.2', message: 'Add one row per address' },
-    ])
-
-  const known = new Set((await listComponents(deps.db)).map((c) => c.id))
-  const errors: ErrorDetail[] = []
-  const seen = new Map<string, number>()
-  const rows: ImportRow[] = []
-  for (const r of records) {
-    const fail = (col: string, message: string) =>
-      errors.push({ path: `lines.${r.line}${col ? `.${col}` : ''}`, message })
-    const cell = (name: Column) => {
-      const i = cols.indexOf(name)
-      return i < 0 ? undefined : (r.fields[i] ?? '').trim()
-    }
-    if (r.fields.length > cols.length)
-      fail('', `Has ${r.fields.length} fields; the header has ${cols.length}`)
-    const email = Email.safeParse(cell('email') ?? '')
-    if (!email.success) fail('email', email.error.issues[0]?.message ?? 'Must be an email address')
-    const rawComponents = cell('components')
-    const components =
-      rawComponents === undefined
-        ? undefined
-        : unique(
-            rawComponents
-              .split(';')
-              .map((x) => x.trim())
-              .filter(Boolean),
-          )
-    for (const id of components ?? [])
-      if (!known.has(id)) fail('components', `No component with id ${id}`)
-    const rawLocale = cell('locale')
-    const locale = rawLocale ? Locale.safeParse(rawLocale) : undefined
-    if (locale && !locale.success) fail('locale', `Must be one of ${Locale.options.join(', ')}`)
-    if (!email.success) continue
-    const normalized = normalizeEmail(email.data)
-    const first = seen.get(normalized)
-    if (first !== undefined) fail('email', `The same address as line ${first}`)
-    else seen.set(normalized, r.line)
-    rows.push({
-      line: r.line,
-      email: email.data,
-      normalized,
-      components,
-      locale: locale?.success ? locale.data : undefined,
+  /**
+   * The confirmed subscribers as CSV, in the columns the import takes (export → import gives the
+   * same subscriptions), every cell safe to open in a spreadsheet (core/csv.ts). Pending,
+   * unsubscribed and quarantined addresses are left out: importing them anywhere would confirm
+   * people who never confirmed or who opted out. The export is audited (who took the list).
+   */
+  async exportCsv(deps: Deps, ctx: WriteContext): Promise<{ csv: string; count: number }> {
+    const list = await listConfirmedSubscribers(deps.db)
+    const csv =
+      csvRecord(IMPORT_COLUMNS) +
+      list
+        .map((s) =>
+          csvRecord([
+            s.email,
+            s.all_components ? '' : [...s.components].sort().join(';'),
+            s.locale,
+          ]),
+        )
+        .join('')
+    await commit(deps, ctx, {
+      statements: [],
+      action: 'subscriber.export',
+      target: { type: 'subscriber_export', id: newId() },
+      events: [],
+      status: 200,
+      body: null,
+      details: { count: list.length },
     })
-  }
-  if (errors.length) {
-    throw csvError(
-      `The file has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was imported`,
-      errors,
-    )
-  }
-  return rows
-}
-
-/**
- * RFC 4180 records, each with the line it starts on: quoted fields may hold commas, doubled quotes
- * and line breaks; CRLF or LF; a byte-order mark and blank lines are ignored.
- */
-export function parseCsv(input: string): { line: number; fields: string[] }[] {
-  const text = input.replace(/^\uFEFF/, '')
-  const records: { line: number; fields: string[] }[] = []
-  let fields: string[] = []
-  let field = ''
-  let started = false
-  let quoted = false
-  let line = 1
-  let start = 1
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (ch === '"') {
-        quoted = false
-      } else {
-        if (ch === '\n') line++
-        field += ch
-      }
-    } else if (ch === '"') {
-      quoted = started = true
-    } else if (ch === ',') {
-      fields.push(field)
-      field = ''
-      started = true
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++
-      if (started || field) records.push({ line: start, fields: [...fields, field] })
-      fields = []
-      field = ''
-      started = false
-      start = ++line
-    } else {
-      field += ch
-    }
-  }
-  if (quoted)
-    throw csvError('A quoted field is never closed', [
-      { path: `lines.${start}`, message: 'Close the quote (") opened here' },
-    ])
-  if (started || field) records.push({ line: start, fields: [...fields, field] })
-  return records
+    return { csv, count: list.length }
+  },
 }

@@ -40,6 +40,7 @@ describe('OpenAPI document', () => {
       '/api/v1/playbooks/{id}/fill',
       '/api/v1/subscribers',
       '/api/v1/subscribers/counts',
+      '/api/v1/subscribers/export',
       '/api/v1/subscribers/import',
       '/api/v1/subscribers/{id}',
       '/api/v1/subscriptions',

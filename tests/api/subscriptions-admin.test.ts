@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { subscriberLinks } from '../../api/services/links.ts'
-import { parseCsv } from '../../api/services/subscriptions.ts'
+import { parseCsv } from '../../core/csv.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
@@ -165,6 +165,11 @@ describe('subscriber administration', () => {
         { id: b.id, name: 'B', confirmed: 4 },
         { id: c.id, name: 'C', confirmed: 2 },
       ],
+      by_component_channel: [
+        { component_id: a.id, component: 'A', channel: 'email', count: 3 },
+        { component_id: b.id, component: 'B', channel: 'email', count: 4 },
+        { component_id: c.id, component: 'C', channel: 'email', count: 2 },
+      ],
     })
   })
 
@@ -216,7 +221,22 @@ describe('subscriber administration', () => {
     ].join('\r\n')
     const res = await importCsv(t, csv)
     expect(res.status, JSON.stringify(res.body)).toBe(200)
-    expect(res.body).toEqual({ created: 2, updated: 2, skipped: 2, errors: [] })
+    expect(res.body).toMatchObject({
+      dry_run: false,
+      created: 2,
+      updated: 2,
+      unchanged: 1,
+      skipped: 1,
+      errors: [],
+    })
+    expect(res.body.rows.map((r: any) => [r.line, r.action, r.reason])).toEqual([
+      [2, 'create', null],
+      [3, 'create', null],
+      [5, 'update', null],
+      [6, 'unchanged', null],
+      [7, 'update', null],
+      [8, 'skip', 'unsubscribed'],
+    ])
 
     const get = async (email: string) =>
       (await t.api('GET', `/api/v1/subscribers?q=${encodeURIComponent(email)}`)).body[0]
@@ -256,13 +276,13 @@ describe('subscriber administration', () => {
     expect(audit.body[0]).toMatchObject({
       action: 'subscriber.import',
       actor_name: expect.any(String),
-      details: { created: 2, updated: 2, skipped: 2 },
+      details: { created: 2, updated: 2, unchanged: 1, skipped: 1 },
     })
 
     // Running the same file again changes nothing.
     const before = await dumpTables(t.deps.db)
     const again = await importCsv(t, csv)
-    expect(again.body).toEqual({ created: 0, updated: 0, skipped: 6, errors: [] })
+    expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 5, skipped: 1 })
     const after = await dumpTables(t.deps.db)
     expect(after.subscribers).toEqual(before.subscribers)
     expect(after.subscriber_components).toEqual(before.subscriber_components)
@@ -273,7 +293,7 @@ describe('subscriber administration', () => {
     const a = await makeComponent(t)
     await confirmed(t, 'chosen@example.com', [a.id])
     const res = await importCsv(t, 'email,locale\nchosen@example.com,zh-CN\n')
-    expect(res.body).toEqual({ created: 0, updated: 1, skipped: 0, errors: [] })
+    expect(res.body).toMatchObject({ created: 0, updated: 1, unchanged: 0, skipped: 0 })
     expect((await t.api('GET', '/api/v1/subscribers?q=chosen')).body[0]).toMatchObject({
       components: [a.id],
       all_components: false,
@@ -290,7 +310,7 @@ describe('subscriber administration', () => {
       'email,components,locale',
       'good@example.com,,',
       'not-an-address,,',
-      `"multi\nline"@example.com,,`,
+      `"multi\nline@example.com",,`,
       `ok2@example.com,${a.id};aaaaaaaaaaaa,`,
       'ok3@example.com,,fr',
       'GOOD@example.com,,',
@@ -336,7 +356,7 @@ describe('subscriber administration', () => {
       raw: 'email\na@example.com\n',
       headers: { 'content-type': 'text/csv', 'idempotency-key': 'imp-1' },
     })
-    expect(first.body).toEqual({ created: 1, updated: 0, skipped: 0, errors: [] })
+    expect(first.body).toMatchObject({ created: 1, updated: 0, unchanged: 0, skipped: 0 })
     const replay = await t.api('POST', '/api/v1/subscribers/import', undefined, {
       raw: 'email\na@example.com\n',
       headers: {

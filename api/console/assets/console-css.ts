@@ -236,4 +236,40 @@ table.summary td{white-space:nowrap}
  table.stack td.num::before{content:"#"}
  table.stack td.num{font-weight:600}
 }
+/* Subscribers: search, counts, one subscriber, the import preview */
+.top-actions{margin:0 0 1rem}
+.tally-n{font-weight:400;color:var(--muted);margin-left:.375rem;font-variant-numeric:tabular-nums}
+.choices a[aria-current] .tally-n{color:inherit}
+form.search{display:grid;gap:0 1rem;grid-template-columns:minmax(0,1fr);align-items:end;margin:0 0 .5rem}
+@media (min-width:641px){form.search{grid-template-columns:minmax(0,1fr) auto;max-width:40rem}form.search .alert{grid-column:1/-1}}
+.search-go{display:flex;gap:.5rem;margin:0 0 1rem}
+th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.audience{max-width:32rem}
+@media (max-width:640px){table.stack td.num{text-align:left}}
+.s-sub-confirmed{color:var(--ok)}
+.s-sub-pending{color:var(--minor)}
+.s-sub-unsubscribed{color:var(--muted)}
+.s-sub-quarantined{color:var(--major)}
+.danger-zone{border-color:var(--major);margin-top:1.5rem}
+.danger-zone .actions{margin-top:.5rem}
+.tally{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.5rem;list-style:none;margin:0 0 .5rem;padding:0;overflow-wrap:normal}
+@media (min-width:641px){.tally{grid-template-columns:repeat(4,minmax(0,1fr))}}
+.tally li{border:1px solid var(--line);border-top:4px solid var(--line);border-radius:var(--r);padding:.5rem .75rem;background:var(--surf)}
+.tally strong{display:block;font-size:1.5rem;line-height:1.2;font-variant-numeric:tabular-nums}
+.tally .t-create{border-top-color:var(--ok)}
+.tally .t-update{border-top-color:var(--maint)}
+.tally .t-skip{border-top-color:var(--minor)}
+.commit{border-width:2px;border-color:var(--accent);margin:1.5rem 0}
+.commit .actions{margin-top:.5rem}
+.commit h2{margin-top:0}
+table.plan td.line{color:var(--muted)}
+@media (min-width:641px){table.plan,table.problems{table-layout:fixed}table.plan th:first-child,table.problems th:first-child{width:4.5rem}table.plan th:nth-child(2){width:42%}table.problems th:nth-child(2){width:9rem}}
+@media (max-width:640px){table.plan tr{display:flex;flex-direction:column}table.plan td.lead{order:-1;font-weight:600;padding-top:.5rem}}
+table.plan .changes{list-style:none;padding:0}
+pre.sample{background:var(--surf);border:1px solid var(--line);border-radius:6px;padding:.5rem .75rem;white-space:pre-wrap;overflow-wrap:anywhere;margin:.5rem 0}
+details.format,details.unchanged{border:1px solid var(--line);border-radius:var(--r);padding:0 1rem;margin:0 0 1rem}
+details.format>summary,details.unchanged>summary{font-weight:600;min-height:2.75rem}
+table.ids caption{text-align:left;font-weight:600;padding:.25rem 0}
+.file-problems h2{font-size:1rem;margin:.25rem 0 .5rem}
+.file-problems table{background:var(--bg)}
 `
