@@ -55,13 +55,15 @@ ${p.canWrite ? html`<section aria-labelledby="write-h" id="write">
 <h2 id="write-h">${i.apology ? 'Change the apology' : 'Write the apology'}</h2>
 ${p.prefill.playbook && !i.apology && s.value === undefined ? html`<p class="small">Prefilled from the <strong>${p.prefill.playbook}</strong> playbook. Make it yours: name the impact as your customers felt it.</p>` : ''}
 ${formAlert(s.errors, ['apology'])}
-<form method="post" action="/admin/incidents/${i.id}/apology" class="stacked wide" data-preview="/admin/incidents/${i.id}/apology/preview" data-preview-into="apology-preview">
+<form method="post" action="/admin/incidents/${i.id}/apology" data-preview="/admin/incidents/${i.id}/apology/preview" data-preview-into="apology-preview">
 ${writeFields(c)}
+<div class="narrow">
 ${textarea({ name: 'apology', label: 'Apology', value: s.value ?? p.prefill.text, errors: s.errors, rows: 8, hint: 'Markdown. Sincere, no excuses: what happened to customers, for how long, and that you are sorry. Saving shows it on the status page at once and emails nobody now.' })}
+<div class="actions"><button type="submit" class="secondary" name="_action" value="preview" formaction="/admin/incidents/${i.id}/apology#apology-preview">Preview</button><button type="submit">${ACTION}</button></div>
+</div>
 <div id="apology-preview" class="preview">
 ${s.preview ?? html`<p class="muted">Press Preview to see the incident page and the email in every language your subscribers read, before you save.</p>`}
 </div>
-<div class="actions"><button type="submit" class="secondary" name="_action" value="preview" formaction="/admin/incidents/${i.id}/apology#apology-preview">Preview</button><button type="submit">${ACTION}</button></div>
 </form>
 </section>` : ''}`
 }
@@ -74,8 +76,8 @@ export function apologyPreviewFragment(p: ApologyPreview, timeZone: string): Htm
 <p class="muted small">Nothing is saved until you press “${ACTION}”. ${p.resolved
     ? 'The resolution email went out already: this is how it reads with this apology, as the follow-up and the post-mortem email will carry it.'
     : 'The incident is still open: this is the resolution email as it will read when you resolve it (with the playbook’s message, or the one you write then).'}</p>
-<div class="two">
 ${pagePreviewCard(p.page, timeZone)}
+<div class="two pv-mails">
 ${p.emails.map((e) => mailPreviewCard(e.email, { id: `pv-mail-${e.locale}-h`, heading: `Email in ${label(e.locale)}`, lang: e.locale }))}
 </div>`
 }

@@ -54,17 +54,12 @@ type Credit = CompensationView['computed'][number]
 type Tier = CompensationView['policy'][number]
 
 const pct = (n: number) => `${n}%`
-const tierText = (t: Tier, sla?: number) =>
-  t.below === 'sla'
-    ? `below ${sla === undefined ? 'its SLA target' : `its SLA target (${pct(sla)})`}: ${pct(t.credit)}`
-    : `below ${pct(t.below)}: ${pct(t.credit)}`
+const tierText = (t: Tier) =>
+  `${t.below === 'sla' ? 'below its SLA target' : `below ${pct(t.below)}`}: ${pct(t.credit)}`
 
-/** Why a component gets what it gets, in words. */
+/** Which tier applies, or why none does, in words (the credit column says how much). */
 function tierCell(c: Credit): string {
-  if (c.tier) {
-    const t = tierText(c.tier, c.sla_target)
-    return `${t[0]!.toUpperCase()}${t.slice(1)}`
-  }
+  if (c.tier) return c.tier.below === 'sla' ? 'Below its SLA target' : `Below ${pct(c.tier.below)}`
   if (c.availability === null) return 'None: no data for the month'
   if (c.down_seconds > 0 && c.down_minutes < 1) return 'None: under a minute of downtime'
   return 'None: within its target'
@@ -140,7 +135,7 @@ export function creditPage(c: Context<AppEnv>, p: CreditPageProps): Html {
 ${v.computed.length === 0 ? html`<p>No component is named on this incident: there is nothing to compute a credit for.</p>` : html`<table class="stack credit-table">
 <thead><tr><th scope="col">Component</th><th scope="col">Measured</th><th scope="col" class="num">Downtime</th><th scope="col" class="num">Availability</th><th scope="col" class="num">SLA target</th><th scope="col">Policy tier</th><th scope="col" class="num">Credit</th></tr></thead>
 <tbody>
-${v.computed.map((x) => html`<tr><td data-label="Component" class="lead">${x.component_name}</td><td data-label="Measured">${measured(x, month.end, p.timeZone)}</td><td data-label="Downtime" class="num">${outageText(x.down_seconds)}</td><td data-label="Availability" class="num">${formatUptime(x.availability)}</td><td data-label="SLA target" class="num">${pct(x.sla_target)}</td><td data-label="Policy tier">${tierCell(x)}</td><td data-label="Credit" class="num"><strong>${pct(x.credit)}</strong></td></tr>`)}
+${v.computed.map((x) => html`<tr><td class="lead">${x.component_name}</td><td data-label="Measured">${measured(x, month.end, p.timeZone)}</td><td data-label="Downtime" class="num">${outageText(x.down_seconds)}</td><td data-label="Availability" class="num">${formatUptime(x.availability)}</td><td data-label="SLA target" class="num">${pct(x.sla_target)}</td><td data-label="Policy tier">${tierCell(x)}</td><td data-label="Credit" class="num"><strong>${pct(x.credit)}</strong></td></tr>`)}
 </tbody>
 </table>`}
 <p class="small muted">Policy (the highest tier that applies): ${policy}. Downtime is weighted: ${downtimeWeightsText()}. Under a minute of downtime earns no credit.</p>
@@ -198,7 +193,7 @@ ${orphan ? formAlert(orphan, []) : ''}
 ${writeFields(c)}<input type="hidden" name="decision" value="accepted">
 <p><strong>Accept</strong> what the policy computed: ${summary}.</p>
 ${formAlert(mine('accepted')?.errors, [])}
-${previewBox('accepted-preview', mine('accepted')?.preview)}
+${mine('accepted')?.preview ? previewBox('accepted-preview', mine('accepted')?.preview) : ''}
 ${buttons(action, 'accepted')}
 </form>
 </div>
@@ -207,7 +202,7 @@ ${buttons(action, 'accepted')}
 <form method="post" action="${action}" class="stacked wide" data-preview="${live}" data-preview-into="override-preview">
 ${writeFields(c)}<input type="hidden" name="decision" value="override">
 ${formAlert(o?.errors, [...overrideFields, 'override.text'])}
-${v.computed.length ? html`<fieldset class="statuses"><legend>Credit per component, in percent of the monthly fee</legend>
+${v.computed.length ? html`<fieldset class="credits"><legend>Credit per component, in percent of the monthly fee</legend>
 ${v.computed.map((x) => input({ name: `override.credits.${x.component_id}`, label: `${x.component_name} (computed ${pct(x.credit)})`, value: val('override', `override.credits.${x.component_id}`, given(x)), errors: o?.errors, inputmode: 'decimal' }))}
 </fieldset>` : ''}
 ${textarea({ name: 'override.text', label: 'Note for customers (optional)', value: val('override', 'override.text', d?.decision === 'override' ? (d.text ?? '') : ''), errors: o?.errors, rows: 3, hint: 'Said after the credit sentences, as you write it (in every language).' })}

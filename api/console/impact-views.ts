@@ -4,7 +4,7 @@ import type { Incident } from '../../core/schemas/incident.ts'
 import type { ImpactView } from '../../core/schemas/recovery.ts'
 import { downtimeWeightsText } from '../../core/uptime.ts'
 import { amendsNav } from './amends-nav.ts'
-import { ago } from './clock.ts'
+import { windowText } from './clock.ts'
 import { impactPill, statusPill, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
@@ -12,7 +12,6 @@ export interface ImpactPageProps {
   incident: Incident
   impact: ImpactView
   timeZone: string
-  now: Date
 }
 
 const count = new Intl.NumberFormat('en-GB')
@@ -42,7 +41,7 @@ export function impactPage(p: ImpactPageProps): Html {
   return html`${amendsNav(i.id, 'impact')}
 <p class="row">${statusPill(i.status)} ${impactPill(i.impact)}</p>
 <dl class="facts">
-<div><dt>${open ? 'Ongoing for' : 'Lasted'}</dt><dd>${formatDuration(m.duration_seconds * 1000)} <span class="muted">(from ${time(i.started_at, p.timeZone)}${i.resolved_at ? html` to ${time(i.resolved_at, p.timeZone)}` : html`, ${ago(i.started_at, p.now)}`})</span></dd></div>
+<div><dt>${open ? 'Ongoing for' : 'Lasted'}</dt><dd>${formatDuration(m.duration_seconds * 1000)} <span class="muted">(${i.resolved_at ? windowText(i.started_at, i.resolved_at, p.timeZone) : html`since ${time(i.started_at, p.timeZone)}`})</span></dd></div>
 <div><dt>Subscribers affected</dt><dd><strong>${people(m.affected_subscribers)}</strong> <span class="muted">(${m.channels.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel}: ${count.format(c.count)}`).join(', ')})</span></dd></div>
 <div><dt>Weighted downtime</dt><dd>${outageText(m.total_weighted_outage_seconds)} <span class="muted">across ${m.components.length === 1 ? 'its component' : `${m.components.length} components`}</span></dd></div>
 <div><dt>Customer reports</dt><dd>${m.reports.total === 0 ? 'None' : html`<a href="#reports-h">${count.format(m.reports.total)}</a>`}</dd></div>
@@ -52,10 +51,10 @@ ${open ? html`<p class="warn">Still open: the figures grow until it is resolved.
 <section aria-labelledby="subs-h">
 <h2 id="subs-h">Subscribers affected</h2>
 <p class="small muted">Confirmed subscribers who hear about each component, counting those who follow every component. Someone who follows two of them is in both rows and once in the total.</p>
-${m.subscribers.length === 0 ? html`<p>No component is named on this incident, so no subscriber is counted as affected.</p>` : html`<table class="stack impact-subs">
+${m.subscribers.length === 0 ? html`<p>No component is named on this incident, so no subscriber is counted as affected.</p>` : html`<table class="stack narrow">
 <thead><tr><th scope="col">Component</th><th scope="col">Channel</th><th scope="col" class="num">Subscribers</th></tr></thead>
 <tbody>
-${m.subscribers.map((s) => html`<tr><td data-label="Component" class="lead">${s.component_name}</td><td data-label="Channel">${CHANNEL_LABELS[s.channel] ?? s.channel}</td><td data-label="Subscribers" class="num">${count.format(s.count)}</td></tr>`)}
+${m.subscribers.map((s) => html`<tr><td class="lead">${s.component_name}</td><td data-label="Channel">${CHANNEL_LABELS[s.channel] ?? s.channel}</td><td data-label="Subscribers" class="num">${count.format(s.count)}</td></tr>`)}
 </tbody>
 </table>
 <p>In all: <strong>${people(m.affected_subscribers)}</strong>, each counted once.</p>`}
@@ -67,7 +66,7 @@ ${m.subscribers.map((s) => html`<tr><td data-label="Component" class="lead">${s.
 ${m.components.length === 0 ? html`<p>No component is named on this incident.</p>` : html`<table class="stack impact-outage">
 <thead><tr><th scope="col">Component</th><th scope="col" class="num">Major outage</th><th scope="col" class="num">Partial outage</th><th scope="col" class="num">Degraded</th><th scope="col" class="num">Weighted downtime</th></tr></thead>
 <tbody>
-${m.components.map((c) => html`<tr><td data-label="Component" class="lead">${c.name}</td><td data-label="Major outage" class="num">${outageText(c.major_seconds)}</td><td data-label="Partial outage" class="num">${outageText(c.partial_seconds)}</td><td data-label="Degraded" class="num">${outageText(c.degraded_seconds)}</td><td data-label="Weighted downtime" class="num"><strong>${outageText(c.weighted_outage_seconds)}</strong></td></tr>`)}
+${m.components.map((c) => html`<tr><td class="lead">${c.name}</td><td data-label="Major outage" class="num">${outageText(c.major_seconds)}</td><td data-label="Partial outage" class="num">${outageText(c.partial_seconds)}</td><td data-label="Degraded" class="num">${outageText(c.degraded_seconds)}</td><td data-label="Weighted downtime" class="num"><strong>${outageText(c.weighted_outage_seconds)}</strong></td></tr>`)}
 </tbody>
 </table>`}
 </section>

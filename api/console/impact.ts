@@ -25,7 +25,6 @@ export function mountImpact(app: Hono<AppEnv>, deps: Deps): void {
       incident,
       impact: await recovery.impact(deps, incident.id),
       timeZone: deps.config.page.timeZone,
-      now: deps.clock.now(),
     })
     return c.html(
       consolePage(c, deps.config.page.name, {

@@ -5,7 +5,7 @@ import { createPerson, inputValue, signIn, type ConsoleSession } from '../fixtur
 import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
-import { addSubscriber } from '../mailer/world.ts'
+import { amendsWorld as world } from '../fixtures/amends-world.ts'
 
 const key = () => randomString(24, 'abcdefghijklmnopqrstuvwxyz0123456789')
 
@@ -39,72 +39,6 @@ const textareaValue = (page: string, name: string) => {
 }
 
 const WRITE_FORM = /<form method="post" action="\/admin\/(?!sign-out)/
-
-/**
- * A resolved major incident on a Berlin page: Payments API down 90 min then partial 102 min,
- * Checkout (added on 5 March) partial for all 3 h 12 min, opened from the database-outage
- * playbook; six confirmed subscribers reach it, one customer reported it.
- */
-async function world(o: { resolve?: boolean } = {}) {
-  const t = await createTestApp({
-    now: '2026-02-01T08:00:00.000Z',
-    env: { TIME_ZONE: 'Europe/Berlin' },
-  })
-  const pay = await makeComponent(t, { name: 'Payments API', sla_target: 99.9 })
-  t.clock.set('2026-03-05T09:00:00.000Z')
-  const checkout = await makeComponent(t, { name: 'Checkout', sla_target: 99.5 })
-  const other = await makeComponent(t, { name: 'Dashboard' })
-  for (const spec of [
-    {},
-    {},
-    { locale: 'zh-CN' as const },
-    { components: [pay.id] },
-    { components: [pay.id] },
-    { components: [checkout.id] },
-    { status: 'pending' as const },
-    { components: [other.id] },
-  ])
-    await addSubscriber(t.deps.db, spec)
-  t.clock.set('2026-03-10T10:00:00.000Z')
-  const inc = await makeIncident(t, {
-    name: 'Card payments failing',
-    impact: 'major',
-    template: 'database-outage',
-    vars: {},
-    components: { [pay.id]: 'major_outage', [checkout.id]: 'partial_outage' },
-  })
-  const id = inc.id as string
-  t.clock.set('2026-03-10T10:20:00.000Z')
-  const report = await t.api(
-    'POST',
-    '/api/v1/feedback',
-    { incident: id, email: 'cfo@shop.example', message: 'Our customers cannot pay <at all>.' },
-    { token: null },
-  )
-  expect(report.status).toBe(202)
-  t.clock.set('2026-03-10T11:30:00.000Z')
-  await t.api('POST', `/api/v1/incidents/${id}/updates`, {
-    status: 'identified',
-    body: 'Failing over to the standby database.',
-    components: { [pay.id]: 'partial_outage' },
-  })
-  if (o.resolve !== false) {
-    t.clock.set('2026-03-10T13:12:00.000Z')
-    await t.api('POST', `/api/v1/incidents/${id}/resolve`, {})
-  }
-  t.clock.set('2026-03-11T09:00:00.000Z')
-  const editor = await createPerson(t, { role: 'editor', email: 'robin@example.com' })
-  await createPerson(t, { role: 'viewer', email: 'val@example.com', name: 'Val Viewer' })
-  return {
-    t,
-    id,
-    pay,
-    checkout,
-    editor,
-    ed: await signIn(t, editor.email),
-    viewer: await signIn(t, 'val@example.com'),
-  }
-}
 
 async function page(s: ConsoleSession, path: string) {
   const res = await s.get(path)
@@ -249,16 +183,32 @@ describe('console: the service credit', () => {
     )
     // Payments API over the month so far; Checkout from its creation on 5 March.
     expect(text).toContain(
-      'Payments API From the start of the month to now (1 Mar 2026, 00:00 CET – 11 Mar 2026, 10:00 CET) 2 h 1 min 99.19% 99.9% Below its SLA target (99.9%): 10% 10%',
+      'Payments API From the start of the month to now (1 Mar 2026, 00:00 CET – 11 Mar 2026, 10:00 CET) 2 h 1 min 99.19% 99.9% Below its SLA target 10%',
     )
     expect(text).toContain(
-      'Checkout From its creation on 5 Mar 2026, 10:00 CET to now (5 Mar 2026, 10:00 CET – 11 Mar 2026, 10:00 CET) 58 min 99.33% 99.5% Below its SLA target (99.5%): 10% 10%',
+      'Checkout From its creation on 5 Mar 2026, 10:00 CET to now (5 Mar 2026, 10:00 CET – 11 Mar 2026, 10:00 CET) 58 min 99.33% 99.5% Below its SLA target 10%',
     )
     expect(text).toContain(
       'Policy (the highest tier that applies): below its SLA target: 10%; below 99%: 25%; below 95%: 100%.',
     )
     expect(text).toContain('Not decided yet.')
     expect(html).not.toMatch(WRITE_FORM)
+  })
+
+  it('names why no tier applies: a 1-second blip on a component added minutes before', async () => {
+    const t = await createTestApp({ now: '2026-03-12T09:00:00.000Z' })
+    const search = await makeComponent(t, { name: 'Search', sla_target: 99.9 })
+    t.clock.set('2026-03-12T09:03:00.000Z')
+    const inc = await makeIncident(t, { components: { [search.id]: 'major_outage' } })
+    t.clock.set('2026-03-12T09:03:01.000Z')
+    await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
+    t.clock.set('2026-03-12T09:05:00.000Z')
+    await createPerson(t, { role: 'viewer', email: 'val@example.com' })
+    const s = await signIn(t, 'val@example.com')
+    const text = visible(await page(s, `/admin/incidents/${inc.id}/credit`))
+    expect(text).toContain(
+      'Search From its creation on 12 Mar 2026, 09:00 UTC to now (12 Mar 2026, 09:00 UTC – 09:05 UTC) Under 1 min 99.66% 99.9% None: under a minute of downtime 0%',
+    )
   })
 
   it('accepts, overrides and writes its own wording, each audited with the person', async () => {
