@@ -118,21 +118,45 @@ export function componentCredit(
 }
 
 /**
+ * What a credit sentence names, in any language: the downtime only when it rounds to a minute
+ * or more (a credit given by override for less never says "0 min"), and the component's
+ * creation when the window starts there.
+ */
+export interface CreditFacts {
+  component_name: string
+  /** Weighted downtime in milliseconds, or null when it rounds to no minute at all. */
+  down_ms: number | null
+  /** The component's creation inside the month (the credit says "since it was added"), else null. */
+  added_at: string | null
+}
+
+export function creditFacts(
+  c: Pick<ComponentCredit, 'component_name' | 'down_seconds' | 'added_at'>,
+): CreditFacts {
+  return {
+    component_name: c.component_name,
+    down_ms: Math.round(c.down_seconds / 60) >= 1 ? c.down_seconds * 1000 : null,
+    added_at: c.added_at,
+  }
+}
+
+/**
  * "Because Payments API was unavailable for 3 h 12 min this month, your account receives a 10%
  * service credit." Never "0 min": a credit given (by override) for less than a minute of downtime
- * names the disruption instead of a duration.
+ * names the disruption instead of a duration. The English catalog's sentence (templates/locales).
  */
 export function creditSentence(
   c: Pick<ComponentCredit, 'component_name' | 'down_seconds' | 'added_at'>,
   credit: number,
   timeZone: string,
 ): string {
-  const when = c.added_at
-    ? `since it was added on ${formatDate(c.added_at, timeZone)}`
+  const f = creditFacts(c)
+  const when = f.added_at
+    ? `since it was added on ${formatDate(f.added_at, timeZone)}`
     : 'this month'
   const reason =
-    Math.round(c.down_seconds / 60) >= 1
-      ? `${c.component_name} was unavailable for ${formatDuration(c.down_seconds * 1000)} ${when}`
-      : `of the disruption to ${c.component_name} ${when}`
+    f.down_ms !== null
+      ? `${f.component_name} was unavailable for ${formatDuration(f.down_ms)} ${when}`
+      : `of the disruption to ${f.component_name} ${when}`
   return `Because ${reason}, your account receives a ${credit}% service credit.`
 }

@@ -53,14 +53,27 @@ export function formatMonth(month: string): string {
   ).format(new Date(`${month}-15T00:00:00Z`))
 }
 
+/**
+ * A duration as people say it, in at most two units: minutes under an hour, hours and minutes
+ * under two days, then days and hours (the minute rounded). Each language names the units.
+ */
+export function durationParts(ms: number): { unit: 'd' | 'h' | 'min'; n: number }[] {
+  const minutes = Math.max(0, Math.round(ms / 60_000))
+  if (minutes < 60) return [{ unit: 'min', n: minutes }]
+  const hours = Math.floor(minutes / 60)
+  if (hours < 48) {
+    const h = { unit: 'h', n: hours } as const
+    return minutes % 60 ? [h, { unit: 'min', n: minutes % 60 }] : [h]
+  }
+  const d = { unit: 'd', n: Math.floor(hours / 24) } as const
+  return hours % 24 ? [d, { unit: 'h', n: hours % 24 }] : [d]
+}
+
 /** A human duration: "45 min", "3 h 12 min", "2 d 4 h". */
 export function formatDuration(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000))
-  if (minutes < 60) return `${minutes} min`
-  const hours = Math.floor(minutes / 60)
-  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`
-  const days = Math.floor(hours / 24)
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`
+  return durationParts(ms)
+    .map((p) => `${p.n} ${p.unit}`)
+    .join(' ')
 }
 
 /** An uptime percentage for people: "99.95%", never rounding a real outage up to 100%. */

@@ -17,7 +17,7 @@ export interface UptimeTotals {
   uptime: number | null
   /** Time covered by the history, maintenance included. */
   observed_seconds: number
-  /** Weighted: major outage counts fully, partial outage at PARTIAL_OUTAGE_WEIGHT. */
+  /** Weighted by DOWNTIME_WEIGHTS: major outage in full, partial outage at 30%. */
   down_seconds: number
   major_seconds: number
   partial_seconds: number
@@ -60,8 +60,42 @@ export interface GroupUptime {
   days: GroupDayUptime[]
 }
 
-/** Share of partial-outage time that counts as down. */
-export const PARTIAL_OUTAGE_WEIGHT = 0.3
+/**
+ * How much of the time in each status counts as downtime: the one weighting behind uptime, the
+ * service credit and an incident's weighted outage, so the three never disagree. A partial
+ * outage leaves most requests working, so it counts at 30%; degraded performance is slow but
+ * working; announced maintenance is neither up nor down (it leaves the availability's base).
+ */
+export const DOWNTIME_WEIGHTS: Readonly<Record<UptimeStatus, number>> = {
+  major_outage: 1,
+  partial_outage: 0.3,
+  degraded_performance: 0,
+  operational: 0,
+  under_maintenance: 0,
+}
+
+/** Time in the non-operational statuses, weighted by DOWNTIME_WEIGHTS. */
+export function weightedDownSeconds(t: {
+  major_seconds: number
+  partial_seconds: number
+  degraded_seconds: number
+}): number {
+  const w = DOWNTIME_WEIGHTS
+  return (
+    w.major_outage * t.major_seconds +
+    w.partial_outage * t.partial_seconds +
+    w.degraded_performance * t.degraded_seconds
+  )
+}
+
+/** The weights in words, for the pages that show a weighted figure. */
+export function downtimeWeightsText(): string {
+  const pct = (w: number) => `${Math.round(w * 1000) / 10}%`
+  const part = (label: string, w: number) =>
+    w === 1 ? `${label} counts in full` : w === 0 ? `${label} not at all` : `${label} at ${pct(w)}`
+  const w = DOWNTIME_WEIGHTS
+  return `${part('a major outage', w.major_outage)}, ${part('a partial outage', w.partial_outage)}, ${part('degraded performance', w.degraded_performance)}; maintenance is left out`
+}
 
 /** Default length of the uptime window, in days. */
 export const DEFAULT_UPTIME_DAYS = 90
@@ -167,7 +201,11 @@ function zeroSeconds(): RawSeconds {
 
 function totalsFrom(r: RawSeconds): UptimeTotals {
   // Weighting the summed raw seconds once keeps the figures exact for whole-second inputs.
-  const down = r.major + PARTIAL_OUTAGE_WEIGHT * r.partial
+  const down = weightedDownSeconds({
+    major_seconds: r.major,
+    partial_seconds: r.partial,
+    degraded_seconds: r.degraded,
+  })
   const counted = r.observed - r.maintenance
   return {
     uptime: counted > 0 ? 100 * (1 - down / counted) : null,

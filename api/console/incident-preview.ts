@@ -1,4 +1,5 @@
 import type { Component } from '../../core/schemas/component.ts'
+import type { Locale } from '../../core/schemas/subscription.ts'
 import type { IncidentView } from '../../core/site-data.ts'
 import { listComponents } from '../../db/components.ts'
 import { yourServices } from '../../templates/personal.ts'
@@ -21,12 +22,14 @@ const PERSONAL_LINK = '(a link of their own)'
 
 /**
  * What a planned write (services/incidents.ts plans) will publish, built by the code that
- * publishes it: the site's view of the record and the notifier's email rendering. Writes nothing.
+ * publishes it: the site's view of the record and the notifier's email rendering, for a
+ * subscriber who reads `locale`. Writes nothing.
  */
 export async function previewOf(
   deps: Deps,
   planned: Pick<Planned<unknown>, 'record' | 'components'>,
   notify: boolean,
+  locale: Locale = 'en',
 ): Promise<Preview> {
   const r = planned.record
   const all: Component[] = (await listComponents(deps.db)).map(
@@ -38,7 +41,7 @@ export async function previewOf(
   const closing = status === 'resolved'
   const host = new URL(deps.config.siteUrl).hostname
   const email = renderEmail({
-    locale: 'en',
+    locale,
     page: {
       name: deps.config.page.name,
       url: deps.config.siteUrl,
@@ -64,7 +67,9 @@ export async function previewOf(
       closing,
     }),
     compensation:
-      closing && r.compensation ? (await recovery.compensation(deps, r.id)).sentences : [],
+      closing && r.compensation
+        ? ((await recovery.compensation(deps, r.id)).sentences_by_locale[locale] ?? [])
+        : [],
     postmortem: null,
     notice: null,
     yours: yourServices({

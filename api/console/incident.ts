@@ -43,7 +43,7 @@ const NOTICES: Record<string, string> = {
   corrected: 'The correction is published.',
 }
 
-const RESOLVED_BODY = 'This incident has been resolved.'
+export const RESOLVED_BODY = 'This incident has been resolved.'
 
 type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors }
 

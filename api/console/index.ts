@@ -13,6 +13,9 @@ import { formBody } from '../pages/page-middleware.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { authPage, consolePage } from './layout.ts'
 import { mountIncidents } from './incidents.ts'
+import { mountImpact } from './impact.ts'
+import { mountApology } from './apology.ts'
+import { mountCredit } from './credit.ts'
 import { mountNow } from './now.ts'
 import { mountPeople } from './people.ts'
 import { mountAudit } from './audit.ts'
@@ -87,6 +90,9 @@ export function consoleRoutes(deps: Deps) {
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   mountNow(app, deps)
   mountIncidents(app, deps)
+  mountImpact(app, deps)
+  mountApology(app, deps)
+  mountCredit(app, deps)
 
   // Last: any other console path is a console 404 page, not the API's JSON.
   app.all('/admin/*', () => {

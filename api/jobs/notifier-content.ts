@@ -75,7 +75,8 @@ type EventContext =
       update: EmailUpdate | null
       workaround: { html: string; text: string } | null
       apology: { html: string; text: string } | null
-      compensation: string[]
+      /** The make-good in each language (the envelope's locale picks one). */
+      compensation: Readonly<Partial<Record<Locale, string[]>>>
       postmortem: { html: string; text: string } | null
       components: Component[]
       rootEventId: number
@@ -190,7 +191,7 @@ export function createContentBuilder(deps: Deps) {
           record: ctx.view,
           answers,
           apology: ctx.apology,
-          compensation: ctx.compensation,
+          compensation: ctx.compensation[envelope.locale] ?? [],
           yours,
         }),
       }
@@ -205,7 +206,7 @@ export function createContentBuilder(deps: Deps) {
         update: ctx.update,
         workaround: ctx.workaround,
         apology: ctx.apology,
-        compensation: ctx.compensation,
+        compensation: ctx.compensation[envelope.locale] ?? [],
         postmortem: ctx.postmortem,
         notice: ctx.notice,
         yours,
@@ -403,8 +404,8 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
     ...recordEmailParts({ kind, record, view, update: u, closing }),
     compensation:
       closing && record.compensation
-        ? (await recovery.compensation(deps, record.id)).sentences
-        : [],
+        ? (await recovery.compensation(deps, record.id)).sentences_by_locale
+        : {},
     postmortem:
       status === 'postmortem' && record.postmortem?.status === 'published'
         ? markdownParts(record.postmortem.body)

@@ -12,7 +12,7 @@ export interface Site {
   url: string
 }
 
-const LOCALES: { value: Locale; label: string }[] = [
+export const LOCALES: { value: Locale; label: string }[] = [
   { value: 'en', label: 'English' },
   { value: 'zh-CN', label: '简体中文 (Chinese, simplified)' },
 ]

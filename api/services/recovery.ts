@@ -1,22 +1,21 @@
-import {
-  componentCredit,
-  creditSentence,
-  monthWindow,
-  type ComponentCredit,
-} from '../../core/compensation.ts'
+import { componentCredit, monthWindow, type ComponentCredit } from '../../core/compensation.ts'
 import { DomainError, notFound } from '../../core/errors.ts'
 import type { CompensationDecision, IncidentRecord } from '../../core/records.ts'
-import type {
-  CompensationInput,
-  CompensationView,
-  ImpactView,
-  PostmortemDraft,
-  PostmortemPublish,
+import {
+  SubscriberChannel,
+  type CompensationInput,
+  type CompensationView,
+  type ImpactView,
+  type PostmortemDraft,
+  type PostmortemPublish,
 } from '../../core/schemas/recovery.ts'
-import { uptimeBetween, type StatusChange } from '../../core/uptime.ts'
+import { Locale } from '../../core/schemas/subscription.ts'
+import { DOWNTIME_WEIGHTS, uptimeBetween, type StatusChange } from '../../core/uptime.ts'
 import { getComponentsByIds, statusHistorySince } from '../../db/components.ts'
+import { listFeedback } from '../../db/feedback.ts'
 import { getIncident, updateIncident, upsertPostmortem } from '../../db/incidents.ts'
-import { countAffectedSubscribers } from '../../db/recovery.ts'
+import { affectedSubscribers } from '../../db/recovery.ts'
+import { catalogFor } from '../../templates/render.ts'
 import type { Deps } from '../deps.ts'
 import { componentNames } from './component-status.ts'
 import { commit, retryOnConflict, type WriteContext } from './write.ts'
@@ -52,16 +51,19 @@ async function historyFor(
   return byId
 }
 
+/** Components in the order the page lists them (as db/components.ts listComponents does). */
+function inPageOrder<T extends { position: number; name: string }>(components: T[]): T[] {
+  return components.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+}
+
 /** Credits of the incident's components over the month it started in, in the page's zone. */
 async function computeCredits(
   deps: Deps,
   r: IncidentRecord,
 ): Promise<{ month: string; credits: ComponentCredit[] }> {
   const month = monthWindow(new Date(r.started_at), deps.config.page.timeZone)
-  const components = await getComponentsByIds(
-    deps.db,
-    r.components.map((c) => c.id),
-  )
+  const ids = r.components.map((c) => c.id)
+  const components = inPageOrder(await getComponentsByIds(deps.db, ids))
   const history = await historyFor(
     deps,
     components.map((c) => c.id),
@@ -74,20 +76,84 @@ async function computeCredits(
   return { month: month.month, credits }
 }
 
-/** What customers are told about the make-good, in the words the decision implies. */
+/** What customers are told about the make-good, in `locale`'s words (the team's own text as written). */
 export function compensationSentences(
   decision: CompensationDecision | null,
   computed: readonly ComponentCredit[],
   timeZone: string,
+  locale: Locale = 'en',
 ): string[] {
   if (!decision) return []
   if (decision.decision === 'custom') return decision.text ? [decision.text] : []
+  const t = catalogFor(locale)
   const sentences = computed.flatMap((c) => {
     const credit = decision.credits[c.component_id] ?? 0
-    return credit > 0 ? [creditSentence(c, credit, timeZone)] : []
+    return credit > 0 ? [t.credit(c, credit, timeZone)] : []
   })
   return decision.text ? [...sentences, decision.text] : sentences
 }
+
+/**
+ * The decision `input` makes over the credits as computed now. An override may only name the
+ * incident's components (refused beside each unknown one, nothing written).
+ */
+function decisionOf(
+  input: CompensationInput,
+  credits: readonly ComponentCredit[],
+  at: string,
+): CompensationDecision {
+  if (input.decision === 'override') {
+    const known = new Set(credits.map((c) => c.component_id))
+    const unknown = Object.keys(input.credits).filter((cid) => !known.has(cid))
+    if (unknown.length) {
+      throw new DomainError(
+        'invalid',
+        'invalid_input',
+        'Credits can only be given for the incident’s components',
+        unknown.map((cid) => ({
+          path: `credits.${cid}`,
+          message: 'Not a component of this incident',
+        })),
+      )
+    }
+  }
+  return {
+    decision: input.decision,
+    credits:
+      input.decision === 'accepted'
+        ? Object.fromEntries(credits.map((c) => [c.component_id, c.credit]))
+        : input.decision === 'override'
+          ? input.credits
+          : {},
+    text: input.decision === 'accepted' ? null : (input.text ?? null),
+    decided_at: at,
+  }
+}
+
+function compensationView(
+  deps: Deps,
+  id: string,
+  month: string,
+  credits: ComponentCredit[],
+  decision: CompensationDecision | null,
+): CompensationView {
+  const tz = deps.config.page.timeZone
+  const byLocale = Object.fromEntries(
+    Locale.options.map((l) => [l, compensationSentences(decision, credits, tz, l)]),
+  ) as Record<Locale, string[]>
+  return {
+    incident_id: id,
+    month,
+    policy: deps.config.recovery.creditPolicy,
+    computed: credits,
+    decision,
+    sentences: byLocale.en,
+    sentences_by_locale: byLocale,
+  }
+}
+
+/** How many of an incident's reports the impact lists (the total is always given). */
+const REPORTS_LISTED = 50
 
 export const recovery = {
   async postmortem(deps: Deps, id: string) {
@@ -204,13 +270,19 @@ export const recovery = {
   async compensation(deps: Deps, id: string): Promise<CompensationView> {
     const r = await load(deps, id)
     const { month, credits } = await computeCredits(deps, r)
-    return {
-      incident_id: id,
-      month,
-      computed: credits,
-      decision: r.compensation,
-      sentences: compensationSentences(r.compensation, credits, deps.config.page.timeZone),
-    }
+    return compensationView(deps, id, month, credits, r.compensation)
+  },
+
+  /** What deciding `input` would tell customers, with nothing written (the console's preview). */
+  async previewCompensation(
+    deps: Deps,
+    id: string,
+    input: CompensationInput,
+  ): Promise<CompensationView> {
+    const r = await load(deps, id)
+    const { month, credits } = await computeCredits(deps, r)
+    const decision = decisionOf(input, credits, deps.clock.now().toISOString())
+    return compensationView(deps, id, month, credits, decision)
   },
 
   decideCompensation(
@@ -222,33 +294,8 @@ export const recovery = {
     return retryOnConflict(deps, async () => {
       const { record: r, version } = await loadForWrite(deps, id)
       const { month, credits } = await computeCredits(deps, r)
-      if (input.decision === 'override') {
-        const known = new Set(credits.map((c) => c.component_id))
-        const unknown = Object.keys(input.credits).filter((cid) => !known.has(cid))
-        if (unknown.length) {
-          throw new DomainError(
-            'invalid',
-            'invalid_input',
-            'Credits can only be given for the incident’s components',
-            unknown.map((cid) => ({
-              path: `credits.${cid}`,
-              message: 'Not a component of this incident',
-            })),
-          )
-        }
-      }
       const at = deps.clock.now().toISOString()
-      r.compensation = {
-        decision: input.decision,
-        credits:
-          input.decision === 'accepted'
-            ? Object.fromEntries(credits.map((c) => [c.component_id, c.credit]))
-            : input.decision === 'override'
-              ? input.credits
-              : {},
-        text: input.decision === 'accepted' ? null : (input.text ?? null),
-        decided_at: at,
-      }
+      r.compensation = decisionOf(input, credits, at)
       r.updated_at = at
       return commit(deps, ctx, {
         statements: updateIncident(r, version),
@@ -263,43 +310,79 @@ export const recovery = {
           },
         ],
         status: 200,
-        body: {
-          incident_id: id,
-          month,
-          computed: credits,
-          decision: r.compensation,
-          sentences: compensationSentences(r.compensation, credits, deps.config.page.timeZone),
-        },
+        body: compensationView(deps, id, month, credits, r.compensation),
         details: input,
       })
     })
   },
 
-  /** Who and what the incident touched: subscribers reached, each component's outage time. */
+  /**
+   * Who and what the incident touched: subscribers reached per component and channel, each
+   * component's outage (weighted as uptime and credits weigh it), the customers' reports. The
+   * API and the console's Impact page show exactly this.
+   */
   async impact(deps: Deps, id: string): Promise<ImpactView> {
     const r = await load(deps, id)
     const ids = r.components.map((c) => c.id)
     const from = new Date(r.started_at)
     const to = r.resolved_at ? new Date(r.resolved_at) : deps.clock.now()
-    const [components, history, affected] = await Promise.all([
+    const [components, history, affected, reports] = await Promise.all([
       getComponentsByIds(deps.db, ids),
       historyFor(deps, ids, from),
-      countAffectedSubscribers(deps.db, ids),
+      affectedSubscribers(deps.db, ids),
+      listFeedback(deps.db, { incidentId: id }, REPORTS_LISTED, 0),
     ])
-    const rows = components.map((c) => {
+    const rows = inPageOrder(components).map((c) => {
       const t = uptimeBetween(history.get(c.id) ?? [], from, to)
       return {
         id: c.id,
         name: c.name,
         outage_seconds: t.major_seconds + t.partial_seconds + t.degraded_seconds,
+        major_seconds: t.major_seconds,
+        partial_seconds: t.partial_seconds,
+        degraded_seconds: t.degraded_seconds,
+        weighted_outage_seconds: t.down_seconds,
       }
     })
+    const counts = new Map(affected.byComponent.map((x) => [`${x.component_id} ${x.channel}`, x]))
+    const perChannel = new Map(affected.byChannel.map((x) => [x.channel, x.count]))
+    const sum = (f: (c: (typeof rows)[number]) => number) => rows.reduce((n, c) => n + f(c), 0)
     return {
       incident_id: id,
-      affected_subscribers: affected,
+      affected_subscribers: affected.byChannel.reduce((n, x) => n + x.count, 0),
       duration_seconds: Math.max(0, to.getTime() - from.getTime()) / 1000,
       components: rows,
-      total_outage_seconds: rows.reduce((sum, c) => sum + c.outage_seconds, 0),
+      total_outage_seconds: sum((c) => c.outage_seconds),
+      total_weighted_outage_seconds: sum((c) => c.weighted_outage_seconds),
+      downtime_weights: {
+        major_outage: DOWNTIME_WEIGHTS.major_outage,
+        partial_outage: DOWNTIME_WEIGHTS.partial_outage,
+        degraded_performance: DOWNTIME_WEIGHTS.degraded_performance,
+      },
+      // Every component with every channel, zeros included: "nobody follows it" is a figure too.
+      subscribers: rows.flatMap((c) =>
+        SubscriberChannel.options.map((channel) => ({
+          component_id: c.id,
+          component_name: c.name,
+          channel,
+          count: counts.get(`${c.id} ${channel}`)?.count ?? 0,
+        })),
+      ),
+      channels: SubscriberChannel.options.map((channel) => ({
+        channel,
+        count: perChannel.get(channel) ?? 0,
+      })),
+      reports: {
+        total: reports.total,
+        items: reports.items.map((f) => ({
+          id: f.id,
+          source: f.source,
+          status: f.status,
+          component_id: f.component_id,
+          message: f.message,
+          created_at: f.created_at,
+        })),
+      },
     }
   },
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id, MarkdownBody, Timestamp, Warning } from './common.ts'
+import { Locale } from './subscription.ts'
 import { userText } from './text.ts'
 
 export const Apology = userText().min(1).max(5_000)
@@ -43,6 +44,11 @@ export const CompensationInput = z
   .meta({ id: 'CompensationInput' })
 export type CompensationInput = z.infer<typeof CompensationInput>
 
+export const CreditTierView = z.object({
+  below: z.union([z.number(), z.literal('sla')]),
+  credit: z.number(),
+})
+
 export const ComponentCreditView = z.object({
   component_id: Id,
   component_name: z.string(),
@@ -57,36 +63,95 @@ export const ComponentCreditView = z.object({
   /** Rounded to the minute; under one minute earns no credit. */
   down_minutes: z.number().int(),
   /** The policy tier that applies; `below: 'sla'` is the component's own target. */
-  tier: z.object({ below: z.union([z.number(), z.literal('sla')]), credit: z.number() }).nullable(),
+  tier: CreditTierView.nullable(),
   credit: z.number(),
+})
+
+export const CompensationDecisionView = z.object({
+  decision: z.enum(['accepted', 'override', 'custom']),
+  credits: z.record(z.string(), z.number()),
+  text: z.string().nullable(),
+  decided_at: Timestamp,
 })
 
 export const CompensationView = z
   .object({
     incident_id: Id,
     month: z.string(),
+    /** The credit policy (CREDIT_POLICY), tiers in the order configured; the best one applies. */
+    policy: z.array(CreditTierView),
     computed: z.array(ComponentCreditView),
-    decision: z
-      .object({
-        decision: z.enum(['accepted', 'override', 'custom']),
-        credits: z.record(z.string(), z.number()),
-        text: z.string().nullable(),
-        decided_at: Timestamp,
-      })
-      .nullable(),
+    decision: CompensationDecisionView.nullable(),
     /** What customers are told, from the decision (or nothing until the team decides). */
     sentences: z.array(z.string()),
+    /** The same in each language subscribers can choose (`sentences` is the English). */
+    sentences_by_locale: z.record(Locale, z.array(z.string())),
   })
   .meta({ id: 'Compensation' })
 export type CompensationView = z.infer<typeof CompensationView>
 
+/**
+ * The ways subscribers are reached. Every subscriber has an email address today; a new channel
+ * is a new value here and a column in `subscribers` (db/recovery.ts counts per channel).
+ */
+export const SubscriberChannel = z.enum(['email'])
+export type SubscriberChannel = z.infer<typeof SubscriberChannel>
+
 export const ImpactView = z
   .object({
     incident_id: Id,
+    /** Confirmed subscribers who hear about any of the components, each counted once. */
     affected_subscribers: z.number().int(),
     duration_seconds: z.number(),
-    components: z.array(z.object({ id: Id, name: z.string(), outage_seconds: z.number() })),
+    components: z.array(
+      z.object({
+        id: Id,
+        name: z.string(),
+        /** Any time not operational (maintenance aside), unweighted. */
+        outage_seconds: z.number(),
+        major_seconds: z.number(),
+        partial_seconds: z.number(),
+        degraded_seconds: z.number(),
+        /** Weighted by `downtime_weights`: the same downtime uptime and credits count. */
+        weighted_outage_seconds: z.number(),
+      }),
+    ),
     total_outage_seconds: z.number(),
+    total_weighted_outage_seconds: z.number(),
+    /** The share of each status that counts as downtime (core/uptime.ts DOWNTIME_WEIGHTS). */
+    downtime_weights: z.object({
+      major_outage: z.number(),
+      partial_outage: z.number(),
+      degraded_performance: z.number(),
+    }),
+    /**
+     * Confirmed subscribers per component and channel, "all components" subscribers included:
+     * one person following two affected components is in both rows, once in the total.
+     */
+    subscribers: z.array(
+      z.object({
+        component_id: Id,
+        component_name: z.string(),
+        channel: SubscriberChannel,
+        count: z.number().int(),
+      }),
+    ),
+    /** Distinct affected subscribers per channel. */
+    channels: z.array(z.object({ channel: SubscriberChannel, count: z.number().int() })),
+    /** Customer reports about this incident (form and follow-up answers), newest first. */
+    reports: z.object({
+      total: z.number().int(),
+      items: z.array(
+        z.object({
+          id: Id,
+          source: z.enum(['form', 'follow_up']),
+          status: z.enum(['open', 'answered', 'closed']),
+          component_id: Id.nullable(),
+          message: z.string(),
+          created_at: Timestamp,
+        }),
+      ),
+    }),
   })
   .meta({ id: 'Impact' })
 export type ImpactView = z.infer<typeof ImpactView>

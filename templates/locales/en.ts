@@ -1,3 +1,4 @@
+import { creditSentence, type ComponentCredit } from '../../core/compensation.ts'
 import { formatTime } from '../../core/format.ts'
 
 /**
@@ -32,6 +33,15 @@ export interface Catalog {
   workaround: string
   apology: string
   compensation: string
+  /**
+   * One component's service credit in a sentence: what it names (never "0 min") is decided by
+   * core/compensation.ts creditFacts; the page's zone dates it.
+   */
+  credit(
+    c: Pick<ComponentCredit, 'component_name' | 'down_seconds' | 'added_at'>,
+    credit: number,
+    timeZone: string,
+  ): string
   postmortem: string
   followIncident: string
   followMaintenance: string
@@ -134,6 +144,7 @@ export const en: Catalog = {
   workaround: 'What you can do meanwhile',
   apology: 'Our apology',
   compensation: 'What we offer you',
+  credit: creditSentence,
   postmortem: 'Post-mortem: what happened and what we are changing',
   followIncident: 'Follow this incident on the status page',
   followMaintenance: 'See this maintenance on the status page',

@@ -1,3 +1,5 @@
+import { creditFacts } from '../../core/compensation.ts'
+import { durationParts } from '../../core/format.ts'
 import { en, type Catalog } from './en.ts'
 
 const listFormat = new Intl.ListFormat('zh-CN', { type: 'conjunction' })
@@ -15,6 +17,25 @@ function time(iso: string, timeZone: string): string {
   }).formatToParts(new Date(iso))
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
   return `${get('year')}年${get('month')}月${get('day')}日 ${get('hour')}:${get('minute')} ${get('timeZoneName')}`
+}
+
+const UNITS = { d: '天', h: '小时', min: '分钟' } as const
+
+/** "3 小时 12 分钟": the same rounding as the English "3 h 12 min" (core/format.ts). */
+function duration(ms: number): string {
+  return durationParts(ms)
+    .map((p) => `${p.n} ${UNITS[p.unit]}`)
+    .join(' ')
+}
+
+/** "2026年3月12日", the calendar day in the page's zone. */
+function date(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('zh-CN', {
+    timeZone,
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  }).format(new Date(iso))
 }
 
 export const zhCN: Catalog = {
@@ -51,6 +72,15 @@ export const zhCN: Catalog = {
   workaround: '临时解决办法',
   apology: '我们的致歉',
   compensation: '我们为您提供的补偿',
+  credit(c, credit, timeZone) {
+    const f = creditFacts(c)
+    const when = f.added_at ? `自 ${date(f.added_at, timeZone)} 添加以来` : '本月'
+    const reason =
+      f.down_ms !== null
+        ? `${f.component_name} ${when}累计不可用 ${duration(f.down_ms)}`
+        : `${f.component_name} ${when}出现的服务中断`
+    return `由于 ${reason}，您的账户将获得 ${credit}% 的服务抵扣。`
+  },
   postmortem: '事后分析：发生了什么，我们将如何改进',
   followIncident: '在状态页面上查看此事件',
   followMaintenance: '在状态页面上查看此维护',

@@ -3,6 +3,7 @@ import { makeComponent, makeIncident, makeMaintenance } from '../fixtures/factor
 import { createTestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
 import { str } from '../../db/rows.ts'
+import { addSubscriber } from '../mailer/world.ts'
 
 const HOUR = 3_600_000
 
@@ -175,7 +176,121 @@ describe('compensation and impact', () => {
       duration_seconds: 7200,
       total_outage_seconds: 7200,
     })
-    expect(impact.body.components).toEqual([{ id: pay.id, name: pay.name, outage_seconds: 7200 }])
+    expect(impact.body.components).toEqual([
+      {
+        id: pay.id,
+        name: pay.name,
+        outage_seconds: 7200,
+        major_seconds: 0,
+        partial_seconds: 7200,
+        degraded_seconds: 0,
+        weighted_outage_seconds: 0.3 * 7200,
+      },
+    ])
+  })
+
+  it('counts subscribers per component and channel, weighs each outage and lists the reports', async () => {
+    const t = await createTestApp()
+    const pay = await makeComponent(t, { name: 'Payments API' })
+    const checkout = await makeComponent(t, { name: 'Checkout' })
+    const other = await makeComponent(t, { name: 'Dashboard' })
+    const inc = await makeIncident(t, {
+      impact: 'major',
+      components: { [pay.id]: 'major_outage', [checkout.id]: 'partial_outage' },
+    })
+    const elsewhere = await makeIncident(t, { components: { [other.id]: 'degraded_performance' } })
+    // Who hears about it: everyone who follows everything, and whoever chose one of the two.
+    await addSubscriber(t.deps.db)
+    await addSubscriber(t.deps.db)
+    await addSubscriber(t.deps.db, { components: [pay.id] })
+    await addSubscriber(t.deps.db, { components: [checkout.id] })
+    await addSubscriber(t.deps.db, { components: [pay.id, checkout.id] })
+    // Who does not: not confirmed, or following something else.
+    await addSubscriber(t.deps.db, { status: 'pending' })
+    await addSubscriber(t.deps.db, { status: 'unsubscribed', components: [pay.id] })
+    await addSubscriber(t.deps.db, { status: 'quarantined' })
+    await addSubscriber(t.deps.db, { components: [other.id] })
+
+    const report = (incident: string, message: string) =>
+      t.api('POST', '/api/v1/feedback', { incident, message }, { token: null })
+    expect((await report(inc.id, 'Card payments fail at the last step.')).status).toBe(202)
+    t.clock.advance(10 * 60_000)
+    expect((await report(inc.id, 'Checkout spins forever.')).status).toBe(202)
+    expect((await report(elsewhere.id, 'The dashboard is slow.')).status).toBe(202)
+
+    // Payments API: 1 h down, then 30 min partial; Checkout partial for the whole 90 min.
+    t.clock.set('2026-03-10T13:00:00.000Z')
+    await t.api('POST', `/api/v1/incidents/${inc.id}/updates`, {
+      status: 'identified',
+      body: 'Failing over.',
+      components: { [pay.id]: 'partial_outage' },
+    })
+    t.clock.set('2026-03-10T13:30:00.000Z')
+    await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {})
+    t.clock.set('2026-03-11T09:00:00.000Z')
+
+    const impact = await t.api('GET', `/api/v1/incidents/${inc.id}/impact`)
+    expect(impact.status).toBe(200)
+    const b = impact.body
+    expect(b.affected_subscribers).toBe(5)
+    expect(b.channels).toEqual([{ channel: 'email', count: 5 }])
+    // In the page's order of components (position, then name).
+    expect(b.subscribers).toEqual([
+      { component_id: pay.id, component_name: 'Payments API', channel: 'email', count: 4 },
+      { component_id: checkout.id, component_name: 'Checkout', channel: 'email', count: 4 },
+    ])
+    expect(b.duration_seconds).toBe(5400)
+    const byId = new Map<string, any>(b.components.map((c: any) => [c.id, c]))
+    expect(byId.get(pay.id)).toMatchObject({
+      major_seconds: 3600,
+      partial_seconds: 1800,
+      outage_seconds: 5400,
+      weighted_outage_seconds: 3600 + 0.3 * 1800,
+    })
+    expect(byId.get(checkout.id)).toMatchObject({
+      partial_seconds: 5400,
+      weighted_outage_seconds: 0.3 * 5400,
+    })
+    expect(b.total_outage_seconds).toBe(10_800)
+    expect(b.total_weighted_outage_seconds).toBe(3600 + 0.3 * 1800 + 0.3 * 5400)
+    expect(b.downtime_weights).toEqual({
+      major_outage: 1,
+      partial_outage: 0.3,
+      degraded_performance: 0,
+    })
+    // The weighted figure is the downtime the credit counts for the same stretch.
+    const comp = await t.api('GET', `/api/v1/incidents/${inc.id}/compensation`)
+    const payCredit = comp.body.computed.find((c: any) => c.component_id === pay.id)
+    expect(payCredit.down_seconds).toBe(byId.get(pay.id).weighted_outage_seconds)
+
+    expect(b.reports.total).toBe(2)
+    expect(b.reports.items.map((r: any) => r.message)).toEqual([
+      'Checkout spins forever.',
+      'Card payments fail at the last step.',
+    ])
+    expect(b.reports.items[0]).toMatchObject({ source: 'form', status: 'open', component_id: null })
+    expect(b.reports.items[0]).not.toHaveProperty('email')
+  })
+
+  it('measures an open incident up to now, with nobody to tell and nothing reported', async () => {
+    const t = await createTestApp()
+    const search = await makeComponent(t, { name: 'Search' })
+    const inc = await makeIncident(t, { components: { [search.id]: 'degraded_performance' } })
+    t.clock.advance(HOUR / 2)
+    const b = (await t.api('GET', `/api/v1/incidents/${inc.id}/impact`)).body
+    expect(b).toMatchObject({
+      affected_subscribers: 0,
+      duration_seconds: 1800,
+      total_outage_seconds: 1800,
+      total_weighted_outage_seconds: 0,
+      channels: [{ channel: 'email', count: 0 }],
+      subscribers: [{ component_id: search.id, channel: 'email', count: 0 }],
+      reports: { total: 0, items: [] },
+    })
+    const none = await makeIncident(t, { components: {} })
+    const empty = (await t.api('GET', `/api/v1/incidents/${none.id}/impact`)).body
+    expect(empty).toMatchObject({ components: [], subscribers: [], affected_subscribers: 0 })
+    expect((await t.api('GET', '/api/v1/incidents/aaaaaaaaaaaa/impact')).status).toBe(404)
   })
 })
 

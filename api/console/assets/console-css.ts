@@ -272,4 +272,21 @@ details.format>summary,details.unchanged>summary{font-weight:600;min-height:2.75
 table.ids caption{text-align:left;font-weight:600;padding:.25rem 0}
 .file-problems h2{font-size:1rem;margin:.25rem 0 .5rem}
 .file-problems table{background:var(--bg)}
+/* Amends screens: impact, apology, service credit */
+th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
+@media (max-width:640px){table.stack td.num{text-align:left}}
+table.narrow,.narrow{max-width:48rem}
+table.narrow{max-width:36rem}
+.pv-mails{margin-top:1rem;align-items:start}
+.sentences{margin:0 0 .75rem}
+.sentences dt{font-weight:600;font-size:.875rem;color:var(--muted);margin-top:.5rem}
+.sentences dd{margin:.125rem 0 0}
+.sentences li{padding-left:.75rem;border-left:3px solid var(--line);margin:.25rem 0}
+.credits .field{display:grid;grid-template-columns:1fr 7rem;align-items:center;gap:0 .75rem;margin:0 0 .5rem}
+.credits .field>label{margin:0;font-weight:400;overflow-wrap:normal}
+.credits .field>.hint,.credits .field>.field-error{grid-column:1/-1}
+.decide-accept>form{margin:0}
+.decide-accept p{margin:.25rem 0}
+.pv-h{margin:0 0 .25rem}
+.card.apology{background:var(--surf)}
 `
