@@ -49,7 +49,7 @@ export function incidentMetricsBody(m: IncidentCommunicationMetrics, timeZone: s
   const gapsTable = html`<table class="stack">
 <caption>Every silence between public updates, against the promised ${t.update_gap_minutes} min</caption>
 <thead><tr><th scope="col">#</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Next update promised by</th><th scope="col">Silence</th></tr></thead>
-<tbody>${i.gaps.map((g, n) => html`<tr><td class="num">${n + 1}</td><td data-label="From">${time(g.from, timeZone)}</td><td data-label="To">${g.to ? time(g.to, timeZone) : html`<span class="muted">still silent</span>`}</td><td data-label="Next update promised by">${time(g.due_at, timeZone)}</td><td data-label="Silence">${gapText(g)}</td></tr>`)}</tbody>
+<tbody>${i.gaps.map((g, n) => html`<tr><td class="idx">${n + 1}</td><td data-label="From">${time(g.from, timeZone)}</td><td data-label="To">${g.to ? time(g.to, timeZone) : html`<span class="muted">still silent</span>`}</td><td data-label="Next update promised by">${time(g.due_at, timeZone)}</td><td data-label="Silence">${gapText(g)}</td></tr>`)}</tbody>
 </table>`
   // prettier-ignore
   return html`<p><a href="/admin/incidents/${i.id}">Open the incident</a> · <a href="/admin/metrics">All communication metrics</a></p>

@@ -133,7 +133,7 @@ export function reportsSection(
   const table = html`<table class="stack">
 <caption>First reply to each report, oldest first</caption>
 <thead><tr><th scope="col">#</th><th scope="col">Received</th>${p.about ? html`<th scope="col">About</th>` : ''}<th scope="col">From</th><th scope="col">First reply</th></tr></thead>
-<tbody>${ordered.map((r, i) => html`<tr><td class="num">${i + 1}</td><td data-label="Received">${time(r.created_at, p.timeZone)}</td>${p.about ? html`<td data-label="About">${reportAbout(r)}</td>` : ''}<td data-label="From">${sourceLabel(r.source)}</td><td data-label="First reply">${reportText(r.response)}</td></tr>`)}</tbody>
+<tbody>${ordered.map((r, i) => html`<tr><td class="idx">${i + 1}</td><td data-label="Received">${time(r.created_at, p.timeZone)}</td>${p.about ? html`<td data-label="About">${reportAbout(r)}</td>` : ''}<td data-label="From">${sourceLabel(r.source)}</td><td data-label="First reply">${reportText(r.response)}</td></tr>`)}</tbody>
 </table>`
   return chartWithTable(
     {
@@ -231,7 +231,7 @@ function firstMessageSection(rows: readonly IncidentMetrics[], t: Targets, p: Pa
   const table = html`<table class="stack">
 <caption>Time from the start of impact to the first public message, oldest first</caption>
 <thead><tr><th scope="col">#</th><th scope="col">Incident</th><th scope="col">Impact started</th><th scope="col">Time to first message</th></tr></thead>
-<tbody>${rows.map((r, i) => html`<tr><td class="num">${i + 1}</td><td data-label="Incident">${incidentLink(r)} ${impactPill(r.impact)}</td><td data-label="Impact started">${time(r.started_at, p.timeZone)}</td><td data-label="Time to first message">${firstMessageText(r.first_message)}</td></tr>`)}</tbody>
+<tbody>${rows.map((r, i) => html`<tr><td class="idx">${i + 1}</td><td data-label="Incident">${incidentLink(r)} ${impactPill(r.impact)}</td><td data-label="Impact started">${time(r.started_at, p.timeZone)}</td><td data-label="Time to first message">${firstMessageText(r.first_message)}</td></tr>`)}</tbody>
 </table>`
   return chartWithTable(
     {
@@ -271,7 +271,7 @@ function gapsSection(rows: readonly IncidentMetrics[], t: Targets, p: PageProps)
 <thead><tr><th scope="col">#</th><th scope="col">Incident</th><th scope="col">Gaps</th><th scope="col">Longest silence</th><th scope="col">Broken promises</th></tr></thead>
 <tbody>${rows.map((r, i) => {
     const longest = [...r.gaps].sort((a, b) => b.seconds - a.seconds)[0]
-    return html`<tr><td class="num">${i + 1}</td><td data-label="Incident">${incidentLink(r)}</td><td data-label="Gaps">${r.gaps.length ? `${r.gaps.length} gap${r.gaps.length === 1 ? '' : 's'}` : 'none (one update)'}</td><td data-label="Longest silence">${longest ? gapText(longest) : '—'}</td><td data-label="Broken promises">${r.broken_promises ? html`<strong class="late">${r.broken_promises} of ${r.gaps.length}</strong>` : r.gaps.length ? '0' : '—'}</td></tr>`
+    return html`<tr><td class="idx">${i + 1}</td><td data-label="Incident">${incidentLink(r)}</td><td data-label="Gaps">${r.gaps.length ? `${r.gaps.length} gap${r.gaps.length === 1 ? '' : 's'}` : 'none (one update)'}</td><td data-label="Longest silence">${longest ? gapText(longest) : '—'}</td><td data-label="Broken promises">${r.broken_promises ? html`<strong class="late">${r.broken_promises} of ${r.gaps.length}</strong>` : r.gaps.length ? '0' : '—'}</td></tr>`
   })}</tbody>
 </table>`
   return chartWithTable(
@@ -310,7 +310,7 @@ function postmortemSection(rows: readonly IncidentMetrics[], t: Targets, p: Page
   const table = html`<table class="stack">
 <caption>Post-mortems of major and critical incidents, oldest first</caption>
 <thead><tr><th scope="col">#</th><th scope="col">Incident</th><th scope="col">Resolved</th><th scope="col">Post-mortem</th></tr></thead>
-<tbody>${due.map((r, i) => html`<tr><td class="num">${i + 1}</td><td data-label="Incident">${incidentLink(r)} ${impactPill(r.impact)}</td><td data-label="Resolved">${r.resolved_at ? time(r.resolved_at, p.timeZone) : 'not yet'}</td><td data-label="Post-mortem">${postmortemText(r.postmortem, p.now)}</td></tr>`)}</tbody>
+<tbody>${due.map((r, i) => html`<tr><td class="idx">${i + 1}</td><td data-label="Incident">${incidentLink(r)} ${impactPill(r.impact)}</td><td data-label="Resolved">${r.resolved_at ? time(r.resolved_at, p.timeZone) : 'not yet'}</td><td data-label="Post-mortem">${postmortemText(r.postmortem, p.now)}</td></tr>`)}</tbody>
 </table>`
   return chartWithTable(
     {

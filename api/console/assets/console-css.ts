@@ -233,8 +233,8 @@ table.summary td{white-space:nowrap}
  table.summary th,table.summary td{padding:.375rem .25rem;font-size:.875rem}
  table.summary td{white-space:normal}
  table.stack caption{display:block}
- table.stack td.num::before{content:"#"}
- table.stack td.num{font-weight:600}
+ table.stack td.idx::before{content:"#"}
+ table.stack td.idx{font-weight:600}
 }
 /* Subscribers: search, counts, one subscriber, the import preview */
 .top-actions{margin:0 0 1rem}
@@ -272,9 +272,7 @@ details.format>summary,details.unchanged>summary{font-weight:600;min-height:2.75
 table.ids caption{text-align:left;font-weight:600;padding:.25rem 0}
 .file-problems h2{font-size:1rem;margin:.25rem 0 .5rem}
 .file-problems table{background:var(--bg)}
-/* Amends screens: impact, apology, service credit */
-th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
-@media (max-width:640px){table.stack td.num{text-align:left}}
+/* Amends screens: impact, apology, service credit (numbers: th.num/td.num above) */
 table.narrow,.narrow{max-width:48rem}
 table.narrow{max-width:36rem}
 .pv-mails{margin-top:1rem;align-items:start}
