@@ -46,7 +46,7 @@ export function mailPreviewCard(
   return html`<section class="card pv" aria-labelledby="${o.id}">
 <h3 id="${o.id}">${o.heading}</h3>
 ${email
-    ? html`<p><strong>Subject:</strong> <span${o.lang ? html` lang="${o.lang}"` : ''}>${email.subject}</span></p><pre class="mail"${o.lang ? html` lang="${o.lang}"` : ''}>${email.text}</pre>`
+    ? html`<p><strong>Subject:</strong> ${o.lang ? html`<span lang="${o.lang}">${email.subject}</span>` : email.subject}</p><pre class="mail"${o.lang ? html` lang="${o.lang}"` : ''}>${email.text}</pre>`
     : html`<p>No email: “Email subscribers” is off. The status page still shows it.</p>`}
 </section>`
 }
