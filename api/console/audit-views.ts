@@ -33,6 +33,10 @@ const ACTIONS: Record<string, string> = {
   'compensation.decide': 'Decided a service credit',
   'feedback.reply': 'Replied to a report',
   'feedback.close': 'Closed a report',
+  'feedback.reopen': 'Reopened a report',
+  'feedback.assign': 'Assigned a report',
+  'feedback.digest': 'Mailed the digest of new reports',
+  'user.inbox_digest': 'Changed their report emails',
   'token.create': 'Created an API token',
   'token.revoke': 'Revoked an API token',
   'session.sign_in': 'Signed in',
@@ -60,6 +64,7 @@ const TARGETS: Record<string, string> = {
   user: 'Person',
   subscriber: 'Subscriber',
   feedback: 'Report',
+  inbox: 'Inbox',
 }
 
 export const targetLabel = (type: string) => TARGETS[type] ?? type.replaceAll('_', ' ')

@@ -11,6 +11,7 @@ import { loadSession } from '../http/session.ts'
 import { formBody } from '../pages/page-middleware.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { authPage, consolePage } from './layout.ts'
+import { inboxWaiting, mountInbox } from './inbox.ts'
 import { mountIncidents } from './incidents.ts'
 import { mountNow } from './now.ts'
 import { mountPeople } from './people.ts'
@@ -44,6 +45,7 @@ export function consoleRoutes(deps: Deps) {
   })
   mountConsoleAssets(app)
   app.use('/admin/*', loadSession(deps))
+  app.use('/admin/*', inboxWaiting(deps))
   // Every write is a POSTed urlencoded form of bounded size in valid UTF-8 (never JSON); the
   // console has no other method that changes anything.
   app.post('/admin/*', ...formBody(MAX_FORM_BYTES))
@@ -78,6 +80,7 @@ export function consoleRoutes(deps: Deps) {
   mountComponents(app, deps)
   mountAudit(app, deps)
   mountMetrics(app, deps)
+  mountInbox(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   mountNow(app, deps)

@@ -69,7 +69,7 @@ ${head(p.title, siteName)}
 <header class="bar">
 <a class="brand" href="/admin/">${siteName} <small>console</small></a>
 <nav aria-label="Console"><ul class="nav">
-${visible.map((s) => html`<li><a href="${s.href}"${s.id === p.section ? html` aria-current="page"` : ''}>${s.label}</a></li>`)}
+${visible.map((s) => html`<li><a href="${s.href}"${s.id === p.section ? html` aria-current="page"` : ''}>${s.label}${s.id === 'inbox' ? waitingBadge(c) : ''}</a></li>`)}
 </ul></nav>
 <div class="who">
 <a href="/admin/account"${p.section === 'account' ? html` aria-current="page"` : ''}>${who}</a> <span class="pill s-${role}">${role}</span>
@@ -85,6 +85,23 @@ ${p.body}
 </body>
 </html>
 `
+}
+
+/**
+ * The number of reports waiting for a first answer beside "Inbox", read for this page
+ * (api/console/inbox.ts inboxWaiting); its accessible name is "Inbox, 3 waiting". Nothing when
+ * none wait, or when the count cannot be read (the page itself must still render).
+ */
+function waitingBadge(c: Context<AppEnv>): Html | '' {
+  const count = c.get('inboxWaiting')
+  if (!count) return ''
+  const badge = (n: number) =>
+    // prettier-ignore
+    html`<span class="badge"><span class="vh">, </span>${n > 99 ? '99+' : n}<span class="vh"> waiting</span></span>`
+  return count().then(
+    (n) => (n > 0 ? badge(n) : html``),
+    () => html``,
+  )
 }
 
 /** The frame of the pages before sign-in (sign in, first admin, invitation, reset). */
