@@ -37,7 +37,9 @@ export interface InboxNames {
   people: ReadonlyMap<string, string>
 }
 
+/** The clock of a report still waiting stands out (in red once late); a settled one does not. */
 function clockText(k: ResponseClock): Html {
+  if (k.state === 'answered' || k.state === 'closed') return html`<span>${k.text}</span>`
   const late = k.state === 'late' || k.state === 'overdue'
   return html`<span class="clock${late ? ' late' : ''}">${k.text}</span>`
 }
@@ -52,7 +54,7 @@ function about(f: FeedbackView, names: InboxNames): Html {
   const component = f.component_id ? names.components.get(f.component_id) : undefined
   if (!incident && !component) return html`<span class="muted">Nothing named</span>`
   // prettier-ignore
-  return html`${incident ? html`<a href="/admin/incidents/${f.incident_id}">${incident}</a>` : ''}${incident && component ? html`<br>` : ''}${component ? html`<span class="${incident ? 'small muted' : ''}">${component}</span>` : ''}`
+  return html`${incident ? html`<a href="/admin/incidents/${f.incident_id}">${incident}</a>` : ''}${incident && component ? html`<br>` : ''}${component ? html`<a href="/admin/components/${f.component_id}"${incident ? html` class="small"` : ''}>${component}</a>` : ''}`
 }
 
 export interface InboxListProps {
@@ -102,11 +104,11 @@ ${p.show === 'all' ? '' : html`<input type="hidden" name="show" value="${p.show}
 </form>` : ''}
 <h2 class="vh">${SHOW_LABEL[p.show]} reports${incidentName ? ` about ${incidentName}` : ''}</h2>
 ${p.items.length === 0 ? html`<p>${p.page > 1 ? 'No more reports.' : EMPTY[p.show]}</p>` : html`<table class="stack inbox">
-<thead><tr><th scope="col">Report</th><th scope="col">About</th><th scope="col">Received</th><th scope="col">Answer</th><th scope="col">Assigned to</th></tr></thead>
+<thead><tr><th scope="col">Report</th><th scope="col">Answer</th><th scope="col">Received</th><th scope="col">About</th><th scope="col">Assigned to</th></tr></thead>
 <tbody>${p.items.map((f) => {
     const k = responseClock(f, p.now)
     const assignee = f.assigned_to ? p.names.people.get(f.assigned_to) : undefined
-    return html`<tr class="r-${k.state}"><td class="lead"><a href="/admin/inbox/${f.id}">${excerpt(f.message)}</a><br><span class="small muted">${from(f)}</span></td><td data-label="About">${about(f, p.names)}</td><td data-label="Received">${ago(f.created_at, p.now)}<br><span class="small muted">${time(f.created_at, p.timeZone)}</span></td><td data-label="Answer">${statusPill(f.status)} ${clockText(k)}</td><td data-label="Assigned to">${assignee ?? html`<span class="muted">Nobody</span>`}</td></tr>`
+    return html`<tr class="r-${k.state}"><td class="lead"><a href="/admin/inbox/${f.id}">${excerpt(f.message)}</a><br><span class="small muted">${from(f)}</span></td><td data-label="Answer">${statusPill(f.status)} ${clockText(k)}</td><td data-label="Received">${ago(f.created_at, p.now)}<br><span class="small muted">${time(f.created_at, p.timeZone)}</span></td><td data-label="About">${about(f, p.names)}</td><td data-label="Assigned to">${assignee ?? html`<span class="muted">Nobody</span>`}</td></tr>`
   })}</tbody>
 </table>`}
 ${p.pages > 1 ? html`<nav class="pager" aria-label="Inbox pages">
@@ -154,7 +156,7 @@ export function inboxThread(c: Context<AppEnv>, p: InboxThreadProps): Html {
   // prettier-ignore
   return html`<p><a href="/admin/inbox">← Inbox</a></p>
 <div class="thread">
-<section class="thread-facts" aria-labelledby="facts-h">
+<section class="thread-facts card" aria-labelledby="facts-h">
 <h2 id="facts-h" class="vh">About this report</h2>
 <p class="row">${statusPill(f.status)} ${clockText(k)}</p>
 ${k.next ? html`<p class="small muted">${k.next}</p>` : ''}
@@ -174,7 +176,7 @@ ${k.next ? html`<p class="small muted">${k.next}</p>` : ''}
 <section aria-labelledby="replies-h">
 <h2 id="replies-h">Replies <span class="count">(${f.replies.length})</span></h2>
 ${f.replies.length === 0 ? html`<p class="muted">No reply yet.</p>` : html`<ol class="timeline">
-${f.replies.map((r) => html`<li><h3>${r.author} <span class="muted small">· ${time(r.created_at, p.timeZone)}</span></h3><div class="md">${raw(renderMarkdown(r.body))}</div></li>`)}
+${f.replies.map((r) => html`<li><h3>${r.author}</h3><p class="small muted">${time(r.created_at, p.timeZone)}</p><div class="md">${raw(renderMarkdown(r.body))}</div></li>`)}
 </ol>`}
 </section>
 ${p.canWrite ? replyForm(c, p) : ''}
@@ -222,11 +224,11 @@ function assignForm(c: Context<AppEnv>, p: InboxThreadProps): Html {
   ]
   // prettier-ignore
   return html`<section aria-labelledby="assign-h" class="card">
-<h2 id="assign-h">Who answers it</h2>
+<h2 id="assign-h">Assign</h2>
 ${formAlert(errors, ['assigned_to'])}
 <form method="post" action="/admin/inbox/${f.id}/assign">
 ${writeFields(c)}
-${select({ name: 'assigned_to', label: 'Assigned to', value, errors, options })}
+${select({ name: 'assigned_to', label: 'Who answers it', value, errors, options })}
 <button type="submit" class="secondary">Assign</button>
 </form>
 </section>`

@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.ts'
 import { finishFirstStart } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
 import { components, groups } from '../services/components.ts'
+import { feedback } from '../services/feedback.ts'
 import { incidents } from '../services/incidents.ts'
 import { maintenances } from '../services/maintenances.ts'
 import { recovery } from '../services/recovery.ts'
@@ -303,7 +304,7 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
     ],
     'The queue has caught up. Webhooks are delivered in real time again.',
   )
-  await story(
+  const apiErrors = await story(
     42 * 60_000,
     null,
     'Elevated error rates on the Public API',
@@ -332,6 +333,22 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
     auto_transition: true,
     deliver_notifications: false,
   })
+  // The inbox: one report waiting past the 2 hours, one about the open incident.
+  at(3 * HOUR + 10 * 60_000)
+  await feedback.report(d, {
+    email: 'maria.gomez@acme.example',
+    component: dashboard,
+    message:
+      'The dashboard shows yesterday’s numbers for our account, and the export button keeps spinning. We need the March figures for a board meeting this afternoon.',
+  })
+  at(25 * 60_000)
+  await feedback.report(d, {
+    email: 'dev@northwind.example',
+    incident: apiErrors,
+    message:
+      'About one call in twenty to /v1/orders fails with a 503. Is this the incident on your page? Our nightly import runs at 2 pm and we need to know whether to postpone it.',
+  })
+  at(0)
   return { incidents: count, components: 7 }
 }
 
@@ -386,8 +403,11 @@ async function amends(
         ],
       },
       {
-        sql: "INSERT INTO feedback_replies (id, feedback_id, body, author, created_at) VALUES ('demoreply001', 'demofeedbk01', 'Thank you for telling us. Both refunds were stuck behind the failed charges; we released them and they will reach your customers within two working days.', 'support', ?)",
-        args: [new Date(Date.parse(at) + 47 * 60_000).toISOString()],
+        sql: "INSERT INTO feedback_replies (id, feedback_id, body, author, created_at) VALUES ('demoreply001', 'demofeedbk01', 'Thank you for telling us. Both refunds were stuck behind the failed charges; we released them and they will reach your customers within two working days.', ?, ?)",
+        args: [
+          `The ${d.config.page.name} team`,
+          new Date(Date.parse(at) + 47 * 60_000).toISOString(),
+        ],
       },
     ],
     action: 'demo.follow_up_answers',
