@@ -41,6 +41,7 @@ const ConfigSchema = z
       .optional(),
     MAIL_FROM: z.string().min(3).optional(),
     MAIL_SUBJECT_PREFIX: z.string().max(60).optional(),
+    SUPPORT_EMAIL: z.email().optional(),
     SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(5),
     DKIM_DOMAIN: z.string().min(1).optional(),
     DKIM_SELECTOR: z.string().min(1).optional(),
@@ -153,6 +154,8 @@ const ConfigSchema = z
       smtpUrl: c.SMTP_URL,
       from: c.MAIL_FROM ?? `${c.PAGE_NAME} <status@${hostOf(c.SITE_URL ?? 'http://localhost')}>`,
       subjectPrefix: c.MAIL_SUBJECT_PREFIX ?? `[${c.PAGE_NAME}]`,
+      /** Where customers' answers to our mail about their reports go (Reply-To), when set. */
+      supportEmail: c.SUPPORT_EMAIL,
       poolSize: c.SMTP_POOL_SIZE,
       dkim:
         c.DKIM_DOMAIN && c.DKIM_SELECTOR && c.DKIM_PRIVATE_KEY

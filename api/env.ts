@@ -8,5 +8,7 @@ export interface AppEnv {
     idempotency: WriteContext['idempotency']
     /** The console's signed-in person and session (api/http/session.ts), when there is one. */
     signedIn?: SignedIn
+    /** How many customer reports wait for an answer, read when a console page shows it. */
+    inboxWaiting?: () => Promise<number>
   }
 }

@@ -139,6 +139,21 @@ export function fanOutToAddress(f: FanOut & { channel: Channel; address: string 
 }
 
 /**
+ * One delivery to every active person who asked for the inbox digest (users.inbox_digest), read
+ * at fan-out time. The recipient key is the lower-cased address, so a person whose address is
+ * also ONCALL_EMAIL gets one copy.
+ */
+export function fanOutToDigestReaders(f: FanOut): Statement {
+  return {
+    sql: `INSERT INTO deliveries (event_id, channel, address, status, next_attempt_at, created_at)
+          SELECT :event, 'email', u.email, 'pending', :at, :at FROM users u
+          WHERE u.inbox_digest = 1 AND u.status = 'active' AND ${HOLDER_GUARD}
+          ON CONFLICT DO NOTHING`,
+    args: { event: f.eventId, at: f.at, consumer: f.consumer, owner: f.owner },
+  }
+}
+
+/**
  * How many mails of one kind (thank-yous, confirmation requests) one address may get: counted
  * over the deliveries already made for `eventType` events to it, so the limit holds across
  * processes and restarts.

@@ -24,6 +24,8 @@ export interface FeedbackRecord {
   created_at: string
   first_answered_at: string | null
   closed_at: string | null
+  /** The person answering it (a user id), or null while nobody is. */
+  assigned_to: string | null
 }
 
 export interface ReplyRecord {
@@ -43,7 +45,7 @@ export interface FollowUpAnswerRecord {
 }
 
 const COLS = `id, incident_id, component_id, subscriber_id, email, message, source, status,
-  created_at, first_answered_at, closed_at`
+  created_at, first_answered_at, closed_at, assigned_to`
 
 function rowToFeedback(row: Row): FeedbackRecord {
   return {
@@ -58,6 +60,7 @@ function rowToFeedback(row: Row): FeedbackRecord {
     created_at: str(row, 'created_at'),
     first_answered_at: strOrNull(row, 'first_answered_at'),
     closed_at: strOrNull(row, 'closed_at'),
+    assigned_to: strOrNull(row, 'assigned_to'),
   }
 }
 
@@ -73,7 +76,7 @@ function rowToReply(row: Row): ReplyRecord {
 
 export function insertFeedback(f: FeedbackRecord): Statement {
   return {
-    sql: `INSERT INTO feedback (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    sql: `INSERT INTO feedback (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       f.id,
       f.incident_id,
@@ -86,18 +89,19 @@ export function insertFeedback(f: FeedbackRecord): Statement {
       f.created_at,
       f.first_answered_at,
       f.closed_at,
+      f.assigned_to,
     ],
   }
 }
 
-/** Writes the fields staff actions change (status and its timestamps). */
+/** Writes the fields staff actions change (status, its timestamps, the assignee). */
 export function updateFeedbackState(f: FeedbackRecord, version: number): Statement[] {
   return updateAtVersion(
     'feedback',
     f.id,
     version,
-    'status = ?, first_answered_at = ?, closed_at = ?',
-    [f.status, f.first_answered_at, f.closed_at],
+    'status = ?, first_answered_at = ?, closed_at = ?, assigned_to = ?',
+    [f.status, f.first_answered_at, f.closed_at, f.assigned_to],
   )
 }
 
@@ -122,7 +126,14 @@ export interface FeedbackFilter {
    * `is: false`: every other item.
    */
   overdue?: { cutoff: string; is: boolean } | undefined
+  /** Only items still waiting for a first answer that were created before this instant. */
+  lateBefore?: string | undefined
+  /** Only items assigned to this person; null: assigned to nobody. */
+  assignedTo?: string | null | undefined
 }
+
+/** Open and never answered: the reports the 2 h / 24 h response clock runs for. */
+const WAITING = "status = 'open' AND first_answered_at IS NULL"
 
 function where(f: FeedbackFilter): { sql: string; args: string[] } {
   const parts: string[] = []
@@ -136,11 +147,47 @@ function where(f: FeedbackFilter): { sql: string; args: string[] } {
     args.push(f.incidentId)
   }
   if (f.overdue) {
-    const waiting = "(status = 'open' AND first_answered_at IS NULL AND created_at < ?)"
+    const waiting = `(${WAITING} AND created_at < ?)`
     parts.push(f.overdue.is ? waiting : `NOT ${waiting}`)
     args.push(f.overdue.cutoff)
   }
+  if (f.lateBefore) {
+    parts.push(`(${WAITING} AND created_at < ?)`)
+    args.push(f.lateBefore)
+  }
+  if (f.assignedTo === null) parts.push('assigned_to IS NULL')
+  else if (f.assignedTo !== undefined) {
+    parts.push('assigned_to = ?')
+    args.push(f.assignedTo)
+  }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args }
+}
+
+/** How many reports wait for a first answer (an index count: the console reads it per page). */
+export async function countWaiting(db: Db): Promise<number> {
+  const rs = await db.execute(`SELECT COUNT(*) AS n FROM feedback WHERE ${WAITING}`)
+  return num(rs.rows[0]!, 'n')
+}
+
+/** How many items each of several filters matches, in one read. */
+export async function countFeedback(db: Db, filters: readonly FeedbackFilter[]): Promise<number[]> {
+  if (filters.length === 0) return []
+  const rs = await db.batch(
+    filters.map((f) => {
+      const w = where(f)
+      return { sql: `SELECT COUNT(*) AS n FROM feedback ${w.sql}`, args: w.args }
+    }),
+    'read',
+  )
+  return rs.map((r) => num(r.rows[0]!, 'n'))
+}
+
+/** The incidents that reports are about (ids), for the inbox's filter. */
+export async function incidentsWithFeedback(db: Db): Promise<string[]> {
+  const rs = await db.execute(
+    'SELECT DISTINCT incident_id FROM feedback WHERE incident_id IS NOT NULL',
+  )
+  return rs.rows.map((r) => str(r, 'incident_id'))
 }
 
 /** Newest first, one page of it, and the total that matches the filter. */

@@ -145,3 +145,36 @@ export function setPassword(u: User, version: number, passwordHash: string): Sta
     [u.name, u.status, passwordHash, u.updated_at],
   )
 }
+
+/** Whether the person gets the email digest of new customer reports. */
+export async function getInboxDigest(db: Db, userId: string): Promise<boolean> {
+  const rs = await db.execute({
+    sql: 'SELECT inbox_digest FROM users WHERE id = ?',
+    args: [userId],
+  })
+  return Number(rs.rows[0]?.inbox_digest ?? 0) === 1
+}
+
+/**
+ * Turns the digest on or off for one person. Not versioned: it sets one column to what the
+ * person chose, and touches nothing an edit at a version reads.
+ */
+export function setInboxDigest(userId: string, on: boolean): Statement {
+  return { sql: 'UPDATE users SET inbox_digest = ? WHERE id = ?', args: [on ? 1 : 0, userId] }
+}
+
+/** Whether anyone active wants the digest (besides ONCALL_EMAIL). */
+export async function anyInboxDigestReader(db: Db): Promise<boolean> {
+  const rs = await db.execute(
+    "SELECT 1 FROM users WHERE inbox_digest = 1 AND status = 'active' LIMIT 1",
+  )
+  return rs.rows.length > 0
+}
+
+/** Active people a report can be assigned to, by name. */
+export async function listAssignable(db: Db): Promise<User[]> {
+  const rs = await db.execute(
+    `SELECT ${COLS} FROM users WHERE status = 'active' ORDER BY lower(COALESCE(name, email))`,
+  )
+  return rs.rows.map(rowToUser)
+}

@@ -63,20 +63,27 @@ export function addressTag(address: string): string {
 
 /**
  * Emails about one piece of feedback form a thread for its reporter: the thank-you is the root,
- * each answer replies to it (and still threads when the thank-you was never sent).
+ * each answer replies to the last message we sent before it (the thank-you, or the previous
+ * answer) and references them all, so it threads even when the thank-you was never sent.
  */
 export function feedbackMessageIds(opts: {
   feedbackId: string
   /** The answer's event; null for the thank-you. */
   eventId: number | null
+  /** The events of the answers before this one, oldest first. */
+  earlier?: readonly number[]
   address: string
   host: string
-}): ThreadIds {
+}): ThreadIds & { references: string[] } {
   const tag = addressTag(opts.address)
-  const root = `<feedback.${opts.feedbackId}.${tag}@${opts.host}>`
-  if (opts.eventId === null) return { messageId: root, inReplyTo: null }
-  return {
-    messageId: `<feedback.${opts.feedbackId}.${opts.eventId}.${tag}@${opts.host}>`,
-    inReplyTo: root,
-  }
+  const id = (eventId: number | null) =>
+    `<feedback.${opts.feedbackId}.${eventId === null ? '' : `${eventId}.`}${tag}@${opts.host}>`
+  if (opts.eventId === null) return { messageId: id(null), inReplyTo: null, references: [] }
+  const references = [id(null), ...(opts.earlier ?? []).map(id)]
+  return { messageId: id(opts.eventId), inReplyTo: references.at(-1)!, references }
+}
+
+/** The staff digest of new reports, one message per event and address. */
+export function feedbackDigestMessageId(eventId: number, address: string, host: string): string {
+  return `<feedback-digest.${eventId}.${addressTag(address)}@${host}>`
 }

@@ -528,7 +528,13 @@ function footerHtml(input: EmailEnvelope, t: Catalog): string {
   )
 }
 
-function layout(t: Catalog, input: BaseEnvelope, title: string, content: string): string {
+/** The frame of every email's HTML part: the page's name above the content. */
+export function layout(
+  t: Catalog,
+  input: Pick<BaseEnvelope, 'page'>,
+  title: string,
+  content: string,
+): string {
   const esc = escapeHtml
   return (
     `<!doctype html><html lang="${esc(t.lang)}"><head><meta charset="utf-8">` +

@@ -7,9 +7,12 @@ import { PASSWORD_MIN, PasswordChangeForm, UserUpdate } from '../../core/schemas
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { requirePerson } from '../http/session.ts'
+import { getInboxDigest } from '../../db/users.ts'
+import { feedback } from '../services/feedback.ts'
 import { people } from '../services/people.ts'
 import { tokens } from '../services/tokens.ts'
 import {
+  checkbox,
   consoleWrite,
   formAlert,
   input,
@@ -36,6 +39,8 @@ const NOTICES: Record<string, string> = {
   password: 'Password changed; every other session of yours has ended',
   token: 'Token created',
   revoked: 'Token revoked',
+  digest_on: 'You will get an email about new customer reports, at most every 15 minutes',
+  digest_off: 'You will no longer get emails about new customer reports',
 }
 
 type FormName = 'name' | 'password' | 'token'
@@ -56,7 +61,8 @@ export function mountAccount(app: Hono<AppEnv>, deps: Deps): void {
 
   async function page(c: Context<AppEnv>, v: AccountView = {}, status: ContentfulStatusCode = 200) {
     const me = c.get('signedIn')!.user
-    const mine = (await tokens.list(deps)).filter((t) => t.user_id === me.id)
+    const [all, digest] = await Promise.all([tokens.list(deps), getInboxDigest(deps.db, me.id)])
+    const mine = all.filter((t) => t.user_id === me.id)
     const errorsOf = (f: FormName) => (v.form === f ? v.errors : undefined)
     // prettier-ignore
     const body = html`${v.created ? shownOnce('Copy your new token now', v.created, 'It is shown only this once and stored only as a hash. Send it as "Authorization: Bearer <token>"; it acts as you, with at most your role.') : ''}
@@ -79,6 +85,14 @@ ${readonlyEmail(me.email)}
 ${input({ name: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password', errors: errorsOf('password'), required: true })}
 ${input({ name: 'password', label: 'New password', type: 'password', autocomplete: 'new-password', errors: errorsOf('password'), hint: `At least ${PASSWORD_MIN} characters; a passphrase of a few words is easy to type on a phone. Every other place you are signed in will be signed out.`, required: true })}
 <button type="submit">Change password</button>
+</form>
+</section>
+<section aria-labelledby="digest-h" class="card">
+<h2 id="digest-h">New customer reports</h2>
+<form method="post" action="/admin/account/inbox-digest" class="stacked">
+${writeFields(c)}
+${checkbox({ name: 'inbox_digest', label: 'Email me when customers report problems', checked: digest, hint: 'One email listing the new reports, at most every 15 minutes, with a link to each in the inbox. The on-call address gets it too when one is set.' })}
+<button type="submit" class="secondary">Save</button>
 </form>
 </section>
 <section aria-labelledby="tokens-h" class="card">
@@ -110,6 +124,14 @@ ${tokenForm(c, { action: '/admin/account/tokens', values: v.form === 'token' ? (
     const { ctx, replay } = await consoleWrite(deps, c, form)
     if (!replay) await people.rename(deps, ctx, c.get('signedIn')!.user.id, v.data.name)
     return c.redirect('/admin/account?notice=name', 303)
+  })
+
+  app.post('/admin/account/inbox-digest', anyone, async (c) => {
+    const form = await readForm(deps, c)
+    const on = one(form, 'inbox_digest') === 'on'
+    const { ctx, replay } = await consoleWrite(deps, c, form)
+    if (!replay) await feedback.setDigest(deps, ctx, c.get('signedIn')!.user.id, on)
+    return c.redirect(`/admin/account?notice=${on ? 'digest_on' : 'digest_off'}`, 303)
   })
 
   app.post('/admin/account/password', anyone, async (c) => {

@@ -36,6 +36,10 @@ const ACTIONS: Record<string, string> = {
   'subscriber.import': 'Imported subscribers',
   'subscriber.export': 'Exported the subscribers',
   'subscriber.delete': 'Erased a subscriber',
+  'feedback.reopen': 'Reopened a report',
+  'feedback.assign': 'Assigned a report',
+  'feedback.digest': 'Mailed the digest of new reports',
+  'user.inbox_digest': 'Changed their report emails',
   'token.create': 'Created an API token',
   'token.revoke': 'Revoked an API token',
   'session.sign_in': 'Signed in',
@@ -65,6 +69,7 @@ const TARGETS: Record<string, string> = {
   subscriber_import: 'Subscriber import',
   subscriber_export: 'Subscriber export',
   feedback: 'Report',
+  inbox: 'Inbox',
 }
 
 export const targetLabel = (type: string) => TARGETS[type] ?? type.replaceAll('_', ' ')

@@ -12,6 +12,7 @@ import { loadSession } from '../http/session.ts'
 import { formBody } from '../pages/page-middleware.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { authPage, consolePage } from './layout.ts'
+import { inboxWaiting, mountInbox } from './inbox.ts'
 import { mountIncidents } from './incidents.ts'
 import { mountImpact } from './impact.ts'
 import { mountApology } from './apology.ts'
@@ -50,6 +51,7 @@ export function consoleRoutes(deps: Deps) {
   })
   mountConsoleAssets(app)
   app.use('/admin/*', loadSession(deps))
+  app.use('/admin/*', inboxWaiting(deps))
   // Every write is a POSTed urlencoded form of bounded size in valid UTF-8 (never JSON); the
   // console has no other method that changes anything.
   // The subscriber import's upload is multipart (a file input) with its own checks.
@@ -86,6 +88,7 @@ export function consoleRoutes(deps: Deps) {
   mountAudit(app, deps)
   mountMetrics(app, deps)
   mountSubscribers(app, deps)
+  mountInbox(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   mountNow(app, deps)

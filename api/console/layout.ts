@@ -69,7 +69,7 @@ ${head(p.title, siteName)}
 <header class="bar">
 <a class="brand" href="/admin/">${siteName} <small>console</small></a>
 <nav aria-label="Console"><ul class="nav">
-${visible.map((s) => html`<li><a href="${s.href}"${s.id === p.section ? html` aria-current="page"` : ''}>${s.label}</a></li>`)}
+${visible.map((s) => (s.id === 'inbox' ? withWaiting(c, s, p.section) : menuItem(s, p.section, 0)))}
 </ul></nav>
 <div class="who">
 <a href="/admin/account"${p.section === 'account' ? html` aria-current="page"` : ''}>${who}</a> <span class="pill s-${role}">${role}</span>
@@ -85,6 +85,33 @@ ${p.body}
 </body>
 </html>
 `
+}
+
+type MenuSection = (typeof SECTIONS)[number]
+
+/** One menu entry; `waiting` > 0 adds the count beside it, named in words ("Inbox, 3 waiting"). */
+function menuItem(s: MenuSection, section: Section, waiting: number): Html {
+  const current = s.id === section ? html` aria-current="page"` : ''
+  // The label says it in words; the badge itself is hidden from the accessibility tree (a
+  // browser puts spaces around visually hidden text in a link's name: "Inbox , 3").
+  // prettier-ignore
+  return waiting > 0
+    ? html`<li><a href="${s.href}"${current} aria-label="${s.label}, ${waiting} waiting">${s.label} <span class="badge" aria-hidden="true">${waiting > 99 ? '99+' : waiting}</span></a></li>`
+    : html`<li><a href="${s.href}"${current}>${s.label}</a></li>`
+}
+
+/**
+ * The inbox's entry with the number of reports waiting for a first answer, read for this page
+ * (api/console/inbox.ts inboxWaiting). Without it, or when it cannot be read, the plain entry:
+ * the page itself must still render.
+ */
+function withWaiting(c: Context<AppEnv>, s: MenuSection, section: Section): Html {
+  const count = c.get('inboxWaiting')
+  if (!count) return menuItem(s, section, 0)
+  return count().then(
+    (n) => menuItem(s, section, n),
+    () => menuItem(s, section, 0),
+  )
 }
 
 /** The frame of the pages before sign-in (sign in, first admin, invitation, reset). */

@@ -63,8 +63,8 @@ ${p.upcoming.map((m) => html`<li class="card"><p><strong>${m.name}</strong> ${st
 <section aria-labelledby="reports-h">
 <h2 id="reports-h">Recent reports from customers</h2>
 ${p.reports.length === 0 ? html`<p>No reports yet.</p>` : html`<ul class="cards">
-${p.reports.map(({ feedback: f, incident }) => html`<li class="card"><blockquote class="quote">${excerpt(f.message)}</blockquote><p class="small muted">${statusPill(f.status)} ${ago(f.created_at, p.now)}${incident ? html` · about <a href="/admin/incidents/${incident.id}">${incident.name}</a>` : ''}${f.source === 'follow_up' ? ' · answer to a follow-up' : ''}</p></li>`)}
+${p.reports.map(({ feedback: f, incident }) => html`<li class="card"><blockquote class="quote"><a href="/admin/inbox/${f.id}">${excerpt(f.message)}</a></blockquote><p class="small muted">${statusPill(f.status)} ${ago(f.created_at, p.now)}${incident ? html` · about <a href="/admin/incidents/${incident.id}">${incident.name}</a>` : ''}${f.source === 'follow_up' ? ' · answer to a follow-up' : ''}</p></li>`)}
 </ul>`}
-<p class="small muted">Reports are answered through the API for now (GET /api/v1/feedback); the inbox comes to the console later.</p>
+<p class="small"><a href="/admin/inbox">All reports, in the inbox</a></p>
 </section>`
 }

@@ -30,6 +30,13 @@ import { CONFIRM_TTL_SECONDS, followUpLinks } from '../services/links.ts'
 import { linkUrl } from '../services/person-links.ts'
 import { recovery } from '../services/recovery.ts'
 import { incidentViewOf, sitePath } from '../services/site-data.ts'
+import {
+  digestContext,
+  digestEmail,
+  earlierAnswers,
+  inFeedbackThread,
+  type DigestContext,
+} from './feedback-mail.ts'
 import { emailRouteOf, type EmailRoute } from './notifier-events.ts'
 import { createLinkSigner } from './notifier-links.node.ts'
 
@@ -46,7 +53,10 @@ type EventContext =
       feedback: FeedbackMail
       /** The page of the incident the report is about, for the thank-you's link. */
       incidentPath: string | null
+      /** The events of the answers mailed before this one (the thread it continues). */
+      earlier: number[]
     }
+  | DigestContext
   | {
       type: 'person'
       event: StoredEvent
@@ -125,6 +135,7 @@ export function createContentBuilder(deps: Deps) {
     const ctx = await contextOf(d.eventId)
     if (ctx.type === 'gone') return { skip: ctx.reason }
     if (ctx.type === 'person') return buildPerson(d, ctx)
+    if (ctx.type === 'digest') return digestEmail(deps, ctx, d, host)
     if (ctx.type === 'feedback' || ctx.type === 'oncall') return buildDirect(d, ctx)
     const s = d.subscriber
     if (!s) return { skip: `skipped: ${ctx.event.type} is mailed to subscribers only` }
@@ -297,30 +308,40 @@ export function createContentBuilder(deps: Deps) {
     const fb = ctx.feedback
     const envelope = baseEnvelope(ctx.event, fb.locale, address)
     const reportUrl = `${page.url}/report`
+    const support = deps.config.mail.supportEmail
     if (ctx.route.kind === 'feedback_received') {
-      const ids = feedbackMessageIds({ feedbackId: fb.id, eventId: null, address, host })
+      const { references, ...ids } = feedbackMessageIds({
+        feedbackId: fb.id,
+        eventId: null,
+        address,
+        host,
+      })
       const path = ctx.incidentPath
-      return {
-        email: renderEmail({
-          ...envelope,
-          ...ids,
-          kind: 'feedback_received',
-          link: { url: `${page.url}${path ?? '/'}`, incident: path !== null },
-        }),
-      }
-    }
-    if (!fb.reply) return { skip: 'skipped: the reply is gone' }
-    const ids = feedbackMessageIds({ feedbackId: fb.id, eventId: d.eventId, address, host })
-    return {
-      email: renderEmail({
+      const email = renderEmail({
         ...envelope,
         ...ids,
-        kind: 'feedback_answered',
-        answer: { html: renderMarkdown(fb.reply.body), text: markdownToText(fb.reply.body) },
-        author: fb.reply.author,
-        reportUrl,
-      }),
+        kind: 'feedback_received',
+        link: { url: `${page.url}${path ?? '/'}`, incident: path !== null },
+      })
+      return { email: inFeedbackThread(email, references, support) }
     }
+    if (!fb.reply) return { skip: 'skipped: the reply is gone' }
+    const { references, ...ids } = feedbackMessageIds({
+      feedbackId: fb.id,
+      eventId: d.eventId,
+      earlier: ctx.earlier,
+      address,
+      host,
+    })
+    const email = renderEmail({
+      ...envelope,
+      ...ids,
+      kind: 'feedback_answered',
+      answer: { html: renderMarkdown(fb.reply.body), text: markdownToText(fb.reply.body) },
+      author: fb.reply.author,
+      reportUrl,
+    })
+    return { email: inFeedbackThread(email, references, support) }
   }
 
   return { build }
@@ -355,8 +376,10 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
       route,
       feedback,
       incidentPath: incident ? sitePath(incident) : null,
+      earlier: await earlierAnswers(deps.db, event),
     }
   }
+  if (route.audience === 'staff') return digestContext(deps, event)
   if (route.audience === 'person') return personContext(deps, event, route)
   const components = await listComponents(deps.db)
   if (route.kind === 'confirmation') return { type: 'subscriber', event, route, components }

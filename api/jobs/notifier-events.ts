@@ -7,12 +7,15 @@ import type { EmailKind } from '../../templates/render.ts'
  * - `subscriber`: exactly the subscriber in `payload.subscriber_id`, pending ones included;
  * - `feedback`: the address left with the feedback in `payload.feedback_id` (no subscriber);
  * - `oncall`: the configured on-call mailbox and webhook (no subscriber);
- * - `person`: one team member, at the address in `payload.email` (their console link).
+ * - `person`: one team member, at the address in `payload.email` (their console link);
+ * - `staff`: the team about new customer reports: the on-call mailbox and every active person
+ *   who asked for the inbox digest.
  */
-export type Audience = 'record' | 'subscriber' | 'feedback' | 'oncall' | 'person'
+export type Audience = 'record' | 'subscriber' | 'feedback' | 'oncall' | 'person' | 'staff'
 
 export interface EmailRoute {
-  kind: EmailKind
+  /** A kind renderEmail renders, or the staff digest (templates/feedback-digest.ts). */
+  kind: EmailKind | 'feedback_digest'
   audience: Audience
   /** A status label key the email shows instead of the update's status. */
   status?: string
@@ -39,6 +42,7 @@ export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'subscriber.confirmation_requested': { kind: 'confirmation', audience: 'subscriber' },
   'feedback.received': { kind: 'feedback_received', audience: 'feedback' },
   'feedback.answered': { kind: 'feedback_answered', audience: 'feedback' },
+  'feedback.digest': { kind: 'feedback_digest', audience: 'staff' },
   'oncall.nudge': { kind: 'oncall_nudge', audience: 'oncall' },
   'user.invited': { kind: 'invite', audience: 'person' },
   'user.password_reset_requested': { kind: 'password_reset', audience: 'person' },

@@ -3,6 +3,7 @@ import {
   advanceConsumer,
   claimConsumer,
   fanOutToAddress,
+  fanOutToDigestReaders,
   fanOutToFeedbackReporter,
   fanOutToRecordAudience,
   fanOutToSubscriber,
@@ -77,6 +78,15 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
         ...(oncallWebhookUrl
           ? [fanOutToAddress({ ...base, channel: 'webhook', address: oncallWebhookUrl })]
           : []),
+      ]
+    }
+    if (route.audience === 'staff') {
+      const { oncallEmail } = deps.config.recovery
+      return [
+        ...(oncallEmail
+          ? [fanOutToAddress({ ...base, channel: 'email', address: oncallEmail })]
+          : []),
+        fanOutToDigestReaders(base),
       ]
     }
     if (route.audience === 'person') {

@@ -19,6 +19,7 @@ import {
 import { getSetting, RESTORED_AT } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
 import { commit, systemActor } from '../services/write.ts'
+import { feedbackDigest } from './feedback-digest.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -37,14 +38,15 @@ const iso = (ms: number) => new Date(ms).toISOString()
 /**
  * Service recovery on the clock (PRODUCT.md): the follow-up some days after an incident, the
  * reminders before a maintenance window and the notice when it overruns, and the nudges to
- * on-call before an update or a post-mortem is late. Each is an outbox event committed together
- * with its notices_sent row, so a repeat tick, or a second scheduler, emits nothing more.
+ * on-call before an update or a post-mortem is late, and the team's digest of new customer reports
+ * (feedback-digest.ts). Each is an outbox event committed together with its ledger row
+ * (notices_sent, feedback_digests), so a repeat tick, or a second scheduler, emits nothing more.
  */
 export async function runRecoveryJobs(deps: Deps): Promise<EmittedNotice[]> {
   const out: EmittedNotice[] = []
   const restoredAt = await getSetting(deps.db, RESTORED_AT)
   const scoped = { ...deps, restoredAt }
-  for (const job of [followUps, maintenanceNotices, oncallNudges]) {
+  for (const job of [followUps, maintenanceNotices, oncallNudges, feedbackDigest]) {
     out.push(...(await job(scoped)))
   }
   return out

@@ -1,11 +1,19 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { DomainError } from '../../core/errors.ts'
-import { ErrorBody, Id, MarkdownBody, Pagination, Timestamp } from '../../core/schemas/common.ts'
+import { ErrorBody, Id, Pagination, Timestamp } from '../../core/schemas/common.ts'
 import { FEEDBACK_SOURCES, FEEDBACK_STATUSES } from '../../db/feedback.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
-import { feedback, FeedbackCreate, feedbackFor, THANK_YOU } from '../services/feedback.ts'
+import {
+  feedback,
+  FeedbackAssign,
+  FeedbackCreate,
+  FeedbackEmpty,
+  feedbackFor,
+  FeedbackReplyCreate,
+  THANK_YOU,
+} from '../services/feedback.ts'
 import { clientIp, createRateLimiter, ipKey, type RateLimiter } from '../services/rate-limit.ts'
 import { feedbackPageRoutes } from './feedback-pages.ts'
 import {
@@ -83,6 +91,7 @@ const Feedback = z
     created_at: Timestamp,
     first_answered_at: Timestamp.nullable(),
     closed_at: Timestamp.nullable(),
+    assigned_to: Id.nullable().describe('The person (user id) answering it; null: nobody yet'),
     age_seconds: z.number().int(),
     late: z.boolean().describe('Open and still unanswered after 2 hours'),
     overdue: z.boolean().describe('Open and still unanswered after 24 hours'),
@@ -94,9 +103,6 @@ const FeedbackReceived = z
   .object({ status: z.literal('received'), message: z.string() })
   .meta({ id: 'FeedbackReceived' })
 
-const ReplyCreate = z.object({ body: MarkdownBody }).strict().meta({ id: 'FeedbackReplyCreate' })
-const FeedbackClose = z.object({}).strict().meta({ id: 'FeedbackClose' })
-
 const ListQuery = z
   .object({
     status: z.enum(FEEDBACK_STATUSES).optional(),
@@ -107,7 +113,26 @@ const ListQuery = z
       .meta({
         description: 'true: only items open and unanswered after 24 hours; false: the others',
       }),
+    late: z
+      .enum(['true'])
+      .transform(() => true)
+      .optional()
+      .meta({
+        description: 'true: only items open and unanswered after 2 hours (overdue included)',
+      }),
     incident: Id.optional().meta({ description: 'Only feedback about this incident' }),
+    assignee: z
+      .union([Id, z.literal('none')])
+      .optional()
+      .meta({ description: 'Only items assigned to this person (user id); `none`: to nobody' }),
+    mine: z
+      .enum(['true'])
+      .transform(() => true)
+      .optional()
+      .meta({
+        description:
+          "true: only items assigned to the token's person (a personal token or a console session)",
+      }),
   })
   .extend(Pagination.shape)
 
@@ -161,8 +186,15 @@ export function feedbackRoutes(deps: Deps, admit: Admit) {
       },
     }),
     async (c) => {
-      const q = c.req.valid('query')
-      const { items, total } = await feedback.list(deps, q)
+      const { assignee, mine, ...q } = c.req.valid('query')
+      const actor = c.get('actor')
+      if (mine && !actor.person) {
+        throw new DomainError('invalid', 'invalid_query', 'mine=true needs a personal token', [
+          { path: 'mine', message: 'A service token is nobody: use assignee=<user id>' },
+        ])
+      }
+      const assigned = mine ? actor.person!.id : assignee === 'none' ? null : assignee
+      const { items, total } = await feedback.list(deps, { ...q, assigned_to: assigned })
       const scope = c.get('actor').scope
       return c.json(
         items.map((f) => feedbackFor(f, scope)),
@@ -202,8 +234,8 @@ export function feedbackRoutes(deps: Deps, admit: Admit) {
       security,
       middleware: write,
       description:
-        'Stores the answer (markdown) and emails it to the reporter. The first reply sets `first_answered_at` and the status to answered. A closed item takes no replies (409).',
-      request: { params: IdParam, ...jsonBody(ReplyCreate), headers: IdempotencyHeader },
+        "Stores the answer (markdown) and emails it to the reporter, signed with the writer's name and the page's team, from the page's address with `Reply-To: SUPPORT_EMAIL` when set, in the thread of the thank-you. The first reply sets `first_answered_at` and the status to answered. A closed item takes no replies (409); a canned reply sent unchanged is refused (400 `unedited_template`).",
+      request: { params: IdParam, ...jsonBody(FeedbackReplyCreate), headers: IdempotencyHeader },
       responses: { 201: json(Feedback, 'Answered'), ...writeErrors },
     }),
     async (c) =>
@@ -221,10 +253,44 @@ export function feedbackRoutes(deps: Deps, admit: Admit) {
       security,
       middleware: write,
       description: 'Nothing more to do. Send `{}` as the body.',
-      request: { params: IdParam, ...jsonBody(FeedbackClose), headers: IdempotencyHeader },
+      request: { params: IdParam, ...jsonBody(FeedbackEmpty), headers: IdempotencyHeader },
       responses: { 200: json(Feedback, 'Closed'), ...writeErrors },
     }),
     async (c) => c.json(await feedback.close(deps, writeCtx(c), c.req.valid('param').id), 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/feedback/{id}/reopen',
+      tags,
+      security,
+      middleware: write,
+      description:
+        'A closed item is open again and takes replies. Send `{}` as the body. An item that is not closed: 409.',
+      request: { params: IdParam, ...jsonBody(FeedbackEmpty), headers: IdempotencyHeader },
+      responses: { 200: json(Feedback, 'Open again'), ...writeErrors },
+    }),
+    async (c) => c.json(await feedback.reopen(deps, writeCtx(c), c.req.valid('param').id), 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/feedback/{id}/assign',
+      tags,
+      security,
+      middleware: write,
+      description:
+        'Gives the item to a person to answer (any active person), or to nobody (`null`).',
+      request: { params: IdParam, ...jsonBody(FeedbackAssign), headers: IdempotencyHeader },
+      responses: { 200: json(Feedback, 'Assigned'), ...writeErrors },
+    }),
+    async (c) =>
+      c.json(
+        await feedback.assign(deps, writeCtx(c), c.req.valid('param').id, c.req.valid('json')),
+        200,
+      ),
   )
   return app
 }

@@ -8,6 +8,7 @@ import { insertFeedback, insertReply, type FeedbackRecord } from '../../db/feedb
 import { finishFirstStart } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
 import { components, groups } from '../services/components.ts'
+import { feedback } from '../services/feedback.ts'
 import { incidents } from '../services/incidents.ts'
 import { maintenances } from '../services/maintenances.ts'
 import { recovery } from '../services/recovery.ts'
@@ -417,6 +418,15 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
     auto_transition: true,
     deliver_notifications: false,
   })
+  // The inbox: a report about no incident at all, waiting past the 2 hours.
+  at(3 * HOUR + 10 * MIN)
+  await feedback.report(d, {
+    email: 'maria.gomez@acme.example',
+    component: dashboard,
+    message:
+      'The dashboard shows yesterday’s numbers for our account, and the export button keeps spinning. We need the March figures for a board meeting this afternoon.',
+  })
+  at(0)
   return { incidents: count, components: 7 }
 }
 
@@ -471,8 +481,11 @@ async function amends(
         ],
       },
       {
-        sql: "INSERT INTO feedback_replies (id, feedback_id, body, author, created_at) VALUES ('demoreply001', 'demofeedbk01', 'Thank you for telling us. Both refunds were stuck behind the failed charges; we released them and they will reach your customers within two working days.', 'support', ?)",
-        args: [new Date(Date.parse(at) + 47 * 60_000).toISOString()],
+        sql: "INSERT INTO feedback_replies (id, feedback_id, body, author, created_at) VALUES ('demoreply001', 'demofeedbk01', 'Thank you for telling us. Both refunds were stuck behind the failed charges; we released them and they will reach your customers within two working days.', ?, ?)",
+        args: [
+          `The ${d.config.page.name} team`,
+          new Date(Date.parse(at) + 47 * 60_000).toISOString(),
+        ],
       },
     ],
     action: 'demo.follow_up_answers',
@@ -508,6 +521,7 @@ async function reports(d: Deps, ctx: WriteContext, end: number, items: readonly 
       message: r.message,
       source: 'form',
       status: answered ? 'answered' : 'open',
+      assigned_to: null,
       created_at: new Date(received).toISOString(),
       first_answered_at: answered,
       closed_at: null,

@@ -1,14 +1,17 @@
 import { z } from 'zod'
+import { uneditedCanned } from '../../core/canned-replies.ts'
 import { DomainError, notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import type { IncidentRecord } from '../../core/records.ts'
-import { Id } from '../../core/schemas/common.ts'
+import { Id, MarkdownBody } from '../../core/schemas/common.ts'
 import { Email } from '../../core/schemas/subscription.ts'
 import { userText } from '../../core/schemas/text.ts'
 import type { Scope } from '../../core/schemas/token.ts'
 import { verifyToken } from '../../core/signed-token.ts'
 import { getComponent } from '../../db/components.ts'
 import {
+  countFeedback,
+  countWaiting,
   getFeedback,
   getFollowUpAnswer,
   insertFeedback,
@@ -17,6 +20,7 @@ import {
   repliesFor,
   updateFeedbackState,
   upsertFollowUpAnswer,
+  type FeedbackFilter,
   type FeedbackRecord,
   type FeedbackStatus,
   type FollowUpAnswerRecord,
@@ -25,6 +29,7 @@ import {
 import { getIncident } from '../../db/incidents.ts'
 import type { OutboxEvent } from '../../db/journal.ts'
 import { getSubscriber, type SubscriberRecord } from '../../db/subscribers.ts'
+import { getUser, setInboxDigest } from '../../db/users.ts'
 import { readVersion } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import type { FollowUpAnswer } from './links.ts'
@@ -95,10 +100,47 @@ export function feedbackFor<T extends { email: string | null }>(view: T, scope: 
 export interface FeedbackListQuery {
   status?: FeedbackStatus | undefined
   overdue?: boolean | undefined
+  /** Only items unanswered after 2 hours (overdue ones included). */
+  late?: boolean | undefined
   incident?: string | undefined
+  /** Only items assigned to this person; null: to nobody. */
+  assigned_to?: string | null | undefined
   page: number
   per_page: number
 }
+
+export type FeedbackFilterQuery = Omit<FeedbackListQuery, 'page' | 'per_page'>
+
+function filterOf(q: FeedbackFilterQuery, now: Date): FeedbackFilter {
+  const cutoff = new Date(now.getTime() - FEEDBACK_LIMIT_S * 1000).toISOString()
+  return {
+    status: q.status,
+    incidentId: q.incident,
+    overdue: q.overdue === undefined ? undefined : { cutoff, is: q.overdue },
+    lateBefore: q.late ? lateCutoff(now) : undefined,
+    assignedTo: q.assigned_to,
+  }
+}
+
+/** A reply: markdown, mailed to the reporter when they left an address. */
+export const FeedbackReplyCreate = z
+  .object({ body: MarkdownBody })
+  .strict()
+  .meta({ id: 'FeedbackReplyCreate' })
+export type FeedbackReplyCreate = z.infer<typeof FeedbackReplyCreate>
+
+export const FeedbackAssign = z
+  .object({
+    assigned_to: Id.nullable().meta({
+      description: 'The person (user id) who answers it: any active person; null: nobody',
+    }),
+  })
+  .strict()
+  .meta({ id: 'FeedbackAssign' })
+export type FeedbackAssign = z.infer<typeof FeedbackAssign>
+
+/** Close and reopen take nothing: send `{}`. */
+export const FeedbackEmpty = z.object({}).strict().meta({ id: 'FeedbackClose' })
 
 // Ids only: the message and the address stay in the feedback row, which can be erased, and out
 // of the append-only outbox and audit log.
@@ -110,6 +152,10 @@ const received = (id: string): OutboxEvent => ({
 })
 
 const target = (id: string) => ({ type: 'feedback', id })
+
+/** Reports created before this instant and still unanswered are late (2 h: PRODUCT.md). */
+export const lateCutoff = (now: Date) =>
+  new Date(now.getTime() - FEEDBACK_GOAL_S * 1000).toISOString()
 
 function toView(f: FeedbackRecord, replies: readonly ReplyRecord[], now: Date): FeedbackView {
   const ageMs = Math.max(0, now.getTime() - Date.parse(f.created_at))
@@ -199,6 +245,7 @@ export const feedback = {
       created_at: deps.clock.now().toISOString(),
       first_answered_at: null,
       closed_at: null,
+      assigned_to: null,
     }
     return commit(deps, REPORTER, {
       statements: [insertFeedback(f)],
@@ -213,14 +260,9 @@ export const feedback = {
 
   async list(deps: Deps, q: FeedbackListQuery): Promise<{ items: FeedbackView[]; total: number }> {
     const now = deps.clock.now()
-    const cutoff = new Date(now.getTime() - FEEDBACK_LIMIT_S * 1000).toISOString()
     const { items, total } = await listFeedback(
       deps.db,
-      {
-        status: q.status,
-        incidentId: q.incident,
-        overdue: q.overdue === undefined ? undefined : { cutoff, is: q.overdue },
-      },
+      filterOf(q, now),
       q.per_page,
       (q.page - 1) * q.per_page,
     )
@@ -229,6 +271,15 @@ export const feedback = {
       items.map((f) => f.id),
     )
     return { items: items.map((f) => toView(f, replies.get(f.id) ?? [], now)), total }
+  },
+
+  /** How many items each query matches (the inbox's filter counts), in one read. */
+  count(deps: Deps, qs: readonly FeedbackFilterQuery[]): Promise<number[]> {
+    const now = deps.clock.now()
+    return countFeedback(
+      deps.db,
+      qs.map((q) => filterOf(q, now)),
+    )
   },
 
   async get(deps: Deps, id: string): Promise<FeedbackView> {
@@ -240,6 +291,20 @@ export const feedback = {
    * first reply sets first_answered_at, which the 2 h / 24 h response figures are measured by.
    */
   reply(deps: Deps, ctx: WriteContext, id: string, body: string): Promise<FeedbackView> {
+    const canned = uneditedCanned(body)
+    if (canned) {
+      throw new DomainError(
+        'invalid',
+        'unedited_template',
+        'A template is a starting point: make the reply fit this person before sending it',
+        [
+          {
+            path: 'body',
+            message: `This is the “${canned.label}” template unchanged: greet the person and say what applies to them`,
+          },
+        ],
+      )
+    }
     return retryOnConflict(deps, async () => {
       const version = await readVersion(deps.db, 'feedback', id)
       const f = await load(deps, id)
@@ -306,6 +371,68 @@ export const feedback = {
     })
   },
 
+  /** A closed item is open again: it takes replies, and shows in the open list. */
+  reopen(deps: Deps, ctx: WriteContext, id: string): Promise<FeedbackView> {
+    return retryOnConflict(deps, async () => {
+      const version = await readVersion(deps.db, 'feedback', id)
+      const f = await load(deps, id)
+      if (f.status !== 'closed') {
+        throw new DomainError('conflict', 'feedback_not_closed', 'This feedback is not closed')
+      }
+      const next: FeedbackRecord = { ...f, status: 'open', closed_at: null }
+      return commit(deps, ctx, {
+        statements: updateFeedbackState(next, version),
+        action: 'feedback.reopen',
+        target: target(f.id),
+        events: [],
+        status: 200,
+        body: feedbackFor(await view(deps, next), ctx.actor.scope),
+      })
+    })
+  },
+
+  /** Gives the item to a person to answer (any active one), or to nobody. */
+  assign(deps: Deps, ctx: WriteContext, id: string, input: FeedbackAssign): Promise<FeedbackView> {
+    return retryOnConflict(deps, async () => {
+      const version = await readVersion(deps.db, 'feedback', id)
+      const f = await load(deps, id)
+      const person = input.assigned_to ? await getUser(deps.db, input.assigned_to) : null
+      if (input.assigned_to && person?.status !== 'active') {
+        throw new DomainError('invalid', 'unknown_person', 'Assign it to an active person', [
+          { path: 'assigned_to', message: 'No active person with this id' },
+        ])
+      }
+      const next: FeedbackRecord = { ...f, assigned_to: input.assigned_to }
+      return commit(deps, ctx, {
+        statements: updateFeedbackState(next, version),
+        action: 'feedback.assign',
+        target: target(f.id),
+        events: [],
+        status: 200,
+        body: feedbackFor(await view(deps, next), ctx.actor.scope),
+        details: { assigned_to: next.assigned_to, previous: { assigned_to: f.assigned_to } },
+      })
+    })
+  },
+
+  /** How many reports wait for a first answer (the console's menu shows it on every page). */
+  waitingCount(deps: Deps): Promise<number> {
+    return countWaiting(deps.db)
+  },
+
+  /** A person's choice to get the email digest of new reports, or not. */
+  async setDigest(deps: Deps, ctx: WriteContext, userId: string, on: boolean): Promise<void> {
+    await commit(deps, ctx, {
+      statements: [setInboxDigest(userId, on)],
+      action: 'user.inbox_digest',
+      target: { type: 'user', id: userId },
+      events: [],
+      status: 200,
+      body: null,
+      details: { inbox_digest: on },
+    })
+  },
+
   /** Reads a follow-up link without changing anything (mail scanners open every link). */
   openFollowUp,
 
@@ -344,6 +471,7 @@ export const feedback = {
             created_at: at,
             first_answered_at: null,
             closed_at: null,
+            assigned_to: null,
           }
         : null
     await commit(deps, REPORTER, {

@@ -42,11 +42,13 @@ export function displayName(u: { name: string | null; email: string }): string {
 
 /**
  * How a write is signed where customers read it (a reply to their report): a person by their
- * display name; anything else (a service token, the server) as the page's team, never by a
- * token's name ("deploy bot", "admin (first start)").
+ * display name and the page's team ("Ada Lovelace, Acme team"); anything else (a service token,
+ * the server), and a person who has set no name (their address is no signature for a stranger),
+ * as the page's team, never by a token's name ("deploy bot", "admin (first start)").
  */
 export function customerSignature(actor: Actor, pageName: string): string {
-  return actor.person ? actor.name : `The ${pageName} team`
+  const named = actor.person && actor.name !== actor.person.email
+  return named ? `${actor.name}, ${pageName} team` : `The ${pageName} team`
 }
 
 export interface WriteContext {

@@ -37,6 +37,14 @@ describe('config', () => {
       expect(msg).toContain(name)
   })
 
+  it('takes SUPPORT_EMAIL as the Reply-To of mail about reports, when it is an address', () => {
+    expect(parseConfig({}).mail.supportEmail).toBeUndefined()
+    expect(parseConfig({ SUPPORT_EMAIL: 'help@acme.com' }).mail.supportEmail).toBe('help@acme.com')
+    for (const bad of ['help', 'help@acme.com\r\nBcc: x@evil.example', 'Help <help@acme.com>']) {
+      expect(() => parseConfig({ SUPPORT_EMAIL: bad }), bad).toThrow(/SUPPORT_EMAIL/)
+    }
+  })
+
   it('configures OIDC sign-in: https issuers (http only on this machine), both id and issuer', () => {
     expect(parseConfig({}).oidc).toBeUndefined()
     const c = parseConfig({

@@ -575,7 +575,7 @@ describe('personal tokens and signatures', () => {
     ])
   })
 
-  it('a reply is signed by the person, or by the page team for a service token, never a token name', async () => {
+  it('a reply is signed by the person and the page team, or by the page team for a service token, never a token name', async () => {
     const t = await createTestApp()
     const report = async () => {
       const res = await t.api(
@@ -590,7 +590,11 @@ describe('personal tokens and signatures', () => {
     }
     const editor = await createPerson(t, { role: 'editor', name: 'Grace Hopper' })
     const signers: [string, string | null, string][] = [
-      ['personal token', await personalToken(t, editor.id, 'write'), 'Grace Hopper'],
+      [
+        'personal token',
+        await personalToken(t, editor.id, 'write'),
+        'Grace Hopper, Example Status team',
+      ],
       ['service token', await t.token('write'), 'The Example Status team'],
       ['admin token', ADMIN_TOKEN, 'The Example Status team'],
     ]

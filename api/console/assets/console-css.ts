@@ -287,4 +287,28 @@ table.narrow{max-width:36rem}
 .decide-accept p{margin:.25rem 0}
 .pv-h{margin:0 0 .25rem}
 .card.apology{background:var(--surf)}
+/* Inbox: the waiting count in the menu, the list's clocks, a report's thread */
+.badge{padding:.0625rem .4375rem;border-radius:999px;background:var(--major);color:var(--bg);font-size:.8125rem;font-weight:700}
+.nav a[aria-current=page] .badge{background:var(--accent-fg);color:var(--accent)}
+.choices a .count{margin-left:.3em}
+.choices a[aria-current] .count{color:inherit}
+.inbox-filter{margin:0 0 1rem}
+.inbox-filter label{font-weight:600}
+.inbox-filter select{max-width:22rem}
+table.inbox td:nth-child(2){min-width:9rem}
+table.inbox tr.r-late td:first-child,table.inbox tr.r-overdue td:first-child{box-shadow:inset 4px 0 var(--major)}
+@media (max-width:640px){table.inbox tr.r-late,table.inbox tr.r-overdue{border-left:4px solid var(--major)}table.inbox tr.r-late td:first-child,table.inbox tr.r-overdue td:first-child{box-shadow:none}}
+.message{white-space:pre-wrap;margin:0 0 1rem}
+.thread{display:grid;gap:0 2rem}
+@media (min-width:1100px){.thread{grid-template-columns:minmax(0,1fr) 18rem;grid-template-areas:"talk facts" "talk actions"}.thread-talk{grid-area:talk}.thread-facts{grid-area:facts}.thread-actions{grid-area:actions}.thread-actions,.thread-facts{align-self:start}}
+.thread-facts .facts{grid-template-columns:1fr;gap:0;margin:.5rem 0 0}
+.thread-facts .facts dd{margin-bottom:.5rem}
+.thread-facts .facts div:last-child dd{margin-bottom:0}
+.thread-facts>.row,.thread-facts>p{margin:0 0 .25rem}
+.thread-actions{margin-top:1.5rem}
+@media (min-width:1100px){.thread-actions{margin-top:0}}
+.thread .timeline h3{margin:0}
+.thread .timeline h3+p{margin:0 0 .25rem}
+.thread-actions .card form{margin:0}
+.thread-actions .field{margin-bottom:.75rem}
 `
