@@ -1,8 +1,8 @@
 // The response clock of a customer report: due within 2 hours (a conversation), late after
 // that, overdue after 24 (the promise: PRODUCT.md). Said in words; colour only repeats it.
+import { REPORT_GOAL_S, REPORT_LIMIT_S, reportResponse } from '../../core/communication-slo.ts'
 import { formatDuration } from '../../core/format.ts'
 import type { FeedbackRecord } from '../../db/feedback.ts'
-import { FEEDBACK_GOAL_S, FEEDBACK_LIMIT_S } from '../services/metrics.ts'
 
 const MIN = 60_000
 
@@ -19,34 +19,35 @@ export interface ResponseClock {
 /** Whole minutes, never rounded up: "due in 59 min" at 59 min 50 s, not "in 1 h". */
 const span = (ms: number) => formatDuration(Math.floor(Math.max(0, ms) / MIN) * MIN)
 
-/** Where a report stands against the 2 h / 24 h response promises at `now`. */
+/** Where a report stands against the 2 h / 24 h response promises at `now` (the rule: core). */
 export function responseClock(
   f: Pick<FeedbackRecord, 'status' | 'created_at' | 'first_answered_at'>,
   now: Date,
 ): ResponseClock {
-  const created = Date.parse(f.created_at)
-  if (f.first_answered_at) {
-    const took = Date.parse(f.first_answered_at) - created
-    const late =
-      took > FEEDBACK_LIMIT_S * 1000 ? ' (overdue)' : took > FEEDBACK_GOAL_S * 1000 ? ' (late)' : ''
-    return { state: 'answered', text: `Answered in ${span(took)}${late}`, next: null }
-  }
-  if (f.status === 'closed')
-    return { state: 'closed', text: 'Closed without an answer', next: null }
-  const age = now.getTime() - created
-  if (age > FEEDBACK_LIMIT_S * 1000) {
-    return { state: 'overdue', text: `Overdue: waiting ${span(age)}`, next: null }
-  }
-  if (age > FEEDBACK_GOAL_S * 1000) {
-    return {
-      state: 'late',
-      text: `Late: waiting ${span(age)}`,
-      next: `overdue in ${span(FEEDBACK_LIMIT_S * 1000 - age)}`,
-    }
-  }
-  return {
-    state: 'due',
-    text: `Answer due in ${span(FEEDBACK_GOAL_S * 1000 - age)}`,
-    next: `waiting ${span(age)}`,
+  const r = reportResponse(f, now)
+  const took = (r.seconds ?? 0) * 1000
+  switch (r.state) {
+    case 'within_2h':
+      return { state: 'answered', text: `Answered in ${span(took)}`, next: null }
+    case 'within_24h':
+      return { state: 'answered', text: `Answered in ${span(took)} (late)`, next: null }
+    case 'after_24h':
+      return { state: 'answered', text: `Answered in ${span(took)} (overdue)`, next: null }
+    case 'closed_unanswered':
+      return { state: 'closed', text: 'Closed without an answer', next: null }
+    case 'overdue':
+      return { state: 'overdue', text: `Overdue: waiting ${span(took)}`, next: null }
+    case 'late':
+      return {
+        state: 'late',
+        text: `Late: waiting ${span(took)}`,
+        next: `overdue in ${span(REPORT_LIMIT_S * 1000 - took)}`,
+      }
+    case 'open':
+      return {
+        state: 'due',
+        text: `Answer due in ${span(REPORT_GOAL_S * 1000 - took)}`,
+        next: `waiting ${span(took)}`,
+      }
   }
 }

@@ -9,7 +9,7 @@ import type { OutboxEvent } from '../../db/journal.ts'
 import { anyInboxDigestReader } from '../../db/users.ts'
 import { LISTED } from '../../templates/feedback-digest.ts'
 import type { Deps } from '../deps.ts'
-import { FEEDBACK_LIMIT_S } from '../services/metrics.ts'
+import { REPORT_LIMIT_S } from '../../core/communication-slo.ts'
 import { commit, systemActor } from '../services/write.ts'
 import type { EmittedNotice } from './recovery-jobs.ts'
 
@@ -34,7 +34,7 @@ export async function feedbackDigest(
   if (last && Date.parse(last.sent_at) + DIGEST_EVERY_MS > now.getTime()) return []
   // The first digest starts from the last day's reports, not from all history; after a restore
   // (decision 005) the reports before it were digested by the installation that ran then.
-  const floor = last ? EPOCH : new Date(now.getTime() - FEEDBACK_LIMIT_S * 1000).toISOString()
+  const floor = last ? EPOCH : new Date(now.getTime() - REPORT_LIMIT_S * 1000).toISOString()
   const since = deps.restoredAt !== null && deps.restoredAt > floor ? deps.restoredAt : floor
   const after = last?.through_event ?? 0
   const reports = await reportsAfter(deps.db, after, since)

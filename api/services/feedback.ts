@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { REPORT_GOAL_S, REPORT_LIMIT_S, reportResponse } from '../../core/communication-slo.ts'
 import { uneditedCanned } from '../../core/canned-replies.ts'
 import { DomainError, notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
@@ -33,7 +34,6 @@ import { getUser, setInboxDigest } from '../../db/users.ts'
 import { readVersion } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
 import type { FollowUpAnswer } from './links.ts'
-import { FEEDBACK_GOAL_S, FEEDBACK_LIMIT_S } from './metrics.ts'
 import { signingSecret } from './secrets.ts'
 import { sitePath } from './site-data.ts'
 import {
@@ -112,7 +112,7 @@ export interface FeedbackListQuery {
 export type FeedbackFilterQuery = Omit<FeedbackListQuery, 'page' | 'per_page'>
 
 function filterOf(q: FeedbackFilterQuery, now: Date): FeedbackFilter {
-  const cutoff = new Date(now.getTime() - FEEDBACK_LIMIT_S * 1000).toISOString()
+  const cutoff = new Date(now.getTime() - REPORT_LIMIT_S * 1000).toISOString()
   return {
     status: q.status,
     incidentId: q.incident,
@@ -155,16 +155,16 @@ const target = (id: string) => ({ type: 'feedback', id })
 
 /** Reports created before this instant and still unanswered are late (2 h: PRODUCT.md). */
 export const lateCutoff = (now: Date) =>
-  new Date(now.getTime() - FEEDBACK_GOAL_S * 1000).toISOString()
+  new Date(now.getTime() - REPORT_GOAL_S * 1000).toISOString()
 
 function toView(f: FeedbackRecord, replies: readonly ReplyRecord[], now: Date): FeedbackView {
   const ageMs = Math.max(0, now.getTime() - Date.parse(f.created_at))
-  const waiting = f.status === 'open' && f.first_answered_at === null
+  const { state } = reportResponse(f, now)
   return {
     ...f,
     age_seconds: Math.floor(ageMs / 1000),
-    late: waiting && ageMs > FEEDBACK_GOAL_S * 1000,
-    overdue: waiting && ageMs > FEEDBACK_LIMIT_S * 1000,
+    late: state === 'late' || state === 'overdue',
+    overdue: state === 'overdue',
     replies: replies.map(({ feedback_id: _, ...r }) => r),
   }
 }

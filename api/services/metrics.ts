@@ -28,9 +28,6 @@ import {
 import type { Deps } from '../deps.ts'
 
 const DAY = 86_400_000
-/** Kept for the feedback service's response clock; the rule lives in core/communication-slo.ts. */
-export const FEEDBACK_GOAL_S = REPORT_GOAL_S
-export const FEEDBACK_LIMIT_S = REPORT_LIMIT_S
 /** The rolling windows the metrics are given for. */
 export const WINDOWS = [30, 90] as const
 export type WindowDays = (typeof WINDOWS)[number]
