@@ -5,6 +5,7 @@ import {
   type ComponentCredit,
 } from '../../core/compensation.ts'
 import { DomainError, notFound } from '../../core/errors.ts'
+import { postmortemTemplate } from '../../core/postmortem-template.ts'
 import type { CompensationDecision, IncidentRecord } from '../../core/records.ts'
 import type {
   CompensationInput,
@@ -13,10 +14,12 @@ import type {
   PostmortemDraft,
   PostmortemPublish,
 } from '../../core/schemas/recovery.ts'
+import type { Locale } from '../../core/schemas/subscription.ts'
 import { uptimeBetween, type StatusChange } from '../../core/uptime.ts'
 import { getComponentsByIds, statusHistorySince } from '../../db/components.ts'
 import { getIncident, updateIncident, upsertPostmortem } from '../../db/incidents.ts'
 import { countAffectedSubscribers } from '../../db/recovery.ts'
+import { catalogFor } from '../../templates/render.ts'
 import type { Deps } from '../deps.ts'
 import { componentNames } from './component-status.ts'
 import { commit, retryOnConflict, type WriteContext } from './write.ts'
@@ -94,40 +97,24 @@ export const recovery = {
     return postmortemView(deps, await load(deps, id))
   },
 
-  /** A starting point in the five sections, with the timeline filled in from the updates. */
-  async postmortemTemplate(deps: Deps, id: string): Promise<{ body: string }> {
+  /**
+   * A starting point in the five sections, its timeline written from the updates in the page's
+   * zone (core/postmortem-template.ts); in `locale`, else the incident's playbook language, else
+   * English.
+   */
+  async postmortemTemplate(deps: Deps, id: string, locale?: Locale): Promise<{ body: string }> {
     const r = await load(deps, id)
     const names = await componentNames(deps.db, r)
-    const timeline = [...r.updates]
-      .reverse()
-      .map(
-        (u) =>
-          `- **${u.created_at.slice(0, 16).replace('T', ' ')} UTC** — ${u.status}: ${u.body.split('\n')[0]}`,
-      )
-      .join('\n')
-    const affected = r.components.map((c) => names.get(c.id) ?? c.id).join(', ') || 'none recorded'
-    const body = [
-      '## Summary',
-      '',
-      `What happened to ${affected}, in two or three sentences.`,
-      '',
-      '## Impact',
-      '',
-      `Who was affected, how, and for how long (started ${r.started_at}${r.resolved_at ? `, resolved ${r.resolved_at}` : ''}).`,
-      '',
-      '## Timeline',
-      '',
-      timeline,
-      '',
-      '## Root cause',
-      '',
-      'What failed and why, without blame.',
-      '',
-      '## What we are changing',
-      '',
-      '- ',
-      '',
-    ].join('\n')
+    const body = postmortemTemplate(
+      {
+        components: r.components.map((c) => names.get(c.id) ?? c.id),
+        started_at: r.started_at,
+        resolved_at: r.status === 'resolved' ? r.resolved_at : null,
+        updates: r.updates,
+      },
+      catalogFor(locale ?? r.playbook?.locale ?? 'en'),
+      deps.config.page.timeZone,
+    )
     return { body }
   },
 
