@@ -122,6 +122,5 @@ export function postmortemTemplate(
     `## ${w.headings.changes}`,
     '',
     ...w.changes.map((c) => `- ${c}`),
-    '',
   ].join('\n')
 }

@@ -14,6 +14,8 @@ import { authPage, consolePage } from './layout.ts'
 import { mountIncidents } from './incidents.ts'
 import { mountNow } from './now.ts'
 import { mountPeople } from './people.ts'
+import { mountPostmortem } from './postmortem.ts'
+import { mountFollowUp } from './follow-up.ts'
 import { mountAudit } from './audit.ts'
 import { mountComponents } from './components.ts'
 import { mountMaintenance } from './maintenance.ts'
@@ -78,6 +80,8 @@ export function consoleRoutes(deps: Deps) {
   mountComponents(app, deps)
   mountAudit(app, deps)
   mountMetrics(app, deps)
+  mountPostmortem(app, deps)
+  mountFollowUp(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   mountNow(app, deps)

@@ -147,9 +147,31 @@ export const recovery = {
     })
   },
 
-  publish(deps: Deps, ctx: WriteContext, id: string, input: PostmortemPublish) {
+  /**
+   * Publishes the post-mortem; with `draft`, that text (the console's editor) in the same batch,
+   * so what is published is what was typed, and a refusal leaves the stored draft as it was.
+   */
+  publish(
+    deps: Deps,
+    ctx: WriteContext,
+    id: string,
+    input: PostmortemPublish,
+    draft?: PostmortemDraft,
+  ) {
     return retryOnConflict(deps, async () => {
       const { record: r, version } = await loadForWrite(deps, id)
+      if (draft) {
+        const at = deps.clock.now().toISOString()
+        r.postmortem = r.postmortem
+          ? { ...r.postmortem, body: draft.body }
+          : {
+              body: draft.body,
+              status: 'draft',
+              created_at: at,
+              updated_at: at,
+              published_at: null,
+            }
+      }
       if (!r.postmortem)
         throw new DomainError(
           'conflict',
