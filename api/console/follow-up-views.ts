@@ -29,7 +29,7 @@ function whenBox(s: FollowUpSchedule, p: FollowUpPageProps): Html {
     const sent = d?.sent ?? 0
     // prettier-ignore
     return html`<div class="when sent">
-<p><strong>Went out ${time(s.sent_at, tz)}</strong> <span class="muted">(${fromNow(s.sent_at, p.now)})</span></p>
+<p><strong>Went out ${time(s.sent_at, tz)}</strong> <span class="muted nowrap">(${fromNow(s.sent_at, p.now)})</span></p>
 ${!s.mailed
       ? html`<p>Recorded without email: the resolution was not emailed, so nobody was asked.</p>`
       : !d || sent + d.pending + d.failed === 0
@@ -86,9 +86,9 @@ ${rows.map((r) => {
     const who = maskedEmail(r.email, p.scope) ?? '(address erased)'
     return html`<tr>
 <td data-label="Answered" class="nowrap">${time(r.answered_at, p.timeZone)}</td>
-<td data-label="Subscriber">${who}</td>
+<td data-label="Subscriber" class="addr">${who}</td>
 <td data-label="Their comment">${r.comment ? html`<p class="answer-comment">${r.comment}</p>` : html`<span class="muted">No comment</span>`}</td>
-<td data-label="Feedback item">${r.feedback ? html`<a href="/admin/inbox/${r.feedback.id}">Open in the inbox<span class="vh"> (${who})</span></a> <span class="pill s-${r.feedback.status}">${FEEDBACK_LABEL[r.feedback.status]}</span>` : html`<span class="muted">None</span>`}</td>
+<td data-label="Feedback item" class="fb-link">${r.feedback ? html`<a href="/admin/inbox/${r.feedback.id}">Open in the inbox<span class="vh"> (${who})</span></a> <span class="pill s-${r.feedback.status}">${FEEDBACK_LABEL[r.feedback.status]}</span>` : html`<span class="muted">None</span>`}</td>
 </tr>`
   })}
 </tbody>

@@ -28,8 +28,16 @@ export interface PostmortemClock {
   due_at: string | null
 }
 
-const whole = (ms: number, up: boolean) =>
-  formatDuration((up ? Math.ceil(ms / MIN) : Math.floor(ms / MIN)) * MIN)
+/**
+ * Whole minutes, rounded the way that never flatters us; past a day in days and hours ("1 d 16 h"),
+ * the grain a promise measured in days is read in.
+ */
+function whole(ms: number, up: boolean): string {
+  const minutes = up ? Math.ceil(ms / MIN) : Math.floor(ms / MIN)
+  if (minutes < 24 * 60) return formatDuration(minutes * MIN)
+  const hours = Math.floor(minutes / 60)
+  return hours % 24 ? `${Math.floor(hours / 24)} d ${hours % 24} h` : `${hours / 24} d`
+}
 
 /**
  * The post-mortem promise (core/communication-slo.ts): published within `postmortemDays` of the
@@ -116,6 +124,7 @@ export function postmortemPage(c: Context<AppEnv>, p: PostmortemPageProps): Html
 <div><dt>Due</dt><dd>${p.clock.due_at ? time(p.clock.due_at, p.timeZone) : 'No due date'}</dd></div>
 ${s?.published_at ? html`<div><dt>Published</dt><dd>${time(s.published_at, p.timeZone)}</dd></div>` : ''}
 ${s ? html`<div><dt>Last saved</dt><dd>${time(s.updated_at, p.timeZone)} <span class="muted">(${ago(s.updated_at, p.now)})</span></dd></div>` : ''}
+${s?.status === 'published' ? html`<div><dt>Status page</dt><dd><a href="${i.shortlink}">Read it on the incident’s public page</a></dd></div>` : ''}
 </dl>
 </div>
 ${p.canWrite ? editor(c, p) : readOnly(p)}`
@@ -147,14 +156,6 @@ ${writeFields(c)}
 <div class="pm-split">
 <div class="pm-editor">
 ${textarea({ name: 'body', label: 'Post-mortem (markdown)', value: text, errors: p.state.errors, rows: 26, hint: 'Five sections: summary, impact, timeline, root cause, what we are changing. Facts, not blame.' })}
-<p class="small">Start again from the template: <a href="${action}?template=en">English</a> · <a href="${action}?template=zh-CN" lang="zh-CN">简体中文</a></p>
-</div>
-<section class="pm-preview" id="pm-preview" aria-labelledby="pm-preview-h">
-<h2 id="pm-preview-h">Preview</h2>
-<p class="small muted">As the status page will show it.</p>
-<div id="pm-preview-body" class="md">${previewBody(text)}</div>
-</section>
-</div>
 <div class="actions">
 <button type="submit" class="secondary" name="_action" value="preview" formaction="${action}#pm-preview">Preview</button>
 <button type="submit"${canPublish ? html` class="secondary"` : ''} name="_action" value="save">${published ? 'Save changes' : 'Save draft'}</button>
@@ -166,5 +167,13 @@ ${canPublish ? html`<button type="submit" class="secondary" name="_action" value
     : canPublish
       ? `Publish puts it on the status page and in the feeds. Publish and notify also emails it to the ${subscribers} who follow its components.`
       : 'You can publish once the incident is resolved; save a draft meanwhile.'}</p>
+<p class="small">Start again from the template: <a href="${action}?template=en">English</a> · <a href="${action}?template=zh-CN">Chinese (simplified)</a></p>
+</div>
+<section class="pm-preview" id="pm-preview" aria-labelledby="pm-preview-h">
+<h2 id="pm-preview-h">Preview</h2>
+<p class="small muted">As the status page will show it.</p>
+<div id="pm-preview-body" class="md">${previewBody(text)}</div>
+</section>
+</div>
 </form>`
 }

@@ -257,7 +257,7 @@ describe('"none of your services" is never said to the people an incident hit', 
       const hit = Object.keys(s.down)
       for (const r of subs) {
         const follows =
-          r.components === undefined ? hit : hit.filter((x) => r.components!.includes(x))
+          r.components === undefined ? hit : hit.filter((x) => r.components.includes(x))
         const mails = (await mailsTo(w, r.email)).filter((m) => m.text!.includes(ids[n]!))
         if (follows.length === 0) {
           // Not one of theirs: the fan-out sends them nothing about it.

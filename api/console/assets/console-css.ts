@@ -229,9 +229,10 @@ table.stack th{overflow-wrap:normal}
 .pm-preview .md,.pm-doc .md{max-width:42rem}
 .pm-preview .md h3,.pm-doc .md h3{font-size:1.0625rem;margin:1.25rem 0 .375rem}
 .pm-preview .md ul,.pm-doc .md ul{padding-left:1.25rem}
-.pm-form .actions{margin-top:.75rem}
-.pm-form>.hint{margin-top:.5rem}
-.figures{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));margin:0 0 1rem;padding:0;list-style:none}
+.pm-editor .actions{margin-top:.5rem}
+.pm-editor .actions button{padding:.5rem .75rem}
+.pm-editor>.hint{margin:.5rem 0}
+.figures{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));margin:0 0 1rem;padding:0;list-style:none}
 .figures li{border:1px solid var(--line);border-radius:var(--r);padding:.625rem .875rem;background:var(--surf)}
 .figures .n{display:block;font-size:1.75rem;font-weight:700;line-height:1.2}
 .figures .what{display:block;color:var(--muted);font-size:.875rem}
@@ -242,4 +243,5 @@ table.stack th{overflow-wrap:normal}
 .when.none{border-left-color:var(--line)}
 .when p{margin:.25rem 0}
 .answer-comment{margin:0}
+@media (min-width:641px){table.follow-up td.addr,table.follow-up td.fb-link{white-space:nowrap}}
 `
