@@ -159,9 +159,11 @@ ${textarea({ name: 'body', label: 'Post-mortem (markdown)', value: text, errors:
 <div class="actions">
 <button type="submit" class="secondary" name="_action" value="preview" formaction="${action}#pm-preview">Preview</button>
 <button type="submit"${canPublish ? html` class="secondary"` : ''} name="_action" value="save">${published ? 'Save changes' : 'Save draft'}</button>
-${canPublish ? html`<button type="submit" class="secondary" name="_action" value="publish">Publish</button>
-<button type="submit" name="_action" value="publish_notify">Publish and notify</button>` : ''}
 </div>
+${canPublish ? html`<div class="actions publish">
+<button type="submit" class="secondary" name="_action" value="publish">Publish</button>
+<button type="submit" name="_action" value="publish_notify">Publish and notify</button>
+</div>` : ''}
 <p class="hint">${published
     ? 'Saving changes updates the status page and the feeds; nobody is emailed again.'
     : canPublish

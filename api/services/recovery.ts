@@ -21,7 +21,6 @@ import { getIncident, updateIncident, upsertPostmortem } from '../../db/incident
 import { countAffectedSubscribers } from '../../db/recovery.ts'
 import { catalogFor } from '../../templates/render.ts'
 import type { Deps } from '../deps.ts'
-import { componentNames } from './component-status.ts'
 import { commit, retryOnConflict, type WriteContext } from './write.ts'
 import { loadForWrite } from './incidents.ts'
 
@@ -104,10 +103,15 @@ export const recovery = {
    */
   async postmortemTemplate(deps: Deps, id: string, locale?: Locale): Promise<{ body: string }> {
     const r = await load(deps, id)
-    const names = await componentNames(deps.db, r)
+    // In the page's display order, as the status page lists them.
+    const held = await getComponentsByIds(
+      deps.db,
+      r.components.map((c) => c.id),
+    )
+    held.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
     const body = postmortemTemplate(
       {
-        components: r.components.map((c) => names.get(c.id) ?? c.id),
+        components: held.map((c) => c.name),
         started_at: r.started_at,
         resolved_at: r.status === 'resolved' ? r.resolved_at : null,
         updates: r.updates,

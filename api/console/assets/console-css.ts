@@ -230,7 +230,7 @@ table.stack th{overflow-wrap:normal}
 .pm-preview .md h3,.pm-doc .md h3{font-size:1.0625rem;margin:1.25rem 0 .375rem}
 .pm-preview .md ul,.pm-doc .md ul{padding-left:1.25rem}
 .pm-editor .actions{margin-top:.5rem}
-.pm-editor .actions button{padding:.5rem .75rem}
+.pm-editor .actions.publish{border-top:1px solid var(--line);padding-top:.75rem;margin-top:.75rem}
 .pm-editor>.hint{margin:.5rem 0}
 .figures{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));margin:0 0 1rem;padding:0;list-style:none}
 .figures li{border:1px solid var(--line);border-radius:var(--r);padding:.625rem .875rem;background:var(--surf)}
