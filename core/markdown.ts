@@ -1,5 +1,6 @@
 import { Marked } from 'marked'
 import sanitizeHtml from 'sanitize-html'
+import { compile, type FormatCallback } from 'html-to-text'
 
 const marked = new Marked({ gfm: true, breaks: true, async: false })
 
@@ -49,16 +50,54 @@ export function renderMarkdown(markdown: string): string {
   return sanitizeHtml(html, POLICY).trim()
 }
 
-/** Markdown → plain text (for text emails and feed summaries). */
+/** Columns a line takes in a fixed-width font: East Asian wide characters take two. */
+function columns(s: string): number {
+  let n = 0
+  for (const ch of s) n += WIDE.test(ch) ? 2 : 1
+  return n
+}
+const WIDE =
+  /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u
+
+/**
+ * A heading in plain text (setext style): the text on its own line, underlined to its width with
+ * `rule` ("=" for an email's own sections, "-" for the headings written inside them).
+ */
+export function underline(text: string, rule: '=' | '-'): string {
+  const width = Math.max(3, ...text.split('\n').map((l) => columns(l.trim())))
+  return `${text}\n${rule.repeat(width)}`
+}
+
+/** A markdown heading in a text part: its own line, underlined, never run into what follows. */
+const underlined: FormatCallback = (elem, walk, builder) => {
+  builder.openBlock({ leadingLineBreaks: 2 })
+  walk(elem.children, builder)
+  builder.closeBlock({ trailingLineBreaks: 2, blockTransform: (text) => underline(text, '-') })
+}
+
+/**
+ * html-to-text (a maintained converter, not our own regexes) set up for mail: headings
+ * underlined, list items with "- " or "1. ", links as "text [url]", tables as columns, no hard
+ * wrapping (phones wrap; a hard wrap would break lines twice).
+ */
+const toText = compile({
+  wordwrap: false,
+  formatters: { underlined },
+  selectors: [
+    { selector: 'h3', format: 'underlined' },
+    { selector: 'h4', format: 'underlined' },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+  ],
+})
+
+/**
+ * Markdown → plain text, for the text part of every email (and any other plain-text sink): the
+ * sanitised HTML of renderMarkdown, so the text says exactly what the HTML part shows.
+ */
 export function markdownToText(markdown: string): string {
-  const stripped = sanitizeHtml(marked.parse(markdown) as string, {
-    allowedTags: [],
-    allowedAttributes: {},
-  })
-  return stripped
-    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ENTITIES[e] ?? '')
+  return toText(renderMarkdown(markdown))
     .replace(/\n{3,}/g, '\n\n')
     .trim()
 }
-
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' }

@@ -63,3 +63,12 @@ export async function affectedSubscribers(
     })),
   }
 }
+
+/** How many confirmed subscribers hear about these components, on any channel. */
+export async function countAffectedSubscribers(
+  db: Db,
+  componentIds: readonly string[],
+): Promise<number> {
+  const { byChannel } = await affectedSubscribers(db, componentIds)
+  return byChannel.reduce((n, c) => n + c.count, 0)
+}

@@ -1,4 +1,5 @@
 import type { ComponentStatus } from '../core/schemas/component.ts'
+import type { AffectedComponent } from '../core/schemas/incident.ts'
 
 interface NamedStatus {
   id: string
@@ -19,22 +20,33 @@ export interface YourServices {
 /**
  * Narrows an incident's components to one subscriber's. `held` are the incident's components
  * with their status during it; `all` every component with its status now, in display order.
- * While open, an incident's component counts only if it is not operational; a maintenance
+ * While open, an incident's component counts only if it is not operational now; once closed
+ * (the resolution, the post-mortem, the follow-up), if the incident put it out of operation at
+ * any point: a component that recovered before the incident was resolved was still affected,
+ * and "none of your services" would be false to the very people the incident hit. A maintenance
  * window counts all of its components. Once closed, "working" lists everything operational again.
  */
 export function yourServices(opts: {
   kind: 'incident' | 'maintenance'
   open: boolean
   held: readonly { id: string; status: ComponentStatus }[]
+  /** The record's updates: the statuses each one set (`affected_components`, new status). */
+  updates: readonly { affected_components: readonly AffectedComponent[] | null }[]
   all: readonly NamedStatus[]
   subscribed: 'all' | readonly string[]
 }): YourServices {
-  const { kind, open, held, all, subscribed } = opts
+  const { kind, open, held, updates, all, subscribed } = opts
   const wanted = subscribed === 'all' ? null : new Set(subscribed)
   const mine = wanted ? all.filter((c) => wanted.has(c.id)) : all
+  const ids = new Set(held.map((c) => c.id))
   const hit = new Set(
     held.filter((c) => kind === 'maintenance' || c.status !== 'operational').map((c) => c.id),
   )
+  if (!open) {
+    for (const u of updates)
+      for (const a of u.affected_components ?? [])
+        if (ids.has(a.code) && a.new_status !== 'operational') hit.add(a.code)
+  }
   return {
     all: wanted === null,
     affected: mine.filter((c) => hit.has(c.id)).map((c) => c.name),

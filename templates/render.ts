@@ -1,3 +1,4 @@
+import { underline } from '../core/markdown.ts'
 import type { Locale } from '../core/schemas/subscription.ts'
 import type { IncidentView } from '../core/site-data.ts'
 import { en, type Catalog } from './locales/en.ts'
@@ -230,8 +231,27 @@ interface Body {
 const P = 'margin:0 0 12px'
 const MUTED = 'color:#57606a;font-size:13px'
 const LINK = 'color:#0969da'
+/**
+ * The email's headings, largest first: its title (h1, 20px), its own sections (h2, 16px), then
+ * the headings people wrote inside a text (core/markdown.ts makes them h3/h4; `embed` sizes them
+ * below the section they sit in, so a post-mortem's "## Summary" never outranks the email).
+ */
+const H1 = 'font-size:20px;line-height:1.3;margin:0 0 8px'
+const h1 = (title: string) => `<h1 style="${H1}">${escapeHtml(title)}</h1>`
 const h2 = (title: string) =>
   `<h2 style="font-size:16px;margin:16px 0 8px">${escapeHtml(title)}</h2>`
+const EMBEDDED: Record<string, string> = {
+  h3: 'font-size:15px;line-height:1.4;margin:16px 0 4px',
+  h4: 'font-size:14px;line-height:1.4;margin:12px 0 4px',
+}
+
+/**
+ * Sanitised markdown HTML (core/markdown.ts: its headings are h3/h4 and carry no attributes) as it
+ * sits inside an email: every heading sized below the email's own.
+ */
+function embed(html: string): string {
+  return html.replace(/<(h[34])>/g, (_, tag: string) => `<${tag} style="${EMBEDDED[tag]}">`)
+}
 
 function recordEmail(
   input: EmailEnvelope & Extract<EmailContent, { kind: 'incident' | 'maintenance' }>,
@@ -255,7 +275,7 @@ function recordEmail(
   }
   const lines: string[] = []
   if (r.components.length === 0) lines.push(t.noComponents)
-  else if (yours.affected.length === 0) lines.push(t.noneOfYours)
+  else if (yours.affected.length === 0) lines.push(open ? t.noneOfYours : t.noneOfYoursClosed)
   else {
     const names = t.list(yours.affected)
     lines.push(
@@ -278,7 +298,8 @@ function recordEmail(
     '',
     ...(notice ? [notice, ''] : []),
     ...(update ? [update.body_text, ''] : []),
-    ...(postmortem ? [`${t.postmortem}${t.colon.trim()}`, '', postmortem.text, ''] : []),
+    // The post-mortem has headings of its own ("-" underlined): its title outranks them ("=").
+    ...(postmortem ? [underline(t.postmortem, '='), '', postmortem.text, ''] : []),
     ...lines,
     ...(workaround ? ['', `${t.workaround}${t.colon.trim()}`, workaround.text] : []),
     ...(apology ? ['', `${t.apology}${t.colon.trim()}`, apology.text] : []),
@@ -291,17 +312,17 @@ function recordEmail(
 
   const esc = escapeHtml
   const html = [
-    `<h1 style="font-size:20px;line-height:1.3;margin:0 0 8px">${esc(r.name)}</h1>`,
+    h1(r.name),
     `<p style="${P}"><strong>${esc(statusLine)}</strong>`,
     ...facts.map((f) => `<br>${esc(f)}`),
     posted ? `<br><span style="${MUTED}">${esc(posted)}</span>` : '',
     '</p>',
     notice ? `<p style="${P}"><strong>${esc(notice)}</strong></p>` : '',
-    update ? `<div style="${P}">${update.body_html}</div>` : '',
-    postmortem ? `${h2(t.postmortem)}<div style="${P}">${postmortem.html}</div>` : '',
+    update ? `<div style="${P}">${embed(update.body_html)}</div>` : '',
+    postmortem ? `${h2(t.postmortem)}<div style="${P}">${embed(postmortem.html)}</div>` : '',
     `<ul style="${P};padding-left:20px">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
-    workaround ? `${h2(t.workaround)}<div style="${P}">${workaround.html}</div>` : '',
-    apology ? `${h2(t.apology)}<div style="${P}">${apology.html}</div>` : '',
+    workaround ? `${h2(t.workaround)}<div style="${P}">${embed(workaround.html)}</div>` : '',
+    apology ? `${h2(t.apology)}<div style="${P}">${embed(apology.html)}</div>` : '',
     compensation.length
       ? `${h2(t.compensation)}<ul style="${P};padding-left:20px">${compensation.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`
       : '',
@@ -386,13 +407,13 @@ function followUp(
   ].join('\n')
   const esc = escapeHtml
   const html = [
-    `<h1 style="font-size:20px;line-height:1.3;margin:0 0 8px">${esc(r.name)}</h1>`,
+    h1(r.name),
     h2(f.question),
     `<p style="${P}">${esc(intro)}${affected ? `<br>${esc(affected)}` : ''}</p>`,
     `<p style="margin:20px 0"><a href="${esc(answers.all_good)}" style="${BUTTON}">${esc(f.allGood)}</a> `,
     `<a href="${esc(answers.still_affected)}" style="${BUTTON_QUIET}">${esc(f.stillAffected)}</a></p>`,
     `<p style="${P};${MUTED}">${esc(f.oneClick)}</p>`,
-    apology ? `${h2(t.apology)}<div style="${P}">${apology.html}</div>` : '',
+    apology ? `${h2(t.apology)}<div style="${P}">${embed(apology.html)}</div>` : '',
     compensation.length
       ? `${h2(t.compensation)}<ul style="${P};padding-left:20px">${compensation.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>`
       : '',
@@ -416,7 +437,7 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
       subject: o.subject(input.nudge, r.name),
       text: [r.name, '', body, '', url, '', '--', o.why(input.page.name)].join('\n'),
       html: [
-        `<h1 style="font-size:20px;line-height:1.3;margin:0 0 8px">${esc(r.name)}</h1>`,
+        h1(r.name),
         `<p style="${P}">${esc(body)}</p>`,
         `<p style="${P}"><a href="${esc(url)}" style="${LINK}">${esc(url)}</a></p>`,
         rule,
@@ -469,7 +490,7 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
     ].join('\n'),
     html: [
       `<p style="${P}">${esc(f.answerIntro)}</p>`,
-      `<div style="${P}">${input.answer.html}</div>`,
+      `<div style="${P}">${embed(input.answer.html)}</div>`,
       `<p style="${P}">${esc(f.signed(input.author))}</p>`,
       `<p style="${P}">${esc(more)}</p>`,
       rule,

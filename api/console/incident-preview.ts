@@ -76,6 +76,7 @@ export async function previewOf(
       kind: 'incident',
       open: !closing,
       held: r.components,
+      updates: r.updates,
       all,
       subscribed: 'all',
     }),

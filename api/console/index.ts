@@ -19,6 +19,8 @@ import { mountApology } from './apology.ts'
 import { mountCredit } from './credit.ts'
 import { mountNow } from './now.ts'
 import { mountPeople } from './people.ts'
+import { mountPostmortem } from './postmortem.ts'
+import { mountFollowUp } from './follow-up.ts'
 import { mountAudit } from './audit.ts'
 import { mountComponents } from './components.ts'
 import { mountMaintenance } from './maintenance.ts'
@@ -89,6 +91,8 @@ export function consoleRoutes(deps: Deps) {
   mountMetrics(app, deps)
   mountSubscribers(app, deps)
   mountInbox(app, deps)
+  mountPostmortem(app, deps)
+  mountFollowUp(app, deps)
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   mountNow(app, deps)

@@ -184,6 +184,7 @@ export function createContentBuilder(deps: Deps) {
       kind: ctx.record.kind,
       open: kind !== 'follow_up' && isOpenStatus(ctx.status),
       held: ctx.record.components,
+      updates: ctx.record.updates,
       all: ctx.components,
       subscribed,
     })

@@ -1,5 +1,6 @@
 import { componentCredit, monthWindow, type ComponentCredit } from '../../core/compensation.ts'
 import { DomainError, notFound } from '../../core/errors.ts'
+import { postmortemTemplate } from '../../core/postmortem-template.ts'
 import type { CompensationDecision, IncidentRecord } from '../../core/records.ts'
 import {
   SubscriberChannel,
@@ -17,7 +18,6 @@ import { getIncident, updateIncident, upsertPostmortem } from '../../db/incident
 import { affectedSubscribers } from '../../db/recovery.ts'
 import { catalogFor } from '../../templates/render.ts'
 import type { Deps } from '../deps.ts'
-import { componentNames } from './component-status.ts'
 import { commit, retryOnConflict, type WriteContext } from './write.ts'
 import { loadForWrite } from './incidents.ts'
 
@@ -160,40 +160,29 @@ export const recovery = {
     return postmortemView(deps, await load(deps, id))
   },
 
-  /** A starting point in the five sections, with the timeline filled in from the updates. */
-  async postmortemTemplate(deps: Deps, id: string): Promise<{ body: string }> {
+  /**
+   * A starting point in the five sections, its timeline written from the updates in the page's
+   * zone (core/postmortem-template.ts); in `locale`, else the incident's playbook language, else
+   * English.
+   */
+  async postmortemTemplate(deps: Deps, id: string, locale?: Locale): Promise<{ body: string }> {
     const r = await load(deps, id)
-    const names = await componentNames(deps.db, r)
-    const timeline = [...r.updates]
-      .reverse()
-      .map(
-        (u) =>
-          `- **${u.created_at.slice(0, 16).replace('T', ' ')} UTC** — ${u.status}: ${u.body.split('\n')[0]}`,
-      )
-      .join('\n')
-    const affected = r.components.map((c) => names.get(c.id) ?? c.id).join(', ') || 'none recorded'
-    const body = [
-      '## Summary',
-      '',
-      `What happened to ${affected}, in two or three sentences.`,
-      '',
-      '## Impact',
-      '',
-      `Who was affected, how, and for how long (started ${r.started_at}${r.resolved_at ? `, resolved ${r.resolved_at}` : ''}).`,
-      '',
-      '## Timeline',
-      '',
-      timeline,
-      '',
-      '## Root cause',
-      '',
-      'What failed and why, without blame.',
-      '',
-      '## What we are changing',
-      '',
-      '- ',
-      '',
-    ].join('\n')
+    // In the page's display order, as the status page lists them.
+    const held = await getComponentsByIds(
+      deps.db,
+      r.components.map((c) => c.id),
+    )
+    held.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+    const body = postmortemTemplate(
+      {
+        components: held.map((c) => c.name),
+        started_at: r.started_at,
+        resolved_at: r.status === 'resolved' ? r.resolved_at : null,
+        updates: r.updates,
+      },
+      catalogFor(locale ?? r.playbook?.locale ?? 'en'),
+      deps.config.page.timeZone,
+    )
     return { body }
   },
 
@@ -226,9 +215,31 @@ export const recovery = {
     })
   },
 
-  publish(deps: Deps, ctx: WriteContext, id: string, input: PostmortemPublish) {
+  /**
+   * Publishes the post-mortem; with `draft`, that text (the console's editor) in the same batch,
+   * so what is published is what was typed, and a refusal leaves the stored draft as it was.
+   */
+  publish(
+    deps: Deps,
+    ctx: WriteContext,
+    id: string,
+    input: PostmortemPublish,
+    draft?: PostmortemDraft,
+  ) {
     return retryOnConflict(deps, async () => {
       const { record: r, version } = await loadForWrite(deps, id)
+      if (draft) {
+        const at = deps.clock.now().toISOString()
+        r.postmortem = r.postmortem
+          ? { ...r.postmortem, body: draft.body }
+          : {
+              body: draft.body,
+              status: 'draft',
+              created_at: at,
+              updated_at: at,
+              published_at: null,
+            }
+      }
       if (!r.postmortem)
         throw new DomainError(
           'conflict',

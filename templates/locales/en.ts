@@ -1,5 +1,6 @@
 import { creditSentence, type ComponentCredit } from '../../core/compensation.ts'
-import { formatTime } from '../../core/format.ts'
+import { formatDuration, formatTime } from '../../core/format.ts'
+import type { PostmortemWording } from '../../core/postmortem-template.ts'
 
 /**
  * Every fixed word an email says, per language. Templates never hold wording of their own, so a
@@ -29,6 +30,8 @@ export interface Catalog {
   workingNormally(names: string): string
   notAffected(names: string): string
   noneOfYours: string
+  /** The same once it is over (resolution, post-mortem): past tense. */
+  noneOfYoursClosed: string
   noComponents: string
   workaround: string
   apology: string
@@ -70,6 +73,8 @@ export interface Catalog {
     stillAffected: string
     oneClick: string
   }
+  /** The post-mortem's starting point (core/postmortem-template.ts). */
+  postmortemTemplate: PostmortemWording
   /** Mail to someone who wrote to us (they may be no subscriber). */
   feedback: {
     subject(page: string): string
@@ -104,6 +109,19 @@ export interface Catalog {
 }
 
 const listFormat = new Intl.ListFormat('en-GB', { type: 'conjunction' })
+
+/** "14:05 CET": a time of day in a zone, for a timeline's later entries on the same day. */
+export function timeOfDayIn(lang: string, iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat(lang, {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(new Date(iso))
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
+  return `${get('hour')}:${get('minute')} ${get('timeZoneName')}`
+}
 
 export const en: Catalog = {
   lang: 'en',
@@ -140,6 +158,7 @@ export const en: Catalog = {
   workingNormally: (names) => `Working normally: ${names}`,
   notAffected: (names) => `Not affected: ${names}`,
   noneOfYours: 'None of the services you follow is affected.',
+  noneOfYoursClosed: 'None of the services you follow was affected.',
   noComponents: 'No specific service is marked as affected.',
   workaround: 'What you can do meanwhile',
   apology: 'Our apology',
@@ -173,6 +192,24 @@ export const en: Catalog = {
     allGood: 'Yes, everything works',
     stillAffected: 'No, I still have a problem',
     oneClick: 'One click is enough; you can add a comment on the page that opens.',
+  },
+  postmortemTemplate: {
+    headings: {
+      summary: 'Summary',
+      impact: 'Impact',
+      timeline: 'Timeline',
+      rootCause: 'Root cause',
+      changes: 'What we are changing',
+    },
+    summary: (affected) =>
+      `What happened${affected ? ` to ${affected}` : ''}, in two or three sentences: what customers saw and what they could not do.`,
+    impact: ({ started, resolved, duration }) =>
+      `Who was affected, how, and for how long. The impact began on ${started}${resolved ? ` and ended on ${resolved} (${duration})` : '; the incident is not resolved yet'}.`,
+    began: 'Impact began',
+    rootCause: 'What failed and why, without blame: the conditions that let it happen, not who.',
+    changes: ['Each change that keeps this from happening again, with the date it is done by.'],
+    timeOfDay: (iso, timeZone) => timeOfDayIn('en-GB', iso, timeZone),
+    duration: formatDuration,
   },
   feedback: {
     subject: (page) => `Your message to ${page}`,

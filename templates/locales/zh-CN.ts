@@ -1,6 +1,6 @@
 import { creditFacts } from '../../core/compensation.ts'
 import { durationParts } from '../../core/format.ts'
-import { en, type Catalog } from './en.ts'
+import { en, timeOfDayIn, type Catalog } from './en.ts'
 
 const listFormat = new Intl.ListFormat('zh-CN', { type: 'conjunction' })
 
@@ -68,6 +68,7 @@ export const zhCN: Catalog = {
   workingNormally: (names) => `运行正常：${names}`,
   notAffected: (names) => `不受影响：${names}`,
   noneOfYours: '您关注的服务均未受影响。',
+  noneOfYoursClosed: '您关注的服务均未受到影响。',
   noComponents: '没有标明受影响的具体服务。',
   workaround: '临时解决办法',
   apology: '我们的致歉',
@@ -107,6 +108,24 @@ export const zhCN: Catalog = {
     allGood: '是的，一切正常',
     stillAffected: '不，我仍然遇到问题',
     oneClick: '点击一次即可；您还可以在打开的页面上补充说明。',
+  },
+  postmortemTemplate: {
+    headings: {
+      summary: '概述',
+      impact: '影响',
+      timeline: '时间线',
+      rootCause: '根本原因',
+      changes: '我们的改进措施',
+    },
+    summary: (affected) =>
+      `用两三句话说明${affected ? ` ${affected} ` : ''}发生了什么：客户看到了什么，无法完成什么。`,
+    impact: ({ started, resolved, duration }) =>
+      `谁受到了影响、如何受影响、持续了多久。影响开始于 ${started}${resolved ? `，结束于 ${resolved}（共 ${duration}）` : '，此事件尚未解决'}。`,
+    began: '影响开始',
+    rootCause: '什么出了故障、为什么出故障，对事不对人：是哪些条件让它发生，而不是谁。',
+    changes: ['防止再次发生的每一项改进，以及完成日期。'],
+    timeOfDay: (iso, timeZone) => timeOfDayIn('zh-CN', iso, timeZone),
+    duration,
   },
   feedback: {
     subject: (page) => `您发给 ${page} 的消息`,

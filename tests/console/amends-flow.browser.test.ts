@@ -141,7 +141,9 @@ describe('making amends, start to finish, in Chromium', () => {
       const followUp = (await mailsTo(w, CUSTOMER)).find((m) =>
         m.text?.includes('Is everything working again?'),
       )
-      const links = [...followUp!.text!.matchAll(/https:\/\/status\.example\.com(\/follow-up\/\S+)/g)]
+      const links = [
+        ...followUp!.text!.matchAll(/https:\/\/status\.example\.com(\/follow-up\/\S+)/g),
+      ]
       expect(links).toHaveLength(2)
       await page.goto(`${base}${links[1]![1]}`)
       expect(await page.getByLabel(/still have a problem/).isChecked()).toBe(true)

@@ -230,7 +230,7 @@ describe('notifier: the emails', () => {
     const pm = mails.find((m) => m.text!.includes('Post-mortem published'))!
     expect(pm.subject).toBe('[Example Status] Payments are failing')
     expect(pm.inReplyTo).toBe(`<incident.${inc.id}.${sub.id}@status.example.com>`)
-    expect(pm.text).toContain('Post-mortem: what happened and what we are changing:')
+    expect(pm.text).toMatch(/^Post-mortem: what happened and what we are changing\n=+$/m)
     expect(pm.text).toContain('An expired certificate.')
     expect(pm.text).toContain('Our apology:')
     expect(pm.text).not.toContain('Fixed.')

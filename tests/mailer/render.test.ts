@@ -216,19 +216,29 @@ describe('yourServices', () => {
 
   it('narrows to the subscriber’s components; all-components subscribers see all', () => {
     expect(
-      yourServices({ kind: 'incident', open: true, held, all, subscribed: ['pay', 'dash'] }),
+      yourServices({
+        kind: 'incident',
+        open: true,
+        held,
+        updates: [],
+        all,
+        subscribed: ['pay', 'dash'],
+      }),
     ).toEqual({
       all: false,
       affected: ['Payments'],
       working: ['Dashboard'],
     })
-    expect(yourServices({ kind: 'incident', open: true, held, all, subscribed: 'all' })).toEqual({
+    expect(
+      yourServices({ kind: 'incident', open: true, held, updates: [], all, subscribed: 'all' }),
+    ).toEqual({
       all: true,
       affected: ['Payments'],
       working: ['Dashboard'],
     })
     expect(
-      yourServices({ kind: 'incident', open: true, held, all, subscribed: ['dash'] }).affected,
+      yourServices({ kind: 'incident', open: true, held, updates: [], all, subscribed: ['dash'] })
+        .affected,
     ).toEqual([])
   })
 
@@ -239,12 +249,20 @@ describe('yourServices', () => {
         kind: 'incident',
         open: true,
         held: [{ id: 'pay', status: 'operational' }],
+        updates: [],
         all: now,
         subscribed: 'all',
       }).affected,
     ).toEqual([])
     expect(
-      yourServices({ kind: 'incident', open: false, held, all: now, subscribed: 'all' }),
+      yourServices({
+        kind: 'incident',
+        open: false,
+        held,
+        updates: [],
+        all: now,
+        subscribed: 'all',
+      }),
     ).toEqual({
       all: true,
       affected: ['Payments'],
@@ -255,12 +273,38 @@ describe('yourServices', () => {
         kind: 'maintenance',
         open: true,
         held: [{ id: 'dash', status: 'operational' }],
+        updates: [],
         all,
         subscribed: 'all',
       }).affected,
     ).toEqual(['Dashboard'])
   })
+
+  it('once closed, a component the incident ever took out of operation was affected', () => {
+    const recovered = [{ id: 'pay', status: 'operational' as const }]
+    const updates = [
+      { affected_components: [change('pay', 'operational')] },
+      { affected_components: null },
+      { affected_components: [change('pay', 'major_outage'), change('dash', 'partial_outage')] },
+    ]
+    const closed = {
+      kind: 'incident' as const,
+      held: recovered,
+      updates,
+      all,
+      subscribed: 'all' as const,
+    }
+    // 'dash' is not the incident's (another incident set it): never claimed here.
+    expect(yourServices({ ...closed, open: false }).affected).toEqual(['Payments'])
+    // While open it is present tense: recovered means not affected now.
+    expect(yourServices({ ...closed, open: true }).affected).toEqual([])
+    expect(yourServices({ ...closed, open: false, subscribed: ['dash'] }).affected).toEqual([])
+  })
 })
+
+function change(code: string, status: 'operational' | 'major_outage' | 'partial_outage') {
+  return { code, name: code, old_status: 'operational' as const, new_status: status }
+}
 
 describe('the MIME message', () => {
   it('is multipart text + HTML, decodes back to the same content, and is the same bytes every time', async () => {

@@ -311,4 +311,32 @@ table.inbox tr.r-late td:first-child,table.inbox tr.r-overdue td:first-child{box
 .thread .timeline h3+p{margin:0 0 .25rem}
 .thread-actions .card form{margin:0}
 .thread-actions .field{margin-bottom:.75rem}
+/* Post-mortem: the editor beside its preview from 1100 px, stacked below; follow-up figures */
+.pm-head{margin:0 0 1rem}
+.pm-split{display:grid;gap:1rem;align-items:start}
+@media (min-width:1100px){.pm-split{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
+.pm-editor .field{margin-bottom:.5rem}
+.pm-editor textarea{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.875rem;line-height:1.55;min-height:24rem}
+.pm-preview,.pm-doc{border:1px solid var(--line);border-radius:var(--r);padding:.75rem 1rem 1rem;background:var(--bg)}
+.pm-preview{background:var(--surf)}
+.pm-preview>h2,.pm-doc>h2{margin:0 0 .125rem;font-size:1rem}
+.pm-preview>p.small{margin:0 0 .75rem}
+.pm-preview .md,.pm-doc .md{max-width:42rem}
+.pm-preview .md h3,.pm-doc .md h3{font-size:1.0625rem;margin:1.25rem 0 .375rem}
+.pm-preview .md ul,.pm-doc .md ul{padding-left:1.25rem}
+.pm-editor .actions{margin-top:.5rem}
+.pm-editor .actions.publish{border-top:1px solid var(--line);padding-top:.75rem;margin-top:.75rem}
+.pm-editor>.hint{margin:.5rem 0}
+.figures{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));margin:0 0 1rem;padding:0;list-style:none}
+.figures li{border:1px solid var(--line);border-radius:var(--r);padding:.625rem .875rem;background:var(--surf)}
+.figures .n{display:block;font-size:1.75rem;font-weight:700;line-height:1.2}
+.figures .what{display:block;color:var(--muted);font-size:.875rem}
+.figures .bad .n{color:var(--major)}
+.figures .good .n{color:var(--ok)}
+.when{border-left:4px solid var(--maint);background:var(--surf);padding:.625rem .875rem;margin:0 0 1rem;border-radius:0 var(--r) var(--r) 0}
+.when.sent{border-left-color:var(--ok)}
+.when.none{border-left-color:var(--line)}
+.when p{margin:.25rem 0}
+.answer-comment{margin:0}
+@media (min-width:641px){table.follow-up td.addr,table.follow-up td.fb-link{white-space:nowrap}}
 `
