@@ -17,6 +17,7 @@ import autocannon from 'autocannon'
 import { hashPassword } from '../api/http/passwords.ts'
 import { newId } from '../core/ids.ts'
 import { openDatabase } from '../db/open.node.ts'
+import { str } from '../db/rows.ts'
 import { insertUser } from '../db/users.ts'
 import { numberOption } from './lib/cli.ts'
 import { fmt, percentile, runContext, startServer } from './server.ts'
@@ -89,7 +90,8 @@ async function main() {
       "SELECT id FROM incidents WHERE kind = 'incident' AND status = 'resolved' ORDER BY started_at DESC LIMIT 1",
     )
     db.close()
-    const resolvedId = String(resolved.rows[0]?.id ?? '')
+    const row = resolved.rows[0]
+    const resolvedId = row ? str(row, 'id') : ''
     if (!resolvedId) throw new Error('the demo has no resolved incident')
 
     const times: number[] = []
