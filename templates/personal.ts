@@ -13,8 +13,10 @@ export interface YourServices {
   all: boolean
   /** Their components the incident or window holds (display order). */
   affected: string[]
-  /** Their other components that are operational now. */
+  /** Their other components that are operational now (never one named in `affected`). */
   working: string[]
+  /** Once closed: their affected components that are operational again. */
+  recovered: string[]
 }
 
 /**
@@ -24,7 +26,10 @@ export interface YourServices {
  * (the resolution, the post-mortem, the follow-up), if the incident put it out of operation at
  * any point: a component that recovered before the incident was resolved was still affected,
  * and "none of your services" would be false to the very people the incident hit. A maintenance
- * window counts all of its components. Once closed, "working" lists everything operational again.
+ * window counts all of its components. Once closed, an affected component that works again is
+ * said once, as recovered ("Was affected: Payments" then "Working normally again: Payments"), not
+ * also among the components that were never touched ("Working normally: Payments" read as a
+ * contradiction).
  */
 export function yourServices(opts: {
   kind: 'incident' | 'maintenance'
@@ -50,8 +55,9 @@ export function yourServices(opts: {
   return {
     all: wanted === null,
     affected: mine.filter((c) => hit.has(c.id)).map((c) => c.name),
-    working: mine
-      .filter((c) => (open ? !hit.has(c.id) : true) && c.status === 'operational')
-      .map((c) => c.name),
+    working: mine.filter((c) => !hit.has(c.id) && c.status === 'operational').map((c) => c.name),
+    recovered: open
+      ? []
+      : mine.filter((c) => hit.has(c.id) && c.status === 'operational').map((c) => c.name),
   }
 }

@@ -282,6 +282,7 @@ function recordEmail(
       !isIncident ? t.inMaintenance(names) : open ? t.affectedOpen(names) : t.affectedClosed(names),
     )
   }
+  if (yours.recovered.length) lines.push(t.workingAgain(t.list(yours.recovered)))
   if (yours.working.length) {
     const names = t.list(yours.working)
     lines.push(isIncident ? t.workingNormally(names) : t.notAffected(names))

@@ -119,6 +119,8 @@ export async function runOnce<T>(
 }
 
 interface FieldProps {
+  /** Set when a page has several forms with a field of the same name: ids must stay unique. */
+  form?: string
   name: string
   label: string
   value?: string | null
@@ -128,7 +130,8 @@ interface FieldProps {
 }
 
 function described(p: FieldProps): { id: string; describedBy: string | null; error?: string } {
-  const id = `f-${p.name.replace(/[^A-Za-z0-9_-]/g, '-')}`
+  const key = p.form ? `${p.form}-${p.name}` : p.name
+  const id = `f-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`
   const error = p.errors?.[p.name]
   const ids = [p.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean)
   return { id, describedBy: ids.length ? ids.join(' ') : null, error }

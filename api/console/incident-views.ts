@@ -144,16 +144,16 @@ ${p.prefill.wordings.length ? html`<p class="small">Start from the playbook’s 
 ${formAlert(s.errors, shown)}
 <form method="post" action="${action}" class="stacked wide" data-preview="/admin/incidents/${i.id}/preview" data-preview-into="updates-preview">
 ${writeFields(c)}<input type="hidden" name="_form" value="update">
-${select({ name: 'status', label: 'Status', value: s.val('status', pre?.status ?? i.status), errors: s.errors, options: OPEN_STATUS_OPTIONS })}
-${textarea({ name: 'body', label: 'Message', value: s.val('body', pre?.body ?? ''), errors: s.errors, rows: 6, hint: 'What changed, what customers can expect, and when the next update comes. Even “no news yet” helps.' })}
+${select({ form: 'update', name: 'status', label: 'Status', value: s.val('status', pre?.status ?? i.status), errors: s.errors, options: OPEN_STATUS_OPTIONS })}
+${textarea({ form: 'update', name: 'body', label: 'Message', value: s.val('body', pre?.body ?? ''), errors: s.errors, rows: 6, hint: 'What changed, what customers can expect, and when the next update comes. Even “no news yet” helps.' })}
 ${i.components.length ? html`<fieldset class="statuses"><legend>Components</legend>
-${i.components.map((x) => select({ name: `components.${x.id}`, label: x.name, value: s.val(`components.${x.id}`, x.status), errors: s.errors, options: OUTAGE_OPTIONS }))}
+${i.components.map((x) => select({ form: 'update', name: `components.${x.id}`, label: x.name, value: s.val(`components.${x.id}`, x.status), errors: s.errors, options: OUTAGE_OPTIONS }))}
 </fieldset>` : ''}
 ${others.length ? html`<details${others.some((x) => s.val(`components.${x.id}`)) ? html` open` : ''}><summary>Other components</summary><div class="statuses">
-${others.map((x) => select({ name: `components.${x.id}`, label: x.name, value: s.val(`components.${x.id}`), errors: s.errors, options: [{ value: '', label: `Not affected (${componentStatusLabel(x.status).toLowerCase()})` }, ...OUTAGE_OPTIONS.filter((o) => o.value !== 'operational')] }))}
+${others.map((x) => select({ form: 'update', name: `components.${x.id}`, label: x.name, value: s.val(`components.${x.id}`), errors: s.errors, options: [{ value: '', label: `Not affected (${componentStatusLabel(x.status).toLowerCase()})` }, ...OUTAGE_OPTIONS.filter((o) => o.value !== 'operational')] }))}
 </div></details>` : ''}
-${textarea({ name: 'workaround', label: 'Workaround (optional)', value: s.val('workaround', i.workaround ?? ''), errors: s.errors, rows: 3, hint: 'Shown above the timeline until changed. Empty it to take it down.' })}
-${checkbox({ name: 'notify', label: 'Email subscribers about this update', checked: s.checked('notify'), errors: s.errors })}
+${textarea({ form: 'update', name: 'workaround', label: 'Workaround (optional)', value: s.val('workaround', i.workaround ?? ''), errors: s.errors, rows: 3, hint: 'Shown above the timeline until changed. Empty it to take it down.' })}
+${checkbox({ form: 'update', name: 'notify', label: 'Email subscribers about this update', checked: s.checked('notify'), errors: s.errors })}
 ${previewBox('updates-preview', s.preview, 'post it')}
 ${actions(action, 'Post the update')}
 </form>
@@ -172,9 +172,9 @@ function resolveForm(c: Context<AppEnv>, p: IncidentPageProps): Html {
 ${formAlert(s.errors, ['body', 'apology'])}
 <form method="post" action="${action}" class="stacked wide" data-preview="/admin/incidents/${i.id}/preview" data-preview-into="resolve-preview">
 ${writeFields(c)}<input type="hidden" name="_form" value="resolve">
-${textarea({ name: 'body', label: 'Message', value: s.val('body', p.prefill.resolve.body), errors: s.errors, rows: 4 })}
-${p.apologyExpected ? textarea({ name: 'apology', label: 'Apology', value: s.val('apology', p.prefill.resolve.apology), errors: s.errors, rows: 5, hint: `A ${i.impact} incident is resolved with an apology: say sorry, name the impact, no excuses. Shown on the page and in the email.` }) : ''}
-${checkbox({ name: 'notify', label: 'Email subscribers that it is resolved', checked: s.checked('notify'), errors: s.errors })}
+${textarea({ form: 'resolve', name: 'body', label: 'Message', value: s.val('body', p.prefill.resolve.body), errors: s.errors, rows: 4 })}
+${p.apologyExpected ? textarea({ form: 'resolve', name: 'apology', label: 'Apology', value: s.val('apology', p.prefill.resolve.apology), errors: s.errors, rows: 5, hint: `A ${i.impact} incident is resolved with an apology: say sorry, name the impact, no excuses. Shown on the page and in the email.` }) : ''}
+${checkbox({ form: 'resolve', name: 'notify', label: 'Email subscribers that it is resolved', checked: s.checked('notify'), errors: s.errors })}
 ${previewBox('resolve-preview', s.preview, 'resolve it')}
 ${actions(action, 'Resolve the incident')}
 </form>
@@ -194,9 +194,9 @@ function reopenForm(c: Context<AppEnv>, p: IncidentPageProps): Html {
 ${formAlert(s.errors, ['status', 'body'])}
 <form method="post" action="${action}" class="stacked wide" data-preview="/admin/incidents/${i.id}/preview" data-preview-into="reopen-preview">
 ${writeFields(c)}<input type="hidden" name="_form" value="reopen">
-${select({ name: 'status', label: 'Status', value: s.val('status', 'investigating'), errors: s.errors, options: OPEN_STATUS_OPTIONS })}
-${textarea({ name: 'body', label: 'Message', value: s.val('body'), errors: s.errors, rows: 4, hint: 'Why it is open again and what customers see.' })}
-${checkbox({ name: 'notify', label: 'Email subscribers about it', checked: s.checked('notify'), errors: s.errors })}
+${select({ form: 'reopen', name: 'status', label: 'Status', value: s.val('status', 'investigating'), errors: s.errors, options: OPEN_STATUS_OPTIONS })}
+${textarea({ form: 'reopen', name: 'body', label: 'Message', value: s.val('body'), errors: s.errors, rows: 4, hint: 'Why it is open again and what customers see.' })}
+${checkbox({ form: 'reopen', name: 'notify', label: 'Email subscribers about it', checked: s.checked('notify'), errors: s.errors })}
 ${previewBox('reopen-preview', s.preview, 'reopen it')}
 ${actions(action, 'Reopen the incident')}
 </form>
@@ -217,7 +217,7 @@ ${p.canWrite ? html`<details${s.errors ? html` open` : ''}><summary>Correct the 
 ${formAlert(s.errors, ['body'])}
 <form method="post" action="/admin/incidents/${p.incident.id}/updates/${u.id}/text" class="stacked wide">
 ${writeFields(c)}
-${textarea({ name: 'body', label: 'Text', value: s.val('body', u.body), errors: s.errors, rows: 5, hint: 'For typos and wrong figures: the page shows the new text, nobody is emailed again, the audit log keeps both.' })}
+${textarea({ form: `text-${u.id}`, name: 'body', label: 'Text', value: s.val('body', u.body), errors: s.errors, rows: 5, hint: 'For typos and wrong figures: the page shows the new text, nobody is emailed again, the audit log keeps both.' })}
 <div class="actions"><button type="submit">Save the correction</button></div>
 </form>
 </details>` : ''}
@@ -234,8 +234,8 @@ function editForm(c: Context<AppEnv>, p: IncidentPageProps): Html {
 ${formAlert(s.errors, ['name', 'impact'])}
 <form method="post" action="/admin/incidents/${i.id}/edit" class="stacked">
 ${writeFields(c)}
-${input({ name: 'name', label: 'Name', value: s.val('name', i.name), errors: s.errors, hint: 'No timeline entry and no email; the audit log keeps the old name.' })}
-${select({ name: 'impact', label: 'Impact', value: s.val('impact', i.impact), errors: s.errors, options: IMPACT_OPTIONS })}
+${input({ form: 'edit', name: 'name', label: 'Name', value: s.val('name', i.name), errors: s.errors, hint: 'No timeline entry and no email; the audit log keeps the old name.' })}
+${select({ form: 'edit', name: 'impact', label: 'Impact', value: s.val('impact', i.impact), errors: s.errors, options: IMPACT_OPTIONS })}
 <div class="actions"><button type="submit">Save</button></div>
 </form>
 </details>

@@ -28,6 +28,7 @@ export interface Catalog {
   affectedClosed(names: string): string
   inMaintenance(names: string): string
   workingNormally(names: string): string
+  workingAgain(names: string): string
   notAffected(names: string): string
   noneOfYours: string
   /** The same once it is over (resolution, post-mortem): past tense. */
@@ -156,6 +157,7 @@ export const en: Catalog = {
   affectedClosed: (names) => `Was affected: ${names}`,
   inMaintenance: (names) => `Your services in this maintenance: ${names}`,
   workingNormally: (names) => `Working normally: ${names}`,
+  workingAgain: (names) => `Working normally again: ${names}`,
   notAffected: (names) => `Not affected: ${names}`,
   noneOfYours: 'None of the services you follow is affected.',
   noneOfYoursClosed: 'None of the services you follow was affected.',

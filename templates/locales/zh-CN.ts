@@ -66,6 +66,7 @@ export const zhCN: Catalog = {
   affectedClosed: (names) => `曾受影响：${names}`,
   inMaintenance: (names) => `您关注的服务中涉及此次维护的：${names}`,
   workingNormally: (names) => `运行正常：${names}`,
+  workingAgain: (names) => `已恢复正常：${names}`,
   notAffected: (names) => `不受影响：${names}`,
   noneOfYours: '您关注的服务均未受影响。',
   noneOfYoursClosed: '您关注的服务均未受到影响。',

@@ -93,7 +93,10 @@ describe('making amends, start to finish, in Chromium', () => {
       await page.goto(admin)
       await page.getByText('Write the resolution and the apology').click()
       expect(await page.getByLabel('Apology', { exact: true }).inputValue()).toBe(apology)
-      await page.getByLabel('Message', { exact: true }).fill('Card payments work again.')
+      await page
+        .locator('#resolve')
+        .getByLabel('Message', { exact: true })
+        .fill('Card payments work again.')
       await submit(page, 'Resolve the incident', /notice=resolved/)
       await looked(page, 'resolved', width)
 
@@ -124,13 +127,20 @@ describe('making amends, start to finish, in Chromium', () => {
       await looked(page, 'postmortem', width)
 
       await w.settle()
-      const [resolution, postmortem] = (await mailsTo(w, CUSTOMER)).filter((m) =>
-        m.subject?.includes('Card payments failing'),
+      const sent = await mailsTo(w, CUSTOMER)
+      const resolution = sent.find((m) => m.text?.includes('Card payments work again.'))
+      const postmortem = sent.find(
+        (m) => m.text?.includes('## Timeline') || /Timeline\n-+\n/.test(m.text ?? ''),
       )
+      expect(sent.map((m) => m.subject)).toHaveLength(3)
       expect(resolution!.text).toContain(apology)
       expect(postmortem!.text).toMatch(/Summary\n-+\n/)
       expect(postmortem!.text).not.toContain('None of the services you follow is affected')
-      expect(postmortem!.text).toContain('Payments API')
+      // Said once: affected, and working again; never also "working normally" as if untouched.
+      expect(postmortem!.text).toContain(
+        'Was affected: Payments API\nWorking normally again: Payments API',
+      )
+      expect(postmortem!.text).not.toContain('Working normally: Payments API')
 
       // 5. Three days later the follow-up goes out; the customer is still affected.
       t.clock.advance(3 * DAY + MIN)
@@ -146,14 +156,16 @@ describe('making amends, start to finish, in Chromium', () => {
       ]
       expect(links).toHaveLength(2)
       await page.goto(`${base}${links[1]![1]}`)
-      expect(await page.getByLabel(/still have a problem/).isChecked()).toBe(true)
+      expect(await page.getByLabel('I am still affected').isChecked()).toBe(true)
       const comment = 'Two refunds from the outage still show as pending in our dashboard.'
       await page.getByLabel(/Anything we should know/).fill(comment)
       await page.getByRole('button', { name: 'Send answer' }).click()
       await page.waitForLoadState()
       await looked(page, 'follow-up-answered', width)
 
-      // 6. The answer is in the inbox, and on the incident's follow-up screen.
+      // 6. The answer is in the inbox, and on the incident's follow-up screen (three days on,
+      // the session has long been idle: sign in again).
+      await signInPage(page, base, EDITOR)
       await page.goto(`${admin}/follow-up`)
       expect(await page.locator('main').textContent()).toContain(comment)
       expect(await page.getByRole('link', { name: /Open in the inbox/ }).count()).toBe(1)

@@ -373,7 +373,7 @@ describe('console: during an incident', () => {
       body: '',
     })
     expect(empty.status).toBe(400)
-    expect(errorBeside(await empty.text(), 'body')).toBe('Required')
+    expect(errorBeside(await empty.text(), 'update-body')).toBe('Required')
     const blankText = await s.post(`/admin/incidents/${id}/updates/${update}/text`, {
       _idem: key(),
       body: ' ',
@@ -415,7 +415,9 @@ describe('console: during an incident', () => {
       notify: 'on',
     })
     expect(missing.status).toBe(400)
-    expect(errorBeside(await missing.text(), 'apology')).toMatch(/^Required for a major incident/)
+    expect(errorBeside(await missing.text(), 'resolve-apology')).toMatch(
+      /^Required for a major incident/,
+    )
     expect(await dumpTables(t.deps.db)).toEqual(before)
 
     const resolved = await s.post(`/admin/incidents/${id}/resolve`, {

@@ -151,7 +151,9 @@ describe('notifier: the emails', () => {
     expect(updated.text).toContain('Posted 10 Mar 2026, 12:10 UTC')
     expect(resolved.text).toContain('Status: Resolved')
     expect(resolved.text).toContain('Was affected: Payments API')
-    expect(resolved.text).toContain('Working normally: Payments API and Dashboard')
+    expect(resolved.text).toContain(
+      'Was affected: Payments API\nWorking normally again: Payments API\nWorking normally: Dashboard',
+    )
   })
 
   it('writes in the subscriber’s language, with the time in the page’s zone', async () => {

@@ -61,7 +61,7 @@ function incidentEmail(overrides: Partial<EmailInput> = {}): EmailInput {
       body_text: 'Found it.',
     },
     workaround: { html: '<p>Use <em>cash</em>.</p>', text: 'Use cash.' },
-    yours: { all: false, affected: ['Payments API'], working: ['Dashboard'] },
+    yours: { all: false, affected: ['Payments API'], working: ['Dashboard'], recovered: [] },
     ...overrides,
   } as EmailInput
 }
@@ -159,7 +159,7 @@ describe('renderEmail', () => {
         record: m,
         status: 'cancelled',
         workaround: null,
-        yours: { all: true, affected: ['Payments API'], working: [] },
+        yours: { all: true, affected: ['Payments API'], working: [], recovered: [] },
       }),
     )
     expect(e.subject).toBe('[Example] Maintenance: DB upgrade')
@@ -228,6 +228,7 @@ describe('yourServices', () => {
       all: false,
       affected: ['Payments'],
       working: ['Dashboard'],
+      recovered: [],
     })
     expect(
       yourServices({ kind: 'incident', open: true, held, updates: [], all, subscribed: 'all' }),
@@ -235,6 +236,7 @@ describe('yourServices', () => {
       all: true,
       affected: ['Payments'],
       working: ['Dashboard'],
+      recovered: [],
     })
     expect(
       yourServices({ kind: 'incident', open: true, held, updates: [], all, subscribed: ['dash'] })
@@ -266,7 +268,8 @@ describe('yourServices', () => {
     ).toEqual({
       all: true,
       affected: ['Payments'],
-      working: ['Payments', 'Dashboard'],
+      working: ['Dashboard'],
+      recovered: ['Payments'],
     })
     expect(
       yourServices({
