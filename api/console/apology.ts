@@ -11,7 +11,7 @@ import { incidents, plans, playbookWording } from '../services/incidents.ts'
 import { apologyPage, apologyPreviewFragment, type ApologyPreview } from './apology-views.ts'
 import { refusal, type RefusalStatus } from './form-errors.ts'
 import { consoleWrite, one, readForm, runOnce, validate, type FieldErrors } from './forms.ts'
-import { amendsIncident } from './impact.ts'
+import { incidentOfPath } from './incident-path.ts'
 import { RESOLVED_BODY } from './incident.ts'
 import { previewOf } from './incident-preview.ts'
 import { consolePage, noticeFrom, type Html } from './layout.ts'
@@ -101,12 +101,12 @@ export function mountApology(app: Hono<AppEnv>, deps: Deps): void {
   }
 
   app.get('/admin/incidents/:id/apology', requirePerson('viewer'), async (c) =>
-    page(c, await amendsIncident(deps, c)),
+    page(c, await incidentOfPath(deps, c)),
   )
 
   app.post('/admin/incidents/:id/apology', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    const i = await amendsIncident(deps, c)
+    const i = await incidentOfPath(deps, c)
     const value = one(form, 'apology')
     const parsed = parseApology(value)
     if (!parsed.ok) return page(c, i, { value, errors: parsed.errors }, 400)
@@ -149,7 +149,7 @@ export function mountApology(app: Hono<AppEnv>, deps: Deps): void {
   // The live preview as the apology is typed (console-js `data-preview`): never writes.
   app.post('/admin/incidents/:id/apology/preview', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    const i = await amendsIncident(deps, c)
+    const i = await incidentOfPath(deps, c)
     const parsed = parseApology(one(form, 'apology'))
     if (!parsed.ok) return c.html(previewProblems(parsed.errors, { apology: 'Apology' }))
     try {

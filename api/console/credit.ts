@@ -22,7 +22,7 @@ import {
   type FieldErrors,
   type Form,
 } from './forms.ts'
-import { amendsIncident } from './impact.ts'
+import { incidentOfPath } from './incident-path.ts'
 import { consolePage, noticeFrom } from './layout.ts'
 import { previewProblems } from './preview-views.ts'
 import { canWrite } from './roles.ts'
@@ -119,12 +119,12 @@ export function mountCredit(app: Hono<AppEnv>, deps: Deps): void {
   }
 
   app.get('/admin/incidents/:id/credit', requirePerson('viewer'), async (c) =>
-    page(c, await amendsIncident(deps, c)),
+    page(c, await incidentOfPath(deps, c)),
   )
 
   app.post('/admin/incidents/:id/credit', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    const i = await amendsIncident(deps, c)
+    const i = await incidentOfPath(deps, c)
     const view = await recovery.compensation(deps, i.id)
     const p = parse(form, view)
     if (!p.ok) return page(c, i, { form: p.decision, values: form, errors: p.errors }, 400)
@@ -158,7 +158,7 @@ export function mountCredit(app: Hono<AppEnv>, deps: Deps): void {
   // The live preview as a decision is typed (console-js `data-preview`): never writes.
   app.post('/admin/incidents/:id/credit/preview', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    const i = await amendsIncident(deps, c)
+    const i = await incidentOfPath(deps, c)
     const view = await recovery.compensation(deps, i.id)
     const labels: Record<string, string> = {
       'override.text': 'Note',

@@ -1,7 +1,5 @@
 import type { Context, Hono } from 'hono'
-import { notFound } from '../../core/errors.ts'
 import { apologyExpected } from '../../core/incident-rules.ts'
-import { Id } from '../../core/schemas/common.ts'
 import {
   IncidentPatch,
   IncidentReopen,
@@ -13,6 +11,7 @@ import {
 } from '../../core/schemas/incident.ts'
 import { listComponents } from '../../db/components.ts'
 import type { Deps } from '../deps.ts'
+import { incidentOfPath } from './incident-path.ts'
 import type { AppEnv } from '../env.ts'
 import { requirePerson } from '../http/session.ts'
 import { incidents, plans, playbookWording, type Planned } from '../services/incidents.ts'
@@ -105,12 +104,6 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
   const siteName = deps.config.page.name
   const tz = deps.config.page.timeZone
 
-  async function load(c: Context<AppEnv>): Promise<Incident> {
-    const id = c.req.param('id') ?? ''
-    if (!Id.safeParse(id).success) throw notFound('incident', id)
-    return incidents.get(deps, id)
-  }
-
   async function page(
     c: Context<AppEnv>,
     i: Incident,
@@ -149,14 +142,16 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
 
   const back = (id: string, notice: string) => `/admin/incidents/${id}?notice=${notice}`
 
-  app.get('/admin/incidents/:id', requirePerson('viewer'), async (c) => page(c, await load(c), {}))
+  app.get('/admin/incidents/:id', requirePerson('viewer'), async (c) =>
+    page(c, await incidentOfPath(deps, c), {}),
+  )
 
   for (const kind of ['update', 'resolve', 'reopen'] as const) {
     const path = kind === 'update' ? 'updates' : kind
     const f = TIMELINE[kind] as TimelineForm<unknown>
     app.post(`/admin/incidents/:id/${path}`, requirePerson('editor'), async (c) => {
       const form = await readForm(deps, c)
-      const i = await load(c)
+      const i = await incidentOfPath(deps, c)
       const parsed = f.parse(form, i)
       if (!parsed.ok) return page(c, i, { form: kind, values: form, errors: parsed.errors }, 400)
       try {
@@ -184,7 +179,7 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
   // The live preview of whichever timeline form is being typed in (`_form`): plans, never writes.
   app.post('/admin/incidents/:id/preview', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    const i = await load(c)
+    const i = await incidentOfPath(deps, c)
     const kind = one(form, '_form')
     if (kind !== 'update' && kind !== 'resolve' && kind !== 'reopen') return c.html('', 400)
     const f = TIMELINE[kind] as TimelineForm<unknown>
@@ -219,7 +214,7 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
     notice: string,
   ) {
     const form = await readForm(deps, c)
-    const i = await load(c)
+    const i = await incidentOfPath(deps, c)
     const parsed = checked(parse(form, i))
     if (!parsed.ok) return page(c, i, { form: formName, values: form, errors: parsed.errors }, 400)
     try {

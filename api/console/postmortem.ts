@@ -1,11 +1,10 @@
 import type { Context, Hono } from 'hono'
-import { notFound } from '../../core/errors.ts'
-import { Id } from '../../core/schemas/common.ts'
 import type { Incident } from '../../core/schemas/incident.ts'
 import { PostmortemDraft } from '../../core/schemas/recovery.ts'
 import { Locale } from '../../core/schemas/subscription.ts'
 import { countAffectedSubscribers } from '../../db/recovery.ts'
 import type { Deps } from '../deps.ts'
+import { incidentOfPath } from './incident-path.ts'
 import type { AppEnv } from '../env.ts'
 import { requirePerson } from '../http/session.ts'
 import { incidents } from '../services/incidents.ts'
@@ -54,12 +53,6 @@ export function mountPostmortem(app: Hono<AppEnv>, deps: Deps): void {
   const siteName = deps.config.page.name
   const tz = deps.config.page.timeZone
 
-  async function load(c: Context<AppEnv>): Promise<Incident> {
-    const id = c.req.param('id') ?? ''
-    if (!Id.safeParse(id).success) throw notFound('incident', id)
-    return incidents.get(deps, id)
-  }
-
   async function stored(i: Incident): Promise<StoredPostmortem | null> {
     if (!i.postmortem) return null
     return recovery.postmortem(deps, i.id)
@@ -102,12 +95,12 @@ export function mountPostmortem(app: Hono<AppEnv>, deps: Deps): void {
   const path = (id: string) => `/admin/incidents/${id}/postmortem`
 
   app.get('/admin/incidents/:id/postmortem', requirePerson('viewer'), async (c) =>
-    page(c, await load(c)),
+    page(c, await incidentOfPath(deps, c)),
   )
 
   app.post('/admin/incidents/:id/postmortem', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    const i = await load(c)
+    const i = await incidentOfPath(deps, c)
     const parsed = validate(PostmortemDraft, { body: one(form, 'body') })
     if (!parsed.ok) return page(c, i, { values: form, errors: parsed.errors }, 400)
     const action = one(form, '_action')
@@ -138,7 +131,7 @@ export function mountPostmortem(app: Hono<AppEnv>, deps: Deps): void {
   // The live preview (console-js `data-preview`): the typed markdown rendered, nothing written.
   app.post('/admin/incidents/:id/postmortem/preview', requirePerson('editor'), async (c) => {
     const form = await readForm(deps, c)
-    await load(c)
+    await incidentOfPath(deps, c)
     return c.html(previewBody(one(form, 'body')))
   })
 }
