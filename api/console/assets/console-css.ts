@@ -206,8 +206,10 @@ table.audit td.who .small{display:block}
  table.audit td.who .small{display:inline}
 }
 table.stack th{overflow-wrap:normal}
-.tabs ul{display:flex;gap:.25rem;list-style:none;margin:0 0 1rem;padding:0;border-bottom:1px solid var(--line);overflow-x:auto}
+/* The tabs wrap rather than scroll: on a phone the current one must never be off-screen. */
+.tabs ul{display:flex;flex-wrap:wrap;gap:0 .25rem;list-style:none;margin:0 0 1rem;padding:0;border-bottom:1px solid var(--line)}
 .tabs a{display:block;padding:.5rem .75rem;color:var(--fg);text-decoration:none;white-space:nowrap;border-bottom:3px solid transparent}
+@media (max-width:640px){.tabs a{padding:.5rem .5rem}}
 .tabs a:hover{border-bottom-color:var(--line)}
 .tabs a[aria-current=page]{border-bottom-color:var(--accent);font-weight:600}
 /* Metrics: each chart (api/console/charts.ts) beside the table of its numbers */
@@ -329,7 +331,7 @@ table.inbox tr.r-late td:first-child,table.inbox tr.r-overdue td:first-child{box
 .pm-editor>.hint{margin:.5rem 0}
 .figures{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));margin:0 0 1rem;padding:0;list-style:none}
 .figures li{border:1px solid var(--line);border-radius:var(--r);padding:.625rem .875rem;background:var(--surf)}
-.figures .n{display:block;font-size:1.75rem;font-weight:700;line-height:1.2}
+.figures .n{display:block;font-size:1.75rem;font-weight:700;line-height:1.2;white-space:nowrap;overflow-wrap:normal}
 .figures .what{display:block;color:var(--muted);font-size:.875rem}
 .figures .bad .n{color:var(--major)}
 .figures .good .n{color:var(--ok)}
