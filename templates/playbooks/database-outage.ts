@@ -80,7 +80,7 @@ export const databaseOutage: IncidentPlaybook = {
     'zh-CN': `{{#workaround}}修复期间，您可以{{workaround}}。${checkBeforeRetry['zh-CN']}{{/workaround}}`,
   },
   apology: {
-    en: `We're sorry. You could not use {{component}}${inRegion.en}{{#duration}} for {{duration}}{{/duration}} when you needed it. Keeping it running is our job, and this time we did not. In our post-mortem we will explain what went wrong and what we are changing, and in a few days we will check with you that everything is working as it should.`,
+    en: `We're sorry. {{component}} was unavailable${inRegion.en}{{#duration}} for {{duration}}{{/duration}}, and you could not rely on it when you needed it. Keeping it running is our job, and this time we did not. In our post-mortem we will explain what went wrong and what we are changing, and in a few days we will check with you that everything is working as it should.`,
     'zh-CN': `非常抱歉。{{component}}${inRegion['zh-CN']}{{#duration}}中断了{{duration}}{{/duration}}{{^duration}}一度无法使用{{/duration}}，在您需要的时候没能正常工作。保障服务稳定运行是我们的职责，这次我们没有做到。我们会在事后报告中说明问题的原因和改进措施，并在几天后再联系您，确认一切都已恢复正常。`,
   },
 }

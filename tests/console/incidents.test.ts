@@ -404,7 +404,7 @@ describe('console: during an incident', () => {
     t.clock.advance(47 * 60_000)
     const page = await (await s.get(`/admin/incidents/${id}`)).text()
     expect(page).toContain('name="apology"')
-    expect(page).toContain('You could not use Checkout for 47 minutes when you needed it')
+    expect(page).toContain('Checkout was unavailable for 47 minutes')
     expect(page).toContain('This incident is resolved: Checkout has been working normally')
 
     const before = await dumpTables(t.deps.db)
