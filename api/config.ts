@@ -192,3 +192,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
 }
+
+/** The page as every email names it: the same three facts for updates, previews and digests. */
+export function mailPage(c: Config): { name: string; url: string; timeZone: string } {
+  return { name: c.page.name, url: c.siteUrl, timeZone: c.page.timeZone }
+}

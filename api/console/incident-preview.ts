@@ -5,6 +5,7 @@ import { listComponents } from '../../db/components.ts'
 import { yourServices } from '../../templates/personal.ts'
 import { recordEmailParts } from '../../templates/record-email.ts'
 import { renderEmail, type RenderedEmail } from '../../templates/render.ts'
+import { mailPage } from '../config.ts'
 import type { Deps } from '../deps.ts'
 import type { Planned } from '../services/incidents.ts'
 import { recovery } from '../services/recovery.ts'
@@ -42,11 +43,7 @@ export async function previewOf(
   const host = new URL(deps.config.siteUrl).hostname
   const email = renderEmail({
     locale,
-    page: {
-      name: deps.config.page.name,
-      url: deps.config.siteUrl,
-      timeZone: deps.config.page.timeZone,
-    },
+    page: mailPage(deps.config),
     subjectPrefix: deps.config.mail.subjectPrefix,
     from: deps.config.mail.from,
     to: 'subscriber@example.com',

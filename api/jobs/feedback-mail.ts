@@ -6,6 +6,7 @@ import { num } from '../../db/rows.ts'
 import { renderFeedbackDigest, type DigestReport } from '../../templates/feedback-digest.ts'
 import { feedbackDigestMessageId } from '../../templates/message-id.ts'
 import type { RenderedEmail } from '../../templates/render.ts'
+import { mailPage } from '../config.ts'
 import type { Deps } from '../deps.ts'
 
 /** What every staff digest of one event shares: the reports it lists, read once per event. */
@@ -35,11 +36,7 @@ export function digestEmail(
   if (ctx.reports.length === 0) return { skip: 'skipped: every report in it was erased' }
   return {
     email: renderFeedbackDigest({
-      page: {
-        name: deps.config.page.name,
-        url: deps.config.siteUrl,
-        timeZone: deps.config.page.timeZone,
-      },
+      page: mailPage(deps.config),
       subjectPrefix: deps.config.mail.subjectPrefix,
       from: deps.config.mail.from,
       to: d.address,

@@ -25,6 +25,7 @@ import {
   type EmailUpdate,
   type RenderedEmail,
 } from '../../templates/render.ts'
+import { mailPage } from '../config.ts'
 import type { Deps } from '../deps.ts'
 import { CONFIRM_TTL_SECONDS, followUpLinks } from '../services/links.ts'
 import { linkUrl } from '../services/person-links.ts'
@@ -113,11 +114,7 @@ export function createContentBuilder(deps: Deps) {
   const cache = new Map<number, Promise<EventContext>>()
   const linksFor = createLinkSigner(deps)
   const host = hostOf(deps.config.siteUrl)
-  const page = {
-    name: deps.config.page.name,
-    url: deps.config.siteUrl,
-    timeZone: deps.config.page.timeZone,
-  }
+  const page = mailPage(deps.config)
   const list = { id: `${deps.config.page.id}.${host}`, name: page.name }
 
   function contextOf(eventId: number): Promise<EventContext> {
