@@ -170,9 +170,10 @@ const ConfigSchema = z
     },
   }))
 
-function hostOf(url: string): string {
+/** The host name of a URL (for Message-IDs, the default From), `localhost` when there is none. */
+export function hostOf(url: string): string {
   try {
-    return new URL(url).hostname
+    return new URL(url).hostname || 'localhost'
   } catch {
     return 'localhost'
   }

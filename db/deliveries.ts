@@ -1,9 +1,10 @@
 import type { Row } from '@libsql/client'
+import { ChannelName } from '../core/channels.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
-import { num, str, strOrNull } from './rows.ts'
+import { num, oneOf, str, strOrNull } from './rows.ts'
 
 /**
- * The mailer's tables: deliveries (one row per event and recipient: a subscriber, or a plain
+ * The notifier's tables: deliveries (one row per event and recipient: a subscriber, or a plain
  * address such as a feedback reporter or on-call) and the outbox position of a consumer. Work is claimed with leases: a row belongs to whoever set `lease_owner` until
  * `lease_until`, so several notifier processes can share the work and a crashed one's rows are
  * picked up again once its lease runs out.
@@ -78,8 +79,8 @@ interface FanOut {
  */
 export function fanOutToRecordAudience(f: FanOut & { recordId: string }): Statement {
   return {
-    sql: `INSERT INTO deliveries (event_id, subscriber_id, status, next_attempt_at, created_at)
-          SELECT :event, s.id, 'pending', :at, :at FROM subscribers s
+    sql: `INSERT INTO deliveries (event_id, subscriber_id, channel, status, next_attempt_at, created_at)
+          SELECT :event, s.id, s.channel, 'pending', :at, :at FROM subscribers s
           WHERE s.status = 'confirmed'
             AND (s.all_components = 1 OR EXISTS (
               SELECT 1 FROM subscriber_components sc
@@ -94,14 +95,20 @@ export function fanOutToRecordAudience(f: FanOut & { recordId: string }): Statem
 /**
  * Exactly one delivery to one subscriber, pending or confirmed (a confirmation request); never to
  * an unsubscribed or quarantined one. With `quota`, none once the address has had its share.
+ * It goes through the subscriber's channel, or its `confirm_via` (a confirmation request sent to
+ * a webhook's contact address, say).
  */
 export function fanOutToSubscriber(
   f: FanOut & { subscriberId: string; quota?: RecipientQuota },
 ): Statement {
-  const key = quotaKeySql('s.email')
+  // A mailbox (a subscriber's, or a webhook's contact address) shares a quota however it is
+  // tagged; a request sent through another channel counts against that endpoint.
+  const key = `(CASE WHEN COALESCE(s.confirm_via, s.channel) = 'email'
+    THEN ${quotaKeySql('s.email')} ELSE s.target_key END)`
   return {
-    sql: `INSERT INTO deliveries (event_id, subscriber_id, status, next_attempt_at, created_at, quota_key)
-          SELECT :event, s.id, 'pending', :at, :at, ${key} FROM subscribers s
+    sql: `INSERT INTO deliveries (event_id, subscriber_id, channel, status, next_attempt_at, created_at, quota_key)
+          SELECT :event, s.id, COALESCE(s.confirm_via, s.channel), 'pending', :at, :at, ${key}
+          FROM subscribers s
           WHERE s.id = :subscriber AND s.status IN ('pending', 'confirmed')
             AND ${HOLDER_GUARD} ${quotaGuard(key, f.quota)}
           ON CONFLICT DO NOTHING`,
@@ -116,13 +123,11 @@ export function fanOutToSubscriber(
   }
 }
 
-export type Channel = 'email' | 'webhook'
-
 /**
  * Exactly one delivery to a plain address that is no subscriber (on-call's mailbox or webhook).
  * The recipient key is the channel and the lower-cased address, so a repeat adds nothing.
  */
-export function fanOutToAddress(f: FanOut & { channel: Channel; address: string }): Statement {
+export function fanOutToAddress(f: FanOut & { channel: ChannelName; address: string }): Statement {
   return {
     sql: `INSERT INTO deliveries (event_id, channel, address, status, next_attempt_at, created_at)
           SELECT :event, :channel, :address, 'pending', :at, :at WHERE ${HOLDER_GUARD}
@@ -228,7 +233,13 @@ export function fanOutToFeedbackReporter(
 
 export interface SubscriberRecipient {
   id: string
-  email: string
+  channel: ChannelName
+  /** The mailbox, or another channel's contact address (may be absent). */
+  email: string | null
+  /** The URL or E.164 number of a non-email subscription. */
+  target: string | null
+  /** A webhook's signing secret, encrypted (api/services/secret-box.ts). */
+  secret: string | null
   locale: string
   allComponents: boolean
   status: string
@@ -242,7 +253,8 @@ export interface ClaimedDelivery {
   id: number
   eventId: number
   attempts: number
-  channel: Channel
+  /** The channel this delivery goes through (not always the subscriber's: see fanOutToSubscriber). */
+  channel: ChannelName
   /** The subscriber, or null for a delivery to a plain `address`. */
   subscriber: SubscriberRecipient | null
   address: string | null
@@ -275,7 +287,8 @@ export async function claimDeliveries(
     [
       {
         sql: `SELECT d.id, d.event_id, d.attempts, d.channel, d.address, s.id AS subscriber_id,
-                s.email, s.locale, s.all_components, s.status, s.token_version
+                s.channel AS subscriber_channel, s.email, s.target, s.secret, s.locale,
+                s.all_components, s.status, s.token_version
               FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
               WHERE d.id IN (${placeholders(ids.length)}) ORDER BY d.id`,
         args: ids,
@@ -305,7 +318,7 @@ function rowToClaimed(r: Row, comps: Map<string, Set<string>>): ClaimedDelivery 
     id: num(r, 'id'),
     eventId: num(r, 'event_id'),
     attempts: num(r, 'attempts'),
-    channel: str(r, 'channel') === 'webhook' ? ('webhook' as const) : ('email' as const),
+    channel: oneOf(r, 'channel', ChannelName.options),
   }
   const sid = strOrNull(r, 'subscriber_id')
   if (sid === null) return { ...base, subscriber: null, address: strOrNull(r, 'address') }
@@ -314,7 +327,10 @@ function rowToClaimed(r: Row, comps: Map<string, Set<string>>): ClaimedDelivery 
     address: null,
     subscriber: {
       id: sid,
-      email: str(r, 'email'),
+      channel: oneOf(r, 'subscriber_channel', ChannelName.options),
+      email: strOrNull(r, 'email'),
+      target: strOrNull(r, 'target'),
+      secret: strOrNull(r, 'secret'),
       locale: str(r, 'locale'),
       allComponents: num(r, 'all_components') === 1,
       status: str(r, 'status'),

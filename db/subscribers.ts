@@ -5,13 +5,24 @@ import {
   type Subscriber,
   type SubscriberStatus as Status,
 } from '../core/schemas/subscription.ts'
+import { ChannelName } from '../core/channels.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
 import { bool, num, oneOf, str, strOrNull } from './rows.ts'
 import { updateAtVersion } from './versions.ts'
 
 /** A subscriber as stored: the API shape plus what only the server may see. */
-export interface SubscriberRecord extends Subscriber {
-  email_normalized: string
+export interface SubscriberRecord extends Omit<Subscriber, 'url' | 'phone'> {
+  /** Email subscribers only (UNIQUE): the mailbox, lower-cased and trimmed. */
+  email_normalized: string | null
+  /** The URL or E.164 number of any other channel (`url`/`phone` in the API), and its key. */
+  target: string | null
+  target_key: string | null
+  /** A webhook's signing secret, encrypted (api/services/secret-box.ts); never shown again. */
+  secret: string | null
+  /** Where the confirmation request goes: the channel itself or 'email' (the contact address). */
+  confirm_via: ChannelName | null
+  confirm_code_hash: string | null
+  confirm_attempts: number
   confirmation_sent_at: string | null
   token_version: number
   /** The row's version, read with it: updateSubscriber writes only at it (db/versions.ts). */
@@ -23,15 +34,38 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
-const COLS = `id, email, email_normalized, locale, all_components, status, created_at, confirmed_at,
+/** The channel fields of an email subscriber (its mailbox is its address). */
+export function emailChannelFields(email: string) {
+  return {
+    channel: 'email' as const,
+    email,
+    email_normalized: normalizeEmail(email),
+    target: null,
+    target_key: null,
+    secret: null,
+    confirm_via: null,
+    confirm_code_hash: null,
+    confirm_attempts: 0,
+  }
+}
+
+const COLS = `id, channel, email, email_normalized, target, target_key, secret, confirm_via,
+  confirm_code_hash, confirm_attempts, locale, all_components, status, created_at, confirmed_at,
   unsubscribed_at, quarantined_at, confirmation_sent_at, permanent_failures, token_version`
 const READ_COLS = `${COLS}, version`
 
 function rowToRecord(row: Row, components: string[]): SubscriberRecord {
   return {
     id: str(row, 'id'),
-    email: str(row, 'email'),
-    email_normalized: str(row, 'email_normalized'),
+    channel: oneOf(row, 'channel', ChannelName.options),
+    email: strOrNull(row, 'email'),
+    email_normalized: strOrNull(row, 'email_normalized'),
+    target: strOrNull(row, 'target'),
+    target_key: strOrNull(row, 'target_key'),
+    secret: strOrNull(row, 'secret'),
+    confirm_via: row.confirm_via === null ? null : oneOf(row, 'confirm_via', ChannelName.options),
+    confirm_code_hash: strOrNull(row, 'confirm_code_hash'),
+    confirm_attempts: num(row, 'confirm_attempts'),
     locale: oneOf(row, 'locale', Locale.options),
     status: oneOf(row, 'status', SubscriberStatus.options),
     all_components: bool(row, 'all_components'),
@@ -51,7 +85,10 @@ function rowToRecord(row: Row, components: string[]): SubscriberRecord {
 export function toSubscriber(r: SubscriberRecord): Subscriber {
   return {
     id: r.id,
+    channel: r.channel,
     email: r.email,
+    url: r.channel !== 'email' && r.channel !== 'sms' ? r.target : null,
+    phone: r.channel === 'sms' ? r.target : null,
     locale: r.locale,
     status: r.status,
     all_components: r.all_components,
@@ -115,17 +152,24 @@ export async function findSubscribersByEmails(
     })
     rows.push(...rs.rows)
   }
-  return new Map((await withComponents(db, rows)).map((s) => [s.email_normalized, s]))
+  return new Map((await withComponents(db, rows)).map((s) => [s.email_normalized ?? '', s]))
 }
 
 export function insertSubscriber(s: SubscriberRecord): Statement[] {
   return [
     {
-      sql: `INSERT INTO subscribers (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO subscribers (${COLS}) VALUES (${placeholders(20)})`,
       args: [
         s.id,
+        s.channel,
         s.email,
         s.email_normalized,
+        s.target,
+        s.target_key,
+        s.secret,
+        s.confirm_via,
+        s.confirm_code_hash,
+        s.confirm_attempts,
         s.locale,
         s.all_components ? 1 : 0,
         s.status,
@@ -149,7 +193,7 @@ export function updateSubscriber(s: SubscriberRecord, components: boolean): Stat
     s.id,
     s.version,
     `email = ?, locale = ?, all_components = ?, status = ?, confirmed_at = ?, unsubscribed_at = ?,
-     confirmation_sent_at = ?, token_version = ?`,
+     confirmation_sent_at = ?, token_version = ?, confirm_code_hash = ?, confirm_attempts = ?`,
     [
       s.email,
       s.locale,
@@ -159,6 +203,8 @@ export function updateSubscriber(s: SubscriberRecord, components: boolean): Stat
       s.unsubscribed_at,
       s.confirmation_sent_at,
       s.token_version,
+      s.confirm_code_hash,
+      s.confirm_attempts,
     ],
   )
   if (components) {
@@ -247,7 +293,7 @@ export async function listConfirmedSubscribers(db: Db): Promise<SubscriberRecord
     })
     out.push(...(await withComponents(db, rs.rows)))
     if (rs.rows.length < 1000) return out
-    after = out.at(-1)!.email_normalized
+    after = out.at(-1)!.email_normalized ?? ''
   }
 }
 

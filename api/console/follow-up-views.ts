@@ -33,7 +33,7 @@ function whenBox(s: FollowUpSchedule, p: FollowUpPageProps): Html {
 ${!s.mailed
       ? html`<p>Recorded without email: the resolution was not emailed, so nobody was asked.</p>`
       : !d || sent + d.pending + d.failed === 0
-        ? html`<p>Waiting for the mailer to send it.</p>`
+        ? html`<p>Waiting for the notifier to send it.</p>`
         : html`<p>Sent to ${plural(sent, 'subscriber')}${d.pending ? `; ${d.pending} still being sent` : ''}${d.failed ? `; ${d.failed} not delivered` : ''}.</p>`}
 </div>`
   }

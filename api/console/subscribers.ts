@@ -1,3 +1,4 @@
+import { subscriptionName } from '../../core/channels.ts'
 import type { Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { DomainError } from '../../core/errors.ts'
@@ -95,7 +96,11 @@ export function mountSubscribers(app: Hono<AppEnv>, deps: Deps): void {
     ])
     const body = subscriberPage(c, { subscriber, names, timeZone: zone, errors })
     return c.html(
-      consolePage(c, siteName, { title: subscriber.email, section: 'subscribers', body }),
+      consolePage(c, siteName, {
+        title: subscriptionName(subscriber),
+        section: 'subscribers',
+        body,
+      }),
       status,
     )
   }

@@ -1,4 +1,4 @@
-import { backoffCeiling } from './notifier-pacing.ts'
+import { backoffCeiling } from './notifier/pacing.ts'
 
 /**
  * How long a background part (publisher, notifier, scheduler, the database at start) waits

@@ -1,3 +1,4 @@
+import { subscriptionName } from '../../core/channels.ts'
 import { Hono } from 'hono'
 import { errorPages, formBody, privatePage } from '../pages/page-middleware.ts'
 import { z } from 'zod'
@@ -131,7 +132,7 @@ export function feedbackPageRoutes(deps: Deps, admit: Admit) {
       views.followUpSaved(site, {
         answer: parsed.data.answer,
         incidentName: result.link.incident.name,
-        email: result.link.subscriber.email,
+        email: subscriptionName(result.link.subscriber),
         opened: result.feedback !== null,
       }),
       200,

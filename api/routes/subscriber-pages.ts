@@ -1,3 +1,4 @@
+import { subscriptionName } from '../../core/channels.ts'
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { errorPages, formBody, limitBody, privatePage } from '../pages/page-middleware.ts'
 import { z } from 'zod'
@@ -76,21 +77,24 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
       return c.html(views.invalidLink(site, 'confirm'), 400)
     if (s.status === 'confirmed')
       return c.html(
-        views.confirmed(site, s.email, (await subscriptions.links(deps, s)).manage),
+        views.confirmed(site, subscriptionName(s), (await subscriptions.links(deps, s)).manage),
         200,
       )
-    return c.html(views.confirmPrompt(site, s.email), 200)
+    return c.html(views.confirmPrompt(site, subscriptionName(s)), 200)
   })
 
   app.post('/confirm/:token', secure, small, async (c) => {
     const s = await subscriptions.confirm(deps, SELF_SERVICE, c.req.param('token'))
     if (!s) return c.html(views.invalidLink(site, 'confirm'), 400)
-    return c.html(views.confirmed(site, s.email, (await subscriptions.links(deps, s)).manage), 200)
+    return c.html(
+      views.confirmed(site, subscriptionName(s), (await subscriptions.links(deps, s)).manage),
+      200,
+    )
   })
 
   const managePage = async (s: SubscriberRecord, notice?: ManageNotice) =>
     views.manage(site, {
-      email: s.email,
+      email: subscriptionName(s),
       allComponents: s.all_components,
       locale: s.locale,
       sections: await subscriptions.choices(deps, s),
@@ -143,8 +147,9 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
   app.get('/unsubscribe/:token', secure, async (c) => {
     const s = await subscriptions.inspect(deps, 'unsubscribe', c.req.param('token'))
     if (!s) return c.html(views.invalidLink(site, 'unsubscribe'), 400)
-    if (s.status === 'unsubscribed') return c.html(views.unsubscribed(site, s.email), 200)
-    return c.html(views.unsubscribePrompt(site, s.email), 200)
+    if (s.status === 'unsubscribed')
+      return c.html(views.unsubscribed(site, subscriptionName(s)), 200)
+    return c.html(views.unsubscribePrompt(site, subscriptionName(s)), 200)
   })
 
   // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" with no cookie or login.
@@ -152,7 +157,7 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
   app.post('/unsubscribe/:token', secure, small, async (c) => {
     const result = await subscriptions.unsubscribe(deps, SELF_SERVICE, c.req.param('token'))
     if (!result) return c.html(views.invalidLink(site, 'unsubscribe'), 400)
-    return c.html(views.unsubscribed(site, result.subscriber.email), 200)
+    return c.html(views.unsubscribed(site, subscriptionName(result.subscriber)), 200)
   })
 
   return app

@@ -215,7 +215,7 @@ async function openFollowUp(deps: Deps, token: string): Promise<FollowUpLink | n
 export const feedback = {
   /**
    * A report from a customer: checks that the named component and incident exist, then stores it
-   * as an open item and asks the mailer to thank the reporter (when an address was given).
+   * as an open item and asks the notifier to thank the reporter (when an address was given).
    */
   async report(deps: Deps, input: Omit<FeedbackCreate, 'website'>): Promise<FeedbackRecord> {
     const [component, incident] = await Promise.all([

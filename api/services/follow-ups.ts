@@ -13,7 +13,7 @@ import { FOLLOW_UP_GRACE_MS } from '../jobs/recovery-jobs.ts'
  * subscribers of the incident's components, silently when the resolution was not emailed.
  */
 export type FollowUpSchedule =
-  /** Recorded in notices_sent; `deliveries` once the mailer fanned it out. */
+  /** Recorded in notices_sent; `deliveries` once the notifier fanned it out. */
   | {
       state: 'sent'
       sent_at: string

@@ -115,7 +115,7 @@ export interface Planned<T> {
 /**
  * The shared path of every timeline entry (update, resolve, reopen): new status, component
  * changes (on resolution, components nobody named fall back to their resting status), one update
- * row, and the event the publisher and mailer consume.
+ * row, and the event the publisher and notifier consume.
  */
 async function planUpdate(
   deps: Deps,

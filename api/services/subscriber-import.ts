@@ -8,6 +8,7 @@ import type { OutboxEvent } from '../../db/journal.ts'
 import {
   findSubscribersByEmails,
   insertSubscriber,
+  emailChannelFields,
   normalizeEmail,
   updateSubscriber,
   type SubscriberRecord,
@@ -228,8 +229,7 @@ export async function planImport(deps: Deps, input: string): Promise<ImportPlan>
     if (!s) {
       const created: SubscriberRecord = {
         id: newId(),
-        email: r.email,
-        email_normalized: r.normalized,
+        ...emailChannelFields(r.email),
         locale: r.locale ?? 'en',
         all_components: !r.components?.length,
         components: r.components ?? [],

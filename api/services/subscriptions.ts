@@ -15,6 +15,7 @@ import type { OutboxEvent } from '../../db/journal.ts'
 import {
   countSubscribers,
   deleteSubscriber,
+  emailChannelFields,
   findSubscriberByEmail,
   getSubscriber,
   insertSubscriber,
@@ -126,7 +127,7 @@ export type SubscriberChannel = 'email'
 
 export const subscriptions = {
   /**
-   * Double opt-in. Creates or reuses a pending subscriber and asks the mailer for one confirmation
+   * Double opt-in. Creates or reuses a pending subscriber and asks the notifier for one confirmation
    * email, at most one per address per 10 minutes. The caller always gets SUBSCRIBE_ACCEPTED, and
    * every path does the same reads and exactly one write batch (an audit row at least), so neither
    * the answer nor its timing tells whether the address was known.
@@ -153,8 +154,7 @@ export const subscriptions = {
       if (!existing) {
         const s: SubscriberRecord = {
           id: newId(),
-          email: input.email,
-          email_normalized: normalized,
+          ...emailChannelFields(input.email),
           ...choice,
           status: 'pending',
           created_at: at,
@@ -460,7 +460,7 @@ export const subscriptions = {
       list
         .map((s) =>
           csvRecord([
-            s.email,
+            s.email ?? '',
             s.all_components ? '' : [...s.components].sort().join(';'),
             s.locale,
           ]),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ChannelName } from '../channels.ts'
 import { Id, Timestamp } from './common.ts'
 
 export const Locale = z.enum(['en', 'zh-CN'])
@@ -23,7 +24,13 @@ export type SubscriberStatus = z.infer<typeof SubscriberStatus>
 export const Subscriber = z
   .object({
     id: Id,
-    email: z.string(),
+    channel: ChannelName,
+    /** The mailbox (email), or the contact address of any other channel (may be absent). */
+    email: z.string().nullable(),
+    /** The endpoint of a webhook, Slack, Teams or Discord subscription. */
+    url: z.string().nullable(),
+    /** The E.164 number of an SMS subscription. */
+    phone: z.string().nullable(),
     locale: Locale,
     status: SubscriberStatus,
     all_components: z.boolean(),

@@ -3,7 +3,7 @@ import { makeComponent, makeIncident, makeMaintenance } from '../fixtures/factor
 import { createTestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
 import { str } from '../../db/rows.ts'
-import { addSubscriber } from '../mailer/world.ts'
+import { addSubscriber } from '../notifier/world.ts'
 
 const HOUR = 3_600_000
 

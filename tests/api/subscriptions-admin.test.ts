@@ -81,7 +81,10 @@ describe('subscriber administration', () => {
     ])
     expect(all.body[2]).toEqual({
       id: expect.any(String),
+      channel: 'email',
       email: 'bob@example.org',
+      url: null,
+      phone: null,
       locale: 'en',
       status: 'confirmed',
       all_components: false,

@@ -89,7 +89,7 @@ const ACCEPTED =
   '{"status":"pending_confirmation","message":"If this address can receive mail, a confirmation link is on its way."}'
 
 describe('subscribing (public API, double opt-in)', () => {
-  it('creates a pending subscriber and asks the mailer for exactly one confirmation email', async () => {
+  it('creates a pending subscriber and asks the notifier for exactly one confirmation email', async () => {
     const t = await createTestApp()
     const res = await subscribe(t, { email: ' Ada@Example.com ', locale: 'zh-CN' })
     expect(res.status).toBe(202)

@@ -16,7 +16,7 @@ import {
 import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { START } from '../fixtures/test-app.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
-import { addSubscriber, createMailWorld, type MailWorld } from '../mailer/world.ts'
+import { addSubscriber, createMailWorld, type MailWorld } from '../notifier/world.ts'
 
 // The five steps of service recovery done the way a support engineer would, in one browser
 // session: apologise, resolve, accept the credit, publish the post-mortem and notify; then the

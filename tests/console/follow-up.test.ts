@@ -6,7 +6,7 @@ import { createPerson, signIn } from '../fixtures/console.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import type { TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
-import { addSubscriber, createMailWorld } from '../mailer/world.ts'
+import { addSubscriber, createMailWorld } from '../notifier/world.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -88,7 +88,7 @@ describe('console: the follow-up', () => {
     expect(scheduled).toContain('To 4 subscribers')
     expect(scheduled).toContain('No answers yet.')
 
-    // Three days after the resolution the scheduler sends it; the mailer delivers it.
+    // Three days after the resolution the scheduler sends it; the notifier delivers it.
     t.clock.set('2026-03-13T12:12:00.000Z')
     await createScheduler(t.deps).tick()
     await w.settle()

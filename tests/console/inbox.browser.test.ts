@@ -15,7 +15,7 @@ import {
 } from '../fixtures/console-browser.ts'
 import { START } from '../fixtures/test-app.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
-import { createMailWorld } from '../mailer/world.ts'
+import { createMailWorld } from '../notifier/world.ts'
 
 const browser = useBrowser()
 const EDITOR = 'priya.shah@example.com'

@@ -10,7 +10,7 @@ import { createPerson, ORIGIN, signIn } from '../fixtures/console.ts'
 import { makeComponent, makeIncident } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
-import { createMailWorld, rawHeader } from '../mailer/world.ts'
+import { createMailWorld, rawHeader } from '../notifier/world.ts'
 
 const MIN = 60_000
 const HOUR = 60 * MIN

@@ -6,7 +6,7 @@ import { createPerson, inputValue, signIn, type ConsoleSession } from '../fixtur
 import { makeComponent, makeIncident, makeMaintenance } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
-import { addSubscriber, createMailWorld } from '../mailer/world.ts'
+import { addSubscriber, createMailWorld } from '../notifier/world.ts'
 
 const key = () => randomString(24, 'abcdefghijklmnopqrstuvwxyz0123456789')
 

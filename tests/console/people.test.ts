@@ -409,7 +409,7 @@ describe('password reset', () => {
     const links = await t.deps.db.execute("SELECT id FROM user_links WHERE purpose = 'reset'")
     expect(links.rows).toHaveLength(1)
 
-    // The link is mailed (tests/mailer/account-mail.test.ts); here it is derived the same way.
+    // The link is mailed (tests/notifier/account-mail.test.ts); here it is derived the same way.
     const path = pathOf(await linkUrl(t.deps, 'reset', str(links.rows[0]!, 'id')))
     const page = await (await t.app.request(path)).text()
     expect(page).toContain('Choose a new password')

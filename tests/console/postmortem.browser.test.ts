@@ -14,7 +14,7 @@ import {
 import { makeComponent } from '../fixtures/factories.ts'
 import type { TestApp } from '../fixtures/test-app.ts'
 import { tempDir } from '../fixtures/temp-dir.ts'
-import { addSubscriber, createMailWorld } from '../mailer/world.ts'
+import { addSubscriber, createMailWorld } from '../notifier/world.ts'
 
 const browser = useBrowser()
 const EDITOR = 'priya.shah@example.com'

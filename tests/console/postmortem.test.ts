@@ -5,7 +5,7 @@ import { createPerson, signIn, type ConsoleSession } from '../fixtures/console.t
 import { makeComponent } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
-import { addSubscriber } from '../mailer/world.ts'
+import { addSubscriber } from '../notifier/world.ts'
 
 const MIN = 60_000
 const HOUR = 60 * MIN

@@ -2,9 +2,9 @@ import { afterEach } from 'vitest'
 import { systemClock } from '../../core/clock.ts'
 import { newId } from '../../core/ids.ts'
 import type { Deps } from '../../api/deps.ts'
-import { smtpTransport } from '../../api/jobs/mailer-transport.node.ts'
-import { createNotifier, type Notifier } from '../../api/jobs/notifier.node.ts'
-import { DEFAULT_TIMING, type NotifierTiming } from '../../api/jobs/notifier-options.ts'
+import { smtpTransport } from '../../api/jobs/notifier/channels/email-transport.node.ts'
+import { createNotifier, type Notifier } from '../../api/jobs/notifier/notifier.node.ts'
+import { DEFAULT_TIMING, type NotifierTiming } from '../../api/jobs/notifier/timing.ts'
 import type { Db } from '../../db/client.ts'
 import { openDatabase } from '../../db/open.node.ts'
 import { deliveryCounts } from '../../db/deliveries.ts'
@@ -133,7 +133,7 @@ export async function createMailWorld(
         notifier.kick()
         const counts = await deliveryCounts(t.deps.db)
         const unread = await t.deps.db.execute(
-          "SELECT COUNT(*) AS n FROM outbox WHERE id > COALESCE((SELECT event_id FROM consumer_positions WHERE consumer = 'mailer'), 0)",
+          "SELECT COUNT(*) AS n FROM outbox WHERE id > COALESCE((SELECT event_id FROM consumer_positions WHERE consumer = 'notifier'), 0)",
         )
         if (counts.pending === 0 && Number(unread.rows[0]!.n) === 0) return
         if (Date.now() > until) throw new Error(`not settled: ${JSON.stringify(counts)}`)

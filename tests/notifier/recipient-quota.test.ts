@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createFanOut } from '../../api/jobs/notifier-fanout.ts'
+import { createFanOut } from '../../api/jobs/notifier/fanout.ts'
 import { CONFIRMATION_QUOTA, THANK_YOU_QUOTA } from '../../api/services/rate-limit.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 import { addSubscriber } from './world.ts'

@@ -1,4 +1,4 @@
-import type { EmailKind } from '../../templates/render.ts'
+import type { EmailKind } from '../../../templates/render.ts'
 
 /**
  * Who an outbox event is mailed to:

@@ -1,9 +1,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import nodemailer from 'nodemailer'
-import type { Config } from '../config.ts'
-import type { RenderedEmail } from '../../templates/render.ts'
-import { buildMessage } from './mailer-mime.node.ts'
+import type { Config } from '../../../config.ts'
+import type { RenderedEmail } from '../../../../templates/render.ts'
+import { buildMessage } from './email-mime.node.ts'
 
 /** Where rendered emails go: an SMTP server, or the local dev mailbox. */
 export interface MailTransport {

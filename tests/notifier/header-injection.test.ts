@@ -1,6 +1,6 @@
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { afterAll, describe, expect, it } from 'vitest'
-import { smtpTransport } from '../../api/jobs/mailer-transport.node.ts'
+import { smtpTransport } from '../../api/jobs/notifier/channels/email-transport.node.ts'
 import { parseConfig } from '../../api/config.ts'
 import type { RenderedEmail } from '../../templates/render.ts'
 import { makeIncident, makeMaintenance } from '../fixtures/factories.ts'

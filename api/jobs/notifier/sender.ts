@@ -1,4 +1,4 @@
-import type { Statement } from '../../db/client.ts'
+import type { Statement } from '../../../db/client.ts'
 import {
   claimDeliveries,
   markFailed,
@@ -7,12 +7,13 @@ import {
   markSkipped,
   releaseDeliveries,
   type ClaimedDelivery,
-} from '../../db/deliveries.ts'
-import type { Deps } from '../deps.ts'
-import type { MailTransport } from './mailer-transport.node.ts'
-import { createContentBuilder, type WebhookCall } from './notifier-content.ts'
-import { backoffDelay, createPacer, type BackoffOptions } from './notifier-pacing.ts'
-import { createWaker } from './notifier-wake.ts'
+} from '../../../db/deliveries.ts'
+import type { Deps } from '../../deps.ts'
+import type { Outcome, Rendered } from './channels/channel.ts'
+import type { Channels } from './channels/index.ts'
+import { createContextLoader } from './context.ts'
+import { backoffDelay, createPacer, type BackoffOptions } from './pacing.ts'
+import { createWaker } from './wake.ts'
 
 export interface SenderOptions {
   /** Identifies this process in leases. */
@@ -29,76 +30,6 @@ export interface SenderOptions {
   /** A reply slower than this counts as the server slowing down. */
   slowMs: number
   random?: () => number
-  /** Makes a webhook call (on-call nudges); defaults to a JSON POST with fetch. */
-  postWebhook?: (call: WebhookCall) => Promise<void>
-}
-
-export interface SmtpFailure {
-  /** A 5xx about this recipient or message: retrying would get the same answer. */
-  permanent: boolean
-  /** The server is pushing back (421/451/452) or the connection failed: slow down. */
-  pushBack: boolean
-  message: string
-}
-
-const PUSH_BACK_CODES = new Set([421, 451, 452])
-const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL'])
-
-/**
- * Sorts an SMTP failure. Only a 5xx to RCPT TO or DATA is the recipient's (or this message's)
- * permanent failure; a 5xx to the connection, AUTH or MAIL FROM is our own set-up being refused,
- * which no subscriber should be quarantined for, so it is retried like a 4xx.
- */
-export function classifySmtpError(err: unknown): SmtpFailure {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as {
-    responseCode?: unknown
-    code?: unknown
-    command?: unknown
-    message?: unknown
-  }
-  const status = typeof e.responseCode === 'number' ? e.responseCode : null
-  const message = typeof e.message === 'string' ? e.message : String(err)
-  const aboutRecipient = e.command === 'RCPT TO' || e.command === 'DATA' || e.code === 'EMESSAGE'
-  const permanent = status !== null && status >= 500 && status !== 503 && aboutRecipient
-  const pushBack =
-    (status !== null && PUSH_BACK_CODES.has(status)) ||
-    (status === null && typeof e.code === 'string' && NETWORK_CODES.has(e.code))
-  return { permanent, pushBack, message }
-}
-
-export class WebhookError extends Error {
-  readonly status: number | null
-  constructor(message: string, status: number | null) {
-    super(message)
-    this.status = status
-  }
-}
-
-/**
- * A webhook's answer, sorted like SMTP's: a 4xx other than 408 and 429 means the request itself
- * is refused (a wrong URL, say) and will be again; anything else (5xx, timeouts) is retried.
- */
-export function classifyWebhookError(err: unknown): { permanent: boolean; message: string } {
-  const status = err instanceof WebhookError ? err.status : null
-  const permanent = status !== null && status >= 400 && status < 500 && ![408, 429].includes(status)
-  return { permanent, message: err instanceof Error ? err.message : String(err) }
-}
-
-/** The default webhook call: a JSON POST that must answer 2xx within 10 seconds. */
-export async function fetchWebhook(call: WebhookCall): Promise<void> {
-  let res: Response
-  try {
-    res = await fetch(call.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': call.id },
-      body: call.body,
-      signal: AbortSignal.timeout(10_000),
-    })
-  } catch (err) {
-    throw new WebhookError(`webhook: ${(err as Error).message}`, null)
-  }
-  await res.body?.cancel()
-  if (!res.ok) throw new WebhookError(`webhook answered ${res.status}`, res.status)
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -184,11 +115,10 @@ function createMarks(deps: Deps) {
  * outcome right after the server's answer. Claimed rows that wait too long go back unsent, and at
  * most MAX_UNRECORDED outcomes may wait for the database, so sending never runs far ahead of it.
  */
-export function createSender(deps: Deps, transport: MailTransport, opts: SenderOptions) {
+export function createSender(deps: Deps, channels: Channels, opts: SenderOptions) {
   const random = opts.random ?? Math.random
-  const postWebhook = opts.postWebhook ?? fetchWebhook
   const now = () => deps.clock.now().getTime()
-  const content = createContentBuilder(deps)
+  const contextOf = createContextLoader(deps)
   const pacer = createPacer(
     { max: opts.maxInFlight, slowMs: opts.slowMs, maxSpacingMs: 30_000 },
     () => performance.now(),
@@ -205,77 +135,74 @@ export function createSender(deps: Deps, transport: MailTransport, opts: SenderO
   const waker = createWaker()
   const sleep = waker.sleep
 
-  async function sendOne(d: ClaimedDelivery, smtpDone: () => void): Promise<void> {
-    let built
+  async function sendOne(d: ClaimedDelivery, slotDone: () => void): Promise<void> {
+    const channel = channels[d.channel]
+    let rendered: Rendered<unknown>
     try {
-      built = await content.build(d)
+      const ctx = await contextOf(d.eventId)
+      rendered =
+        ctx.type === 'gone'
+          ? { skip: ctx.reason }
+          : channel
+            ? await channel.render(d, ctx)
+            : { skip: `skipped: no ${d.channel} channel is configured` }
     } catch (err) {
       const message = `render failed: ${(err as Error).message}`
-      deps.log.error('email render failed', { delivery: d.id, error: message })
+      deps.log.error('render failed', { delivery: d.id, channel: d.channel, error: message })
       await marks.record([
         markRetry(d.id, iso(now() + backoffDelay(d.attempts, opts.backoff, random)), message),
       ])
       stats.retried++
       return
     }
-    if ('skip' in built) {
-      await marks.record([markSkipped(d.id, built.skip)])
+    if ('skip' in rendered || !channel) {
+      await marks.record([markSkipped(d.id, 'skip' in rendered ? rendered.skip : 'skipped')])
       stats.skipped++
       return
     }
-    if ('webhook' in built) {
-      // Not SMTP: the pacer, which is about the mail server, stays out of it.
-      smtpDone()
-      try {
-        await postWebhook(built.webhook)
-      } catch (err) {
-        const f = classifyWebhookError(err)
-        const at = deps.clock.now().toISOString()
-        if (f.permanent) {
-          stats.failed++
-          await marks.record(markFailed(d.id, null, f.message, at, opts.quarantineAfter))
-        } else {
-          stats.retried++
-          const delay = backoffDelay(d.attempts, opts.backoff, random)
-          await marks.record([markRetry(d.id, iso(now() + delay), f.message)])
-        }
-        return
-      }
+    // The pacer is about the mail server: other channels do not take its turns.
+    if (!channel.paced) slotDone()
+    const started = performance.now()
+    if (channel.paced) pacer.started()
+    let outcome: Outcome
+    try {
+      outcome = await channel.send(rendered.message)
+    } catch (err) {
+      outcome = { result: 'retry', message: (err as Error).message }
+    }
+    slotDone()
+    if (outcome.result === 'delivered') {
+      if (channel.paced) pacer.success(performance.now() - started)
       stats.sent++
       await marks.sent(d.id)
       return
     }
-    const started = performance.now()
-    pacer.started()
-    try {
-      await transport.send(built.email)
-    } catch (err) {
-      smtpDone()
-      const f = classifySmtpError(err)
-      if (f.permanent) {
-        stats.failed++
-        deps.log.warn('delivery failed permanently', { delivery: d.id, error: f.message })
-        await marks.record(
-          markFailed(
-            d.id,
-            d.subscriber?.id ?? null,
-            f.message,
-            deps.clock.now().toISOString(),
-            opts.quarantineAfter,
-          ),
-        )
-      } else {
-        stats.retried++
-        if (f.pushBack) pacer.pushBack()
-        const delay = backoffDelay(d.attempts, opts.backoff, random)
-        await marks.record([markRetry(d.id, iso(now() + delay), f.message)])
-      }
+    if (outcome.result === 'permanent') {
+      stats.failed++
+      deps.log.warn('delivery failed permanently', {
+        delivery: d.id,
+        channel: d.channel,
+        error: outcome.message,
+      })
+      await marks.record(
+        markFailed(
+          d.id,
+          d.subscriber?.id ?? null,
+          outcome.message,
+          deps.clock.now().toISOString(),
+          opts.quarantineAfter,
+        ),
+      )
       return
     }
-    smtpDone()
-    pacer.success(performance.now() - started)
-    stats.sent++
-    await marks.sent(d.id)
+    stats.retried++
+    if (outcome.pushBack && channel.paced) pacer.pushBack()
+    // Never sooner than the backoff; later when the receiver asked for longer (Retry-After).
+    const delay = Math.max(
+      backoffDelay(d.attempts, opts.backoff, random),
+      outcome.retryAfterMs ?? 0,
+    )
+    await marks.record([markRetry(d.id, iso(now() + delay), outcome.message)])
   }
 
   // Claimed rows not started yet, with when their lease began. Claiming several windows' worth at

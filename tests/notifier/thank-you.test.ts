@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser'
 import { describe, expect, it } from 'vitest'
-import { createFanOut } from '../../api/jobs/notifier-fanout.ts'
+import { createFanOut } from '../../api/jobs/notifier/fanout.ts'
 import { THANK_YOU_QUOTA } from '../../api/services/rate-limit.ts'
 import { makeIncident } from '../fixtures/factories.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser'
 import { describe, expect, it } from 'vitest'
-import { buildMessage } from '../../api/jobs/mailer-mime.node.ts'
+import { buildMessage } from '../../api/jobs/notifier/channels/email-mime.node.ts'
 import type { IncidentView } from '../../core/site-data.ts'
 import { recordMessageIds, singleMessageId } from '../../templates/message-id.ts'
 import { yourServices } from '../../templates/personal.ts'

@@ -1,12 +1,18 @@
 import { hostname } from 'node:os'
-import { randomString } from '../../core/ids.ts'
-import type { Deps } from '../deps.ts'
-import { createSender, type SenderOptions } from './mailer.node.ts'
-import { mailboxTransport, smtpTransport, type MailTransport } from './mailer-transport.node.ts'
-import { createFanOut } from './notifier-fanout.ts'
-import { DEFAULT_TIMING, type NotifierTiming } from './notifier-options.ts'
-import { createWaker } from './notifier-wake.ts'
-import { retryDelay } from './retry.ts'
+import { randomString } from '../../../core/ids.ts'
+import type { Deps } from '../../deps.ts'
+import { createChannels } from './channels/index.ts'
+import type { HttpPoster } from './channels/http-post.ts'
+import { createSender } from './sender.ts'
+import {
+  mailboxTransport,
+  smtpTransport,
+  type MailTransport,
+} from './channels/email-transport.node.ts'
+import { createFanOut } from './fanout.ts'
+import { DEFAULT_TIMING, type NotifierTiming } from './timing.ts'
+import { createWaker } from './wake.ts'
+import { retryDelay } from '../retry.ts'
 
 /** SMTP when SMTP_URL is set; otherwise the dev mailbox, so a fresh `npm start` shows its mail. */
 export function transportFor(mail: Deps['config']['mail']): MailTransport {
@@ -23,13 +29,14 @@ export interface NotifierOptions {
   /** Leases name their holder; unique per process unless a test sets it. */
   owner?: string
   random?: () => number
-  /** Makes a webhook call; defaults to a JSON POST with fetch. */
-  postWebhook?: SenderOptions['postWebhook']
+  /** Makes the HTTP calls of the URL channels (webhooks, chat); tests inject failures here. */
+  post?: HttpPoster
 }
 
 /**
- * The notifier: fan-out (outbox events → deliveries) and sender (deliveries → SMTP), both
- * lease-based, so any number of notifier processes can run against one database.
+ * The notifier: fan-out (outbox events → deliveries) and sender (deliveries → each recipient's
+ * channel: SMTP, webhooks, chat, SMS), both lease-based, so any number of notifier processes can
+ * run against one database.
  */
 const COALESCE_MS = 20
 
@@ -39,7 +46,8 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
     opts.owner ??
     `${hostname()}:${process.pid}:${randomString(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}`
   const fanOut = createFanOut(deps, { owner, leaseMs: timing.leaseMs, batch: 200 })
-  const sender = createSender(deps, opts.transport, {
+  const channels = createChannels(deps, { transport: opts.transport, post: opts.post })
+  const sender = createSender(deps, channels, {
     owner,
     leaseMs: timing.leaseMs,
     pollMs: timing.pollMs,
@@ -48,7 +56,6 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
     maxInFlight: opts.maxInFlight ?? deps.config.mail.poolSize * 2,
     slowMs: timing.slowMs,
     random: opts.random,
-    postWebhook: opts.postWebhook,
   })
   const waker = createWaker()
   let running = false

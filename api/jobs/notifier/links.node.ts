@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto'
-import type { TokenPayload } from '../../core/signed-token.ts'
-import type { Deps } from '../deps.ts'
-import { CONFIRM_TTL_SECONDS, type LinkSubject } from '../services/links.ts'
-import { signingSecret } from '../services/secrets.ts'
+import type { TokenPayload } from '../../../core/signed-token.ts'
+import type { Deps } from '../../deps.ts'
+import { CONFIRM_TTL_SECONDS, type LinkSubject } from '../../services/links.ts'
+import { signingSecret } from '../../services/secrets.ts'
 
 /**
  * core/signed-token.ts's token, computed with node:crypto. WebCrypto's HMAC is asynchronous and
  * costs about 0.1 ms a call here; at 100,000 emails with two or three links each that is most of
- * a sending core, for the same bytes (tests/mailer/links.test.ts checks they are identical).
+ * a sending core, for the same bytes (tests/notifier/links.test.ts checks they are identical).
  */
 export function signTokenSync(secret: string, payload: TokenPayload): string {
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
@@ -32,3 +32,5 @@ export function createLinkSigner(deps: Deps) {
     }
   }
 }
+
+export type LinkSigner = ReturnType<typeof createLinkSigner>

@@ -1,4 +1,4 @@
-import type { Statement } from '../../db/client.ts'
+import type { Statement } from '../../../db/client.ts'
 import {
   advanceConsumer,
   claimConsumer,
@@ -8,13 +8,13 @@ import {
   fanOutToRecordAudience,
   fanOutToSubscriber,
   releaseConsumer,
-} from '../../db/deliveries.ts'
-import { readOutbox, type StoredEvent } from '../../db/journal.ts'
-import type { Deps } from '../deps.ts'
-import { CONFIRMATION_QUOTA, THANK_YOU_QUOTA } from '../services/rate-limit.ts'
-import { emailRouteOf } from './notifier-events.ts'
+} from '../../../db/deliveries.ts'
+import { readOutbox, type StoredEvent } from '../../../db/journal.ts'
+import type { Deps } from '../../deps.ts'
+import { CONFIRMATION_QUOTA, THANK_YOU_QUOTA } from '../../services/rate-limit.ts'
+import { emailRouteOf } from './routes.ts'
 
-export const FANOUT_CONSUMER = 'mailer'
+export const FANOUT_CONSUMER = 'notifier'
 
 export interface FanOutOptions {
   /** Identifies this process in leases. */

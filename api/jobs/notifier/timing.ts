@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ConfigError } from '../config.ts'
+import { ConfigError } from '../../config.ts'
 
 const Ms = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback)
 

@@ -4,8 +4,11 @@ import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FAILED_TOKEN_CHECKS_PER_MINUTE } from '../../api/auth.ts'
-import { createMailboxRoute, MAILBOX_PAGE_SIZE } from '../../api/jobs/mailer-mailbox.node.ts'
-import { mailboxTransport } from '../../api/jobs/mailer-transport.node.ts'
+import {
+  createMailboxRoute,
+  MAILBOX_PAGE_SIZE,
+} from '../../api/jobs/notifier/channels/email-mailbox.node.ts'
+import { mailboxTransport } from '../../api/jobs/notifier/channels/email-transport.node.ts'
 import { migrate } from '../../db/migrate.node.ts'
 import { openDatabase } from '../../db/open.node.ts'
 import { renderEmail, type EmailInput } from '../../templates/render.ts'

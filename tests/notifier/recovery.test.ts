@@ -14,7 +14,7 @@ import { str } from '../../db/rows.ts'
 
 // These tests are about what is sent, not about leases running out: a 2 s lease can end while a
 // send is still in flight on a loaded machine, and the row is then sent again by design (the
-// at-least-once case tests/mailer/crash.test.ts covers). A lease no send outlasts keeps them exact.
+// at-least-once case tests/notifier/crash.test.ts covers). A lease no send outlasts keeps them exact.
 const STEADY = { leaseMs: 60_000 }
 
 const MIN = 60_000

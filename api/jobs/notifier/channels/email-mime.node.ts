@@ -3,8 +3,8 @@ import addressparser from 'nodemailer/lib/addressparser'
 import MailComposer from 'nodemailer/lib/mail-composer'
 import { encodeWord, encodeWords, foldLines } from 'nodemailer/lib/mime-funcs'
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp'
-import { headerSafe, headerText, holdsEncodedWord } from '../../templates/mail-header.ts'
-import type { RenderedEmail } from '../../templates/render.ts'
+import { headerSafe, headerText, holdsEncodedWord } from '../../../../templates/mail-header.ts'
+import type { RenderedEmail } from '../../../../templates/render.ts'
 
 export type Envelope = { from: string; to: string[] }
 

@@ -1,4 +1,4 @@
-/** Retry timing and send pacing for the mailer. Pure: time and randomness are passed in. */
+/** Retry timing and send pacing for the notifier. Pure: time and randomness are passed in. */
 
 export interface BackoffOptions {
   baseMs: number

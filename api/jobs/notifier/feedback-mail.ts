@@ -1,13 +1,13 @@
-import type { Db } from '../../db/client.ts'
-import type { ClaimedDelivery } from '../../db/deliveries.ts'
-import { digestReports } from '../../db/feedback-digests.ts'
-import type { StoredEvent } from '../../db/journal.ts'
-import { num } from '../../db/rows.ts'
-import { renderFeedbackDigest, type DigestReport } from '../../templates/feedback-digest.ts'
-import { feedbackDigestMessageId } from '../../templates/message-id.ts'
-import type { RenderedEmail } from '../../templates/render.ts'
-import { mailPage } from '../config.ts'
-import type { Deps } from '../deps.ts'
+import type { Db } from '../../../db/client.ts'
+import type { ClaimedDelivery } from '../../../db/deliveries.ts'
+import { digestReports } from '../../../db/feedback-digests.ts'
+import type { StoredEvent } from '../../../db/journal.ts'
+import { num } from '../../../db/rows.ts'
+import { renderFeedbackDigest, type DigestReport } from '../../../templates/feedback-digest.ts'
+import { feedbackDigestMessageId } from '../../../templates/message-id.ts'
+import type { RenderedEmail } from '../../../templates/render.ts'
+import { mailPage } from '../../config.ts'
+import type { Deps } from '../../deps.ts'
 
 /** What every staff digest of one event shares: the reports it lists, read once per event. */
 export interface DigestContext {

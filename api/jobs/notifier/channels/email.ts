@@ -1,0 +1,254 @@
+import { markdownToText, renderMarkdown } from '../../../../core/markdown.ts'
+import { Locale } from '../../../../core/schemas/subscription.ts'
+import type { ClaimedDelivery } from '../../../../db/deliveries.ts'
+import type { StoredEvent } from '../../../../db/journal.ts'
+import {
+  addressTag,
+  feedbackMessageIds,
+  recordMessageIds,
+  singleMessageId,
+} from '../../../../templates/message-id.ts'
+import { yourServices } from '../../../../templates/personal.ts'
+import {
+  renderEmail,
+  type EmailEnvelope,
+  type RenderedEmail,
+} from '../../../../templates/render.ts'
+import { mailPage } from '../../../config.ts'
+import { CONFIRM_TTL_SECONDS, followUpLinks } from '../../../services/links.ts'
+import { isOpenStatus, type EventContext } from '../context.ts'
+import { digestEmail, inFeedbackThread } from '../feedback-mail.ts'
+import type { Channel, RenderKit } from './channel.ts'
+import type { MailTransport } from './email-transport.node.ts'
+import { classifySmtpError } from './smtp-errors.ts'
+
+type Live = Exclude<EventContext, { type: 'gone' }>
+type Built = { email: RenderedEmail } | { skip: string }
+
+const LOCALES = new Set<string>(Locale.options)
+
+/**
+ * Email: every kind of event (subscribers' updates and confirmations, thank-yous and answers to
+ * reporters, on-call nudges, the staff digest, account links), sent through SMTP (or the dev
+ * mailbox) under the shared pacer.
+ */
+export function createEmailChannel(
+  kit: RenderKit,
+  transport: MailTransport,
+): Channel<RenderedEmail> {
+  const { deps, linksFor, host } = kit
+  const page = mailPage(deps.config)
+  const list = { id: `${deps.config.page.id}.${host}`, name: page.name }
+
+  async function build(d: ClaimedDelivery, ctx: Live): Promise<Built> {
+    if (ctx.type === 'person') return buildPerson(d, ctx)
+    if (ctx.type === 'digest') return digestEmail(deps, ctx, d, host)
+    if (ctx.type === 'feedback' || ctx.type === 'oncall') return buildDirect(d, ctx)
+    const s = d.subscriber
+    if (!s) return { skip: `skipped: ${ctx.event.type} is mailed to subscribers only` }
+    // An email subscriber's mailbox, or another channel's contact address (its confirmation
+    // request, its quarantine notice).
+    const to = s.email
+    if (!to) return { skip: 'skipped: the subscription has no email address' }
+    const wanted = ctx.route.kind === 'confirmation' ? ['pending'] : ['confirmed']
+    if (!wanted.includes(s.status)) return { skip: `skipped: subscriber is ${s.status}` }
+    // Links are signed as of the event, so a resent message is the same message.
+    const at = new Date(ctx.event.createdAt)
+    const links = await linksFor(
+      { id: s.id, token_version: s.tokenVersion },
+      at,
+      ctx.type === 'subscriber',
+    )
+    const subscribed = s.allComponents ? 'all' : s.components
+    const followed = s.allComponents
+      ? ctx.components
+      : ctx.components.filter((c) => s.components.includes(c.id))
+    const envelope: Omit<EmailEnvelope, 'messageId' | 'inReplyTo'> = {
+      ...baseEnvelope(ctx.event, s.locale, to),
+      list,
+      links: { manage: links.manage, unsubscribe: links.unsubscribe },
+      subscribedTo: { all: s.allComponents, names: followed.map((c) => c.name) },
+    }
+    if (ctx.type === 'subscriber') {
+      const ids = singleMessageId('confirm', d.eventId, s.id, host)
+      return {
+        email: renderEmail({
+          ...envelope,
+          ...ids,
+          kind: 'confirmation',
+          confirmUrl: links.confirm,
+          expiresAt: new Date(at.getTime() + CONFIRM_TTL_SECONDS * 1000).toISOString(),
+        }),
+      }
+    }
+    // Follow-ups and notices go in the record's own thread.
+    const ids = recordMessageIds({
+      kind: ctx.record.kind,
+      recordId: ctx.record.id,
+      eventId: d.eventId,
+      rootEventId: ctx.rootEventId,
+      subscriberId: s.id,
+      host,
+    })
+    const kind = ctx.route.kind
+    const yours = yourServices({
+      kind: ctx.record.kind,
+      open: kind !== 'follow_up' && isOpenStatus(ctx.status),
+      held: ctx.record.components,
+      updates: ctx.record.updates,
+      all: ctx.components,
+      subscribed,
+    })
+    if (kind === 'follow_up') {
+      const answers = await followUpLinks(
+        deps,
+        { id: s.id, token_version: s.tokenVersion },
+        ctx.record.id,
+        at,
+      )
+      return {
+        email: renderEmail({
+          ...envelope,
+          ...ids,
+          kind,
+          record: ctx.view,
+          answers,
+          apology: ctx.apology,
+          compensation: ctx.compensation[envelope.locale] ?? [],
+          yours,
+        }),
+      }
+    }
+    return {
+      email: renderEmail({
+        ...envelope,
+        ...ids,
+        kind,
+        record: ctx.view,
+        status: ctx.status,
+        update: ctx.update,
+        workaround: ctx.workaround,
+        apology: ctx.apology,
+        compensation: ctx.compensation[envelope.locale] ?? [],
+        postmortem: ctx.postmortem,
+        notice: ctx.notice,
+        yours,
+      }),
+    }
+  }
+
+  function baseEnvelope(event: StoredEvent, locale: string | null, to: string) {
+    return {
+      locale: locale && LOCALES.has(locale) ? (locale as Locale) : ('en' as const),
+      page,
+      subjectPrefix: deps.config.mail.subjectPrefix,
+      from: deps.config.mail.from,
+      to,
+      date: event.createdAt,
+    }
+  }
+
+  /** A team member's invitation or reset link, to the address it was made for. */
+  function buildPerson(d: ClaimedDelivery, ctx: Extract<EventContext, { type: 'person' }>): Built {
+    const address = d.address
+    if (!address) return { skip: `skipped: ${ctx.event.type} goes to a plain address only` }
+    const p = ctx.event.payload
+    const envelope = {
+      ...baseEnvelope(ctx.event, 'en', address),
+      messageId: `<${ctx.route.kind}.${String(p.link_id)}.${addressTag(address)}@${host}>`,
+      inReplyTo: null,
+      url: ctx.url,
+      expiresAt: ctx.expiresAt,
+    }
+    if (ctx.route.kind === 'password_reset') {
+      return { email: renderEmail({ ...envelope, kind: 'password_reset' }) }
+    }
+    return {
+      email: renderEmail({
+        ...envelope,
+        kind: 'invite',
+        invitedBy: typeof p.invited_by === 'string' ? p.invited_by : page.name,
+        role: typeof p.role === 'string' ? p.role : 'viewer',
+      }),
+    }
+  }
+
+  /** Mail to a plain address: a feedback reporter, on-call. */
+  function buildDirect(
+    d: ClaimedDelivery,
+    ctx: Extract<EventContext, { type: 'feedback' | 'oncall' }>,
+  ): Built {
+    const address = d.address
+    if (!address) return { skip: `skipped: ${ctx.event.type} goes to a plain address only` }
+    if (ctx.type === 'oncall') {
+      const r = ctx.record
+      return {
+        email: renderEmail({
+          ...baseEnvelope(ctx.event, 'en', address),
+          messageId: `<oncall.${r.id}.${d.eventId}.${addressTag(address)}@${host}>`,
+          inReplyTo: null,
+          kind: 'oncall_nudge',
+          record: ctx.view,
+          nudge: ctx.nudge,
+          dueAt: ctx.dueAt,
+        }),
+      }
+    }
+    const fb = ctx.feedback
+    const envelope = baseEnvelope(ctx.event, fb.locale, address)
+    const reportUrl = `${page.url}/report`
+    const support = deps.config.mail.supportEmail
+    if (ctx.route.kind === 'feedback_received') {
+      const { references, ...ids } = feedbackMessageIds({
+        feedbackId: fb.id,
+        eventId: null,
+        address,
+        host,
+      })
+      const path = ctx.incidentPath
+      const email = renderEmail({
+        ...envelope,
+        ...ids,
+        kind: 'feedback_received',
+        link: { url: `${page.url}${path ?? '/'}`, incident: path !== null },
+      })
+      return { email: inFeedbackThread(email, references, support) }
+    }
+    if (!fb.reply) return { skip: 'skipped: the reply is gone' }
+    const { references, ...ids } = feedbackMessageIds({
+      feedbackId: fb.id,
+      eventId: d.eventId,
+      earlier: ctx.earlier,
+      address,
+      host,
+    })
+    const email = renderEmail({
+      ...envelope,
+      ...ids,
+      kind: 'feedback_answered',
+      answer: { html: renderMarkdown(fb.reply.body), text: markdownToText(fb.reply.body) },
+      author: fb.reply.author,
+      reportUrl,
+    })
+    return { email: inFeedbackThread(email, references, support) }
+  }
+
+  return {
+    name: 'email',
+    paced: true,
+    async render(d, ctx) {
+      const built = await build(d, ctx)
+      return 'skip' in built ? built : { message: built.email }
+    },
+    async send(email) {
+      try {
+        await transport.send(email)
+        return { result: 'delivered' }
+      } catch (err) {
+        const f = classifySmtpError(err)
+        if (f.permanent) return { result: 'permanent', message: f.message }
+        return { result: 'retry', message: f.message, pushBack: f.pushBack }
+      }
+    },
+  }
+}

@@ -1,0 +1,75 @@
+import type { Outcome } from './channel.ts'
+
+/** A JSON POST to an endpoint a subscriber or the configuration named. */
+export interface HttpCall {
+  url: string
+  /** Stable per delivery (the same on every retry), so the receiver can drop a repeat. */
+  id: string
+  headers: Record<string, string>
+  body: string
+}
+
+/** Makes the call and returns the status and the `Retry-After` header, or throws (network). */
+export type HttpPoster = (call: HttpCall) => Promise<{ status: number; retryAfter: string | null }>
+
+/** The plain poster: fetch, 10 s to answer, the body never read. */
+export const fetchPoster: HttpPoster = async (call) => {
+  const res = await fetch(call.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...call.headers },
+    body: call.body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+  })
+  await res.body?.cancel()
+  return { status: res.status, retryAfter: res.headers.get('retry-after') }
+}
+
+/**
+ * Sorts an HTTP answer like SMTP's: 2xx delivered; 408, 429 and 5xx retried (429/503 after the
+ * `Retry-After` the receiver asked for, capped at an hour); any other status (a 4xx: a wrong or
+ * revoked URL; a 3xx: redirects are not followed) is the request refused for good. A network
+ * failure or timeout is retried.
+ */
+export async function postAndClassify(post: HttpPoster, call: HttpCall): Promise<Outcome> {
+  let answer: { status: number; retryAfter: string | null }
+  try {
+    answer = await post(call)
+  } catch (err) {
+    return { result: 'retry', message: `${hostOf(call.url)}: ${(err as Error).message}` }
+  }
+  const { status } = answer
+  if (status >= 200 && status < 300) return { result: 'delivered' }
+  const message = `${hostOf(call.url)} answered ${status}`
+  if (status === 408 || status === 429 || status >= 500) {
+    const after = retryAfterMs(answer.retryAfter, Date.now())
+    return {
+      result: 'retry',
+      message,
+      pushBack: status === 429 || status === 503,
+      ...(after !== null ? { retryAfterMs: after } : {}),
+    }
+  }
+  return { result: 'permanent', message }
+}
+
+const HOUR = 3_600_000
+
+/** `Retry-After` as seconds or an HTTP date, in ms from `now`, at most an hour; null if absent. */
+export function retryAfterMs(header: string | null, now: number): number | null {
+  if (!header) return null
+  const v = header.trim()
+  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, HOUR)
+  const at = Date.parse(v)
+  if (Number.isNaN(at)) return null
+  return Math.min(Math.max(0, at - now), HOUR)
+}
+
+// Errors and logs name the host only: a chat webhook's path is its secret.
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'webhook'
+  }
+}

@@ -1,0 +1,31 @@
+import type { ChannelName } from '../../../../core/channels.ts'
+import { hostOf } from '../../../config.ts'
+import type { Deps } from '../../../deps.ts'
+import { createLinkSigner } from '../links.node.ts'
+import type { Channel, RenderKit } from './channel.ts'
+import { createEmailChannel } from './email.ts'
+import type { MailTransport } from './email-transport.node.ts'
+import { fetchPoster, type HttpPoster } from './http-post.ts'
+import { createWebhookChannel } from './webhook.ts'
+
+export interface ChannelOptions {
+  transport: MailTransport
+  /** Makes the HTTP calls of every URL channel (tests inject failures here). */
+  post?: HttpPoster
+}
+
+export type Channels = Partial<Record<ChannelName, Channel>>
+
+/** Every channel the notifier can send through, keyed by the deliveries' `channel`. */
+export function createChannels(deps: Deps, opts: ChannelOptions): Channels {
+  const kit: RenderKit = {
+    deps,
+    linksFor: createLinkSigner(deps),
+    host: hostOf(deps.config.siteUrl),
+  }
+  const post = opts.post ?? fetchPoster
+  return {
+    email: createEmailChannel(kit, opts.transport),
+    webhook: createWebhookChannel(kit, post),
+  }
+}

@@ -1,0 +1,258 @@
+import type { IncidentRecord } from '../../../core/records.ts'
+import type { Component } from '../../../core/schemas/component.ts'
+import type { Locale } from '../../../core/schemas/subscription.ts'
+import type { IncidentView } from '../../../core/site-data.ts'
+import { listComponents } from '../../../db/components.ts'
+import type { Db } from '../../../db/client.ts'
+import { feedbackForMail, type FeedbackMail } from '../../../db/deliveries.ts'
+import { getIncident } from '../../../db/incidents.ts'
+import { outboxEventAt, type StoredEvent } from '../../../db/journal.ts'
+import { num, str } from '../../../db/rows.ts'
+import { getUserLink } from '../../../db/user-links.ts'
+import { markdownParts, recordEmailParts } from '../../../templates/record-email.ts'
+import type { EmailUpdate } from '../../../templates/render.ts'
+import type { Deps } from '../../deps.ts'
+import { linkUrl } from '../../services/person-links.ts'
+import { recovery } from '../../services/recovery.ts'
+import { incidentViewOf, sitePath } from '../../services/site-data.ts'
+import { digestContext, earlierAnswers, type DigestContext } from './feedback-mail.ts'
+import { emailRouteOf, type EmailRoute } from './routes.ts'
+
+type NoticeKind = 'reminder_24h' | 'reminder_1h' | 'overrun'
+type NudgeKind = 'update_due' | 'postmortem_due'
+
+/**
+ * What every recipient of an outbox event shares, whatever their channel: loaded once per event.
+ * `gone` when nothing is to be sent any more (the record was deleted, the link used).
+ */
+export type EventContext =
+  | { type: 'gone'; reason: string }
+  | { type: 'subscriber'; event: StoredEvent; route: EmailRoute; components: Component[] }
+  | {
+      type: 'feedback'
+      event: StoredEvent
+      route: EmailRoute
+      feedback: FeedbackMail
+      /** The page of the incident the report is about, for the thank-you's link. */
+      incidentPath: string | null
+      /** The events of the answers mailed before this one (the thread it continues). */
+      earlier: number[]
+    }
+  | DigestContext
+  | {
+      type: 'person'
+      event: StoredEvent
+      route: EmailRoute & { kind: 'invite' | 'password_reset' }
+      url: string
+      expiresAt: string
+    }
+  | {
+      type: 'oncall'
+      event: StoredEvent
+      route: EmailRoute
+      record: IncidentRecord
+      view: IncidentView
+      nudge: NudgeKind
+      dueAt: string
+    }
+  | {
+      type: 'record'
+      event: StoredEvent
+      route: EmailRoute & { kind: 'incident' | 'maintenance' | 'follow_up' }
+      /** A maintenance reminder or overrun notice. */
+      notice: NoticeKind | null
+      record: IncidentRecord
+      view: IncidentView
+      status: string
+      update: EmailUpdate | null
+      workaround: { html: string; text: string } | null
+      apology: { html: string; text: string } | null
+      /** The make-good in each language (the envelope's locale picks one). */
+      compensation: Readonly<Partial<Record<Locale, string[]>>>
+      postmortem: { html: string; text: string } | null
+      components: Component[]
+      rootEventId: number
+    }
+
+const CACHED_EVENTS = 64
+
+/**
+ * Loads what every recipient of an event shares (the record, its rendered update, the
+ * components) once per event and keeps the last few, so a 100,000-subscriber fan-out reads the
+ * incident once whatever the channels; only the personal part is rendered per recipient.
+ */
+export function createContextLoader(deps: Deps) {
+  const cache = new Map<number, Promise<EventContext>>()
+  return function contextOf(eventId: number): Promise<EventContext> {
+    let ctx = cache.get(eventId)
+    if (!ctx) {
+      ctx = loadContext(deps, eventId)
+      ctx.catch(() => cache.delete(eventId))
+      cache.set(eventId, ctx)
+      if (cache.size > CACHED_EVENTS) cache.delete(cache.keys().next().value!)
+    }
+    return ctx
+  }
+}
+
+/**
+ * Whether the email speaks of an open incident: judged by the status it reports, not the record's
+ * status now, so an email sent late about an earlier update still reads as of that update.
+ */
+export function isOpenStatus(status: string): boolean {
+  return !['resolved', 'completed', 'cancelled', 'postmortem'].includes(status)
+}
+
+async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
+  const event = await outboxEventAt(deps.db, eventId)
+  if (!event) return { type: 'gone', reason: `skipped: event ${eventId} not found` }
+  const route = emailRouteOf(event)
+  if (!route) return { type: 'gone', reason: `skipped: ${event.type} is not mailed` }
+  if (route.audience === 'feedback') {
+    const p = event.payload
+    const feedback = await feedbackForMail(
+      deps.db,
+      String(p.feedback_id),
+      typeof p.reply_id === 'string' ? p.reply_id : null,
+    )
+    if (!feedback)
+      return { type: 'gone', reason: `skipped: feedback ${String(p.feedback_id)} not found` }
+    const incident = feedback.incidentId ? await getIncident(deps.db, feedback.incidentId) : null
+    return {
+      type: 'feedback',
+      event,
+      route,
+      feedback,
+      incidentPath: incident ? sitePath(incident) : null,
+      earlier: await earlierAnswers(deps.db, event),
+    }
+  }
+  if (route.audience === 'staff') return digestContext(deps, event)
+  if (route.audience === 'person') return personContext(deps, event, route)
+  const components = await listComponents(deps.db)
+  if (route.kind === 'confirmation') return { type: 'subscriber', event, route, components }
+  const record = await getIncident(deps.db, event.aggregateId)
+  if (!record)
+    return {
+      type: 'gone',
+      reason: `skipped: ${event.aggregateType} ${event.aggregateId} not found`,
+    }
+  const view = incidentViewOf(record, components)
+  if (route.audience === 'oncall') {
+    const nudge = event.payload.kind === 'postmortem_due' ? 'postmortem_due' : 'update_due'
+    return {
+      type: 'oncall',
+      event,
+      route,
+      record,
+      view,
+      nudge,
+      dueAt: String(event.payload.due_at),
+    }
+  }
+  const kind = route.kind
+  if (kind !== 'incident' && kind !== 'maintenance' && kind !== 'follow_up')
+    return { type: 'gone', reason: `skipped: ${event.type} has no record email` }
+  const stale = staleReason(event, record)
+  if (stale) return { type: 'gone', reason: `skipped: ${stale}` }
+  const notice = noticeOf(event)
+  // A reminder or a follow-up speaks of the record as it is; an update email, as of its update.
+  const current = notice !== null || route.kind === 'follow_up'
+  const status = current
+    ? record.status
+    : (route.status ?? updateOf(record, event)?.status ?? record.status)
+  // A post-mortem email carries the post-mortem, not the last update again.
+  const u = status === 'postmortem' || current ? null : updateOf(record, event)
+  const closing = status === 'resolved' || status === 'postmortem' || route.kind === 'follow_up'
+  return {
+    type: 'record',
+    event,
+    route: { ...route, kind },
+    notice,
+    record,
+    view,
+    status,
+    ...recordEmailParts({ kind, record, view, update: u, closing }),
+    compensation:
+      closing && record.compensation
+        ? (await recovery.compensation(deps, record.id)).sentences_by_locale
+        : {},
+    postmortem:
+      status === 'postmortem' && record.postmortem?.status === 'published'
+        ? markdownParts(record.postmortem.body)
+        : null,
+    components,
+    rootEventId: await firstMailedEvent(deps.db, event),
+  }
+}
+
+/**
+ * The link of an invitation or reset, derived again from its id (the event holds no secret:
+ * api/services/person-links.ts). A link used, replaced or expired before the mail went is not
+ * sent: it would not work.
+ */
+async function personContext(
+  deps: Deps,
+  event: StoredEvent,
+  route: EmailRoute,
+): Promise<EventContext> {
+  const kind = route.kind
+  if (kind !== 'invite' && kind !== 'password_reset')
+    return { type: 'gone', reason: `skipped: ${event.type} has no account email` }
+  const link = await getUserLink(deps.db, String(event.payload.link_id))
+  if (!link) return { type: 'gone', reason: 'skipped: the link is gone' }
+  if (link.used_at) return { type: 'gone', reason: 'skipped: the link was used or replaced' }
+  if (Date.parse(link.expires_at) <= deps.clock.now().getTime())
+    return { type: 'gone', reason: 'skipped: the link expired' }
+  return {
+    type: 'person',
+    event,
+    route: { ...route, kind },
+    url: await linkUrl(deps, link.purpose, link.id),
+    expiresAt: link.expires_at,
+  }
+}
+
+function noticeOf(event: StoredEvent): NoticeKind | null {
+  if (event.type === 'maintenance.overrun') return 'overrun'
+  if (event.type !== 'maintenance.reminder') return null
+  return event.payload.notice === 'reminder_24h' ? 'reminder_24h' : 'reminder_1h'
+}
+
+/**
+ * A clock-driven email that no longer fits what happened since it was due: no "is everything
+ * working again?" about a reopened incident, no reminder for a window cancelled or begun.
+ */
+function staleReason(event: StoredEvent, r: IncidentRecord): string | null {
+  if (event.type === 'incident.follow_up' && r.status !== 'resolved') return 'incident reopened'
+  if (event.type === 'maintenance.reminder' && (r.cancelled_at || r.status !== 'scheduled'))
+    return 'maintenance no longer ahead'
+  if (event.type === 'maintenance.overrun' && (r.cancelled_at || r.status === 'completed'))
+    return 'maintenance already complete'
+  return null
+}
+
+function updateOf(r: IncidentRecord, event: StoredEvent) {
+  return r.updates.find((x) => x.id === event.payload.update_id) ?? r.updates[0] ?? null
+}
+
+/**
+ * The first event about this record that was mailed: its email opens the thread. Looked up in the
+ * append-only outbox, so the answer for a given event never changes (Message-IDs stay stable).
+ */
+async function firstMailedEvent(db: Db, event: StoredEvent): Promise<number> {
+  const rs = await db.execute({
+    sql: `SELECT id, type, payload FROM outbox
+          WHERE aggregate_type = ? AND aggregate_id = ? AND id <= ? ORDER BY id`,
+    args: [event.aggregateType, event.aggregateId, event.id],
+  })
+  for (const row of rs.rows) {
+    const e = {
+      type: str(row, 'type'),
+      payload: JSON.parse(str(row, 'payload')) as Record<string, unknown>,
+    }
+    const route = emailRouteOf(e)
+    if (route && route.audience === 'record') return num(row, 'id')
+  }
+  return event.id
+}
