@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ChannelName, CHANNELS } from '../core/channels.ts'
 import { DEFAULT_CREDIT_POLICY, parseCreditPolicy } from '../core/compensation.ts'
 import { isLoopbackHttp } from '../core/urls.ts'
 
@@ -87,6 +88,22 @@ const ConfigSchema = z
       .optional(),
     OIDC_DEFAULT_ROLE: z.enum(['viewer', 'editor', 'admin']).default('viewer'),
     OIDC_LABEL: z.string().min(1).max(40).default('SSO'),
+    SUBSCRIBE_CHANNELS: z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(ChannelName, 'Must be channels, comma-separated: ' + CHANNELS.join(', ')))
+      .default([...CHANNELS]),
+    OUTBOUND_ALLOW_PRIVATE: Bool.default(false),
+    SMS_API_URL: z.url().default('https://api.twilio.com'),
+    SMS_ACCOUNT_SID: z.string().min(1).optional(),
+    SMS_AUTH_TOKEN: z.string().min(1).optional(),
+    SMS_FROM: z.string().min(1).optional(),
+    SMS_PER_NUMBER_PER_HOUR: z.coerce.number().int().min(1).default(10),
   })
   .superRefine((c, ctx) => {
     const set = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID].filter(Boolean).length
@@ -104,6 +121,16 @@ const ConfigSchema = z
         code: 'custom',
         path: ['OIDC_ISSUER'],
         message: 'Must be an https:// URL (http:// only for localhost or 127.0.0.1)',
+      })
+    }
+  })
+  .superRefine((c, ctx) => {
+    const set = [c.SMS_ACCOUNT_SID, c.SMS_AUTH_TOKEN, c.SMS_FROM].filter(Boolean).length
+    if (set > 0 && set < 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMS_ACCOUNT_SID'],
+        message: 'Set SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM together',
       })
     }
   })
@@ -150,6 +177,24 @@ const ConfigSchema = z
         : undefined,
     publishPollMs: c.PUBLISH_POLL_MS,
     signingSecret: c.SIGNING_SECRET,
+    /** The channels people may subscribe with (sms also needs a provider: `sms` below). */
+    channels: c.SUBSCRIBE_CHANNELS,
+    /**
+     * Calls to URLs people typed (webhooks, chat): https to public addresses only, unless this is
+     * set (http, private and loopback addresses: for tests and private networks).
+     */
+    outbound: { allowPrivate: c.OUTBOUND_ALLOW_PRIVATE },
+    /** A Twilio-compatible SMS provider, when configured. */
+    sms:
+      c.SMS_ACCOUNT_SID && c.SMS_AUTH_TOKEN && c.SMS_FROM
+        ? {
+            apiUrl: c.SMS_API_URL.replace(/\/+$/, ''),
+            accountSid: c.SMS_ACCOUNT_SID,
+            authToken: c.SMS_AUTH_TOKEN,
+            from: c.SMS_FROM,
+            perNumberPerHour: c.SMS_PER_NUMBER_PER_HOUR,
+          }
+        : undefined,
     mail: {
       smtpUrl: c.SMTP_URL,
       from: c.MAIL_FROM ?? `${c.PAGE_NAME} <status@${hostOf(c.SITE_URL ?? 'http://localhost')}>`,
