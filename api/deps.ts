@@ -12,6 +12,11 @@ export interface Deps {
   log: Logger
   /** The parts of a Node server and how they are doing (for /healthz); absent in a Worker. */
   health?: Health
+  /**
+   * Every address a host name resolves to (Node: DNS), for checking URLs people give when they are
+   * given; absent where names cannot be resolved (a Worker), which leaves it to connect time.
+   */
+  resolveHost?: (host: string) => Promise<string[]>
   /** Called after every committed write (the Node server kicks the publisher here). */
   afterCommit?: () => void
 }

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises'
 import type { AddressInfo } from 'node:net'
 import { systemClock } from '../core/clock.ts'
 import { randomString } from '../core/ids.ts'
@@ -65,7 +66,7 @@ const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${
  */
 async function prepare(db: Db) {
   const applied = await migrate(db)
-  const deps: Deps = { db, clock: systemClock, config, log, health }
+  const deps: Deps = { db, clock: systemClock, config, log, health, resolveHost }
   const identity = await ensureDatabaseId(
     db,
     randomString(16, 'abcdefghijklmnopqrstuvwxyz0123456789'),
@@ -187,3 +188,8 @@ async function shutdown(signal: string) {
 }
 process.once('SIGINT', () => void shutdown('SIGINT'))
 process.once('SIGTERM', () => void shutdown('SIGTERM'))
+
+/** Every address a host name has now (checked when a webhook or chat URL is given). */
+async function resolveHost(host: string): Promise<string[]> {
+  return (await lookup(host, { all: true, verbatim: true })).map((a) => a.address)
+}

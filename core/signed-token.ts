@@ -31,13 +31,14 @@ export type TokenPayload = z.infer<typeof TokenPayload>
 
 const enc = new TextEncoder()
 
-function b64url(bytes: Uint8Array): string {
+/** Bytes as base64url without padding (btoa: Node and Workers alike). */
+export function b64url(bytes: Uint8Array): string {
   let bin = ''
   for (const b of bytes) bin += String.fromCharCode(b)
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
-function fromB64url(s: string): Uint8Array {
+export function fromB64url(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'))
   return Uint8Array.from(bin, (c) => c.charCodeAt(0))
 }
@@ -84,7 +85,7 @@ export async function verifyToken(
     ok = await crypto.subtle.verify(
       'HMAC',
       await key(secret),
-      fromB64url(sig) as Uint8Array<ArrayBuffer>,
+      fromB64url(sig),
       enc.encode(body),
     )
   } catch {
