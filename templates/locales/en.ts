@@ -76,6 +76,14 @@ export interface Catalog {
   }
   /** The post-mortem's starting point (core/postmortem-template.ts). */
   postmortemTemplate: PostmortemWording
+  /** The maintenance calendars (templates/calendar-wording.ts); other words are the emails'. */
+  calendar: {
+    name(page: string): string
+    /** A subscriber's own calendar, filtered to what they follow. */
+    personalName(page: string): string
+    summary(name: string): string
+    inWindow(names: string): string
+  }
   /** Mail to someone who wrote to us (they may be no subscriber). */
   feedback: {
     subject(page: string): string
@@ -212,6 +220,12 @@ export const en: Catalog = {
     changes: ['Each change that keeps this from happening again, with the date it is done by.'],
     timeOfDay: (iso, timeZone) => timeOfDayIn('en-GB', iso, timeZone),
     duration: formatDuration,
+  },
+  calendar: {
+    name: (page) => `${page} maintenance`,
+    personalName: (page) => `${page} maintenance (your services)`,
+    summary: (name) => `Maintenance: ${name}`,
+    inWindow: (names) => `In this maintenance: ${names}`,
   },
   feedback: {
     subject: (page) => `Your message to ${page}`,

@@ -128,6 +128,12 @@ export const zhCN: Catalog = {
     timeOfDay: (iso, timeZone) => timeOfDayIn('zh-CN', iso, timeZone),
     duration,
   },
+  calendar: {
+    name: (page) => `${page} 维护计划`,
+    personalName: (page) => `${page} 维护计划（您关注的服务）`,
+    summary: (name) => `维护：${name}`,
+    inWindow: (names) => `此次维护涉及：${names}`,
+  },
   feedback: {
     subject: (page) => `您发给 ${page} 的消息`,
     thanks: '感谢您告诉我们。大多数遇到问题的人从不反馈；您反馈了，这对我们很有帮助。',
