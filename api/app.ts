@@ -9,6 +9,7 @@ import { healthReport } from './health.ts'
 import { strictBody } from './http/request-body.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { auditRoutes } from './routes/audit.ts'
+import { calendarRoutes } from './routes/calendar.ts'
 import { componentRoutes } from './routes/components.ts'
 import { mountFeedback } from './routes/feedback.ts'
 import { incidentRoutes } from './routes/incidents.ts'
@@ -92,6 +93,7 @@ export function createApp(deps: Deps) {
     perIpPerHour: deps.config.subscribePerIpPerHour,
   })
   mountFeedback(app, deps, { trustProxy: deps.config.trustProxy })
+  app.route('/', calendarRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,11 +1,12 @@
 /**
- * Signed, expiring tokens for links in emails (confirm, manage, unsubscribe): the link itself
+ * Signed, expiring tokens for links in emails (confirm, manage, unsubscribe) and for a
+ * subscriber's calendar (which never expires, like manage links): the link itself
  * proves who it is for, so no login or cookie is needed, and nothing is stored per link.
  * Format: base64url(JSON payload) "." base64url(HMAC-SHA256). Web Crypto only (Node and Workers).
  */
 import { z } from 'zod'
 
-const TokenPurpose = z.enum(['confirm', 'manage', 'unsubscribe', 'feedback'])
+const TokenPurpose = z.enum(['confirm', 'manage', 'unsubscribe', 'feedback', 'calendar'])
 export type TokenPurpose = z.infer<typeof TokenPurpose>
 
 /**
@@ -82,12 +83,7 @@ export async function verifyToken(
   if (!body || !sig || extra !== undefined || token.length > 2048) return null
   let ok: boolean
   try {
-    ok = await crypto.subtle.verify(
-      'HMAC',
-      await key(secret),
-      fromB64url(sig),
-      enc.encode(body),
-    )
+    ok = await crypto.subtle.verify('HMAC', await key(secret), fromB64url(sig), enc.encode(body))
   } catch {
     return null
   }

@@ -366,6 +366,25 @@ export async function listLatest(db: Db, limit: number): Promise<IncidentRecord[
   return hydrate(db, rs.rows.map(rowToHead))
 }
 
+/**
+ * Maintenance windows (cancelled ones too) ending at or after `endingFrom`: the `limit` latest
+ * to start, each with its row's version, read with the row (core/calendar.ts: SEQUENCE).
+ */
+export async function listMaintenanceWindows(
+  db: Db,
+  endingFrom: string,
+  limit: number,
+): Promise<{ record: IncidentRecord; version: number }[]> {
+  const rs = await db.execute({
+    sql: `SELECT ${INCIDENT_COLS}, version FROM incidents
+          WHERE kind = 'maintenance' AND scheduled_until >= ?
+          ORDER BY scheduled_for DESC, id DESC LIMIT ?`,
+    args: [endingFrom, limit],
+  })
+  const records = await hydrate(db, rs.rows.map(rowToHead))
+  return records.map((record, i) => ({ record, version: num(rs.rows[i]!, 'version') }))
+}
+
 /** Creates or replaces the incident's post-mortem, if the incident is still at `version`. */
 export function upsertPostmortem(incidentId: string, p: Postmortem, version: number): Statement[] {
   return [

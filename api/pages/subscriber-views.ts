@@ -57,7 +57,7 @@ ${home(site)}`),
       : html`<p>The link was mistyped, or it is from before you unsubscribed or subscribed again: each change makes the older links stop working.</p>
 <p>Use the link in the most recent email from ${site.name}, or <a href="${site.url}/">subscribe again</a>.</p>`),
 
-  manage: (site: Site, v: { email: string; allComponents: boolean; locale: Locale; sections: ChoiceSection[]; unsubscribeUrl: string; notice?: ManageNotice | undefined }) =>
+  manage: (site: Site, v: { email: string; allComponents: boolean; locale: Locale; sections: ChoiceSection[]; unsubscribeUrl: string; notice?: ManageNotice | undefined; calendarUrl?: string }) =>
     page(site, 'Your email alerts', html`${v.notice?.kind === 'saved' ? html`<p class="notice" role="status">Your choices are saved.</p>\n` : ''}${v.notice?.kind === 'error' ? html`<p class="error" role="alert">${v.notice.message}</p>\n` : ''}<p>Alerts for <strong>${v.email}</strong>.</p>
 <form method="post">
 <fieldset><legend>Send me updates about</legend>
@@ -73,7 +73,7 @@ ${v.sections.map((s) => s.group === null ? checkboxes(s) : html`<fieldset><legen
 <form method="post" action="${v.unsubscribeUrl}">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit" class="secondary">Unsubscribe from all emails</button>
-</form>`),
+</form>${v.calendarUrl ? calendarSection(v.calendarUrl) : ''}`),
 
   unsubscribePrompt: (site: Site, email: string) =>
     page(site, 'Unsubscribe', html`<p>Stop all status emails from ${site.name} to <strong>${email}</strong>?</p>
@@ -86,6 +86,21 @@ ${v.sections.map((s) => s.group === null ? checkboxes(s) : html`<fieldset><legen
   failure: (site: Site, title: string, message: string) =>
     page(site, title, html`<p>${message}</p>
 ${home(site)}`),
+}
+
+/**
+ * The subscriber's own maintenance calendar: webcal:// opens the calendar app's "subscribe"
+ * dialog; the https address is for apps that ask for one (Google Calendar, Outlook on the web).
+ */
+function calendarSection(url: string) {
+  const webcal = url.replace(/^https?:/, 'webcal:')
+  // prettier-ignore
+  return html`
+<h2>Add maintenance to your calendar</h2>
+<p>Planned maintenance of the services you follow, kept up to date in your calendar: <a href="${webcal}">add it to your calendar app</a>.</p>
+<p><label for="calendar-url">Or give your calendar this address (in Google Calendar: Other calendars, From URL):</label>
+<input id="calendar-url" type="url" readonly value="${url}"></p>
+<p class="muted">This address is yours: anyone who has it can see which services you follow. It stops working when you unsubscribe.</p>`
 }
 
 function checkboxes(s: ChoiceSection) {

@@ -10,6 +10,7 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { validationError } from '../errors.ts'
 import { views, type ManageNotice, type Site } from '../pages/subscriber-views.ts'
+import { calendarLink } from '../services/links.ts'
 import { SELF_SERVICE, subscriptions } from '../services/subscriptions.ts'
 
 const MAX_FORM_BYTES = 16 * 1024
@@ -100,6 +101,7 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
       sections: await subscriptions.choices(deps, s),
       unsubscribeUrl: (await subscriptions.links(deps, s)).unsubscribe,
       notice,
+      calendarUrl: await calendarLink(deps, s),
     })
 
   app.get('/manage/:token', secure, async (c) => {

@@ -26,6 +26,16 @@ export async function subscriberLinks(deps: Deps, s: LinkSubject) {
   }
 }
 
+/**
+ * A subscriber's own maintenance calendar (GET /calendar/<token>.ics): calendar apps fetch it for
+ * years, so it never expires; it stops working with the manage link (token_version).
+ */
+export async function calendarLink(deps: Deps, s: LinkSubject): Promise<string> {
+  const secret = await signingSecret(deps)
+  const token = await signToken(secret, { p: 'calendar', s: s.id, v: s.token_version, e: 0 })
+  return `${deps.config.siteUrl}/calendar/${token}.ics`
+}
+
 export const FOLLOW_UP_TTL_SECONDS = 30 * 24 * 3600
 export type FollowUpAnswer = 'all_good' | 'still_affected'
 

@@ -240,7 +240,7 @@ export const subscriptions = {
   },
 
   /** The subscriber a link is for, without changing anything (GET pages: scanners prefetch them). */
-  inspect(deps: Deps, purpose: 'confirm' | 'manage' | 'unsubscribe', token: string) {
+  inspect(deps: Deps, purpose: 'confirm' | 'manage' | 'unsubscribe' | 'calendar', token: string) {
     return openLink(deps, purpose, token)
   },
 
