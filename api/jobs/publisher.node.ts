@@ -17,6 +17,7 @@ import { latestOutboxId, outboxEventAt, readOutbox, type StoredEvent } from '../
 import { afterRestore } from '../../db/positions.ts'
 import { DATABASE_ID, getSetting } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
+import { calendars, MAINTENANCE_CALENDAR_PATH } from '../services/calendar.ts'
 import { loadSnapshot } from '../services/status.ts'
 import { siteData } from '../services/site-data.ts'
 import { retryDelay } from './retry.ts'
@@ -58,12 +59,14 @@ interface Targets {
   records: Set<string>
   months: Set<string> | 'all'
   historyIndex: boolean
+  /** /maintenance.ics: a window changed, or a component's name it shows. */
+  calendar: boolean
 }
 
 /** The file a site path is written to. */
 export function fileFor(path: string): string {
   if (path === '/404/') return '404.html'
-  if (/\.(json|rss|atom)$/.test(path)) return path.slice(1)
+  if (/\.(json|rss|atom|ics)$/.test(path)) return path.slice(1)
   return `${path.slice(1)}index.html`
 }
 
@@ -153,6 +156,10 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       write('/history.atom', atomFeed(snapshot.page, items, updated))
       files += 2
     }
+    if (t.calendar) {
+      write(MAINTENANCE_CALENDAR_PATH, await calendars.site(deps))
+      files++
+    }
     for (const [name, doc] of Object.entries(v2Documents(snapshot))) {
       write(`/api/v2/${name}`, JSON.stringify(doc))
       files++
@@ -171,8 +178,10 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       records: new Set(),
       months: new Set(),
       historyIndex: false,
+      calendar: false,
     }
     for (const e of events) {
+      if (e.aggregateType === 'maintenance') t.calendar = true
       if (e.aggregateType === 'incident' || e.aggregateType === 'maintenance') {
         t.home = t.uptime = t.historyIndex = true
         t.records.add(e.aggregateId)
@@ -180,6 +189,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
         if (Array.isArray(fields) && fields.includes('started_at')) t.months = 'all'
       } else if (e.aggregateType === 'component' || e.aggregateType === 'component_group') {
         t.home = t.uptime = true
+        t.calendar ||= e.aggregateType === 'component'
       }
     }
     return t
@@ -205,6 +215,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       historyIndex: true,
       records: new Set(all.map((r) => r.id)),
       months,
+      calendar: true,
     })
     const snapshot = await loadSnapshot(deps)
     write('/404/', await renderer.render('/404/', siteData(deps, snapshot).notFound()))
@@ -320,6 +331,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       historyIndex: false,
       records: new Set(open.map((r) => r.id)),
       months: new Set(),
+      calendar: false,
     })
   }
 

@@ -64,4 +64,10 @@ export const FEEDS = {
   rss: '/history.rss',
   atom: '/history.atom',
   json: '/api/v2/summary.json',
+  ics: '/maintenance.ics',
 } as const
+
+/** The maintenance calendar as webcal://: calendar apps subscribe to it and keep it up to date. */
+export function webcalUrl(pageUrl: string): string {
+  return `${pageUrl.replace(/\/+$/, '').replace(/^https?:/, 'webcal:')}${FEEDS.ics}`
+}
