@@ -97,7 +97,8 @@ export function chatMessage(input: ChatInput): ChatMessage {
   const r = c.record
   const url = `${input.page.url}${r.path}`
   const tz = input.page.timeZone
-  const apology = c.apology ? [{ heading: t.apology, text: c.apology.text }] : []
+  // Markdown that renders to nothing (an image, raw HTML) leaves no empty section behind.
+  const apology = c.apology?.text ? [{ heading: t.apology, text: c.apology.text }] : []
   const compensation = c.compensation?.length
     ? [{ heading: t.compensation, text: c.compensation.join('\n') }]
     : []
@@ -157,10 +158,10 @@ export function chatMessage(input: ChatInput): ChatMessage {
     context: [words.statusLine, ...(c.update ? [t.posted(t.time(c.update.created_at, tz))] : [])],
     facts,
     notes,
-    workaround: c.workaround ? { heading: t.workaround, text: c.workaround.text } : null,
-    update: c.update ? { heading: t.chat.latestUpdate, text: c.update.body_text } : null,
+    workaround: c.workaround?.text ? { heading: t.workaround, text: c.workaround.text } : null,
+    update: c.update?.body_text ? { heading: t.chat.latestUpdate, text: c.update.body_text } : null,
     sections: [
-      ...(c.postmortem ? [{ heading: t.postmortem, text: c.postmortem.text }] : []),
+      ...(c.postmortem?.text ? [{ heading: t.postmortem, text: c.postmortem.text }] : []),
       ...apology,
       ...compensation,
     ],

@@ -55,9 +55,11 @@ export function discordPayload(m: ChatMessage) {
     .join('\n')
   b.take(tail, LIMIT.description)
   const fields: { name: string; value: string; inline?: boolean }[] = []
+  // Discord refuses an empty field: one goes in only with room for its name and some value.
   const field = (name: string, value: string, inline: boolean) => {
-    if (fields.length >= LIMIT.fields || b.left < 40) return
-    const n = b.take(name, LIMIT.fieldName, esc)
+    const n = fit(name, LIMIT.fieldName, esc)
+    if (fields.length >= LIMIT.fields || !n || !value || b.left - n.length < 40) return
+    b.take(name, LIMIT.fieldName, esc)
     fields.push({ name: n, value: b.take(value, LIMIT.fieldValue, esc), inline })
   }
   // What is affected for this subscription and what still works, then the workaround.
