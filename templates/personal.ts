@@ -61,3 +61,45 @@ export function yourServices(opts: {
       : mine.filter((c) => hit.has(c.id) && c.status === 'operational').map((c) => c.name),
   }
 }
+
+/** Which of a catalog's personal sentences a message says (the names fill it in). */
+export type PersonalLineKind =
+  | 'noComponents'
+  | 'noneOfYours'
+  | 'noneOfYoursClosed'
+  | 'affectedOpen'
+  | 'affectedClosed'
+  | 'inMaintenance'
+  | 'workingAgain'
+  | 'workingNormally'
+  | 'notAffected'
+
+export interface PersonalLine {
+  kind: PersonalLineKind
+  /** The components it names (none for the three sentences that stand alone). */
+  names: string[]
+}
+
+/**
+ * What a message about a record says of the reader's own services, in order: what is (or was)
+ * affected for them, what works again, what still works. Every channel says the same lines in
+ * its own layout (an email's list, a chat's facts), so they never disagree.
+ */
+export function personalLines(
+  yours: YourServices,
+  o: { kind: 'incident' | 'maintenance'; open: boolean; hasComponents: boolean },
+): PersonalLine[] {
+  const incident = o.kind === 'incident'
+  const lines: PersonalLine[] = []
+  if (!o.hasComponents) lines.push({ kind: 'noComponents', names: [] })
+  else if (yours.affected.length === 0)
+    lines.push({ kind: o.open ? 'noneOfYours' : 'noneOfYoursClosed', names: [] })
+  else {
+    const kind = !incident ? 'inMaintenance' : o.open ? 'affectedOpen' : 'affectedClosed'
+    lines.push({ kind, names: yours.affected })
+  }
+  if (yours.recovered.length) lines.push({ kind: 'workingAgain', names: yours.recovered })
+  if (yours.working.length)
+    lines.push({ kind: incident ? 'workingNormally' : 'notAffected', names: yours.working })
+  return lines
+}

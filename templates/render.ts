@@ -3,7 +3,7 @@ import type { Locale } from '../core/schemas/subscription.ts'
 import type { IncidentView } from '../core/site-data.ts'
 import { en, type Catalog } from './locales/en.ts'
 import { zhCN } from './locales/zh-CN.ts'
-import type { YourServices } from './personal.ts'
+import { personalLines, type PersonalLine, type YourServices } from './personal.ts'
 
 export type EmailKind =
   | 'incident'
@@ -186,6 +186,13 @@ export function catalogFor(locale: string): Catalog {
   return CATALOGS[locale as Locale] ?? CATALOGS.en
 }
 
+/** One personal line as the catalog says it ("Affected for you: Payments API"). */
+export function personalSentence(l: PersonalLine, t: Catalog): string {
+  if (l.kind === 'noComponents' || l.kind === 'noneOfYours' || l.kind === 'noneOfYoursClosed')
+    return t[l.kind]
+  return t[l.kind](t.list(l.names))
+}
+
 /** Renders one email: subject, text and HTML parts, threading and list headers. Pure. */
 export function renderEmail(input: EmailInput): RenderedEmail {
   const t = catalogFor(input.locale)
@@ -262,31 +269,19 @@ function recordEmail(
   const tz = input.page.timeZone
   const isIncident = input.kind === 'incident'
   const subject = isIncident ? r.name : t.maintenanceSubject(r.name)
-  const labels = isIncident ? t.incidentStatus : t.maintenanceStatus
-  const statusLabel =
-    input.status === 'cancelled' ? t.cancelled : (labels[input.status] ?? input.status)
-  const statusLine = t.statusLine(statusLabel, isIncident ? (t.impact[r.impact] ?? null) : null)
-  const open = !['resolved', 'completed', 'cancelled', 'postmortem'].includes(input.status)
+  const { statusLine } = statusWords(input.kind, input.status, r.impact, t)
+  const open = isOpenStatus(input.status)
   const url = `${input.page.url}${r.path}`
 
   const facts: string[] = []
   if (!isIncident && r.scheduled_for && r.scheduled_until) {
     facts.push(t.window(t.time(r.scheduled_for, tz), t.time(r.scheduled_until, tz)))
   }
-  const lines: string[] = []
-  if (r.components.length === 0) lines.push(t.noComponents)
-  else if (yours.affected.length === 0) lines.push(open ? t.noneOfYours : t.noneOfYoursClosed)
-  else {
-    const names = t.list(yours.affected)
-    lines.push(
-      !isIncident ? t.inMaintenance(names) : open ? t.affectedOpen(names) : t.affectedClosed(names),
-    )
-  }
-  if (yours.recovered.length) lines.push(t.workingAgain(t.list(yours.recovered)))
-  if (yours.working.length) {
-    const names = t.list(yours.working)
-    lines.push(isIncident ? t.workingNormally(names) : t.notAffected(names))
-  }
+  const lines = personalLines(yours, {
+    kind: input.kind,
+    open,
+    hasComponents: r.components.length > 0,
+  }).map((l) => personalSentence(l, t))
   const posted = update ? t.posted(t.time(update.created_at, tz)) : null
   const follow = isIncident ? t.followIncident : t.followMaintenance
   const notice = noticeText(input.notice ?? null, r, t, tz)
@@ -360,7 +355,25 @@ function confirmation(
   return { subject: c.subject, text, html }
 }
 
-function noticeText(
+/** Whether a message speaks of an open record, judged by the status it reports. */
+export function isOpenStatus(status: string): boolean {
+  return !['resolved', 'completed', 'cancelled', 'postmortem'].includes(status)
+}
+
+/** A record's status as words: its label ("Investigating") and line ("Status: … · Major impact"). */
+export function statusWords(
+  kind: 'incident' | 'maintenance',
+  status: string,
+  impact: string,
+  t: Catalog,
+): { label: string; statusLine: string } {
+  const labels = kind === 'incident' ? t.incidentStatus : t.maintenanceStatus
+  const label = status === 'cancelled' ? t.cancelled : (labels[status] ?? status)
+  const impactLabel = kind === 'incident' ? (t.impact[impact] ?? null) : null
+  return { label, statusLine: t.statusLine(label, impactLabel) }
+}
+
+export function noticeText(
   notice: 'reminder_24h' | 'reminder_1h' | 'overrun' | null,
   r: IncidentView,
   t: Catalog,

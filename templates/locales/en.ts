@@ -74,6 +74,34 @@ export interface Catalog {
     stillAffected: string
     oneClick: string
   }
+  /**
+   * Posts to a chat channel (Slack, Teams, Discord): the personal lines as labelled facts, the
+   * buttons. Read by a team in a channel, not one person, so it speaks of "this channel".
+   */
+  chat: {
+    heading(status: string, title: string): string
+    maintenanceHeading(status: string, title: string): string
+    facts: Record<
+      | 'affectedOpen'
+      | 'affectedClosed'
+      | 'inMaintenance'
+      | 'workingAgain'
+      | 'workingNormally'
+      | 'notAffected',
+      string
+    >
+    window: string
+    span(from: string, until: string): string
+    latestUpdate: string
+    viewIncident: string
+    viewMaintenance: string
+    why(page: string, what: string): string
+    confirm: {
+      title: string
+      intro(page: string, what: string): string
+      ignore: string
+    }
+  }
   /** The post-mortem's starting point (core/postmortem-template.ts). */
   postmortemTemplate: PostmortemWording
   /** The maintenance calendars (templates/calendar-wording.ts); other words are the emails'. */
@@ -202,6 +230,31 @@ export const en: Catalog = {
     allGood: 'Yes, everything works',
     stillAffected: 'No, I still have a problem',
     oneClick: 'One click is enough; you can add a comment on the page that opens.',
+  },
+  chat: {
+    heading: (status, title) => `${status}: ${title}`,
+    maintenanceHeading: (status, title) => `Maintenance (${status}): ${title}`,
+    facts: {
+      affectedOpen: 'Affected for you',
+      affectedClosed: 'Was affected',
+      inMaintenance: 'Your services in this maintenance',
+      workingAgain: 'Working normally again',
+      workingNormally: 'Still working',
+      notAffected: 'Not affected',
+    },
+    window: 'When',
+    span: (from, until) => `${from} to ${until}`,
+    latestUpdate: 'Latest update',
+    viewIncident: 'View incident',
+    viewMaintenance: 'View maintenance',
+    why: (page, what) => `This channel is subscribed to ${page} updates about ${what}.`,
+    confirm: {
+      title: 'Confirm these status updates',
+      intro: (page, what) =>
+        `Someone subscribed this channel to ${page} status updates about ${what}. Confirm to start receiving them.`,
+      ignore:
+        'If nobody here asked for this, ignore this message: nothing else will be posted here.',
+    },
   },
   postmortemTemplate: {
     headings: {

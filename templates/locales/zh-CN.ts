@@ -110,6 +110,29 @@ export const zhCN: Catalog = {
     stillAffected: '不，我仍然遇到问题',
     oneClick: '点击一次即可；您还可以在打开的页面上补充说明。',
   },
+  chat: {
+    heading: (status, title) => `${status}：${title}`,
+    maintenanceHeading: (status, title) => `维护（${status}）：${title}`,
+    facts: {
+      affectedOpen: '您受影响的服务',
+      affectedClosed: '曾受影响',
+      inMaintenance: '涉及此次维护的服务',
+      workingAgain: '已恢复正常',
+      workingNormally: '运行正常',
+      notAffected: '不受影响',
+    },
+    window: '时间',
+    span: (from, until) => `${from} 至 ${until}`,
+    latestUpdate: '最新动态',
+    viewIncident: '查看事件',
+    viewMaintenance: '查看维护',
+    why: (page, what) => `此频道订阅了 ${page} 关于${what}的通知。`,
+    confirm: {
+      title: '请确认订阅状态通知',
+      intro: (page, what) => `有人为此频道订阅了 ${page} 关于${what}的状态通知。请确认以开始接收。`,
+      ignore: '如果这里没有人请求订阅，请忽略此消息：此频道不会再收到任何消息。',
+    },
+  },
   postmortemTemplate: {
     headings: {
       summary: '概述',

@@ -96,12 +96,10 @@ export function createContextLoader(deps: Deps) {
 }
 
 /**
- * Whether the email speaks of an open incident: judged by the status it reports, not the record's
- * status now, so an email sent late about an earlier update still reads as of that update.
+ * Whether a message speaks of an open incident: judged by the status it reports, not the record's
+ * status now, so a message sent late about an earlier update still reads as of that update.
  */
-export function isOpenStatus(status: string): boolean {
-  return !['resolved', 'completed', 'cancelled', 'postmortem'].includes(status)
-}
+export { isOpenStatus } from '../../../templates/render.ts'
 
 async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
   const event = await outboxEventAt(deps.db, eventId)

@@ -8,16 +8,15 @@ import {
   recordMessageIds,
   singleMessageId,
 } from '../../../../templates/message-id.ts'
-import { yourServices } from '../../../../templates/personal.ts'
 import {
   renderEmail,
   type EmailEnvelope,
   type RenderedEmail,
 } from '../../../../templates/render.ts'
 import { mailPage } from '../../../config.ts'
-import { CONFIRM_TTL_SECONDS, followUpLinks } from '../../../services/links.ts'
-import { isOpenStatus, type EventContext } from '../context.ts'
+import type { EventContext } from '../context.ts'
 import { digestEmail, inFeedbackThread } from '../feedback-mail.ts'
+import { subscriberMessage } from '../subscriber-message.ts'
 import type { Channel, RenderKit } from './channel.ts'
 import type { MailTransport } from './email-transport.node.ts'
 import { classifySmtpError } from './smtp-errors.ts'
@@ -36,7 +35,7 @@ export function createEmailChannel(
   kit: RenderKit,
   transport: MailTransport,
 ): Channel<RenderedEmail> {
-  const { deps, linksFor, host } = kit
+  const { deps, host } = kit
   const page = mailPage(deps.config)
   const list = { id: `${deps.config.page.id}.${host}`, name: page.name }
 
@@ -50,91 +49,27 @@ export function createEmailChannel(
     // request, its quarantine notice).
     const to = s.email
     if (!to) return { skip: 'skipped: the subscription has no email address' }
-    const wanted = ctx.route.kind === 'confirmation' ? ['pending'] : ['confirmed']
-    if (!wanted.includes(s.status)) return { skip: `skipped: subscriber is ${s.status}` }
-    // Links are signed as of the event, so a resent message is the same message.
-    const at = new Date(ctx.event.createdAt)
-    const links = await linksFor(
-      { id: s.id, token_version: s.tokenVersion },
-      at,
-      ctx.type === 'subscriber',
-    )
-    const subscribed = s.allComponents ? 'all' : s.components
-    const followed = s.allComponents
-      ? ctx.components
-      : ctx.components.filter((c) => s.components.includes(c.id))
+    const m = await subscriberMessage(kit, d, ctx)
+    if ('skip' in m) return m
     const envelope: Omit<EmailEnvelope, 'messageId' | 'inReplyTo'> = {
-      ...baseEnvelope(ctx.event, s.locale, to),
+      ...baseEnvelope(ctx.event, m.locale, to),
       list,
-      links: { manage: links.manage, unsubscribe: links.unsubscribe },
-      subscribedTo: { all: s.allComponents, names: followed.map((c) => c.name) },
-    }
-    if (ctx.type === 'subscriber') {
-      const ids = singleMessageId('confirm', d.eventId, s.id, host)
-      return {
-        email: renderEmail({
-          ...envelope,
-          ...ids,
-          kind: 'confirmation',
-          confirmUrl: links.confirm,
-          expiresAt: new Date(at.getTime() + CONFIRM_TTL_SECONDS * 1000).toISOString(),
-        }),
-      }
+      links: m.links,
+      subscribedTo: m.subscribedTo,
     }
     // Follow-ups and notices go in the record's own thread.
-    const ids = recordMessageIds({
-      kind: ctx.record.kind,
-      recordId: ctx.record.id,
-      eventId: d.eventId,
-      rootEventId: ctx.rootEventId,
-      subscriberId: s.id,
-      host,
-    })
-    const kind = ctx.route.kind
-    const yours = yourServices({
-      kind: ctx.record.kind,
-      open: kind !== 'follow_up' && isOpenStatus(ctx.status),
-      held: ctx.record.components,
-      updates: ctx.record.updates,
-      all: ctx.components,
-      subscribed,
-    })
-    if (kind === 'follow_up') {
-      const answers = await followUpLinks(
-        deps,
-        { id: s.id, token_version: s.tokenVersion },
-        ctx.record.id,
-        at,
-      )
-      return {
-        email: renderEmail({
-          ...envelope,
-          ...ids,
-          kind,
-          record: ctx.view,
-          answers,
-          apology: ctx.apology,
-          compensation: ctx.compensation[envelope.locale] ?? [],
-          yours,
-        }),
-      }
-    }
-    return {
-      email: renderEmail({
-        ...envelope,
-        ...ids,
-        kind,
-        record: ctx.view,
-        status: ctx.status,
-        update: ctx.update,
-        workaround: ctx.workaround,
-        apology: ctx.apology,
-        compensation: ctx.compensation[envelope.locale] ?? [],
-        postmortem: ctx.postmortem,
-        notice: ctx.notice,
-        yours,
-      }),
-    }
+    const ids =
+      ctx.type === 'subscriber'
+        ? singleMessageId('confirm', d.eventId, s.id, host)
+        : recordMessageIds({
+            kind: ctx.record.kind,
+            recordId: ctx.record.id,
+            eventId: d.eventId,
+            rootEventId: ctx.rootEventId,
+            subscriberId: s.id,
+            host,
+          })
+    return { email: renderEmail({ ...envelope, ...ids, ...m.content }) }
   }
 
   function baseEnvelope(event: StoredEvent, locale: string | null, to: string) {

@@ -7,6 +7,9 @@ import { createEmailChannel } from './email.ts'
 import type { MailTransport } from './email-transport.node.ts'
 import { fetchPoster, type HttpPoster } from './http-post.ts'
 import { createWebhookChannel } from './webhook.ts'
+import { createSlackChannel } from './slack.ts'
+import { createTeamsChannel } from './teams.ts'
+import { createDiscordChannel } from './discord.ts'
 
 export interface ChannelOptions {
   transport: MailTransport
@@ -27,5 +30,8 @@ export function createChannels(deps: Deps, opts: ChannelOptions): Channels {
   return {
     email: createEmailChannel(kit, opts.transport),
     webhook: createWebhookChannel(kit, post),
+    slack: createSlackChannel(kit, post),
+    teams: createTeamsChannel(kit, post),
+    discord: createDiscordChannel(kit, post),
   }
 }
