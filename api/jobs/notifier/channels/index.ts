@@ -6,6 +6,7 @@ import type { Channel, RenderKit } from './channel.ts'
 import { createEmailChannel } from './email.ts'
 import type { MailTransport } from './email-transport.node.ts'
 import { fetchPoster, type HttpPoster } from './http-post.ts'
+import { createSmsChannel } from './sms.ts'
 import { createWebhookChannel } from './webhook.ts'
 
 export interface ChannelOptions {
@@ -27,5 +28,6 @@ export function createChannels(deps: Deps, opts: ChannelOptions): Channels {
   return {
     email: createEmailChannel(kit, opts.transport),
     webhook: createWebhookChannel(kit, post),
+    ...(deps.config.sms ? { sms: createSmsChannel(kit, post, deps.config.sms) } : {}),
   }
 }
