@@ -173,7 +173,7 @@ describe('the provider webhooks refuse what the provider did not sign', () => {
       AccountSid: provider.accountSid,
     }
     const form = (p: Record<string, string>) => new URLSearchParams(p).toString()
-    const post = (url: string, body: string, signature?: string) =>
+    const post = async (url: string, body: string, signature?: string) =>
       t.app.request(url, {
         method: 'POST',
         headers: {

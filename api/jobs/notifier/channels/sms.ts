@@ -2,6 +2,7 @@ import { targetKey } from '../../../../core/channels.ts'
 import { SMS_STATUS_PATH } from '../../../../core/sms-provider.ts'
 import { laterSmsAbout, takeSmsSlot } from '../../../../db/sms-deliveries.ts'
 import { yourServices } from '../../../../templates/personal.ts'
+import type { FittedSms } from '../../../../core/sms-text.ts'
 import { renderSmsCode, renderSmsRecord } from '../../../../templates/sms.ts'
 import { mailPage } from '../../../config.ts'
 import { smsOptOut } from '../../../services/sms-opt-out.ts'
@@ -26,6 +27,7 @@ const TEXTED = Object.keys(EMAIL_ROUTES).filter(
   (type) => EMAIL_ROUTES[type]!.audience === 'record' && type !== 'incident.follow_up',
 )
 const HOUR = 3_600_000
+const CACHED_TEXTS = 256
 
 /**
  * Text messages through a Twilio-compatible provider: updates about what a subscriber follows,
@@ -47,6 +49,7 @@ export function createSmsChannel(
   const page = mailPage(deps.config)
   const provider = createSmsProvider(cfg, post)
   const statusCallback = `${deps.config.siteUrl}${SMS_STATUS_PATH}`
+  const texts = new Map<string, FittedSms>()
 
   return {
     name: 'sms',
@@ -79,24 +82,31 @@ export function createSmsChannel(
         types: TEXTED,
       })
       if (later) return { skip: 'skipped: a later text about the same record supersedes it' }
-      const kind = ctx.route.kind === 'maintenance' ? 'maintenance' : 'incident'
-      const text = renderSmsRecord({
-        locale: s.locale,
-        page,
-        kind,
-        record: ctx.view,
-        status: ctx.status,
-        notice: ctx.notice,
-        update: ctx.update?.body_text ?? null,
-        yours: yourServices({
-          kind: ctx.record.kind,
-          open: isOpenStatus(ctx.status),
-          held: ctx.record.components,
-          updates: ctx.record.updates,
-          all: ctx.components,
-          subscribed: s.allComponents ? 'all' : s.components,
-        }),
+      const yours = yourServices({
+        kind: ctx.record.kind,
+        open: isOpenStatus(ctx.status),
+        held: ctx.record.components,
+        updates: ctx.record.updates,
+        all: ctx.components,
+        subscribed: s.allComponents ? 'all' : s.components,
       })
+      // Everyone who follows the same services in the same language gets the same text.
+      const key = `${d.eventId} ${s.locale} ${JSON.stringify(yours)}`
+      let text = texts.get(key)
+      if (!text) {
+        text = renderSmsRecord({
+          locale: s.locale,
+          page,
+          kind: ctx.route.kind === 'maintenance' ? 'maintenance' : 'incident',
+          record: ctx.view,
+          status: ctx.status,
+          notice: ctx.notice,
+          update: ctx.update?.body_text ?? null,
+          yours,
+        })
+        texts.set(key, text)
+        if (texts.size > CACHED_TEXTS) texts.delete(texts.keys().next().value!)
+      }
       return {
         message: { deliveryId: d.id, to: s.target, body: text.text, segments: text.segments },
       }
