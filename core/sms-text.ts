@@ -105,6 +105,8 @@ export interface SmsPart {
   before?: '\n' | ' ' | ''
   /** The most characters it may keep in any text (a page name: the rest is for the news). */
   max?: number
+  /** Kept whole or dropped, never shortened (a label and a list: half of it says nothing). */
+  whole?: boolean
 }
 
 export interface FitOptions {
@@ -136,15 +138,26 @@ function graphemes(s: string): string[] {
   return JOINS.test(s) ? Array.from(segmenter.segment(s), (g) => g.segment) : [...s]
 }
 
+/** Where a cut may fall: before a space or a list or clause separator (CJK ones included). */
+const BOUNDARY = new Set([' ', ',', ';', '、', '，', '；', '：', '。'])
+
 /**
- * Kept characters with the mark that says more was there: back to the end of a word when one
- * ended near, trailing punctuation dropped; "..." unless told (or the kept text is not GSM-7).
+ * Kept characters with the mark that says more was there: back to the last word or list boundary
+ * when one is near (a name is never cut in the middle when it need not be), trailing punctuation
+ * dropped; "..." unless told (or the kept text is not GSM-7). '' when too little would be left.
  */
 function ellipsize(kept: string[], ellipsis?: '...' | '…'): string {
-  const space = kept.lastIndexOf(' ')
-  const head =
-    space >= MIN_KEPT && kept.length - space <= WORD_BACKOFF ? kept.slice(0, space) : kept
-  const text = head.join('').replace(/[\s,;:.-]+$/, '')
+  let at = kept.length
+  for (let i = kept.length - 1; i >= Math.max(0, kept.length - WORD_BACKOFF); i--) {
+    if (BOUNDARY.has(kept[i]!)) {
+      at = i
+      break
+    }
+  }
+  const head = kept.slice(0, at)
+  while (head.length && /^[\s,;:.\-、，；：。]$/.test(head.at(-1)!)) head.pop()
+  if (head.length < MIN_KEPT) return ''
+  const text = head.join('')
   return text + (ellipsis ?? (isGsm7(text) ? '...' : '…'))
 }
 
@@ -185,6 +198,7 @@ export function fitSms(parts: readonly SmsPart[], opts: FitOptions = {}): Fitted
       text: all.length > p.max! ? ellipsize(all.slice(0, p.max)) : text,
       before: p.before ?? '\n',
       cut: p.cut,
+      whole: p.whole ?? false,
     }
   })
   const fits = (text: string) => {
@@ -200,6 +214,10 @@ export function fitSms(parts: readonly SmsPart[], opts: FitOptions = {}): Fitted
   for (const { p } of order) {
     if (fits(join(work))) break
     shortened = true
+    if (p.whole) {
+      p.text = ''
+      continue
+    }
     // No more than a whole text could hold is worth trying (a fitting prefix has at most
     // `most` UTF-16 units: every GSM-7 character is one).
     const full = graphemes(p.text.slice(0, most + 1))
@@ -215,10 +233,14 @@ export function fitSms(parts: readonly SmsPart[], opts: FitOptions = {}): Fitted
     const rest = join(work)
     const firstOther = isGsm7(rest) ? full.findIndex((g) => !isGsm7(g)) : 0
     const gsmMost = firstOther < 0 ? full.length - 1 : firstOther
-    let n = longest(MIN_KEPT, gsmMost, (k) => fitsWith(cutAt(k, '...')))
+    const tryCut = (ellipsis: '...' | '…') => (k: number) => {
+      const cut = cutAt(k, ellipsis)
+      return cut !== '' && fitsWith(cut)
+    }
+    let n = longest(MIN_KEPT, gsmMost, tryCut('...'))
     if (n >= MIN_KEPT) p.text = cutAt(n, '...')
     else {
-      n = longest(MIN_KEPT, full.length - 1, (k) => fitsWith(cutAt(k, '…')))
+      n = longest(MIN_KEPT, full.length - 1, tryCut('…'))
       p.text = n >= MIN_KEPT ? cutAt(n, '…') : ''
     }
   }

@@ -15,8 +15,15 @@ export interface SmsWords {
   /** What separates it from the headline. */
   gap: ' ' | ''
   headline(status: string, name: string): string
-  maintenance(status: string, name: string): string
+  /** Without a status for a reminder or an overrun notice: the notice says what is new. */
+  maintenance(status: string | null, name: string): string
+  /** A moment, short: no year (a window is announced weeks ahead at most), the zone named. */
+  time(iso: string, timeZone: string): string
   starts(time: string): string
+  /** Which of their services a maintenance window touches (shorter than the email's). */
+  inMaintenance(names: string): string
+  /** The end of a list named in part ("and 4 more"). */
+  more(count: number): string
   notice: {
     reminder_24h(start: string): string
     reminder_1h(start: string): string
@@ -35,12 +42,16 @@ export const SMS_WORDS: Readonly<Record<Locale, SmsWords>> = {
     from: (page) => `${page}:`,
     gap: ' ',
     headline: (status, name) => `${status}: ${name}`,
-    maintenance: (status, name) => `Maintenance (${status}): ${name}`,
+    maintenance: (status, name) =>
+      status ? `Maintenance (${status}): ${name}` : `Maintenance: ${name}`,
+    time: (iso, timeZone) => shortTime('en-GB', iso, timeZone),
     starts: (time) => `Starts ${time}.`,
+    inMaintenance: (names) => `Affects your ${names}`,
+    more: (count) => `${count} more`,
     notice: {
-      reminder_24h: (start) => `Starts in 24 hours, ${start}.`,
-      reminder_1h: (start) => `Starts in 1 hour, ${start}.`,
-      overrun: (end) => `Running late: it was due to end ${end}.`,
+      reminder_24h: (start) => `Starts in 24 hours: ${start}.`,
+      reminder_1h: (start) => `Starts in 1 hour: ${start}.`,
+      overrun: (end) => `Running late: due to end ${end}.`,
     },
     code: (page, code) => `Your ${page} status code: ${code}.`,
     codeHow: 'Enter it on the page to confirm your text alerts.',
@@ -51,11 +62,14 @@ export const SMS_WORDS: Readonly<Record<Locale, SmsWords>> = {
     from: (page) => `【${page}】`,
     gap: '',
     headline: (status, name) => `${status}：${name}`,
-    maintenance: (status, name) => `维护（${status}）：${name}`,
+    maintenance: (status, name) => (status ? `维护（${status}）：${name}` : `维护：${name}`),
+    time: (iso, timeZone) => shortTime('zh-CN', iso, timeZone),
     starts: (time) => `开始时间：${time}。`,
+    inMaintenance: (names) => `涉及您关注的：${names}`,
+    more: (count) => `其他 ${count} 项`,
     notice: {
-      reminder_24h: (start) => `将于 24 小时后开始：${start}。`,
-      reminder_1h: (start) => `将于 1 小时后开始：${start}。`,
+      reminder_24h: (start) => `24 小时后开始：${start}。`,
+      reminder_1h: (start) => `1 小时后开始：${start}。`,
       overrun: (end) => `维护超时：原定于 ${end} 结束。`,
     },
     code: (page, code) => `您的 ${page} 状态通知验证码：${code}。`,
@@ -64,6 +78,30 @@ export const SMS_WORDS: Readonly<Record<Locale, SmsWords>> = {
     stop: '回复STOP退订',
   },
 }
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** "12 Mar, 02:00 UTC" / "3月12日 02:00 UTC": a day, a time of day and the zone. */
+function shortTime(lang: string, iso: string, timeZone: string): string {
+  const key = `${lang} ${timeZone}`
+  let f = timeFormats.get(key)
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, {
+      timeZone,
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    })
+    timeFormats.set(key, f)
+  }
+  return f.format(new Date(iso))
+}
+
+/** Services named in a text; more are counted ("A, B and 4 more"). */
+const LISTED = 3
 
 /** A page name longer than this is shortened in texts: the room is for the news. */
 const PAGE_NAME_MAX = 32
@@ -87,7 +125,8 @@ export interface SmsRecordInput {
  * A text about an incident or a maintenance window, for one subscriber: who sends it, what
  * happened, what it means for the services *they* follow, the update, a link, the way out.
  * Within one GSM-7 segment (two UCS-2 ones): the update is shortened first, then the personal
- * line, the maintenance time, the headline, the page name; the link and the way out never are.
+ * line, the headline, the page name; a maintenance window's time, the link and the way out are
+ * never cut.
  */
 export function renderSmsRecord(input: SmsRecordInput): FittedSms {
   const t = catalogFor(input.locale)
@@ -102,11 +141,11 @@ export function renderSmsRecord(input: SmsRecordInput): FittedSms {
   const when =
     !isIncident && r.scheduled_for && r.scheduled_until
       ? input.notice === 'overrun'
-        ? w.notice.overrun(t.time(r.scheduled_until, tz))
+        ? w.notice.overrun(w.time(r.scheduled_until, tz))
         : input.notice
-          ? w.notice[input.notice](t.time(r.scheduled_for, tz))
+          ? w.notice[input.notice](w.time(r.scheduled_for, tz))
           : input.status === 'scheduled'
-            ? w.starts(t.time(r.scheduled_for, tz))
+            ? w.starts(w.time(r.scheduled_for, tz))
             : ''
       : ''
 
@@ -114,27 +153,31 @@ export function renderSmsRecord(input: SmsRecordInput): FittedSms {
   // (the news a resolution brings), else which were hit, else that none of theirs was.
   let personal = ''
   if (r.components.length > 0) {
-    const names = t.list(yours.affected)
+    const list = (xs: readonly string[]) =>
+      t.list(xs.length > LISTED ? [...xs.slice(0, LISTED - 1), w.more(xs.length - LISTED + 1)] : xs)
+    const names = list(yours.affected)
     if (open)
       personal =
         yours.affected.length === 0
           ? t.noneOfYours
           : isIncident
             ? t.affectedOpen(names)
-            : t.inMaintenance(names)
-    else if (yours.recovered.length) personal = t.workingAgain(t.list(yours.recovered))
+            : w.inMaintenance(names)
+    else if (yours.recovered.length) personal = t.workingAgain(list(yours.recovered))
     else personal = yours.affected.length ? t.affectedClosed(names) : t.noneOfYoursClosed
   }
 
   const parts: SmsPart[] = [
-    { text: w.from(input.page.name), cut: 5, max: PAGE_NAME_MAX },
+    { text: w.from(input.page.name), cut: 4, max: PAGE_NAME_MAX },
     {
-      text: isIncident ? w.headline(status, r.name) : w.maintenance(status, r.name),
-      cut: 4,
+      text: isIncident
+        ? w.headline(status, r.name)
+        : w.maintenance(input.notice ? null : status, r.name),
+      cut: 3,
       before: w.gap,
     },
-    { text: when, cut: 3 },
-    { text: personal, cut: 2 },
+    { text: when },
+    { text: personal, cut: 2, whole: true },
     { text: input.update ?? '', cut: 1 },
     { text: `${input.page.url}${r.path}` },
     { text: w.stop },

@@ -183,6 +183,42 @@ describe('fitSms', () => {
     expect([a.fits, b.fits, a.units <= 160, b.units <= 160]).toEqual([true, true, true, true])
   })
 
+  it('drops a `whole` part rather than shortening it', () => {
+    const whole = fitSms([
+      { text: 'Affected for you: ' + 'Payments, '.repeat(20), cut: 1, whole: true },
+      { text: STOP },
+    ])
+    expect(whole.text).toBe(STOP)
+    const cut = fitSms([
+      { text: 'Affected for you: ' + 'Payments, '.repeat(20), cut: 1 },
+      { text: STOP },
+    ])
+    expect(cut.text).toMatch(/^Affected for you: Payments, .*Payments\.\.\.\nReply STOP/)
+  })
+
+  it('cuts Chinese at a clause or list boundary when one is near, never leaving a bare label', () => {
+    const f = fitSms(
+      [
+        {
+          text: '受影响的：支付、结账、登录、搜索、报表、通知、账单、导出、导入、设置、权限、审计',
+          cut: 1,
+        },
+        { text: 'x'.repeat(30) },
+      ],
+      { ucsSegments: 1 },
+    )
+    expect(f.text).toMatch(/^受影响的：(\p{Script=Han}{2}、)*\p{Script=Han}{2}…\nx+$/u)
+    expect(f.units).toBeLessThanOrEqual(70)
+    // 13 units of room: "已恢复正常：支付接口服务" would fit, but the cut falls at the label's end.
+    const label = fitSms(
+      [{ text: '已恢复正常：支付接口服务与结账', cut: 1 }, { text: 'x'.repeat(56) }],
+      {
+        ucsSegments: 1,
+      },
+    )
+    expect(label.text).toBe('x'.repeat(56))
+  })
+
   it('shortens a part to its `max` in any text', () => {
     const f = fitSms([
       { text: 'Very Long Company Name Status Page Of Everything:', max: 20 },
