@@ -126,7 +126,7 @@ export interface FittedSms extends SmsCount {
 
 /** A shortened part shorter than this says nothing useful and is dropped instead. */
 const MIN_KEPT = 12
-/** A cut moves back to the end of a word if one ended within this many characters. */
+/** A cut moves back to a word or list boundary if one is within this many characters. */
 const WORD_BACKOFF = 16
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })

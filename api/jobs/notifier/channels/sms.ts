@@ -1,8 +1,8 @@
 import { targetKey } from '../../../../core/channels.ts'
 import { SMS_STATUS_PATH } from '../../../../core/sms-provider.ts'
 import { laterSmsAbout, takeSmsSlot } from '../../../../db/sms-deliveries.ts'
-import { yourServices } from '../../../../templates/personal.ts'
 import type { FittedSms } from '../../../../core/sms-text.ts'
+import { yourServices } from '../../../../templates/personal.ts'
 import { renderSmsCode, renderSmsRecord } from '../../../../templates/sms.ts'
 import { mailPage } from '../../../config.ts'
 import { smsOptOut } from '../../../services/sms-opt-out.ts'
@@ -31,10 +31,10 @@ const CACHED_TEXTS = 256
 
 /**
  * Text messages through a Twilio-compatible provider: updates about what a subscriber follows,
- * and the code that confirms a new subscription. Three things only texts need, all in `send`:
- * - at most `perNumberPerHour` texts to a number an hour, counted in the database; over it, the
- *   text waits for room (retry at the time a slot frees) rather than being dropped, and `render`
- *   skips a waiting text once a later one about the same incident exists, so a flood of updates
+ * and the code that confirms a new subscription. Three things only texts need:
+ * - at most `perNumberPerHour` texts to a number an hour, counted in the database (`send`); over
+ *   it, the text waits for room (retry at the time a slot frees) rather than being dropped, and
+ *   `render` skips a text once a later one about the same incident exists, so a flood of updates
  *   ends in the latest (the resolution), not in a queue of stale ones;
  * - a text whose earlier send had no recorded outcome (a crash, a lost answer) is first looked
  *   for at the provider, which has no idempotency key: found, it counts as delivered;
