@@ -18,6 +18,7 @@ import { publicV2Routes } from './routes/public-v2.ts'
 import { recoveryRoutes } from './routes/recovery.ts'
 import { metricsRoutes, staffPages } from './routes/metrics.ts'
 import { playbookRoutes } from './routes/playbooks.ts'
+import { smsRoutes } from './routes/sms.ts'
 import { mountSubscriptions } from './routes/subscriptions.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { userRoutes } from './routes/users.ts'
@@ -42,6 +43,8 @@ export function createApp(deps: Deps) {
     return c.json(report, report.status === 'ok' ? 200 : 503)
   })
 
+  // The SMS provider posts signed forms: mounted before the JSON-only rule below.
+  app.route('/api/v1', smsRoutes(deps))
   app.use('/api/v1/*', async (c, next) => {
     if (WITH_BODY.has(c.req.method)) {
       const type = c.req.header('content-type') ?? ''

@@ -244,6 +244,8 @@ export interface SubscriberRecipient {
   allComponents: boolean
   status: string
   tokenVersion: number
+  /** When the last confirmation was asked for (a text's code derives from it). */
+  confirmationSentAt: string | null
   /** Component ids, for a subscriber who does not follow everything. */
   components: string[]
 }
@@ -288,7 +290,7 @@ export async function claimDeliveries(
       {
         sql: `SELECT d.id, d.event_id, d.attempts, d.channel, d.address, s.id AS subscriber_id,
                 s.channel AS subscriber_channel, s.email, s.target, s.secret, s.locale,
-                s.all_components, s.status, s.token_version
+                s.all_components, s.status, s.token_version, s.confirmation_sent_at
               FROM deliveries d LEFT JOIN subscribers s ON s.id = d.subscriber_id
               WHERE d.id IN (${placeholders(ids.length)}) ORDER BY d.id`,
         args: ids,
@@ -335,6 +337,7 @@ function rowToClaimed(r: Row, comps: Map<string, Set<string>>): ClaimedDelivery 
       allComponents: num(r, 'all_components') === 1,
       status: str(r, 'status'),
       tokenVersion: num(r, 'token_version'),
+      confirmationSentAt: strOrNull(r, 'confirmation_sent_at'),
       components: [...(comps.get(sid) ?? [])],
     },
   }

@@ -138,6 +138,18 @@ export async function findSubscriberByEmail(
   return (await withComponents(db, rs.rows))[0] ?? null
 }
 
+/** The subscriber at a URL or phone number, by its key (core/channels.ts targetKey). */
+export async function findSubscriberByTargetKey(
+  db: Db,
+  key: string,
+): Promise<SubscriberRecord | null> {
+  const rs = await db.execute({
+    sql: `SELECT ${READ_COLS} FROM subscribers WHERE target_key = ?`,
+    args: [key],
+  })
+  return (await withComponents(db, rs.rows))[0] ?? null
+}
+
 /** Existing subscribers by normalised address, for an import. */
 export async function findSubscribersByEmails(
   db: Db,

@@ -85,6 +85,35 @@ async function openLink(
     : null
 }
 
+/**
+ * The one way a subscription ends, whoever ends it (the link in a message, a STOP reply at the SMS
+ * provider): unsubscribed, every earlier link revoked (token_version), audited with `details`
+ * (never the address). Throws StaleWrite when `s` changed since it was read.
+ */
+export async function endSubscription(
+  deps: Deps,
+  ctx: WriteContext,
+  s: SubscriberRecord,
+  details?: Record<string, unknown>,
+): Promise<SubscriberRecord> {
+  const after: SubscriberRecord = {
+    ...s,
+    status: 'unsubscribed',
+    unsubscribed_at: deps.clock.now().toISOString(),
+    token_version: s.token_version + 1,
+  }
+  await commit(deps, ctx, {
+    statements: updateSubscriber(after, false),
+    action: 'subscriber.unsubscribe',
+    target: target(s.id),
+    events: [event('subscriber.unsubscribed', s.id)],
+    status: 200,
+    body: null,
+    details,
+  })
+  return after
+}
+
 export interface Preferences {
   /** Empty: every component, including ones added later. */
   components: string[]
@@ -339,21 +368,7 @@ export const subscriptions = {
       const s = await openLink(deps, 'unsubscribe', token)
       if (!s) return null
       if (s.status === 'unsubscribed') return { subscriber: s, already: true }
-      const after: SubscriberRecord = {
-        ...s,
-        status: 'unsubscribed',
-        unsubscribed_at: deps.clock.now().toISOString(),
-        token_version: s.token_version + 1,
-      }
-      await commit(deps, ctx, {
-        statements: updateSubscriber(after, false),
-        action: 'subscriber.unsubscribe',
-        target: target(s.id),
-        events: [event('subscriber.unsubscribed', s.id)],
-        status: 200,
-        body: null,
-      })
-      return { subscriber: after, already: false }
+      return { subscriber: await endSubscription(deps, ctx, s), already: false }
     })
   },
 

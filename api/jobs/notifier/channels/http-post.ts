@@ -7,22 +7,57 @@ export interface HttpCall {
   id: string
   headers: Record<string, string>
   body: string
+  /** POST unless told; GET for a read from an API (an SMS provider's list of messages). */
+  method?: 'POST' | 'GET'
+  /** Read at most this many bytes of the answer (an API's reply); otherwise none is read. */
+  readBody?: number
+}
+
+export interface HttpAnswer {
+  status: number
+  retryAfter: string | null
+  /** The first `readBody` bytes of the answer, when asked for. */
+  body?: string
 }
 
 /** Makes the call and returns the status and the `Retry-After` header, or throws (network). */
-export type HttpPoster = (call: HttpCall) => Promise<{ status: number; retryAfter: string | null }>
+export type HttpPoster = (call: HttpCall) => Promise<HttpAnswer>
 
-/** The plain poster: fetch, 10 s to answer, the body never read. */
+/** The plain poster: fetch, 10 s to answer, the body never read unless asked (then capped). */
 export const fetchPoster: HttpPoster = async (call) => {
+  const get = call.method === 'GET'
   const res = await fetch(call.url, {
-    method: 'POST',
+    method: get ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json', ...call.headers },
-    body: call.body,
+    body: get ? undefined : call.body,
     redirect: 'manual',
     signal: AbortSignal.timeout(10_000),
   })
-  await res.body?.cancel()
-  return { status: res.status, retryAfter: res.headers.get('retry-after') }
+  const body = call.readBody ? await readCapped(res, call.readBody) : undefined
+  if (!call.readBody) await res.body?.cancel()
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body }
+}
+
+/** At most `max` bytes of a response body (UTF-8); the rest is never read. */
+export async function readCapped(res: Response, max: number): Promise<string> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  while (size < max) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    size += value.byteLength
+  }
+  await reader.cancel().catch(() => {})
+  const all = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    all.set(c, at)
+    at += c.byteLength
+  }
+  return new TextDecoder().decode(all.subarray(0, max))
 }
 
 /**
@@ -32,7 +67,7 @@ export const fetchPoster: HttpPoster = async (call) => {
  * failure or timeout is retried.
  */
 export async function postAndClassify(post: HttpPoster, call: HttpCall): Promise<Outcome> {
-  let answer: { status: number; retryAfter: string | null }
+  let answer: HttpAnswer
   try {
     answer = await post(call)
   } catch (err) {

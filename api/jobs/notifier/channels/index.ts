@@ -6,6 +6,7 @@ import type { Channel, RenderKit } from './channel.ts'
 import { createEmailChannel } from './email.ts'
 import type { MailTransport } from './email-transport.node.ts'
 import { fetchPoster, type HttpPoster } from './http-post.ts'
+import { createSmsChannel } from './sms.ts'
 import { createWebhookChannel } from './webhook.ts'
 import { createSlackChannel } from './slack.ts'
 import { createTeamsChannel } from './teams.ts'
@@ -33,5 +34,6 @@ export function createChannels(deps: Deps, opts: ChannelOptions): Channels {
     slack: createSlackChannel(kit, post),
     teams: createTeamsChannel(kit, post),
     discord: createDiscordChannel(kit, post),
+    ...(deps.config.sms ? { sms: createSmsChannel(kit, post, deps.config.sms) } : {}),
   }
 }
