@@ -12,31 +12,32 @@ export interface HttpCall {
 /** Makes the call and returns the status and the `Retry-After` header, or throws (network). */
 export type HttpPoster = (call: HttpCall) => Promise<{ status: number; retryAfter: string | null }>
 
-/** The plain poster: fetch, 10 s to answer, the body never read. */
-export const fetchPoster: HttpPoster = async (call) => {
-  const res = await fetch(call.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...call.headers },
-    body: call.body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(10_000),
-  })
-  await res.body?.cancel()
-  return { status: res.status, retryAfter: res.headers.get('retry-after') }
+/**
+ * The target may not be called at all (a refused address or URL: api/http/outbound.node.ts): the
+ * same request would be refused again, so the delivery fails for good. Its message never holds the
+ * URL, only why.
+ */
+export class RefusedTarget extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RefusedTarget'
+  }
 }
 
 /**
  * Sorts an HTTP answer like SMTP's: 2xx delivered; 408, 429 and 5xx retried (429/503 after the
  * `Retry-After` the receiver asked for, capped at an hour); any other status (a 4xx: a wrong or
  * revoked URL; a 3xx: redirects are not followed) is the request refused for good. A network
- * failure or timeout is retried.
+ * failure or timeout is retried; a target we refuse to call (RefusedTarget) fails for good.
  */
 export async function postAndClassify(post: HttpPoster, call: HttpCall): Promise<Outcome> {
   let answer: { status: number; retryAfter: string | null }
   try {
     answer = await post(call)
   } catch (err) {
-    return { result: 'retry', message: `${hostOf(call.url)}: ${(err as Error).message}` }
+    const message = `${hostOf(call.url)}: ${(err as Error).message}`
+    if (err instanceof RefusedTarget) return { result: 'permanent', message }
+    return { result: 'retry', message }
   }
   const { status } = answer
   if (status >= 200 && status < 300) return { result: 'delivered' }
