@@ -1,3 +1,4 @@
+import { subscriptionName } from '../../../../core/channels.ts'
 import { markdownToText, renderMarkdown } from '../../../../core/markdown.ts'
 import { Locale } from '../../../../core/schemas/subscription.ts'
 import type { ClaimedDelivery } from '../../../../db/deliveries.ts'
@@ -44,13 +45,19 @@ export function createEmailChannel(
     if (ctx.type === 'person') return buildPerson(d, ctx)
     if (ctx.type === 'digest') return digestEmail(deps, ctx, d, host)
     if (ctx.type === 'feedback' || ctx.type === 'oncall') return buildDirect(d, ctx)
+    if (ctx.type === 'component') return { skip: 'skipped: component changes are not mailed' }
     const s = d.subscriber
     if (!s) return { skip: `skipped: ${ctx.event.type} is mailed to subscribers only` }
     // An email subscriber's mailbox, or another channel's contact address (its confirmation
     // request, its quarantine notice).
     const to = s.email
     if (!to) return { skip: 'skipped: the subscription has no email address' }
-    const wanted = ctx.route.kind === 'confirmation' ? ['pending'] : ['confirmed']
+    const wanted =
+      ctx.type === 'quarantined'
+        ? ['quarantined']
+        : ctx.route.kind === 'confirmation'
+          ? ['pending']
+          : ['confirmed']
     if (!wanted.includes(s.status)) return { skip: `skipped: subscriber is ${s.status}` }
     // Links are signed as of the event, so a resent message is the same message.
     const at = new Date(ctx.event.createdAt)
@@ -68,6 +75,18 @@ export function createEmailChannel(
       list,
       links: { manage: links.manage, unsubscribe: links.unsubscribe },
       subscribedTo: { all: s.allComponents, names: followed.map((c) => c.name) },
+    }
+    if (ctx.type === 'quarantined') {
+      return {
+        email: renderEmail({
+          ...envelope,
+          ...singleMessageId('quarantined', d.eventId, s.id, host),
+          kind: 'quarantined',
+          endpoint: subscriptionName(s),
+          error: ctx.error,
+          subscribeUrl: `${page.url}/subscribe`,
+        }),
+      }
     }
     if (ctx.type === 'subscriber') {
       const ids = singleMessageId('confirm', d.eventId, s.id, host)
