@@ -1,4 +1,3 @@
-import { standardWebhookHeaders } from '../../../../core/standard-webhooks.ts'
 import {
   componentsAsOf,
   webhookComponentUpdate,
@@ -10,10 +9,11 @@ import { listComponents, statusHistorySince } from '../../../../db/components.ts
 import type { ClaimedDelivery, SubscriberRecipient } from '../../../../db/deliveries.ts'
 import { catalogFor } from '../../../../templates/render.ts'
 import { mailPage } from '../../../config.ts'
-import { openSecret } from '../../../services/secret-box.ts'
+import { createSecretOpener } from '../../../services/secret-box.node.ts'
 import type { EventContext } from '../context.ts'
 import type { Channel, Rendered, RenderKit } from './channel.ts'
 import { postAndClassify, type HttpCall, type HttpPoster } from './http-post.ts'
+import { standardWebhookHeaders } from './webhook-signature.node.ts'
 
 type Live = Exclude<EventContext, { type: 'gone' }>
 
@@ -41,6 +41,7 @@ export function createWebhookChannel(kit: RenderKit, post: HttpPoster): Channel<
   const { deps, linksFor } = kit
   const page = mailPage(deps.config)
   const pageId = deps.config.page.id
+  const openSecret = createSecretOpener(deps)
   // What every subscriber's body shares, serialised once per event.
   const shared = new Map<number, Promise<string>>()
 
@@ -92,7 +93,7 @@ export function createWebhookChannel(kit: RenderKit, post: HttpPoster): Channel<
     if (!s.secret) return { skip: 'skipped: the subscription has no signing secret' }
     let secret: string
     try {
-      secret = await openSecret(deps, s.secret)
+      secret = await openSecret(s.secret)
     } catch (err) {
       deps.log.error('webhook secret cannot be opened', { subscriber: s.id, error: String(err) })
       return { skip: 'skipped: the signing secret cannot be opened (SIGNING_SECRET changed?)' }
@@ -163,7 +164,7 @@ export function createWebhookChannel(kit: RenderKit, post: HttpPoster): Channel<
       if (!secret) return postAndClassify(post, call)
       // Signed now: receivers refuse a timestamp more than a few minutes old.
       const timestamp = Math.floor(deps.clock.now().getTime() / 1000)
-      const headers = await standardWebhookHeaders(secret, call.id, timestamp, call.body)
+      const headers = standardWebhookHeaders(secret, call.id, timestamp, call.body)
       return postAndClassify(post, { ...call, headers: { ...call.headers, ...headers } })
     },
   }
