@@ -84,7 +84,6 @@ export function createOutboundPoster(opts: OutboundOptions): OutboundPoster {
       headers: { 'content-type': 'application/json', ...call.headers },
       body: call.body,
       dispatcher: agent,
-      signal: AbortSignal.timeout(connectTimeout + answerTimeout * 2),
     })
     await res.body.dump({ limit: MAX_BODY_BYTES }).catch(() => {})
     const after = res.headers['retry-after']
