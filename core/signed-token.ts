@@ -82,12 +82,7 @@ export async function verifyToken(
   if (!body || !sig || extra !== undefined || token.length > 2048) return null
   let ok: boolean
   try {
-    ok = await crypto.subtle.verify(
-      'HMAC',
-      await key(secret),
-      fromB64url(sig),
-      enc.encode(body),
-    )
+    ok = await crypto.subtle.verify('HMAC', await key(secret), fromB64url(sig), enc.encode(body))
   } catch {
     return null
   }
