@@ -4,7 +4,8 @@
  * (bench/fanout-webhook-receiver.ts) that answers 204 and counts.
  *
  * 1. baseline: the receiver's own intake from a minimal client, undici's `request` in a loop with
- *    the same concurrency and connections, POSTing one pre-rendered body over and over;
+ *    the same concurrency and connections, POSTing one pre-rendered body over and over (half the
+ *    calls before the notifier's run, half after, the two rates averaged);
  * 2. the notifier: from the update's commit to the last delivery recorded as sent: fan-out (one
  *    INSERT … SELECT), claiming, rendering each subscriber's body (its unsubscribe link, its
  *    secret opened), signing each call (Standard Webhooks), the connect-time address check, POST,
@@ -185,42 +186,48 @@ const inc = await incidents.create(deps, ctx, {
 })
 
 // --- 1. Baseline: how fast the receiver takes calls from a client that does nothing else. The
-// body is about the size the notifier sends, signed once (the client does not even sign).
+// body is about the size the notifier sends, signed once (the client does not even sign). Run
+// before and after the notifier, half each, and averaged: this machine's load drifts.
 const body = JSON.stringify({
   meta: { unsubscribe: `https://status.example.com/unsubscribe/${'x'.repeat(120)}` },
   page: { id: 'page', status_indicator: 'major', status_description: 'Partial System Outage' },
   incident: { name: 'Card payments failing', text: 'We found the cause. '.repeat(60) },
 })
 const signed = standardWebhookHeaders(newWebhookSecret(), 'msg_1_sub1', 1, body)
-const minimal = new Agent({ connections: CONNECTIONS })
-t = performance.now()
-const baselineCpu0 = process.cpuUsage()
-let next = 0
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    while (next < BASELINE) {
-      const i = ++next
-      const res = await request(`${base}/hooks/${i}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...signed },
-        body,
-        dispatcher: minimal,
-      })
-      await res.body.dump()
-      if (res.statusCode !== 204) throw new Error(`baseline: ${res.statusCode}`)
-    }
-  }),
-)
-const baselineSeconds = (performance.now() - t) / 1000
-const baselineCpu = process.cpuUsage(baselineCpu0)
-const baselineCpuMs = (baselineCpu.user + baselineCpu.system) / 1000 / BASELINE
-await minimal.close()
-const baselineRate = BASELINE / baselineSeconds
-console.log(
-  `baseline: ${fmt(BASELINE)} calls (${fmt(body.length)} bytes) in ${fmt(baselineSeconds)} s = ` +
-    `${fmt(baselineRate)} calls/s (client CPU ${fmt(baselineCpuMs)} ms a call)`,
-)
-await receiver.reset()
+
+async function baseline(calls: number): Promise<{ rate: number; cpuMs: number }> {
+  const minimal = new Agent({ connections: CONNECTIONS })
+  const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
+  let next = 0
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < calls) {
+        const i = ++next
+        const res = await request(`${base}/hooks/${i}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...signed },
+          body,
+          dispatcher: minimal,
+        })
+        await res.body.dump()
+        if (res.statusCode !== 204) throw new Error(`baseline: ${res.statusCode}`)
+      }
+    }),
+  )
+  const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  await minimal.close()
+  await receiver.reset()
+  const rate = calls / seconds
+  const cpuMs = (cpu.user + cpu.system) / 1000 / calls
+  console.log(
+    `baseline: ${fmt(calls)} calls (${fmt(body.length)} bytes) in ${fmt(seconds)} s = ` +
+      `${fmt(rate)} calls/s (client CPU ${fmt(cpuMs)} ms a call)`,
+  )
+  return { rate, cpuMs }
+}
+const before = await baseline(Math.ceil(BASELINE / 2))
 
 // --- 2. The notifier: one update to N webhook subscribers.
 const post = createOutboundPoster({ allowPrivate: true, connectionsPerOrigin: CONNECTIONS })
@@ -268,6 +275,10 @@ await post.close()
 const counts = await deliveryCounts(db)
 const s = await receiver.stats()
 const rate = SUBSCRIBERS / seconds
+await receiver.reset()
+const after = await baseline(Math.floor(BASELINE / 2))
+const baselineRate = (before.rate + after.rate) / 2
+const baselineCpuMs = (before.cpuMs + after.cpuMs) / 2
 receiver.child.send({ type: 'stop' })
 db.close()
 
