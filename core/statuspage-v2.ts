@@ -69,7 +69,7 @@ function byPosition(a: { position: number; name: string }, b: { position: number
   return a.position - b.position || a.name.localeCompare(b.name)
 }
 
-function componentRow(c: Component, pageId: string): V2Component {
+export function componentRow(c: Component, pageId: string): V2Component {
   return {
     id: c.id,
     name: c.name,

@@ -77,18 +77,85 @@ interface FanOut {
  * holds. One statement whatever the audience size; UNIQUE(event_id, subscriber_id) makes a repeat
  * add nothing.
  */
-export function fanOutToRecordAudience(f: FanOut & { recordId: string }): Statement {
+export function fanOutToRecordAudience(
+  f: FanOut & { recordId: string; channels?: readonly ChannelName[] },
+): Statement {
   return {
     sql: `INSERT INTO deliveries (event_id, subscriber_id, channel, status, next_attempt_at, created_at)
           SELECT :event, s.id, s.channel, 'pending', :at, :at FROM subscribers s
-          WHERE s.status = 'confirmed'
+          WHERE s.status = 'confirmed' ${channelGuard(f.channels)}
             AND (s.all_components = 1 OR EXISTS (
               SELECT 1 FROM subscriber_components sc
               JOIN incident_components ic ON ic.component_id = sc.component_id
               WHERE sc.subscriber_id = s.id AND ic.incident_id = :record))
             AND ${HOLDER_GUARD}
           ON CONFLICT DO NOTHING`,
-    args: { event: f.eventId, at: f.at, record: f.recordId, consumer: f.consumer, owner: f.owner },
+    args: {
+      event: f.eventId,
+      at: f.at,
+      record: f.recordId,
+      consumer: f.consumer,
+      owner: f.owner,
+      ...channelArgs(f.channels),
+    },
+  }
+}
+
+/**
+ * One delivery per confirmed subscriber of `channels` who follows every component or this one
+ * (a component's status change).
+ */
+export function fanOutToComponentAudience(
+  f: FanOut & { componentId: string; channels?: readonly ChannelName[] },
+): Statement {
+  return {
+    sql: `INSERT INTO deliveries (event_id, subscriber_id, channel, status, next_attempt_at, created_at)
+          SELECT :event, s.id, s.channel, 'pending', :at, :at FROM subscribers s
+          WHERE s.status = 'confirmed' ${channelGuard(f.channels)}
+            AND (s.all_components = 1 OR EXISTS (
+              SELECT 1 FROM subscriber_components sc
+              WHERE sc.subscriber_id = s.id AND sc.component_id = :component))
+            AND ${HOLDER_GUARD}
+          ON CONFLICT DO NOTHING`,
+    args: {
+      event: f.eventId,
+      at: f.at,
+      component: f.componentId,
+      consumer: f.consumer,
+      owner: f.owner,
+      ...channelArgs(f.channels),
+    },
+  }
+}
+
+/** `AND` the subscriber's channel is one of `channels` (nothing when every channel is meant). */
+function channelGuard(channels: readonly ChannelName[] | undefined): string {
+  if (!channels) return ''
+  return `AND s.channel IN (${channels.map((_, i) => `:channel_${i}`).join(', ')})`
+}
+
+function channelArgs(channels: readonly ChannelName[] | undefined): Record<string, string> {
+  return Object.fromEntries((channels ?? []).map((c, i) => [`channel_${i}`, c]))
+}
+
+/**
+ * One email to the contact address of a non-email subscriber (its quarantine notice), whatever
+ * its status; none when it left no contact address.
+ */
+export function fanOutToContact(f: FanOut & { subscriberId: string }): Statement {
+  return {
+    sql: `INSERT INTO deliveries (event_id, subscriber_id, channel, status, next_attempt_at, created_at)
+          SELECT :event, s.id, 'email', 'pending', :at, :at FROM subscribers s
+          WHERE s.id = :subscriber AND s.channel != 'email' AND trim(COALESCE(s.email, '')) != ''
+            AND ${HOLDER_GUARD}
+          ON CONFLICT DO NOTHING`,
+    args: {
+      event: f.eventId,
+      at: f.at,
+      subscriber: f.subscriberId,
+      consumer: f.consumer,
+      owner: f.owner,
+    },
   }
 }
 
@@ -394,8 +461,14 @@ export function markSkipped(id: number, reason: string): Statement {
 }
 
 /**
- * A permanent rejection (5xx): the delivery fails, and the address is quarantined after
- * `quarantineAfter` permanent failures in a row, so a dead mailbox stops receiving mail.
+ * A permanent rejection (a 5xx to RCPT, a 4xx from a webhook, a refused address): the delivery
+ * fails, and the subscriber is quarantined after `quarantineAfter` permanent failures in a row, so
+ * a dead mailbox or endpoint stops receiving. A non-email subscriber with a contact address gets
+ * a `subscriber.quarantined` event in the same batch, exactly when this failure quarantines it
+ * (its contact is told once: routes.ts).
+ *
+ * Every statement is guarded by the delivery still being pending, and the delivery is failed last:
+ * a delivery another sender already settled counts nothing and announces nothing.
  */
 export function markFailed(
   id: number,
@@ -411,19 +484,30 @@ export function markFailed(
   }
   // A plain address has no subscription to quarantine.
   if (subscriberId === null) return [failed]
+  const pending = `EXISTS (SELECT 1 FROM deliveries WHERE id = :delivery AND status = 'pending')`
+  const quarantines = `s.permanent_failures + 1 >= :after AND s.status IN ('pending', 'confirmed')`
+  const args = { delivery: id, subscriber: subscriberId, after: quarantineAfter, at }
   return [
-    failed,
+    {
+      // Read before the counter moves: this failure is the one that quarantines.
+      sql: `INSERT INTO outbox (type, aggregate_type, aggregate_id, payload, created_at)
+            SELECT 'subscriber.quarantined', 'subscriber', s.id,
+              json_object('subscriber_id', s.id, 'error', :error), :at
+            FROM subscribers s
+            WHERE s.id = :subscriber AND ${quarantines}
+              AND s.channel != 'email' AND trim(COALESCE(s.email, '')) != '' AND ${pending}`,
+      args: { ...args, error: error.slice(0, 300) },
+    },
     {
       // The version moves with the status, so a subscriber edit read before cannot undo it.
-      sql: `UPDATE subscribers SET
+      sql: `UPDATE subscribers AS s SET
               permanent_failures = permanent_failures + 1, version = version + 1,
-              status = CASE WHEN permanent_failures + 1 >= ? AND status IN ('pending', 'confirmed')
-                THEN 'quarantined' ELSE status END,
-              quarantined_at = CASE WHEN permanent_failures + 1 >= ? AND status IN ('pending', 'confirmed')
-                THEN ? ELSE quarantined_at END
-            WHERE id = ? AND changes() > 0`,
-      args: [quarantineAfter, quarantineAfter, at, subscriberId],
+              status = CASE WHEN ${quarantines} THEN 'quarantined' ELSE status END,
+              quarantined_at = CASE WHEN ${quarantines} THEN :at ELSE quarantined_at END
+            WHERE s.id = :subscriber AND ${pending}`,
+      args,
     },
+    failed,
   ]
 }
 

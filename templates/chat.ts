@@ -58,8 +58,11 @@ export interface ChatInput {
   subscribedTo: { all: boolean; names: string[] }
   /** The event's time. */
   at: string
-  /** What the subscriber is told: the same content an email says (api/jobs/notifier). */
-  content: EmailContent
+  /**
+   * What the subscriber is told: the same content an email says (api/jobs/notifier). A
+   * quarantine notice goes to the contact's mailbox only, never to the endpoint that failed.
+   */
+  content: Exclude<EmailContent, { kind: 'quarantined' }>
 }
 
 /** The post for one subscriber of a chat channel, in their language. Pure. */

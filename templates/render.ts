@@ -10,6 +10,7 @@ export type EmailKind =
   | 'maintenance'
   | 'follow_up'
   | 'confirmation'
+  | 'quarantined'
   | 'feedback_received'
   | 'feedback_answered'
   | 'oncall_nudge'
@@ -51,6 +52,16 @@ export type EmailContent =
       kind: 'confirmation'
       confirmUrl: string
       expiresAt: string
+    }
+  | {
+      /** To a non-email subscription's contact address: its endpoint was quarantined. */
+      kind: 'quarantined'
+      /** The endpoint as pages name it (core/channels.ts subscriptionName: host and last 4). */
+      endpoint: string
+      /** The last permanent failure (it names the host only). */
+      error: string
+      /** The status page's subscribe page, to subscribe again. */
+      subscribeUrl: string
     }
   | {
       kind: 'incident' | 'maintenance'
@@ -225,6 +236,7 @@ export function renderEmail(input: EmailInput): RenderedEmail {
 
 function subscriberBody(input: EmailEnvelope & EmailContent, t: Catalog): Body {
   if (input.kind === 'confirmation') return confirmation(input, t)
+  if (input.kind === 'quarantined') return quarantined(input, t)
   if (input.kind === 'follow_up') return followUp(input, t)
   return recordEmail(input, t)
 }
@@ -371,6 +383,43 @@ export function statusWords(
   const label = status === 'cancelled' ? t.cancelled : (labels[status] ?? status)
   const impactLabel = kind === 'incident' ? (t.impact[impact] ?? null) : null
   return { label, statusLine: t.statusLine(label, impactLabel) }
+}
+
+/** What was paused, why, and how to turn it back on: two links, no more mail until then. */
+function quarantined(
+  input: EmailEnvelope & Extract<EmailContent, { kind: 'quarantined' }>,
+  t: Catalog,
+): Body {
+  const q = t.quarantined
+  const intro = q.intro(input.page.name, input.endpoint)
+  const manage = input.links.manage
+  const text = [
+    intro,
+    '',
+    `${q.lastError}${t.colon}${input.error}`,
+    '',
+    q.howTo,
+    '',
+    `${q.manageButton}${t.colon.trim()}`,
+    manage,
+    '',
+    `${q.subscribe}${t.colon.trim()}`,
+    input.subscribeUrl,
+    '',
+    q.once,
+    ...footerText(input, t),
+  ].join('\n')
+  const esc = escapeHtml
+  const html = [
+    `<p style="${P}">${esc(intro)}</p>`,
+    `<p style="${P}">${esc(q.lastError)}${esc(t.colon)}<code>${esc(input.error)}</code></p>`,
+    `<p style="${P}">${esc(q.howTo)}</p>`,
+    `<p style="margin:20px 0"><a href="${esc(manage)}" style="${BUTTON}">${esc(q.manageButton)}</a> `,
+    `<a href="${esc(input.subscribeUrl)}" style="${BUTTON_QUIET}">${esc(q.subscribe)}</a></p>`,
+    `<p style="${P};${MUTED}">${esc(q.once)}</p>`,
+    footerHtml(input, t),
+  ].join('')
+  return { subject: q.subject(input.endpoint), text, html }
 }
 
 export function noticeText(

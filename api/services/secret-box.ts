@@ -9,7 +9,9 @@ import { signingSecret } from './secrets.ts'
  * WebCrypto: the same code runs on Node and in a Worker.
  */
 
-const LABEL = new TextEncoder().encode('amends/secret-box/v1')
+/** The HKDF label of the sealing key (secret-box.node.ts derives the same key). */
+export const SECRET_BOX_LABEL = 'amends/secret-box/v1'
+const LABEL = new TextEncoder().encode(SECRET_BOX_LABEL)
 const keys = new WeakMap<Deps['db'], Promise<CryptoKey>>()
 
 function keyOf(deps: Deps): Promise<CryptoKey> {

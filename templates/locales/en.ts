@@ -60,6 +60,16 @@ export interface Catalog {
     expires(time: string): string
     ignore: string
   }
+  /** To the contact address of a webhook, chat or SMS subscription that was quarantined. */
+  quarantined: {
+    subject(endpoint: string): string
+    intro(page: string, endpoint: string): string
+    lastError: string
+    howTo: string
+    manageButton: string
+    subscribe: string
+    once: string
+  }
   /** Reminders before a maintenance window, and the notice when it runs late. */
   notice: {
     reminder_24h(start: string): string
@@ -216,6 +226,17 @@ export const en: Catalog = {
     expires: (time) => `This link expires on ${time}.`,
     ignore:
       'If you did not ask for this, ignore this email: you will not receive anything else from us.',
+  },
+  quarantined: {
+    subject: (endpoint) => `Updates to ${endpoint} are paused`,
+    intro: (page, endpoint) =>
+      `${page} has stopped sending status updates to ${endpoint}: it refused our deliveries several times in a row, so we paused them rather than keep failing.`,
+    lastError: 'The last answer we got',
+    howTo:
+      'Once the endpoint accepts our requests again, turn updates back on from your subscription page, or subscribe it again on the status page.',
+    manageButton: 'Open your subscription',
+    subscribe: 'Subscribe again',
+    once: 'Until then nothing more is sent to it, and this is the only email about it.',
   },
   notice: {
     reminder_24h: (start) => `Reminder: this maintenance starts in 24 hours, at ${start}.`,

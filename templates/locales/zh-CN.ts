@@ -97,6 +97,16 @@ export const zhCN: Catalog = {
     expires: (t) => `此链接将于 ${t} 失效。`,
     ignore: '如果这不是您本人的操作，请忽略这封邮件：您不会再收到我们的任何邮件。',
   },
+  quarantined: {
+    subject: (endpoint) => `已暂停向 ${endpoint} 发送更新`,
+    intro: (page, endpoint) =>
+      `${page} 已停止向 ${endpoint} 发送状态更新：它连续多次拒绝了我们的推送，因此我们暂停了推送，而不是继续失败。`,
+    lastError: '我们收到的最后一次答复',
+    howTo: '当该地址重新可以接收我们的请求后，请在订阅页面重新开启更新，或在状态页上重新订阅。',
+    manageButton: '打开您的订阅',
+    subscribe: '重新订阅',
+    once: '在此之前，我们不会再向它发送任何内容；这也是关于此事的唯一一封邮件。',
+  },
   notice: {
     reminder_24h: (start) => `提醒：此次维护将在 24 小时后开始，时间为 ${start}。`,
     reminder_1h: (start) => `提醒：此次维护将在 1 小时后开始，时间为 ${start}。`,

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { newId } from '../../core/ids.ts'
-import { fetchPoster } from '../../api/jobs/notifier/channels/http-post.ts'
+import { createOutboundPoster } from '../../api/http/outbound.node.ts'
 import { createSmsProvider } from '../../api/jobs/notifier/channels/sms-provider.ts'
 import { str } from '../../db/rows.ts'
 import { getSubscriber, insertSubscriber } from '../../db/subscribers.ts'
@@ -86,10 +86,12 @@ async function unsubscribeAudit(t: TestApp) {
 
 /** A text sent through our provider client, so the stand-in holds it with our callback URL. */
 async function sentText(provider: SmsProviderStandIn, t: TestApp) {
-  const client = createSmsProvider(t.deps.config.sms!, fetchPoster)
+  const post = createOutboundPoster({ allowPrivate: true })
+  const client = createSmsProvider(t.deps.config.sms!, post)
   expect(await client.send({ to: PHONE, body: 'Hello', statusCallback: STATUS })).toEqual({
     result: 'delivered',
   })
+  await post.close()
   return provider.messages.at(-1)!.sid
 }
 

@@ -318,7 +318,12 @@ describe('on-call nudges', () => {
     const hook = await startHook([503])
     const w = await createMailWorld({
       timing: STEADY,
-      env: { ONCALL_EMAIL: 'oncall@example.com', ONCALL_WEBHOOK_URL: hook.url },
+      // The hook is http://127.0.0.1: allowed only with the opt-in for private targets.
+      env: {
+        ONCALL_EMAIL: 'oncall@example.com',
+        ONCALL_WEBHOOK_URL: hook.url,
+        OUTBOUND_ALLOW_PRIVATE: 'true',
+      },
     })
     const { t } = w
     const sub = await addSubscriber(t.deps.db)

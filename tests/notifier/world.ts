@@ -3,6 +3,7 @@ import { systemClock } from '../../core/clock.ts'
 import { newId } from '../../core/ids.ts'
 import type { Deps } from '../../api/deps.ts'
 import { smtpTransport } from '../../api/jobs/notifier/channels/email-transport.node.ts'
+import type { HttpPoster } from '../../api/jobs/notifier/channels/http-post.ts'
 import { createNotifier, type Notifier } from '../../api/jobs/notifier/notifier.node.ts'
 import { DEFAULT_TIMING, type NotifierTiming } from '../../api/jobs/notifier/timing.ts'
 import type { Db } from '../../db/client.ts'
@@ -101,6 +102,8 @@ export async function createMailWorld(
     env?: Record<string, string>
     sink?: SinkBehaviour
     timing?: Partial<NotifierTiming>
+    /** The URL channels' HTTP calls (default: the outbound poster the configuration gives). */
+    post?: HttpPoster
   } = {},
 ): Promise<MailWorld> {
   const t = await createTestApp({ env: opts.env })
@@ -112,6 +115,7 @@ export async function createMailWorld(
       transport: smtpTransport({ ...d.config.mail, smtpUrl: sink.url }),
       timing,
       owner,
+      post: opts.post,
     })
   const notifier = make('test-1')
   const others: { db: Db; notifier: Notifier }[] = []

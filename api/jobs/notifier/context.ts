@@ -1,8 +1,8 @@
 import type { IncidentRecord } from '../../../core/records.ts'
-import type { Component } from '../../../core/schemas/component.ts'
+import { ComponentStatus, type Component } from '../../../core/schemas/component.ts'
 import type { Locale } from '../../../core/schemas/subscription.ts'
 import type { IncidentView } from '../../../core/site-data.ts'
-import { listComponents } from '../../../db/components.ts'
+import { getComponent, listComponents } from '../../../db/components.ts'
 import type { Db } from '../../../db/client.ts'
 import { feedbackForMail, type FeedbackMail } from '../../../db/deliveries.ts'
 import { getIncident } from '../../../db/incidents.ts'
@@ -28,6 +28,24 @@ type NudgeKind = 'update_due' | 'postmortem_due'
 export type EventContext =
   | { type: 'gone'; reason: string }
   | { type: 'subscriber'; event: StoredEvent; route: EmailRoute; components: Component[] }
+  | {
+      /** A non-email subscription was quarantined: its contact address is told why. */
+      type: 'quarantined'
+      event: StoredEvent
+      route: EmailRoute
+      /** The last permanent failure, naming the endpoint's host only. */
+      error: string
+      components: Component[]
+    }
+  | {
+      /** A component's status changed (URL channels: Statuspage's `component_update`). */
+      type: 'component'
+      event: StoredEvent
+      route: EmailRoute
+      component: Component
+      oldStatus: ComponentStatus
+      newStatus: ComponentStatus
+    }
   | {
       type: 'feedback'
       event: StoredEvent
@@ -127,8 +145,13 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
   }
   if (route.audience === 'staff') return digestContext(deps, event)
   if (route.audience === 'person') return personContext(deps, event, route)
+  if (route.audience === 'component') return componentContext(deps, event, route)
   const components = await listComponents(deps.db)
   if (route.kind === 'confirmation') return { type: 'subscriber', event, route, components }
+  if (route.audience === 'contact') {
+    const error = typeof event.payload.error === 'string' ? event.payload.error : ''
+    return { type: 'quarantined', event, route, error, components }
+  }
   const record = await getIncident(deps.db, event.aggregateId)
   if (!record)
     return {
@@ -208,6 +231,29 @@ async function personContext(
     route: { ...route, kind },
     url: await linkUrl(deps, link.purpose, link.id),
     expiresAt: link.expires_at,
+  }
+}
+
+/** A component's status change, as the event recorded it; nothing once the component is gone. */
+async function componentContext(
+  deps: Deps,
+  event: StoredEvent,
+  route: EmailRoute,
+): Promise<EventContext> {
+  const oldStatus = ComponentStatus.safeParse(event.payload.old_status)
+  const newStatus = ComponentStatus.safeParse(event.payload.new_status)
+  if (!oldStatus.success || !newStatus.success)
+    return { type: 'gone', reason: `skipped: ${event.type} records no status change` }
+  const component = await getComponent(deps.db, event.aggregateId)
+  if (!component)
+    return { type: 'gone', reason: `skipped: component ${event.aggregateId} not found` }
+  return {
+    type: 'component',
+    event,
+    route,
+    component,
+    oldStatus: oldStatus.data,
+    newStatus: newStatus.data,
   }
 }
 

@@ -3,6 +3,8 @@ import {
   advanceConsumer,
   claimConsumer,
   fanOutToAddress,
+  fanOutToComponentAudience,
+  fanOutToContact,
   fanOutToDigestReaders,
   fanOutToFeedbackReporter,
   fanOutToRecordAudience,
@@ -61,6 +63,20 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
       const quota = route.kind === 'confirmation' ? quotaOf(CONFIRMATION_QUOTA) : undefined
       return [fanOutToSubscriber({ ...base, subscriberId, quota })]
     }
+    if (route.audience === 'contact') {
+      const subscriberId = e.payload.subscriber_id
+      if (typeof subscriberId !== 'string') return []
+      return [fanOutToContact({ ...base, subscriberId })]
+    }
+    if (route.audience === 'component') {
+      return [
+        fanOutToComponentAudience({
+          ...base,
+          componentId: e.aggregateId,
+          channels: route.channels,
+        }),
+      ]
+    }
     if (route.audience === 'feedback') {
       const feedbackId = e.payload.feedback_id
       if (typeof feedbackId !== 'string') return []
@@ -95,7 +111,7 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
       if (typeof email !== 'string' || !email) return []
       return [fanOutToAddress({ ...base, channel: 'email', address: email })]
     }
-    return [fanOutToRecordAudience({ ...base, recordId: e.aggregateId })]
+    return [fanOutToRecordAudience({ ...base, recordId: e.aggregateId, channels: route.channels })]
   }
 
   /** Fans out everything written since the position; returns what it did. */

@@ -26,6 +26,8 @@ export interface NotifierOptions {
   timing?: NotifierTiming
   /** Sends in flight at full speed; defaults to twice the SMTP pool, so no connection idles. */
   maxInFlight?: number
+  /** HTTP calls (webhooks, chat, SMS) in flight at once (default: the sender's). */
+  maxPostsInFlight?: number
   /** Leases name their holder; unique per process unless a test sets it. */
   owner?: string
   random?: () => number
@@ -54,6 +56,7 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
     backoff: timing.backoff,
     quarantineAfter: timing.quarantineAfter,
     maxInFlight: opts.maxInFlight ?? deps.config.mail.poolSize * 2,
+    maxPostsInFlight: opts.maxPostsInFlight,
     slowMs: timing.slowMs,
     random: opts.random,
   })

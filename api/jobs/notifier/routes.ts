@@ -1,30 +1,42 @@
+import { URL_CHANNELS, type ChannelName } from '../../../core/channels.ts'
 import type { EmailKind } from '../../../templates/render.ts'
 
 /**
  * Who an outbox event is mailed to:
  * - `record`: confirmed subscribers who follow every component or one the incident or
  *   maintenance window holds (`aggregate_id` is its id);
+ * - `component`: confirmed subscribers who follow every component or this one (`aggregate_id`);
  * - `subscriber`: exactly the subscriber in `payload.subscriber_id`, pending ones included;
+ * - `contact`: the contact address of the (non-email) subscriber in `payload.subscriber_id`, by
+ *   email, whatever its status (it may just have been quarantined);
  * - `feedback`: the address left with the feedback in `payload.feedback_id` (no subscriber);
  * - `oncall`: the configured on-call mailbox and webhook (no subscriber);
  * - `person`: one team member, at the address in `payload.email` (their console link);
  * - `staff`: the team about new customer reports: the on-call mailbox and every active person
  *   who asked for the inbox digest.
  */
-export type Audience = 'record' | 'subscriber' | 'feedback' | 'oncall' | 'person' | 'staff'
+export type Audience =
+  'record' | 'component' | 'subscriber' | 'contact' | 'feedback' | 'oncall' | 'person' | 'staff'
 
 export interface EmailRoute {
-  /** A kind renderEmail renders, or the staff digest (templates/feedback-digest.ts). */
-  kind: EmailKind | 'feedback_digest'
+  /**
+   * A kind renderEmail renders, the staff digest (templates/feedback-digest.ts), or a component's
+   * status change (URL channels only).
+   */
+  kind: EmailKind | 'feedback_digest' | 'component_update'
   audience: Audience
   /** A status label key the email shows instead of the update's status. */
   status?: string
+  /** Only subscribers of these channels (`record`/`component`); absent: every channel. */
+  channels?: readonly ChannelName[]
 }
 
 /**
  * Which events become email, and of which kind. Adding a kind of notification (a maintenance
  * reminder, a post-mortem, a follow-up) is one entry here, plus its wording if the kind is new.
- * Events not listed (edits, component changes) send nothing; the fan-out just moves past them.
+ * Events not listed (edits) send nothing; the fan-out just moves past them. A component's status
+ * change goes to the URL channels only (as Statuspage's webhooks): an email for every status
+ * flip would be noise next to the incident's own emails.
  */
 export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'incident.created': { kind: 'incident', audience: 'record' },
@@ -39,7 +51,9 @@ export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'maintenance.cancelled': { kind: 'maintenance', audience: 'record', status: 'cancelled' },
   'maintenance.reminder': { kind: 'maintenance', audience: 'record' },
   'maintenance.overrun': { kind: 'maintenance', audience: 'record' },
+  'component.updated': { kind: 'component_update', audience: 'component', channels: URL_CHANNELS },
   'subscriber.confirmation_requested': { kind: 'confirmation', audience: 'subscriber' },
+  'subscriber.quarantined': { kind: 'quarantined', audience: 'contact' },
   'feedback.received': { kind: 'feedback_received', audience: 'feedback' },
   'feedback.answered': { kind: 'feedback_answered', audience: 'feedback' },
   'feedback.digest': { kind: 'feedback_digest', audience: 'staff' },
@@ -56,5 +70,7 @@ export function emailRouteOf(event: {
   const route = EMAIL_ROUTES[event.type]
   if (!route) return null
   if (event.payload.deliver_notifications === false) return null
+  // An edit of a component's name or description is no news; its status changing is.
+  if (route.audience === 'component' && event.payload.status_changed !== true) return null
   return route
 }

@@ -25,8 +25,14 @@ export interface SenderOptions {
   backoff: BackoffOptions
   /** Permanent failures in a row after which an address is quarantined. */
   quarantineAfter: number
-  /** Sends in flight at full speed. */
+  /** Sends in flight at full speed (the paced channel: SMTP). */
   maxInFlight: number
+  /**
+   * HTTP calls (webhooks, chat, SMS) in flight at once. They do not share the SMTP pacer, and each
+   * waits mostly on a remote server, so many run at once; bounded so a slow receiver cannot hold
+   * more claimed rows than the sender can start well within their lease.
+   */
+  maxPostsInFlight?: number
   /** A reply slower than this counts as the server slowing down. */
   slowMs: number
   random?: () => number
@@ -35,6 +41,7 @@ export interface SenderOptions {
 const iso = (ms: number) => new Date(ms).toISOString()
 const MAX_MARKS_PER_BATCH = 500
 const MAX_CLAIM = 200
+const MAX_POSTS_IN_FLIGHT = 64
 const GATHER_MS = 5
 // Sent but not yet recorded: if the database falls behind, sending waits for it.
 const MAX_UNRECORDED = 1000
@@ -111,9 +118,10 @@ function createMarks(deps: Deps) {
 
 /**
  * Sends due deliveries. Claims a few windows' worth at a time (one when the server is pushing
- * back), starts as many as the pacer allows to talk to the server at once, and records each
- * outcome right after the server's answer. Claimed rows that wait too long go back unsent, and at
- * most MAX_UNRECORDED outcomes may wait for the database, so sending never runs far ahead of it.
+ * back), starts as many as the pacer allows to talk to the mail server at once and up to
+ * `maxPostsInFlight` HTTP calls, and records each outcome right after the server's answer.
+ * Claimed rows that wait too long go back unsent, and at most MAX_UNRECORDED outcomes may wait
+ * for the database, so sending never runs far ahead of it.
  */
 export function createSender(deps: Deps, channels: Channels, opts: SenderOptions) {
   const random = opts.random ?? Math.random
@@ -127,8 +135,12 @@ export function createSender(deps: Deps, channels: Channels, opts: SenderOptions
   // Every started delivery until its outcome is recorded (for stop() and back-pressure)...
   const inFlight = new Set<Promise<void>>()
   // ...and those of them still talking to the SMTP server, which is what the pacer limits: a
-  // message waiting for the group commit must not hold a connection's turn.
+  // message waiting for the group commit must not hold a connection's turn; HTTP calls (not
+  // paced) are counted apart, up to maxPosts.
   let sending = 0
+  let posting = 0
+  const maxPosts = opts.maxPostsInFlight ?? MAX_POSTS_IN_FLIGHT
+  const isPaced = (d: ClaimedDelivery) => channels[d.channel]?.paced === true
   const stats = { sent: 0, retried: 0, failed: 0, skipped: 0 }
   let running = false
   let loop: Promise<void> | null = null
@@ -160,8 +172,6 @@ export function createSender(deps: Deps, channels: Channels, opts: SenderOptions
       stats.skipped++
       return
     }
-    // The pacer is about the mail server: other channels do not take its turns.
-    if (!channel.paced) slotDone()
     const started = performance.now()
     if (channel.paced) pacer.started()
     let outcome: Outcome
@@ -210,12 +220,15 @@ export function createSender(deps: Deps, channels: Channels, opts: SenderOptions
   let ready: { d: ClaimedDelivery; at: number }[] = []
 
   function launch(d: ClaimedDelivery) {
-    sending++
+    const paced = isPaced(d)
+    if (paced) sending++
+    else posting++
     let smtp = true
     const smtpDone = () => {
       if (!smtp) return
       smtp = false
-      sending--
+      if (paced) sending--
+      else posting--
       waker.poke()
     }
     const p: Promise<void> = sendOne(d, smtpDone)
@@ -253,14 +266,15 @@ export function createSender(deps: Deps, channels: Channels, opts: SenderOptions
       const limit = slow ? 1 : pacer.limit
       // A row must start well within its lease; one held back too long (the server pushed back
       // meanwhile) goes back to the pool rather than risk being sent by two senders.
-      const stale = ready.filter(
-        (r) => now() - r.at > opts.leaseMs / 2 || (slow && ready.length > 1),
-      )
+      const t0 = now()
+      const stale = ready.filter((r) => t0 - r.at > opts.leaseMs / 2 || (slow && ready.length > 1))
       if (stale.length) {
         ready = ready.filter((r) => !stale.includes(r))
         await giveBack(stale)
       }
-      if (sending >= limit || inFlight.size >= MAX_UNRECORDED) {
+      // The pacer is about the mail server: HTTP calls do not take its turns.
+      const canStart = (d: ClaimedDelivery) => (isPaced(d) ? sending < limit : posting < maxPosts)
+      if ((sending >= limit && posting >= maxPosts) || inFlight.size >= MAX_UNRECORDED) {
         await sleep(opts.pollMs)
         continue
       }
@@ -268,7 +282,7 @@ export function createSender(deps: Deps, channels: Channels, opts: SenderOptions
         let claimed: ClaimedDelivery[]
         try {
           const t = now()
-          const want = slow ? 1 : Math.min(MAX_CLAIM, limit * 4)
+          const want = slow ? 1 : Math.min(MAX_CLAIM, limit * 4 + maxPosts)
           claimed = await claimDeliveries(deps.db, opts.owner, iso(t), iso(t + opts.leaseMs), want)
           ready = claimed.map((d) => ({ d, at: t }))
         } catch (err) {
@@ -281,9 +295,16 @@ export function createSender(deps: Deps, channels: Channels, opts: SenderOptions
           continue
         }
       }
-      while (ready.length && sending < limit && inFlight.size < MAX_UNRECORDED) {
-        launch(ready.shift()!.d)
+      let started = 0
+      for (let i = 0; i < ready.length && inFlight.size < MAX_UNRECORDED;) {
+        if (!canStart(ready[i]!.d)) {
+          i++
+          continue
+        }
+        launch(ready.splice(i, 1)[0]!.d)
+        started++
       }
+      if (started === 0) await sleep(opts.pollMs)
     }
     await giveBack(ready)
     ready = []

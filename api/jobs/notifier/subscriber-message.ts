@@ -1,7 +1,9 @@
+import { subscriptionName } from '../../../core/channels.ts'
 import { Locale } from '../../../core/schemas/subscription.ts'
 import type { ClaimedDelivery, SubscriberRecipient } from '../../../db/deliveries.ts'
 import { yourServices } from '../../../templates/personal.ts'
 import type { EmailContent } from '../../../templates/render.ts'
+import { mailPage } from '../../config.ts'
 import { CONFIRM_TTL_SECONDS, followUpLinks } from '../../services/links.ts'
 import type { RenderKit } from './channels/channel.ts'
 import { isOpenStatus, type EventContext } from './context.ts'
@@ -19,7 +21,10 @@ export interface SubscriberMessage {
   content: EmailContent
 }
 
-export type SubscriberContext = Extract<EventContext, { type: 'subscriber' | 'record' }>
+export type SubscriberContext = Extract<
+  EventContext,
+  { type: 'subscriber' | 'record' | 'quarantined' }
+>
 
 /**
  * The personal part every channel says to a subscriber (email, chat): the links signed as of the
@@ -33,7 +38,12 @@ export async function subscriberMessage(
 ): Promise<SubscriberMessage | { skip: string }> {
   const s = d.subscriber
   if (!s) return { skip: `skipped: ${ctx.event.type} goes to subscribers only` }
-  const wanted = ctx.route.kind === 'confirmation' ? 'pending' : 'confirmed'
+  const wanted =
+    ctx.type === 'quarantined'
+      ? 'quarantined'
+      : ctx.route.kind === 'confirmation'
+        ? 'pending'
+        : 'confirmed'
   if (s.status !== wanted) return { skip: `skipped: subscriber is ${s.status}` }
   // Links are signed as of the event, so a resent message is the same message.
   const at = new Date(ctx.event.createdAt)
@@ -50,6 +60,18 @@ export async function subscriberMessage(
     locale: s.locale && LOCALES.has(s.locale) ? (s.locale as Locale) : ('en' as const),
     links: { manage: links.manage, unsubscribe: links.unsubscribe },
     subscribedTo: { all: s.allComponents, names: followed.map((c) => c.name) },
+  }
+  if (ctx.type === 'quarantined') {
+    // To the contact address: which endpoint stopped receiving, why, and how to start again.
+    return {
+      ...base,
+      content: {
+        kind: 'quarantined',
+        endpoint: subscriptionName(s),
+        error: ctx.error,
+        subscribeUrl: `${mailPage(kit.deps.config).url}/subscribe`,
+      },
+    }
   }
   if (ctx.type === 'subscriber') {
     return {

@@ -26,7 +26,9 @@ export function createChatChannel(
       if (!url) return { skip: `skipped: the subscription has no ${name} URL` }
       const m = await subscriberMessage(kit, d, ctx)
       if ('skip' in m) return m
-      const chat = chatMessage({ ...m, page, at: ctx.event.createdAt })
+      const content = m.content
+      if (content.kind === 'quarantined') return { skip: 'skipped: quarantine notices go by email' }
+      const chat = chatMessage({ ...m, content, page, at: ctx.event.createdAt })
       return {
         message: {
           url,

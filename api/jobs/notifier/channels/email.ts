@@ -43,6 +43,7 @@ export function createEmailChannel(
     if (ctx.type === 'person') return buildPerson(d, ctx)
     if (ctx.type === 'digest') return digestEmail(deps, ctx, d, host)
     if (ctx.type === 'feedback' || ctx.type === 'oncall') return buildDirect(d, ctx)
+    if (ctx.type === 'component') return { skip: 'skipped: component changes are not mailed' }
     const s = d.subscriber
     if (!s) return { skip: `skipped: ${ctx.event.type} is mailed to subscribers only` }
     // An email subscriber's mailbox, or another channel's contact address (its confirmation
@@ -61,7 +62,9 @@ export function createEmailChannel(
     const ids =
       ctx.type === 'subscriber'
         ? singleMessageId('confirm', d.eventId, s.id, host)
-        : recordMessageIds({
+        : ctx.type === 'quarantined'
+          ? singleMessageId('quarantined', d.eventId, s.id, host)
+          : recordMessageIds({
             kind: ctx.record.kind,
             recordId: ctx.record.id,
             eventId: d.eventId,

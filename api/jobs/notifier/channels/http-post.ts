@@ -23,55 +23,32 @@ export interface HttpAnswer {
 /** Makes the call and returns the status and the `Retry-After` header, or throws (network). */
 export type HttpPoster = (call: HttpCall) => Promise<HttpAnswer>
 
-/** The plain poster: fetch, 10 s to answer, the body never read unless asked (then capped). */
-export const fetchPoster: HttpPoster = async (call) => {
-  const get = call.method === 'GET'
-  const res = await fetch(call.url, {
-    method: get ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', ...call.headers },
-    body: get ? undefined : call.body,
-    redirect: 'manual',
-    signal: AbortSignal.timeout(10_000),
-  })
-  const body = call.readBody ? await readCapped(res, call.readBody) : undefined
-  if (!call.readBody) await res.body?.cancel()
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body }
-}
-
-/** At most `max` bytes of a response body (UTF-8); the rest is never read. */
-export async function readCapped(res: Response, max: number): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  while (size < max) {
-    const { done, value } = await reader.read()
-    if (done) break
-    chunks.push(value)
-    size += value.byteLength
+/**
+ * The target may not be called at all (a refused address or URL: api/http/outbound.node.ts): the
+ * same request would be refused again, so the delivery fails for good. Its message never holds the
+ * URL, only why.
+ */
+export class RefusedTarget extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'RefusedTarget'
   }
-  await reader.cancel().catch(() => {})
-  const all = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    all.set(c, at)
-    at += c.byteLength
-  }
-  return new TextDecoder().decode(all.subarray(0, max))
 }
 
 /**
  * Sorts an HTTP answer like SMTP's: 2xx delivered; 408, 429 and 5xx retried (429/503 after the
  * `Retry-After` the receiver asked for, capped at an hour); any other status (a 4xx: a wrong or
  * revoked URL; a 3xx: redirects are not followed) is the request refused for good. A network
- * failure or timeout is retried.
+ * failure or timeout is retried; a target we refuse to call (RefusedTarget) fails for good.
  */
 export async function postAndClassify(post: HttpPoster, call: HttpCall): Promise<Outcome> {
   let answer: HttpAnswer
   try {
     answer = await post(call)
   } catch (err) {
-    return { result: 'retry', message: `${hostOf(call.url)}: ${(err as Error).message}` }
+    const message = `${hostOf(call.url)}: ${(err as Error).message}`
+    if (err instanceof RefusedTarget) return { result: 'permanent', message }
+    return { result: 'retry', message }
   }
   const { status } = answer
   if (status >= 200 && status < 300) return { result: 'delivered' }

@@ -5,7 +5,8 @@ import { createLinkSigner } from '../links.node.ts'
 import type { Channel, RenderKit } from './channel.ts'
 import { createEmailChannel } from './email.ts'
 import type { MailTransport } from './email-transport.node.ts'
-import { fetchPoster, type HttpPoster } from './http-post.ts'
+import type { HttpPoster } from './http-post.ts'
+import { createOutboundPoster } from '../../../http/outbound.node.ts'
 import { createSmsChannel } from './sms.ts'
 import { createWebhookChannel } from './webhook.ts'
 import { createSlackChannel } from './slack.ts'
@@ -14,7 +15,10 @@ import { createDiscordChannel } from './discord.ts'
 
 export interface ChannelOptions {
   transport: MailTransport
-  /** Makes the HTTP calls of every URL channel (tests inject failures here). */
+  /**
+   * Makes the HTTP calls of every URL channel; by default the one outbound poster that refuses
+   * private addresses at connect time (api/http/outbound.node.ts). Tests inject failures here.
+   */
   post?: HttpPoster
 }
 
@@ -27,7 +31,8 @@ export function createChannels(deps: Deps, opts: ChannelOptions): Channels {
     linksFor: createLinkSigner(deps),
     host: hostOf(deps.config.siteUrl),
   }
-  const post = opts.post ?? fetchPoster
+  const post =
+    opts.post ?? createOutboundPoster({ allowPrivate: deps.config.outbound.allowPrivate })
   return {
     email: createEmailChannel(kit, opts.transport),
     webhook: createWebhookChannel(kit, post),
