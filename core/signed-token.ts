@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 
-const TokenPurpose = z.enum(['confirm', 'manage', 'unsubscribe', 'feedback'])
+const TokenPurpose = z.enum(['confirm', 'manage', 'unsubscribe', 'feedback', 'sms_code'])
 export type TokenPurpose = z.infer<typeof TokenPurpose>
 
 /**
@@ -82,12 +82,7 @@ export async function verifyToken(
   if (!body || !sig || extra !== undefined || token.length > 2048) return null
   let ok: boolean
   try {
-    ok = await crypto.subtle.verify(
-      'HMAC',
-      await key(secret),
-      fromB64url(sig),
-      enc.encode(body),
-    )
+    ok = await crypto.subtle.verify('HMAC', await key(secret), fromB64url(sig), enc.encode(body))
   } catch {
     return null
   }

@@ -15,8 +15,8 @@ export interface PageProps {
 
 // Inline and small: these pages are served by the API, not the static site, and must stand alone.
 const CSS = `
-:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d0d7de;--link:#0a58ca;--accent:#0969da;--accent-fg:#fff;--bad:#cf222e}
-@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--link:#58a6ff;--accent:#1f6feb;--accent-fg:#fff;--bad:#ff7b72}}
+:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d0d7de;--link:#0a58ca;--accent:#0969da;--accent-fg:#fff;--bad:#cf222e;--panel:#f6f8fa}
+@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;--link:#58a6ff;--accent:#1f6feb;--accent-fg:#fff;--bad:#ff7b72;--panel:#161b22}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.5 system-ui,-apple-system,"Segoe UI",sans-serif}
 .wrap{max-width:38rem;margin:0 auto;padding:1rem}
@@ -38,6 +38,24 @@ button.secondary{background:transparent;color:var(--bad);border-color:var(--bad)
 .notice{border-left:4px solid var(--accent);padding:.25rem .75rem}
 .error{border-left:4px solid var(--bad);padding:.25rem .75rem}
 form+form{margin-top:1.5rem}
+.tabs{display:flex;flex-wrap:wrap;gap:.5rem;list-style:none;margin:0 0 1.25rem;padding:0}
+.tabs a{display:block;padding:.375rem .875rem;border:1px solid var(--line);border-radius:999px;color:var(--fg);text-decoration:none}
+.tabs a:hover{border-color:var(--accent)}
+.tabs a[aria-current=page]{background:var(--accent);border-color:var(--accent);color:var(--accent-fg);font-weight:600}
+.field{margin:0 0 1.125rem}
+.field>label{font-weight:600}
+.hint{display:block;color:var(--muted);font-size:.9375rem;margin:0 0 .375rem}
+.field-error{display:block;color:var(--bad);font-weight:600;margin:.25rem 0 0}
+input[aria-invalid=true]{border:2px solid var(--bad)}
+.steps{margin:.25rem 0 1rem;padding-left:1.5rem}
+.steps li{margin:.25rem 0}
+.panel{background:var(--panel);border:1px solid var(--line);border-radius:.375rem;padding:.75rem 1rem;margin:0 0 1rem}
+.panel>:first-child{margin-top:0}
+.panel>:last-child{margin-bottom:0}
+input.code{font:600 1.5rem/1.2 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;letter-spacing:.25em;max-width:11rem}
+input.secret,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9375rem}
+pre{background:var(--panel);border:1px solid var(--line);border-radius:.375rem;padding:.75rem;overflow-x:auto;white-space:pre}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 `
 
 /** The frame of every page the API renders itself (subscribe, confirm, manage, unsubscribe). */
