@@ -47,8 +47,12 @@ export function endpointUrl(url: URL): string {
   return u.href
 }
 
-/** A URL as lists show it: its host and last 4 characters (a chat webhook's path is a secret). */
+/**
+ * A URL as lists show it: its host and last 4 characters (a chat webhook's path is a secret).
+ * Masking a masked URL (a list's `url`) changes nothing.
+ */
 export function maskedUrl(url: string): string {
+  if (/^[^/]*\/….{0,4}$/u.test(url)) return url
   let host: string
   try {
     host = new URL(url).host

@@ -112,6 +112,11 @@ describe('endpoint URLs (core/channels.ts, core/outbound.ts)', () => {
   it('names a URL subscription by its host and last characters only', () => {
     const url = 'https://hooks.slack.com/services/T0/B0/secretsecret9f3a'
     expect(maskedUrl(url)).toBe('hooks.slack.com/…9f3a')
+    // A list's masked URL names the same subscription.
+    expect(maskedUrl(maskedUrl(url))).toBe('hooks.slack.com/…9f3a')
+    expect(subscriptionName({ channel: 'slack', email: null, url: maskedUrl(url) })).toBe(
+      'Slack · hooks.slack.com/…9f3a',
+    )
     expect(subscriptionName({ channel: 'slack', email: 'ops@acme.example', url })).toBe(
       'Slack · hooks.slack.com/…9f3a',
     )
