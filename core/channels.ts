@@ -35,6 +35,16 @@ export const CHANNEL_LABELS: Readonly<Record<ChannelName, string>> = {
   sms: 'Text message (SMS)',
 }
 
+/** The channel on a tab or a chip: short, so a phone fits them in two rows. */
+export const CHANNEL_TABS: Readonly<Record<ChannelName, string>> = {
+  email: 'Email',
+  webhook: 'Webhook',
+  slack: 'Slack',
+  teams: 'Teams',
+  discord: 'Discord',
+  sms: 'SMS',
+}
+
 /**
  * A URL as stored and keyed: WHATWG serialisation (scheme and host lower-cased, default port and
  * dot segments gone, the same percent-encoding), a host's trailing dot dropped and no fragment

@@ -23,12 +23,13 @@ body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.5 system-ui,-appl
 header{border-bottom:1px solid var(--line)}
 a{color:var(--link)}
 h1{font-size:1.5rem;line-height:1.25}
+h2{font-size:1.125rem;line-height:1.3;margin:1.5rem 0 .5rem}
 fieldset{border:1px solid var(--line);border-radius:.375rem;margin:0 0 1rem;padding:.75rem 1rem}
 fieldset fieldset{border:0;padding:.25rem 0 0;margin:0}
 .choices{padding-left:1.5rem}
 legend{font-weight:600}
 label{display:block;padding:.125rem 0}
-select{font:inherit;padding:.25rem}
+select{font:inherit;padding:.375rem .5rem;border:1px solid var(--line);border-radius:.375rem;background:var(--bg);color:var(--fg);max-width:100%}
 input:not([type=checkbox]):not([type=radio]),textarea{font:inherit;padding:.375rem .5rem;width:100%;max-width:100%;border:1px solid var(--line);border-radius:.375rem;background:var(--bg);color:var(--fg)}
 textarea{display:block}
 button{font:inherit;font-weight:600;padding:.5rem 1rem;border-radius:.375rem;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);cursor:pointer}
@@ -51,10 +52,12 @@ input[aria-invalid=true]{border:2px solid var(--bad)}
 .steps li{margin:.25rem 0}
 .panel{background:var(--panel);border:1px solid var(--line);border-radius:.375rem;padding:.75rem 1rem;margin:0 0 1rem}
 .panel>:first-child{margin-top:0}
+fieldset>.hint{margin:.25rem 0 .5rem}
 .panel>:last-child{margin-bottom:0}
 input.code{font:600 1.5rem/1.2 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;letter-spacing:.25em;max-width:11rem}
-input.secret,code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9375rem}
-pre{background:var(--panel);border:1px solid var(--line);border-radius:.375rem;padding:.75rem;overflow-x:auto;white-space:pre}
+code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9375rem}
+pre{background:var(--panel);border:1px solid var(--line);border-radius:.375rem;padding:.75rem;white-space:pre-wrap;overflow-wrap:anywhere}
+code.secret{display:block;font-size:1rem;padding:.5rem .75rem;background:var(--bg);border:1px solid var(--line);border-radius:.375rem;overflow-wrap:anywhere;user-select:all}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 `
 

@@ -1,5 +1,10 @@
 import { html } from 'hono/html'
-import { CHANNEL_LABELS, isChatChannel, type ChannelName } from '../../core/channels.ts'
+import {
+  CHANNEL_LABELS,
+  CHANNEL_TABS,
+  isChatChannel,
+  type ChannelName,
+} from '../../core/channels.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 import type { ChoiceSection } from '../services/subscriptions.ts'
 import { layout, type Html } from './layout.ts'
@@ -108,11 +113,22 @@ function problems(errors: FormErrors | undefined, fields: readonly string[]): Ht
 <ul>${items.map(([k, m]) => html`<li>${fields.includes(k) ? html`<a href="#f-${k}">${m}</a>` : m}</li>`)}</ul></div>`
 }
 
+/**
+ * Groups first, then the components in no group under "Other services", as the status page's
+ * own form lists them (without a heading they would read as part of the group above).
+ */
+function othersLast(sections: readonly ChoiceSection[]): ChoiceSection[] {
+  const groups = sections.filter((s) => s.group !== null)
+  const rest = sections.filter((s) => s.group === null).flatMap((s) => s.components)
+  if (groups.length === 0 || rest.length === 0) return [...sections]
+  return [...groups, { group: 'Other services', components: rest }]
+}
+
 /** The channels as tabs: links, the current one marked. */
 function tabs(channels: readonly ChannelName[], current: ChannelName): Html {
   if (channels.length < 2) return html``
   // prettier-ignore
-  return html`<nav aria-label="Ways to get updates"><ul class="tabs">${channels.map((ch) => html`<li><a href="/subscribe/${ch}"${ch === current ? html` aria-current="page"` : ''}>${CHANNEL_LABELS[ch]}</a></li>`)}</ul></nav>`
+  return html`<nav aria-label="Ways to get updates"><ul class="tabs">${channels.map((ch) => html`<li><a href="/subscribe/${ch}"${ch === current ? html` aria-current="page"` : ''}>${CHANNEL_TABS[ch]}</a></li>`)}</ul></nav>`
 }
 
 /** The fields that say where updates go, per channel. */
@@ -157,12 +173,13 @@ ${INTRO[v.channel]}
 <form method="post" action="/subscribe" novalidate>
 <input type="hidden" name="channel" value="${v.channel}">
 ${endpointFields(v)}
-${v.sections.length ? html`<fieldset><legend>Only these services <span class="muted">(optional: none ticked means all)</span></legend>
+${v.sections.length ? html`<fieldset><legend>Only these services <span class="muted">(optional)</span></legend>
+<p class="hint">None ticked: all of them, including ones added later.</p>
 ${v.errors?.components ? html`<p class="field-error" id="f-components-error">${v.errors.components}</p>` : ''}<div class="choices">
-${componentChoices(v.sections)}</div>
+${componentChoices(othersLast(v.sections))}</div>
 </fieldset>` : ''}
-<p><label for="f-locale">Language</label>
-<select id="f-locale" name="locale">${LOCALES.map((l) => html`<option value="${l.value}"${l.value === v.values.locale ? html` selected` : ''}>${l.label}</option>`)}</select></p>
+<div class="field"><label for="f-locale">Language</label>
+<select id="f-locale" name="locale">${LOCALES.map((l) => html`<option value="${l.value}"${l.value === v.values.locale ? html` selected` : ''}>${l.label}</option>`)}</select></div>
 <div class="hp" aria-hidden="true"><label for="f-website">Leave this field empty</label><input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">Subscribe</button>
 </form>
@@ -208,8 +225,8 @@ ${manageUrl ? html`<p><a href="${manageUrl}">Choose components or language</a>.<
     page(site, 'Webhook confirmed', html`<p><strong>${name}</strong> will get a signed <code>POST</code> when something affects the services you chose.</p>
 <div class="panel">
 <h2>Your signing secret</h2>
-<p><strong>Copy it now: this page is the only time it is shown.</strong> Select the text in the box and copy it into your receiver's settings. If it is lost, ask the ${site.name} team to rotate it.</p>
-<p><label for="secret">Signing secret</label><input id="secret" class="secret" type="text" readonly value="${secret}" autocomplete="off" spellcheck="false"></p>
+<p><strong>Copy it now: this page is the only time it is shown.</strong> Select it (a tap or click selects it all) and paste it into your receiver's settings. If it is lost, ask the ${site.name} team to rotate it.</p>
+<p><code class="secret" id="secret">${secret}</code></p>
 </div>
 <h2>Check each call</h2>
 <p>Every call has the headers <code>webhook-id</code>, <code>webhook-timestamp</code> and <code>webhook-signature</code> (<a href="https://www.standardwebhooks.com/">Standard Webhooks</a>). Verify them over the raw body with the specification's library before trusting a call, for example in JavaScript:</p>

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ChannelName, subscriptionName } from '../../core/channels.ts'
 import { DomainError, type ErrorDetail } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
+import { checkOutboundUrl } from '../../core/outbound.ts'
 import { Id } from '../../core/schemas/common.ts'
 import { ConfirmCode, Locale, SubscriptionCreate } from '../../core/schemas/subscription.ts'
 import type { SubscriberRecord } from '../../db/subscribers.ts'
@@ -138,7 +139,16 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
     // The honeypot: people never see the "website" field, form-filling bots do. Answer as if all
     // went well so the bot learns nothing, and write nothing.
     const bot = !!field(body, 'website')
-    if (!input.success && !bot) return refuse(validationError(input.error, 'form').details, 400)
+    if (!input.success && !bot) {
+      // Every problem at once: a URL's shape is checked here too, not only once the rest is right.
+      const details = [...(validationError(input.error, 'form').details ?? [])]
+      const shape = values.url
+        ? checkOutboundUrl(values.url, deps.config.outbound.allowPrivate)
+        : null
+      if (shape && !shape.ok && !details.some((d) => d.path === 'url'))
+        details.push({ path: 'url', message: shape.reason })
+      return refuse(details, 400)
+    }
     const data = input.success ? input.data : null
     let answer: SubscribeAccepted | null = null
     if (!bot && data) {

@@ -249,6 +249,21 @@ describe('the subscribe page of each channel', () => {
       expect(html).toContain('role="alert"')
       await expectValidHtml(res.html)
     }
+    // Every problem at once, the URL's too.
+    const both = squash(
+      (
+        await call(t, 'POST', '/subscribe', [
+          ['channel', 'webhook'],
+          ['url', 'http://hooks.example.com/x'],
+          ['email', 'nope'],
+        ])
+      ).html,
+    )
+    expect(both).toContain(
+      '<span class="field-error" id="f-url-error">Must be an https:// URL.</span>',
+    )
+    expect(both).toContain('<span class="field-error" id="f-email-error">Enter an email address')
+    expect(both).toContain('2 things need fixing')
     const off = await call(t, 'POST', '/subscribe', [
       ['channel', 'fax'],
       ['email', 'a@b.co'],
@@ -379,9 +394,7 @@ describe('confirming by link, per channel', () => {
     const done = await call(t, 'POST', confirm)
     expect(done.status).toBe(200)
     expect(squash(done.html)).toContain('<h1>Webhook confirmed</h1>')
-    expect(squash(done.html)).toContain(
-      `<input id="secret" class="secret" type="text" readonly value="${secret}"`,
-    )
+    expect(squash(done.html)).toContain(`<code class="secret" id="secret">${secret}</code>`)
     expect(done.html).toContain('this page is the only time it is shown')
     expect(done.html).toContain("import { Webhook } from 'standardwebhooks'")
     expect(done.html).toContain(`href="${links.manage}"`)
