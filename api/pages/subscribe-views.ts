@@ -104,10 +104,11 @@ ${f.hint ? html`<span class="hint" id="${id}-hint">${f.hint}</span>` : ''}<input
 ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}</div>`
 }
 
-/** The problems of a form above it, each a link to its field (and read out when it appears). */
+/** The problems of a form above it, in the order of its fields, each a link to its field. */
 function problems(errors: FormErrors | undefined, fields: readonly string[]): Html {
   if (!errors || Object.keys(errors).length === 0) return html``
-  const items = Object.entries(errors)
+  const at = (k: string) => (fields.includes(k) ? fields.indexOf(k) : fields.length)
+  const items = Object.entries(errors).sort(([a], [b]) => at(a) - at(b))
   // prettier-ignore
   return html`<div class="error" role="alert"><p><strong>${items.length === 1 ? 'One thing needs fixing' : `${items.length} things need fixing`}; nothing was saved.</strong></p>
 <ul>${items.map(([k, m]) => html`<li>${fields.includes(k) ? html`<a href="#f-${k}">${m}</a>` : m}</li>`)}</ul></div>`
@@ -168,7 +169,7 @@ export const subscribeViews = {
   /** /subscribe/<channel>: the form of one channel, with the others as tabs. */
   form: (site: Site, v: SubscribeForm) =>
     page(site, TITLES[v.channel], html`${tabs(v.channels, v.channel)}
-${problems(v.errors, ['email', 'url', 'phone'])}
+${problems(v.errors, v.channel === 'email' ? ['email'] : v.channel === 'sms' ? ['phone'] : ['url', 'email'])}
 ${INTRO[v.channel]}
 <form method="post" action="/subscribe" novalidate>
 <input type="hidden" name="channel" value="${v.channel}">
