@@ -8,6 +8,7 @@ import type { Logger } from './log.ts'
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
+  unprocessable: 422,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

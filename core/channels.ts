@@ -35,6 +35,43 @@ export const CHANNEL_LABELS: Readonly<Record<ChannelName, string>> = {
   sms: 'Text message (SMS)',
 }
 
+/** The channel on a tab or a chip: short, so a phone fits them in two rows. */
+export const CHANNEL_TABS: Readonly<Record<ChannelName, string>> = {
+  email: 'Email',
+  webhook: 'Webhook',
+  slack: 'Slack',
+  teams: 'Teams',
+  discord: 'Discord',
+  sms: 'SMS',
+}
+
+/**
+ * A URL as stored and keyed: WHATWG serialisation (scheme and host lower-cased, default port and
+ * dot segments gone, the same percent-encoding), a host's trailing dot dropped and no fragment
+ * (never sent to the server), so every spelling of one endpoint is one subscription.
+ */
+export function endpointUrl(url: URL): string {
+  const u = new URL(url.href)
+  u.hash = ''
+  if (u.hostname.endsWith('.')) u.hostname = u.hostname.replace(/\.+$/, '')
+  return u.href
+}
+
+/**
+ * A URL as lists show it: its host and last 4 characters (a chat webhook's path is a secret).
+ * Masking a masked URL (a list's `url`) changes nothing.
+ */
+export function maskedUrl(url: string): string {
+  if (/^[^/]*\/….{0,4}$/u.test(url)) return url
+  let host: string
+  try {
+    host = new URL(url).host
+  } catch {
+    host = ''
+  }
+  return `${host}/…${url.slice(-4)}`
+}
+
 /** The unique key of a non-email subscription: one per channel and endpoint. */
 export function targetKey(channel: ChannelName, normalizedTarget: string): string {
   return `${channel}:${normalizedTarget}`
@@ -55,11 +92,5 @@ export function subscriptionName(s: {
   const target = s.target ?? s.url ?? s.phone ?? ''
   if (s.channel === 'email') return s.email ?? ''
   if (s.channel === 'sms') return target
-  let host: string
-  try {
-    host = new URL(target).host
-  } catch {
-    host = ''
-  }
-  return `${CHANNEL_LABELS[s.channel]} · ${host}/…${target.slice(-4)}`
+  return `${CHANNEL_LABELS[s.channel]} · ${maskedUrl(target)}`
 }

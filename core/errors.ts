@@ -1,5 +1,7 @@
 export type ErrorKind =
   | 'invalid'
+  /** Well-formed, but refused as it stands (a URL we will not call, a channel not offered). */
+  | 'unprocessable'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'

@@ -48,7 +48,8 @@ export function checkOutboundUrl(raw: string, allowPrivate: boolean): UrlCheck {
   if (url.username || url.password)
     return { ok: false, reason: 'Must not carry a user name or password' }
   if (allowPrivate) return { ok: true, url }
-  const host = url.hostname.replace(/^\[|\]$/g, '')
+  // "localhost." is localhost: a fully qualified name's trailing dot must not dodge the rules.
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '')
   if (ipaddr.isValid(host)) {
     const refused = refusedAddress(host)
     if (refused) return { ok: false, reason: `Must be a public address (this is a ${refused})` }

@@ -6,7 +6,14 @@
  */
 import { z } from 'zod'
 
-const TokenPurpose = z.enum(['confirm', 'manage', 'unsubscribe', 'feedback', 'calendar'])
+const TokenPurpose = z.enum([
+  'confirm',
+  'manage',
+  'unsubscribe',
+  'feedback',
+  'calendar',
+  'sms_code',
+])
 export type TokenPurpose = z.infer<typeof TokenPurpose>
 
 /**

@@ -1,3 +1,4 @@
+import type { ChannelName } from './channels.ts'
 import type { IncidentKind } from './records.ts'
 import type { AffectedComponent } from './schemas/incident.ts'
 import type { Component, ComponentGroup, ComponentStatus } from './schemas/component.ts'
@@ -96,5 +97,10 @@ export type RouteData =
     }
   | { kind: 'uptime'; common: SiteCommon; uptime: UptimeSummary }
   | { kind: 'report'; common: SiteCommon }
-  | { kind: 'subscribe'; common: SiteCommon }
+  | {
+      kind: 'subscribe'
+      common: SiteCommon
+      /** The ways to subscribe offered here (the page links the others to their own forms). */
+      channels?: ChannelName[]
+    }
   | { kind: 'not-found'; common: SiteCommon }

@@ -1,20 +1,14 @@
-import { SubscriberChannel } from '../core/schemas/recovery.ts'
+import { ChannelName } from '../core/channels.ts'
 import { placeholders, type Db } from './client.ts'
 import { num, oneOf, str } from './rows.ts'
 
-/**
- * The channel of a subscriber as SQL. Every subscriber is reached by email today (the table has
- * no channel column); a second channel makes this a column that the counts below group by, and
- * the rows they return already carry it.
- */
-const CHANNEL = `'email'`
-const CHANNELS = SubscriberChannel.options
-
 export interface AffectedSubscribers {
   /** Distinct confirmed subscribers who hear about any of the components, per channel. */
-  byChannel: { channel: SubscriberChannel; count: number }[]
+  byChannel: { channel: ChannelName; count: number }[]
   /** Per component and channel; "all components" subscribers count under every component. */
-  byComponent: { component_id: string; channel: SubscriberChannel; count: number }[]
+  byComponent: { component_id: string; channel: ChannelName; count: number }[]
+  /** The channels any confirmed subscriber uses (affected or not), in CHANNELS order. */
+  inUse: ChannelName[]
 }
 
 /** Confirmed subscribers who hear about these components (all-components subscribers included). */
@@ -26,41 +20,56 @@ export async function affectedSubscribers(
   const explicit = ids.length
     ? ` OR EXISTS (SELECT 1 FROM subscriber_components sc WHERE sc.subscriber_id = s.id AND sc.component_id IN (${placeholders(ids.length)}))`
     : ''
-  const [channels, components] = await db.batch(
+  const [channels, everything, chosen, inUse] = await db.batch(
     [
       {
-        sql: `SELECT ${CHANNEL} AS channel, COUNT(*) AS n FROM subscribers s
+        sql: `SELECT s.channel, COUNT(*) AS n FROM subscribers s
               WHERE s.status = 'confirmed' AND (s.all_components = 1${explicit})
-              GROUP BY channel`,
+              GROUP BY s.channel`,
         args: ids,
       },
-      // Two indexed counts per component, not a join of every subscriber with every component.
+      // Per component: those who follow everything (once per channel), plus those who chose it.
+      `SELECT channel, COUNT(*) AS n FROM subscribers
+         WHERE status = 'confirmed' AND all_components = 1 GROUP BY channel`,
       {
         sql: ids.length
-          ? `SELECT c.id AS component_id, ${CHANNEL} AS channel,
-               (SELECT COUNT(*) FROM subscribers s
-                  WHERE s.status = 'confirmed' AND s.all_components = 1)
-               + (SELECT COUNT(*) FROM subscriber_components sc
-                    JOIN subscribers s ON s.id = sc.subscriber_id
-                    WHERE sc.component_id = c.id AND s.status = 'confirmed'
-                      AND s.all_components = 0) AS n
-             FROM components c WHERE c.id IN (${placeholders(ids.length)})`
+          ? `SELECT sc.component_id, s.channel, COUNT(*) AS n FROM subscriber_components sc
+               JOIN subscribers s ON s.id = sc.subscriber_id
+               WHERE sc.component_id IN (${placeholders(ids.length)})
+                 AND s.status = 'confirmed' AND s.all_components = 0
+               GROUP BY sc.component_id, s.channel`
           : 'SELECT NULL AS component_id, NULL AS channel, 0 AS n WHERE 0',
         args: ids,
       },
+      // subscribers_by_channel (channel, status) answers this from the index.
+      `SELECT DISTINCT channel FROM subscribers WHERE status = 'confirmed'`,
     ],
     'read',
   )
+  const all = new Map(
+    everything!.rows.map((row) => [oneOf(row, 'channel', ChannelName.options), num(row, 'n')]),
+  )
+  const picked = new Map(
+    chosen!.rows.map((row) => [
+      `${str(row, 'component_id')} ${str(row, 'channel')}`,
+      num(row, 'n'),
+    ]),
+  )
+  const used = new Set(inUse!.rows.map((row) => oneOf(row, 'channel', ChannelName.options)))
+  const channelsInUse = ChannelName.options.filter((c) => used.has(c))
   return {
     byChannel: channels!.rows.map((row) => ({
-      channel: oneOf(row, 'channel', CHANNELS),
+      channel: oneOf(row, 'channel', ChannelName.options),
       count: num(row, 'n'),
     })),
-    byComponent: components!.rows.map((row) => ({
-      component_id: str(row, 'component_id'),
-      channel: oneOf(row, 'channel', CHANNELS),
-      count: num(row, 'n'),
-    })),
+    byComponent: ids.flatMap((id) =>
+      channelsInUse.map((channel) => ({
+        component_id: id,
+        channel,
+        count: (all.get(channel) ?? 0) + (picked.get(`${id} ${channel}`) ?? 0),
+      })),
+    ),
+    inUse: channelsInUse,
   }
 }
 

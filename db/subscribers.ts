@@ -138,7 +138,7 @@ export async function findSubscriberByEmail(
   return (await withComponents(db, rs.rows))[0] ?? null
 }
 
-/** The subscriber at a URL or phone number, by its key (core/channels.ts targetKey). */
+/** The subscriber of a non-email endpoint, by its key (`<channel>:<normalised address>`). */
 export async function findSubscriberByTargetKey(
   db: Db,
   key: string,
@@ -205,7 +205,8 @@ export function updateSubscriber(s: SubscriberRecord, components: boolean): Stat
     s.id,
     s.version,
     `email = ?, locale = ?, all_components = ?, status = ?, confirmed_at = ?, unsubscribed_at = ?,
-     confirmation_sent_at = ?, token_version = ?, confirm_code_hash = ?, confirm_attempts = ?`,
+     confirmation_sent_at = ?, token_version = ?, confirm_code_hash = ?, confirm_attempts = ?,
+     secret = ?, confirm_via = ?`,
     [
       s.email,
       s.locale,
@@ -217,6 +218,8 @@ export function updateSubscriber(s: SubscriberRecord, components: boolean): Stat
       s.token_version,
       s.confirm_code_hash,
       s.confirm_attempts,
+      s.secret,
+      s.confirm_via,
     ],
   )
   if (components) {
@@ -248,9 +251,10 @@ export function deleteSubscriber(id: string): Statement[] {
 }
 
 export interface SubscriberFilter {
-  /** A substring of the address, case-insensitive. */
+  /** A substring of the address (mailbox, contact address, URL or number), case-insensitive. */
   q?: string
   status?: Status
+  channel?: ChannelName
   /** Subscribers who get mail about this component (explicitly or through "all"). */
   component?: string
   limit: number
@@ -264,12 +268,19 @@ export async function listSubscribers(
   const where: string[] = []
   const args: (string | number)[] = []
   if (f.q) {
-    where.push(`email_normalized LIKE ? ESCAPE '\\'`)
-    args.push(`%${f.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`)
+    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`
+    where.push(
+      `(lower(COALESCE(email, '')) LIKE ? ESCAPE '\\' OR lower(COALESCE(target, '')) LIKE ? ESCAPE '\\')`,
+    )
+    args.push(like, like)
   }
   if (f.status) {
     where.push('status = ?')
     args.push(f.status)
+  }
+  if (f.channel) {
+    where.push('channel = ?')
+    args.push(f.channel)
   }
   if (f.component) {
     where.push(
@@ -311,21 +322,25 @@ export async function listConfirmedSubscribers(db: Db): Promise<SubscriberRecord
 
 export interface SubscriberCounts {
   byStatus: Record<Status, number>
-  /** Confirmed subscribers who chose every component. */
-  allComponents: number
-  /** Confirmed subscribers who chose a component explicitly, by component id. */
-  explicit: Map<string, number>
+  /** Subscribers in any status, per channel. */
+  byChannel: Map<ChannelName, number>
+  /** Confirmed subscribers who chose every component, per channel. */
+  allComponents: Map<ChannelName, number>
+  /** Confirmed subscribers who chose a component explicitly: component id → channel → count. */
+  explicit: Map<string, Map<ChannelName, number>>
 }
 
 export async function countSubscribers(db: Db): Promise<SubscriberCounts> {
-  const [statuses, all, explicit] = await db.batch(
+  const [statuses, channels, all, explicit] = await db.batch(
     [
       'SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status',
-      "SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed' AND all_components = 1",
-      `SELECT sc.component_id, COUNT(*) AS n FROM subscriber_components sc
+      'SELECT channel, COUNT(*) AS n FROM subscribers GROUP BY channel',
+      `SELECT channel, COUNT(*) AS n FROM subscribers
+         WHERE status = 'confirmed' AND all_components = 1 GROUP BY channel`,
+      `SELECT sc.component_id, s.channel, COUNT(*) AS n FROM subscriber_components sc
          JOIN subscribers s ON s.id = sc.subscriber_id
          WHERE s.status = 'confirmed' AND s.all_components = 0
-         GROUP BY sc.component_id`,
+         GROUP BY sc.component_id, s.channel`,
     ],
     'read',
   )
@@ -337,9 +352,19 @@ export async function countSubscribers(db: Db): Promise<SubscriberCounts> {
   }
   for (const row of statuses!.rows)
     byStatus[oneOf(row, 'status', SubscriberStatus.options)] = num(row, 'n')
+  const perChannel = (rows: Row[]) =>
+    new Map(rows.map((row) => [oneOf(row, 'channel', ChannelName.options), num(row, 'n')]))
+  const byComponent = new Map<string, Map<ChannelName, number>>()
+  for (const row of explicit!.rows) {
+    const id = str(row, 'component_id')
+    const m = byComponent.get(id) ?? new Map<ChannelName, number>()
+    m.set(oneOf(row, 'channel', ChannelName.options), num(row, 'n'))
+    byComponent.set(id, m)
+  }
   return {
     byStatus,
-    allComponents: num(all!.rows[0]!, 'n'),
-    explicit: new Map(explicit!.rows.map((row) => [str(row, 'component_id'), num(row, 'n')])),
+    byChannel: perChannel(channels!.rows),
+    allComponents: perChannel(all!.rows),
+    explicit: byComponent,
   }
 }

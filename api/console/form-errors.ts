@@ -2,7 +2,13 @@ import { DomainError } from '../../core/errors.ts'
 import type { FieldErrors } from './forms.ts'
 
 /** The refusals a person can act on, with the status the API gives them. */
-const SHOWN = { invalid: 400, conflict: 409, not_found: 404, rate_limited: 429 } as const
+const SHOWN = {
+  invalid: 400,
+  unprocessable: 422,
+  conflict: 409,
+  not_found: 404,
+  rate_limited: 429,
+} as const
 export type RefusalStatus = (typeof SHOWN)[keyof typeof SHOWN]
 
 /**

@@ -1,4 +1,5 @@
 import { html } from 'hono/html'
+import { CHANNEL_LABELS } from '../../core/channels.ts'
 import { formatDuration } from '../../core/format.ts'
 import type { Incident } from '../../core/schemas/incident.ts'
 import type { ImpactView } from '../../core/schemas/recovery.ts'
@@ -15,7 +16,6 @@ export interface ImpactPageProps {
 }
 
 const count = new Intl.NumberFormat('en-GB')
-const CHANNEL_LABELS: Record<string, string> = { email: 'Email' }
 const SOURCE_LABELS = { form: 'Report form', follow_up: 'Follow-up: still affected' } as const
 const EXCERPT = 200
 const excerpt = (s: string) => (s.length > EXCERPT ? `${s.slice(0, EXCERPT - 1).trimEnd()}…` : s)
@@ -42,7 +42,7 @@ export function impactPage(p: ImpactPageProps): Html {
 <p class="row">${statusPill(i.status)} ${impactPill(i.impact)}</p>
 <dl class="facts">
 <div><dt>${open ? 'Ongoing for' : 'Lasted'}</dt><dd>${formatDuration(m.duration_seconds * 1000)} <span class="muted">(${i.resolved_at ? windowText(i.started_at, i.resolved_at, p.timeZone) : html`since ${time(i.started_at, p.timeZone)}`})</span></dd></div>
-<div><dt>Subscribers affected</dt><dd><strong>${people(m.affected_subscribers)}</strong> <span class="muted">(${m.channels.map((c) => `${CHANNEL_LABELS[c.channel] ?? c.channel}: ${count.format(c.count)}`).join(', ')})</span></dd></div>
+<div><dt>Subscribers affected</dt><dd><strong>${people(m.affected_subscribers)}</strong> <span class="muted">(${m.channels.map((c) => `${CHANNEL_LABELS[c.channel]}: ${count.format(c.count)}`).join(', ')})</span></dd></div>
 <div><dt>Weighted downtime</dt><dd>${outageText(m.total_weighted_outage_seconds)} <span class="muted">across ${m.components.length === 1 ? 'its component' : `${m.components.length} components`}</span></dd></div>
 <div><dt>Customer reports</dt><dd>${m.reports.total === 0 ? 'None' : html`<a href="#reports-h">${count.format(m.reports.total)}</a>`}</dd></div>
 </dl>
@@ -54,7 +54,7 @@ ${open ? html`<p class="warn">Still open: the figures grow until it is resolved.
 ${m.subscribers.length === 0 ? html`<p>No component is named on this incident, so no subscriber is counted as affected.</p>` : html`<table class="stack narrow">
 <thead><tr><th scope="col">Component</th><th scope="col">Channel</th><th scope="col" class="num">Subscribers</th></tr></thead>
 <tbody>
-${m.subscribers.map((s) => html`<tr><td class="lead">${s.component_name}</td><td data-label="Channel">${CHANNEL_LABELS[s.channel] ?? s.channel}</td><td data-label="Subscribers" class="num">${count.format(s.count)}</td></tr>`)}
+${m.subscribers.map((s) => html`<tr><td class="lead">${s.component_name}</td><td data-label="Channel">${CHANNEL_LABELS[s.channel]}</td><td data-label="Subscribers" class="num">${count.format(s.count)}</td></tr>`)}
 </tbody>
 </table>
 <p>In all: <strong>${people(m.affected_subscribers)}</strong>, each counted once.</p>`}

@@ -45,6 +45,7 @@ export function importForm(c: Context<AppEnv>, v: ImportFormView): Html {
   return html`<p><a href="/admin/subscribers">← All subscribers</a></p>
 ${v.problems?.length ? problemsAlert(v.problems) : ''}
 <p>Add subscribers, or change what existing ones follow, from a CSV file. You see what would change, row by row, before anything is written; the file goes in whole or not at all.</p>
+<p class="small muted">Email subscribers only: webhook, chat and text-message subscribers are added with the API (<code>POST /api/v1/subscribers</code>) or sign up on the status page, and the export leaves them out.</p>
 <details class="format">
 <summary>The file’s format</summary>
 <p>A header line, then one address per line. Columns (the ones the export writes):</p>

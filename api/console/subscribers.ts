@@ -28,7 +28,8 @@ async function componentNames(deps: Deps): Promise<Map<string, string>> {
 }
 
 /**
- * /admin/subscribers (admin): search by address, counts per component and channel, one
+ * /admin/subscribers (admin): search by address, filter by status and channel, counts per
+ * component and channel (an endpoint URL is only ever shown masked here), one
  * subscriber's page with erasure, CSV export, and the import with its preview
  * (subscribers-import.ts). The same services as the API's /api/v1/subscribers.
  */
@@ -41,11 +42,13 @@ export function mountSubscribers(app: Hono<AppEnv>, deps: Deps): void {
     const filter = {
       q: (c.req.query('q') ?? '').trim().slice(0, 300),
       status: c.req.query('status') ?? '',
+      channel: c.req.query('channel') ?? '',
     }
     const page = Math.min(100_000, Math.max(1, Number.parseInt(c.req.query('page') ?? '1') || 1))
     const v = validate(SubscriberListQuery, {
       q: filter.q || undefined,
       status: filter.status || undefined,
+      channel: filter.channel || undefined,
       page,
       per_page: PER_PAGE,
     })

@@ -20,6 +20,7 @@ import type { Deps } from '../deps.ts'
 import { calendars, MAINTENANCE_CALENDAR_PATH } from '../services/calendar.ts'
 import { loadSnapshot } from '../services/status.ts'
 import { siteData } from '../services/site-data.ts'
+import { enabledChannels } from '../services/subscriber-endpoint.ts'
 import { retryDelay } from './retry.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
 
@@ -136,7 +137,11 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     // The report and subscribe forms list the components: stale whenever the home page is.
     if (t.home) {
       later.push(['/report/', () => Promise.resolve({ kind: 'report', common: data.common })])
-      later.push(['/subscribe/', () => Promise.resolve({ kind: 'subscribe', common: data.common })])
+      const channels = enabledChannels(deps.config)
+      later.push([
+        '/subscribe/',
+        () => Promise.resolve({ kind: 'subscribe', common: data.common, channels }),
+      ])
     }
     if (t.historyIndex) later.push(['/history/', () => data.history(null)])
     const months =

@@ -1,4 +1,5 @@
 import { html } from 'hono/html'
+import type { ChannelName } from '../../core/channels.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 import type { ChoiceSection } from '../services/subscriptions.ts'
 import { layout, type Html } from './layout.ts'
@@ -24,6 +25,10 @@ const home = (site: Site) => html`<p><a href="${site.url}/">Back to the status p
 
 export type ManageNotice = { kind: 'saved' } | { kind: 'error'; message: string }
 
+/** What a subscriber gets, in words: emails, or (chat, webhook, texts) updates. */
+const sent = (channel: ChannelName | undefined) =>
+  !channel || channel === 'email' ? 'emails' : 'updates'
+
 // prettier-ignore
 export const views = {
   subscribeAccepted: (site: Site, email: string) =>
@@ -45,9 +50,9 @@ ${home(site)}`),
 <form method="post"><button type="submit">Confirm subscription</button></form>
 <p class="muted">Did not ask for this? Close this page; nothing is sent unless you confirm.</p>`),
 
-  confirmed: (site: Site, email: string, manageUrl: string) =>
-    page(site, "You're subscribed", html`<p><strong>${email}</strong> will get an email when something affects the services you chose.</p>
-<p><a href="${manageUrl}">Choose components or language</a>. Every email also has a one-click unsubscribe link.</p>
+  confirmed: (site: Site, email: string, manageUrl: string, channel?: ChannelName) =>
+    page(site, "You're subscribed", html`<p><strong>${email}</strong> will get ${sent(channel) === 'emails' ? 'an email' : 'an update'} when something affects the services you chose.</p>
+<p><a href="${manageUrl}">Choose components or language</a>. ${sent(channel) === 'emails' ? 'Every email also has a one-click unsubscribe link.' : 'You can stop the updates there at any time.'}</p>
 ${home(site)}`),
 
   invalidLink: (site: Site, purpose: 'confirm' | 'manage' | 'unsubscribe') =>
@@ -57,30 +62,30 @@ ${home(site)}`),
       : html`<p>The link was mistyped, or it is from before you unsubscribed or subscribed again: each change makes the older links stop working.</p>
 <p>Use the link in the most recent email from ${site.name}, or <a href="${site.url}/">subscribe again</a>.</p>`),
 
-  manage: (site: Site, v: { email: string; allComponents: boolean; locale: Locale; sections: ChoiceSection[]; unsubscribeUrl: string; notice?: ManageNotice | undefined; calendarUrl?: string }) =>
-    page(site, 'Your email alerts', html`${v.notice?.kind === 'saved' ? html`<p class="notice" role="status">Your choices are saved.</p>\n` : ''}${v.notice?.kind === 'error' ? html`<p class="error" role="alert">${v.notice.message}</p>\n` : ''}<p>Alerts for <strong>${v.email}</strong>.</p>
+  manage: (site: Site, v: { email: string; channel?: ChannelName; allComponents: boolean; locale: Locale; sections: ChoiceSection[]; unsubscribeUrl: string; notice?: ManageNotice | undefined; calendarUrl?: string }) =>
+    page(site, sent(v.channel) === 'emails' ? 'Your email alerts' : 'Your alerts', html`${v.notice?.kind === 'saved' ? html`<p class="notice" role="status">Your choices are saved.</p>\n` : ''}${v.notice?.kind === 'error' ? html`<p class="error" role="alert">${v.notice.message}</p>\n` : ''}<p>Alerts for <strong>${v.email}</strong>.</p>
 <form method="post">
 <fieldset><legend>Send me updates about</legend>
 <label><input type="radio" name="scope" value="all"${v.allComponents ? html` checked` : ''}> All components, including ones added later</label>
 <label><input type="radio" name="scope" value="some"${v.allComponents ? '' : html` checked`}> Only the components I tick below</label>
 <div class="choices">
-${v.sections.map((s) => s.group === null ? checkboxes(s) : html`<fieldset><legend>${s.group}</legend>\n${checkboxes(s)}</fieldset>\n`)}</div>
+${componentChoices(v.sections)}</div>
 </fieldset>
-<p><label for="locale">Email language</label>
+<p><label for="locale">${sent(v.channel) === 'emails' ? 'Email language' : 'Language'}</label>
 <select id="locale" name="locale">${LOCALES.map((l) => html`<option value="${l.value}"${l.value === v.locale ? html` selected` : ''}>${l.label}</option>`)}</select></p>
 <button type="submit">Save choices</button>
 </form>
 <form method="post" action="${v.unsubscribeUrl}">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
-<button type="submit" class="secondary">Unsubscribe from all emails</button>
+<button type="submit" class="secondary">Unsubscribe from all ${sent(v.channel)}</button>
 </form>${v.calendarUrl ? calendarSection(v.calendarUrl) : ''}`),
 
-  unsubscribePrompt: (site: Site, email: string) =>
-    page(site, 'Unsubscribe', html`<p>Stop all status emails from ${site.name} to <strong>${email}</strong>?</p>
+  unsubscribePrompt: (site: Site, email: string, channel?: ChannelName) =>
+    page(site, 'Unsubscribe', html`<p>Stop all status ${sent(channel)} from ${site.name} to <strong>${email}</strong>?</p>
 <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`),
 
-  unsubscribed: (site: Site, email: string) =>
-    page(site, "You're unsubscribed", html`<p><strong>${email}</strong> will get no more status emails from ${site.name}.</p>
+  unsubscribed: (site: Site, email: string, channel?: ChannelName) =>
+    page(site, "You're unsubscribed", html`<p><strong>${email}</strong> will get no more status ${sent(channel)} from ${site.name}.</p>
 <p>Changed your mind? <a href="${site.url}/">Subscribe again</a> on the status page.</p>`),
 
   failure: (site: Site, title: string, message: string) =>
@@ -101,6 +106,12 @@ function calendarSection(url: string) {
 <p><label for="calendar-url">Or give your calendar this address (in Google Calendar: Other calendars, From URL):</label>
 <input id="calendar-url" type="url" readonly value="${url}"></p>
 <p class="muted">This address is yours: anyone who has it can see which services you follow. It stops working when you unsubscribe.</p>`
+}
+
+/** The components to choose from, a fieldset per group (the manage and subscribe forms). */
+export function componentChoices(sections: readonly ChoiceSection[]) {
+  // prettier-ignore
+  return sections.map((s) => s.group === null ? checkboxes(s) : html`<fieldset><legend>${s.group}</legend>\n${checkboxes(s)}</fieldset>\n`)
 }
 
 function checkboxes(s: ChoiceSection) {

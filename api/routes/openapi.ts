@@ -45,6 +45,9 @@ export const errors = {
   403: error('The token lacks the scope this action needs'),
   404: error('No such resource'),
   409: error('The change is impossible in the current state'),
+  422: error(
+    'Well-formed but refused (`details` names the field): a URL we will not call, a channel not offered',
+  ),
   413: error('Body too large'),
   415: error('Body is not application/json'),
   503: error('Database unavailable'),

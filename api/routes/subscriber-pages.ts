@@ -1,17 +1,27 @@
-import { subscriptionName } from '../../core/channels.ts'
-import { Hono, type Context, type MiddlewareHandler } from 'hono'
-import { errorPages, formBody, limitBody, privatePage } from '../pages/page-middleware.ts'
+import { Hono } from 'hono'
 import { z } from 'zod'
+import { ChannelName, subscriptionName } from '../../core/channels.ts'
 import { DomainError, type ErrorDetail } from '../../core/errors.ts'
+import { newId } from '../../core/ids.ts'
+import { checkOutboundUrl } from '../../core/outbound.ts'
 import { Id } from '../../core/schemas/common.ts'
-import { Locale, SubscriptionCreate } from '../../core/schemas/subscription.ts'
+import { ConfirmCode, Locale, SubscriptionCreate } from '../../core/schemas/subscription.ts'
 import type { SubscriberRecord } from '../../db/subscribers.ts'
 import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { validationError } from '../errors.ts'
+import { errorPages, formBody, limitBody, privatePage } from '../pages/page-middleware.ts'
+import { subscribeViews, type FormErrors, type SubscribeForm } from '../pages/subscribe-views.ts'
 import { views, type ManageNotice, type Site } from '../pages/subscriber-views.ts'
 import { calendarLink } from '../services/links.ts'
-import { SELF_SERVICE, subscriptions } from '../services/subscriptions.ts'
+import { codeToken, codeTokenValid } from '../services/sms-confirmation.ts'
+import {
+  enabledChannels,
+  SELF_SERVICE,
+  subscriptions,
+  type SubscribeAccepted,
+} from '../services/subscriptions.ts'
+import type { PublicLimits } from './subscriptions.ts'
 
 const MAX_FORM_BYTES = 16 * 1024
 
@@ -27,7 +37,7 @@ const ManageForm = z.object({
  * POST /subscribe (the status page's form), and confirm / manage / unsubscribe by signed link.
  * GET never changes anything (mail scanners prefetch links); every change is a POST.
  */
-export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
+export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
   const app = new Hono<AppEnv>()
   const site: Site = { name: deps.config.page.name, url: deps.config.siteUrl }
 
@@ -38,64 +48,181 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
   const small = limitBody(MAX_FORM_BYTES)
 
   app.onError(errorPages(deps.log, site, views))
+  const notOffered = () =>
+    new DomainError('not_found', 'not_found', 'There is no such way to subscribe here')
 
-  app.post('/subscribe', secure, limit, ...form, async (c) => {
-    const body = await c.req.parseBody({ all: true })
-    const email = (field(body, 'email') ?? '').trim()
-    // The honeypot: people never see the "website" field, form-filling bots do. Answer as if all
-    // went well so the bot learns nothing, and write nothing.
-    if (field(body, 'website')) return c.html(views.subscribeAccepted(site, email), 200)
-    const back = backLink(c, site)
-    const input = SubscriptionCreate.safeParse({
-      email,
-      components: list(body, 'components'),
-      locale: field(body, 'locale') || undefined,
+  const offered = enabledChannels(deps.config)
+
+  /** The form of a channel, as typed and with its problems (a GET shows it empty). */
+  const formPage = async (
+    channel: ChannelName,
+    values: SubscribeForm['values'],
+    chosen: readonly string[],
+    errors?: FormErrors,
+  ) =>
+    subscribeViews.form(site, {
+      channel,
+      channels: offered,
+      sections: await subscriptions.choices(deps, {
+        all_components: chosen.length === 0,
+        components: chosen,
+      }),
+      values,
+      errors,
     })
+
+  const EMPTY = { email: '', url: '', phone: '', locale: 'en' as const }
+
+  // The code form first, so "code" is not taken for a channel.
+  app.get('/subscribe/code', secure, async (c) => {
+    const token = c.req.query('token') ?? ''
+    if (!(await codeTokenValid(deps, token))) return c.html(subscribeViews.codeExpired(site), 400)
+    return c.html(subscribeViews.code(site, { token, phone: null }), 200)
+  })
+
+  app.post('/subscribe/code', secure, limits.code, ...form, async (c) => {
+    const body = await c.req.parseBody({ all: true })
+    const token = field(body, 'token') ?? ''
+    const input = ConfirmCode.safeParse({ token, code: field(body, 'code') ?? '' })
     if (!input.success) {
-      return c.html(
-        views.subscribeError(
-          site,
-          plainProblems(validationError(input.error, 'form').details),
-          back,
-        ),
-        400,
-      )
+      const error = 'Enter the 6-digit code from the text message.'
+      return c.html(subscribeViews.code(site, { token, phone: null, error }), 400)
     }
     try {
-      await subscriptions.request(deps, SELF_SERVICE, input.data)
+      const r = await subscriptions.confirmCode(deps, SELF_SERVICE, input.data)
+      const manage =
+        r.status === 'confirmed' ? (await subscriptions.links(deps, r.subscriber)).manage : null
+      return c.html(subscribeViews.codeConfirmed(site, subscriptionName(r.subscriber), manage), 200)
     } catch (err) {
-      if (err instanceof DomainError && err.kind === 'invalid') {
-        return c.html(views.subscribeError(site, plainProblems(err.details), back), 400)
-      }
+      if (!(err instanceof DomainError)) throw err
+      if (err.code === 'wrong_code')
+        return c.html(
+          subscribeViews.code(site, { token, phone: null, error: `${err.message}.` }),
+          400,
+        )
+      if (err.code === 'too_many_attempts')
+        return c.html(subscribeViews.codeLocked(site, err.message), 409)
+      if (err.code === 'code_token_invalid') return c.html(subscribeViews.codeExpired(site), 400)
       throw err
     }
-    return c.html(views.subscribeAccepted(site, input.data.email), 200)
   })
+
+  app.get('/subscribe/:channel', secure, async (c) => {
+    const channel = ChannelName.safeParse(c.req.param('channel'))
+    if (!channel.success || !offered.includes(channel.data)) throw notOffered()
+    return c.html(await formPage(channel.data, EMPTY, []), 200)
+  })
+
+  app.post('/subscribe', secure, limits.subscribe, ...form, async (c) => {
+    const body = await c.req.parseBody({ all: true })
+    // The status page's own form (email only) sends no channel.
+    const channel = ChannelName.safeParse(field(body, 'channel') || 'email')
+    const typed = (name: string) => (field(body, name) ?? '').trim()
+    const values = {
+      email: typed('email'),
+      url: typed('url'),
+      phone: typed('phone'),
+      locale: Locale.safeParse(field(body, 'locale')).data ?? ('en' as const),
+    }
+    const chosen = list(body, 'components')
+    const shownAs = channel.success && offered.includes(channel.data) ? channel.data : offered[0]!
+    const refuse = async (details: readonly ErrorDetail[] | undefined, status: 400 | 422) =>
+      c.html(await formPage(shownAs, values, chosen, plainProblems(details)), status)
+    if (!channel.success) return refuse([{ path: 'channel', message: 'Not a way we offer' }], 400)
+    const input = SubscriptionCreate.safeParse({
+      channel: channel.data,
+      email: values.email || undefined,
+      url: values.url || undefined,
+      phone: values.phone || undefined,
+      components: chosen,
+      locale: field(body, 'locale') || undefined,
+    })
+    // The honeypot: people never see the "website" field, form-filling bots do. Answer as if all
+    // went well so the bot learns nothing, and write nothing.
+    const bot = !!field(body, 'website')
+    if (!input.success && !bot) {
+      // Every problem at once: a URL's shape is checked here too, not only once the rest is right.
+      const details = [...(validationError(input.error, 'form').details ?? [])]
+      const shape = values.url
+        ? checkOutboundUrl(values.url, deps.config.outbound.allowPrivate)
+        : null
+      if (shape && !shape.ok && !details.some((d) => d.path === 'url'))
+        details.push({ path: 'url', message: shape.reason })
+      return refuse(details, 400)
+    }
+    const data = input.success ? input.data : null
+    let answer: SubscribeAccepted | null = null
+    if (!bot && data) {
+      try {
+        answer = await subscriptions.request(deps, SELF_SERVICE, data)
+      } catch (err) {
+        if (err instanceof DomainError && (err.kind === 'invalid' || err.kind === 'unprocessable'))
+          return refuse(err.details, err.kind === 'invalid' ? 400 : 422)
+        throw err
+      }
+    }
+    return c.html(await acceptedPage(channel.data, values, data, answer), 200)
+  })
+
+  /** What happens next; for a bot (no answer) the page a person would get, with a dead token. */
+  const acceptedPage = async (
+    channel: ChannelName,
+    values: SubscribeForm['values'],
+    data: SubscriptionCreate | null,
+    answer: SubscribeAccepted | null,
+  ) => {
+    if (channel === 'email') return views.subscribeAccepted(site, values.email)
+    if (channel === 'sms') {
+      const token =
+        answer?.code_token ??
+        (await codeToken(deps, { id: newId(), token_version: 1, confirmation_sent_at: null }))
+      const phone = data?.channel === 'sms' ? data.phone : values.phone
+      return subscribeViews.code(site, { token, phone })
+    }
+    const contact = values.email || null
+    return subscribeViews.accepted(site, {
+      channel,
+      via: channel === 'webhook' || contact ? 'email' : channel,
+      name: subscriptionName({ channel, email: contact, url: values.url }),
+      contact,
+    })
+  }
 
   app.get('/confirm/:token', secure, async (c) => {
     const s = await subscriptions.inspect(deps, 'confirm', c.req.param('token'))
-    if (!s || (s.status !== 'pending' && s.status !== 'confirmed'))
+    if (!s || s.confirm_via === 'sms' || (s.status !== 'pending' && s.status !== 'confirmed'))
       return c.html(views.invalidLink(site, 'confirm'), 400)
     if (s.status === 'confirmed')
       return c.html(
-        views.confirmed(site, subscriptionName(s), (await subscriptions.links(deps, s)).manage),
+        views.confirmed(
+          site,
+          subscriptionName(s),
+          (await subscriptions.links(deps, s)).manage,
+          s.channel,
+        ),
         200,
       )
     return c.html(views.confirmPrompt(site, subscriptionName(s)), 200)
   })
 
   app.post('/confirm/:token', secure, small, async (c) => {
-    const s = await subscriptions.confirm(deps, SELF_SERVICE, c.req.param('token'))
-    if (!s) return c.html(views.invalidLink(site, 'confirm'), 400)
-    return c.html(
-      views.confirmed(site, subscriptionName(s), (await subscriptions.links(deps, s)).manage),
-      200,
-    )
+    const r = await subscriptions.confirm(deps, SELF_SERVICE, c.req.param('token'))
+    if (!r) return c.html(views.invalidLink(site, 'confirm'), 400)
+    const s = r.subscriber
+    const manage = (await subscriptions.links(deps, s)).manage
+    // The one time a webhook's secret is shown: the request that confirmed it.
+    if (r.signingSecret)
+      return c.html(
+        subscribeViews.webhookConfirmed(site, subscriptionName(s), r.signingSecret, manage),
+        200,
+      )
+    return c.html(views.confirmed(site, subscriptionName(s), manage, s.channel), 200)
   })
 
   const managePage = async (s: SubscriberRecord, notice?: ManageNotice) =>
     views.manage(site, {
       email: subscriptionName(s),
+      channel: s.channel,
       allComponents: s.all_components,
       locale: s.locale,
       sections: await subscriptions.choices(deps, s),
@@ -124,7 +251,9 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
       return c.html(await managePage(s, { kind: 'error', message }), 400)
     }
     if (!parsed.success)
-      return fail(plainProblems(validationError(parsed.error, 'form').details).join(' '))
+      return fail(
+        Object.values(plainProblems(validationError(parsed.error, 'form').details)).join(' '),
+      )
     const { scope, components, locale } = parsed.data
     if (scope === 'some' && components.length === 0) {
       return fail(
@@ -139,7 +268,7 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
       })
     } catch (err) {
       if (err instanceof DomainError && err.kind === 'invalid')
-        return fail(plainProblems(err.details).join(' '))
+        return fail(Object.values(plainProblems(err.details)).join(' '))
       throw err
     }
     if (!s) return c.html(views.invalidLink(site, 'manage'), 400)
@@ -150,8 +279,8 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
     const s = await subscriptions.inspect(deps, 'unsubscribe', c.req.param('token'))
     if (!s) return c.html(views.invalidLink(site, 'unsubscribe'), 400)
     if (s.status === 'unsubscribed')
-      return c.html(views.unsubscribed(site, subscriptionName(s)), 200)
-    return c.html(views.unsubscribePrompt(site, subscriptionName(s)), 200)
+      return c.html(views.unsubscribed(site, subscriptionName(s), s.channel), 200)
+    return c.html(views.unsubscribePrompt(site, subscriptionName(s), s.channel), 200)
   })
 
   // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" with no cookie or login.
@@ -159,7 +288,8 @@ export function subscriberPageRoutes(deps: Deps, limit: MiddlewareHandler) {
   app.post('/unsubscribe/:token', secure, small, async (c) => {
     const result = await subscriptions.unsubscribe(deps, SELF_SERVICE, c.req.param('token'))
     if (!result) return c.html(views.invalidLink(site, 'unsubscribe'), 400)
-    return c.html(views.unsubscribed(site, subscriptionName(result.subscriber)), 200)
+    const gone = result.subscriber
+    return c.html(views.unsubscribed(site, subscriptionName(gone), gone.channel), 200)
   })
 
   return app
@@ -181,24 +311,28 @@ function list(body: FormBody, name: string): string[] {
     .map((x) => x.trim())
 }
 
-/** Field errors in words a person filling in a form understands. */
-function plainProblems(details: readonly ErrorDetail[] | undefined): string[] {
-  const words = (details ?? []).map((d) =>
-    d.path.startsWith('email')
-      ? 'Enter an email address, like name@example.com.'
-      : d.path.startsWith('components')
-        ? 'One of the chosen components no longer exists. Reload the page and choose again.'
-        : d.path.startsWith('locale')
-          ? 'Choose English or 简体中文 as the email language.'
-          : `${d.message}.`,
-  )
-  return words.length
-    ? [...new Set(words)]
-    : ['Something in the form is not right. Please check it and try again.']
-}
-
-/** Back to the page that held the form when it is ours, else the status page. */
-function backLink(c: Context, site: Site): string {
-  const referer = c.req.header('referer')
-  return referer && referer.startsWith(`${site.url}/`) ? referer : `${site.url}/`
+/**
+ * Problems in words a person filling in the form understands, keyed by the field they belong to
+ * (shown beside it); `_form` for the rest.
+ */
+function plainProblems(details: readonly ErrorDetail[] | undefined): FormErrors {
+  const out: FormErrors = {}
+  for (const d of details ?? []) {
+    const key = d.path.split('.')[0] ?? ''
+    const words =
+      key === 'email'
+        ? /^(Required|Not used)/.test(d.message)
+          ? `${d.message}.`
+          : 'Enter an email address, like name@example.com.'
+        : key === 'components'
+          ? 'One of the chosen components no longer exists. Reload the page and choose again.'
+          : key === 'locale'
+            ? 'Choose English or 简体中文 as the language.'
+            : `${d.message}.`
+    const at = ['email', 'url', 'phone', 'components', 'locale'].includes(key) ? key : '_form'
+    out[at] ??= words
+  }
+  if (Object.keys(out).length === 0)
+    out._form = 'Something in the form is not right. Please check it and try again.'
+  return out
 }

@@ -2,8 +2,11 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { ErrorBody, Id, Pagination, Timestamp } from '../../core/schemas/common.ts'
 import { userText } from '../../core/schemas/text.ts'
+import { ChannelName } from '../../core/channels.ts'
 import {
+  ConfirmCode,
   Subscriber,
+  SubscriberCreate,
   SubscriberStatus,
   SubscriptionCreate,
 } from '../../core/schemas/subscription.ts'
@@ -13,6 +16,7 @@ import { requireScope } from '../auth.ts'
 import { idempotency } from '../idempotency.ts'
 import { createRateLimiter, limitByClientIp } from '../services/rate-limit.ts'
 import { SELF_SERVICE, subscriptions } from '../services/subscriptions.ts'
+import { MAX_CODE_ATTEMPTS } from '../services/sms-code.ts'
 import {
   errors,
   guard,
@@ -24,6 +28,7 @@ import {
   pageHeaders,
   security,
   writeCtx,
+  writeErrors,
 } from './openapi.ts'
 import { subscriberPageRoutes } from './subscriber-pages.ts'
 
@@ -33,6 +38,16 @@ export interface SubscriptionOptions {
   /** Subscription requests per client address (IPv6: per /64) per hour. */
   perIpPerHour?: number
 }
+
+/** The two public limits per client address: subscription requests, and codes typed. */
+export interface PublicLimits {
+  subscribe: MiddlewareHandler
+  /** Codes typed on SMS confirmation forms: a bound on guessing across many pending numbers. */
+  code: MiddlewareHandler
+}
+
+/** Codes a client address may type per hour, right or wrong (MAX_CODE_ATTEMPTS per request). */
+export const CODES_PER_IP_PER_HOUR = 30
 
 /**
  * Mounts the public subscribe endpoints, the subscriber pages (confirm, manage, unsubscribe) and
@@ -49,22 +64,59 @@ export function mountSubscriptions(
     windowMs: 3_600_000,
     clock: deps.clock,
   })
-  const limit = limitByClientIp(limiter, opts.trustProxy ?? false)
-  app.route('/api/v1', subscriptionRoutes(deps, limit))
-  app.route('/', subscriberPageRoutes(deps, limit))
+  const codes = createRateLimiter({
+    limit: CODES_PER_IP_PER_HOUR,
+    windowMs: 3_600_000,
+    clock: deps.clock,
+  })
+  const limits: PublicLimits = {
+    subscribe: limitByClientIp(limiter, opts.trustProxy ?? false),
+    code: limitByClientIp(codes, opts.trustProxy ?? false),
+  }
+  app.route('/api/v1', subscriptionRoutes(deps, limits))
+  app.route('/', subscriberPageRoutes(deps, limits))
 }
 
 const SubscribeAccepted = z
-  .object({ status: z.literal('pending_confirmation'), message: z.string() })
+  .object({
+    status: z.literal('pending_confirmation'),
+    message: z.string(),
+    code_token: z.string().optional().meta({
+      description:
+        'SMS only: send it with the texted code to POST /subscriptions/confirm-code (30 minutes)',
+    }),
+  })
   .meta({ id: 'SubscribeAccepted' })
+
+const CodeConfirmed = z
+  .object({
+    status: z.enum(['confirmed', 'already_confirmed']),
+    message: z.string(),
+  })
+  .meta({ id: 'CodeConfirmed' })
+
+const CreatedSubscriber = Subscriber.extend({
+  signing_secret: z.string().optional().meta({
+    description:
+      'Webhook only: the Standard Webhooks signing secret (`whsec_…`), in this answer only',
+  }),
+}).meta({ id: 'CreatedSubscriber' })
+
+const RotatedSecret = z
+  .object({
+    id: Id,
+    signing_secret: z.string().meta({ description: 'The new secret (`whsec_…`), shown once' }),
+  })
+  .meta({ id: 'RotatedSecret' })
 
 export const SubscriberListQuery = z
   .object({
     q: userText({ singleLine: true })
       .max(254)
       .optional()
-      .meta({ description: 'Part of the email address' }),
+      .meta({ description: 'Part of the address: mailbox, contact address, URL or number' }),
     status: SubscriberStatus.optional(),
+    channel: ChannelName.optional(),
     component: Id.optional().meta({ description: 'Subscribers who get mail about this component' }),
   })
   .extend(Pagination.shape)
@@ -89,13 +141,14 @@ const SubscriberCounts = z
         z.object({
           component_id: Id,
           component: z.string(),
-          channel: z.enum(['email']),
+          channel: ChannelName,
           count: z.number().int(),
         }),
       )
-      .describe(
-        'Confirmed subscribers per component and channel, one row each (none: no row); email is the only channel today',
-      ),
+      .describe('Confirmed subscribers per component and channel, one row each (none: no row)'),
+    by_channel: z
+      .record(ChannelName, z.number().int())
+      .describe('Subscribers in any status per channel'),
   })
   .meta({ id: 'SubscriberCounts' })
 
@@ -170,7 +223,7 @@ export function csvAttachment(now: Date): Record<string, string> {
 
 const tooMany = json(ErrorBody, 'Too many requests from this address; see Retry-After')
 
-export function subscriptionRoutes(deps: Deps, limit: MiddlewareHandler) {
+export function subscriptionRoutes(deps: Deps, limits: PublicLimits) {
   const app = newRouter()
   const admin = guard(deps, 'admin')
   const replayable = idempotency(deps)
@@ -181,20 +234,69 @@ export function subscriptionRoutes(deps: Deps, limit: MiddlewareHandler) {
       method: 'post',
       path: '/subscriptions',
       tags,
-      summary: 'Subscribe to email updates (public, double opt-in)',
+      summary: 'Subscribe by email, webhook, Slack, Teams, Discord or SMS (public, double opt-in)',
       description:
-        'Always answers 202 with the same body, whether or not the address is already known; a confirmation email goes out at most once per address per 10 minutes.',
-      middleware: [limit],
+        '`{email}` as always, `{channel, url, email?}` for a webhook (`email`: the contact address that confirms it, required) or a chat channel (`email` optional: the confirmation link then goes there instead of to the channel), `{channel: "sms", phone}` (a 6-digit code is texted: confirm it with `/subscriptions/confirm-code`). Always answers 202 with the same body for a channel, whether or not the endpoint is already known; a confirmation goes out at most once per endpoint per 10 minutes. URLs must be https to a public address (422 `refused_url`); a channel not offered here is 422 `channel_disabled`.',
+      middleware: [limits.subscribe],
       request: jsonBody(SubscriptionCreate),
       responses: {
-        202: json(SubscribeAccepted, 'Accepted; confirm through the emailed link'),
+        202: json(SubscribeAccepted, 'Accepted; confirm through the link or the code sent'),
         400: errors[400],
+        413: errors[413],
+        415: errors[415],
+        422: errors[422],
+        429: tooMany,
+      },
+    }),
+    async (c) => c.json(await subscriptions.request(deps, SELF_SERVICE, c.req.valid('json')), 202),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/subscriptions/confirm-code',
+      tags,
+      summary: 'Confirm an SMS subscription with the texted code (public)',
+      description: `The \`code_token\` of the request and the 6-digit code. A wrong code is 400 \`wrong_code\` (the tries left in the message); after ${MAX_CODE_ATTEMPTS} wrong codes 409 \`too_many_attempts\`: subscribe again for new tries (and, once the last text is 10 minutes old, a new code). An expired token, or one of an older request, is 400 \`code_token_invalid\`.`,
+      middleware: [limits.code],
+      request: jsonBody(ConfirmCode),
+      responses: {
+        200: json(CodeConfirmed, 'Confirmed'),
+        400: errors[400],
+        409: json(ErrorBody, 'too_many_attempts'),
         413: errors[413],
         415: errors[415],
         429: tooMany,
       },
     }),
-    async (c) => c.json(await subscriptions.request(deps, SELF_SERVICE, c.req.valid('json')), 202),
+    async (c) => {
+      const result = await subscriptions.confirmCode(deps, SELF_SERVICE, c.req.valid('json'))
+      const message =
+        result.status === 'confirmed'
+          ? 'Subscribed: texts come when something affects the components chosen. Reply STOP to any of them to stop.'
+          : 'This number was already confirmed.'
+      return c.json({ status: result.status, message }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/subscribers',
+      tags,
+      security,
+      middleware: admin,
+      summary: 'Add a confirmed subscriber of any channel (staff vouch for it)',
+      description:
+        'The same body as `/subscriptions`, but the contact address is optional for every channel and no confirmation is asked: the subscriber is confirmed at once. A webhook gets its signing secret in this answer only (`signing_secret`; a replay with the same Idempotency-Key does not repeat it). An endpoint that is already a subscriber, in any status, is 409 `subscriber_exists`.',
+      request: { body: jsonBody(SubscriberCreate).body, headers: IdempotencyHeader },
+      responses: {
+        201: json(CreatedSubscriber, 'Created and confirmed'),
+        ...writeErrors,
+        422: errors[422],
+      },
+    }),
+    async (c) => c.json(await subscriptions.create(deps, writeCtx(c), c.req.valid('json')), 201),
   )
 
   app.openapi(
@@ -294,6 +396,22 @@ export function subscriptionRoutes(deps: Deps, limit: MiddlewareHandler) {
     }),
     async (c) =>
       c.json(await subscriptions.remove(deps, writeCtx(c), c.req.valid('param').id), 200),
+  )
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/subscribers/{id}/rotate-secret',
+      tags,
+      security,
+      middleware: admin,
+      summary: 'A new signing secret for a webhook subscriber (the old one stops at once)',
+      description:
+        'Answers the new secret once (a replay with the same Idempotency-Key does not repeat it). 409 `not_a_webhook` for other channels.',
+      request: { params: IdParam, headers: IdempotencyHeader },
+      responses: { 200: json(RotatedSecret, 'The new secret'), ...writeErrors },
+    }),
+    async (c) =>
+      c.json(await subscriptions.rotateSecret(deps, writeCtx(c), c.req.valid('param').id), 200),
   )
   app.openapi(
     createRoute({

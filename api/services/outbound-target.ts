@@ -31,4 +31,4 @@ export async function checkOutboundTarget(deps: Deps, raw: string, path: string)
 }
 
 const refused = (path: string, message: string) =>
-  new DomainError('invalid', 'refused_url', message, [{ path, message }])
+  new DomainError('unprocessable', 'refused_url', message, [{ path, message }])

@@ -2,8 +2,8 @@ import { componentCredit, monthWindow, type ComponentCredit } from '../../core/c
 import { DomainError, notFound } from '../../core/errors.ts'
 import { postmortemTemplate } from '../../core/postmortem-template.ts'
 import type { CompensationDecision, IncidentRecord } from '../../core/records.ts'
+import { CHANNELS } from '../../core/channels.ts'
 import {
-  SubscriberChannel,
   type CompensationInput,
   type CompensationView,
   type ImpactView,
@@ -357,6 +357,8 @@ export const recovery = {
     })
     const counts = new Map(affected.byComponent.map((x) => [`${x.component_id} ${x.channel}`, x]))
     const perChannel = new Map(affected.byChannel.map((x) => [x.channel, x.count]))
+    // Email always (the channel everyone knows), and every channel someone is reached on.
+    const channels = CHANNELS.filter((ch) => ch === 'email' || affected.inUse.includes(ch))
     const sum = (f: (c: (typeof rows)[number]) => number) => rows.reduce((n, c) => n + f(c), 0)
     return {
       incident_id: id,
@@ -370,16 +372,17 @@ export const recovery = {
         partial_outage: DOWNTIME_WEIGHTS.partial_outage,
         degraded_performance: DOWNTIME_WEIGHTS.degraded_performance,
       },
-      // Every component with every channel, zeros included: "nobody follows it" is a figure too.
+      // Every component with every channel in use, zeros included: "nobody follows it" is a
+      // figure too.
       subscribers: rows.flatMap((c) =>
-        SubscriberChannel.options.map((channel) => ({
+        channels.map((channel) => ({
           component_id: c.id,
           component_name: c.name,
           channel,
           count: counts.get(`${c.id} ${channel}`)?.count ?? 0,
         })),
       ),
-      channels: SubscriberChannel.options.map((channel) => ({
+      channels: channels.map((channel) => ({
         channel,
         count: perChannel.get(channel) ?? 0,
       })),

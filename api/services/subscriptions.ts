@@ -1,27 +1,24 @@
+import { CHANNELS, isChatChannel, maskedUrl, type ChannelName } from '../../core/channels.ts'
 import { csvRecord } from '../../core/csv.ts'
 import { notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
 import {
   Locale,
+  type ConfirmCode,
   type Subscriber,
+  type SubscriberCreate,
   type SubscriberStatus,
   type SubscriptionCreate,
 } from '../../core/schemas/subscription.ts'
 import { verifyToken, type TokenPurpose } from '../../core/signed-token.ts'
-import type { Statement } from '../../db/client.ts'
 import { listComponents, listGroups } from '../../db/components.ts'
-import type { OutboxEvent } from '../../db/journal.ts'
 import {
   countSubscribers,
   deleteSubscriber,
-  emailChannelFields,
-  findSubscriberByEmail,
   getSubscriber,
-  insertSubscriber,
   listConfirmedSubscribers,
   listSubscribers,
-  normalizeEmail,
   toSubscriber,
   updateSubscriber,
   type SubscriberRecord,
@@ -29,7 +26,11 @@ import {
 import type { Deps } from '../deps.ts'
 import { loadComponents } from './component-status.ts'
 import { subscriberLinks } from './links.ts'
+import { openSecret } from './secret-box.ts'
 import { signingSecret } from './secrets.ts'
+import { confirmCode, type CodeResult } from './sms-confirmation.ts'
+import { createSubscriber, rotateSecret, type CreatedSubscriber } from './subscriber-admin.ts'
+import { subscriberEvent, subscriberTarget } from './subscriber-endpoint.ts'
 import {
   commitImport,
   IMPORT_COLUMNS,
@@ -37,34 +38,21 @@ import {
   type ImportPlan,
   type ImportReport,
 } from './subscriber-import.ts'
-import { commit, retryOnConflict, systemActor, type WriteContext } from './write.ts'
+import { requestSubscription, type SubscribeAccepted } from './subscription-request.ts'
+import { commit, retryOnConflict, type WriteContext } from './write.ts'
 
-/**
- * A new confirmation request for an address within this interval changes nothing. The emails
- * themselves are bounded per address by CONFIRMATION_QUOTA, in the fan-out (db/deliveries.ts).
- */
-export const CONFIRMATION_INTERVAL_MS = 10 * 60_000
+export {
+  CONFIRMATION_INTERVAL_MS,
+  SELF_SERVICE,
+  SUBSCRIBE_ACCEPTED,
+  type SubscribeAccepted,
+} from './subscription-request.ts'
+export type { CodeResult } from './sms-confirmation.ts'
+export type { CreatedSubscriber } from './subscriber-admin.ts'
+export { enabledChannels } from './subscriber-endpoint.ts'
 
-/** The one answer to every accepted subscription request, whatever state the address is in. */
-export const SUBSCRIBE_ACCEPTED = {
-  status: 'pending_confirmation',
-  message: 'If this address can receive mail, a confirmation link is on its way.',
-} as const
-
-/** Writes made through the public form and the links in emails: the subscriber is the actor. */
-export const SELF_SERVICE: WriteContext = { actor: systemActor('subscriber') }
-
-// Outbox payloads and audit details carry the random id only, never the address: deleting a
-// subscriber must leave nothing personal behind in the append-only tables.
-const event = (type: string, id: string): OutboxEvent => ({
-  type,
-  aggregateType: 'subscriber',
-  aggregateId: id,
-  payload: { subscriber_id: id },
-})
-
-const target = (id: string) => ({ type: 'subscriber', id })
-
+const event = subscriberEvent
+const target = subscriberTarget
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)]
 
 /** Loads the subscriber a signed link is for, or null when the link is forged, expired or revoked. */
@@ -146,126 +134,29 @@ export interface SubscriberCountsView {
   by_component_channel: {
     component_id: string
     component: string
-    channel: SubscriberChannel
+    channel: ChannelName
     count: number
   }[]
+  /** Subscribers in any status per channel (every channel, zeros included). */
+  by_channel: Record<ChannelName, number>
 }
 
-/** How subscribers are reached; every subscriber today is an email address. */
-export type SubscriberChannel = 'email'
+/** A confirmation by link: the subscriber, and a webhook's signing secret the first time only. */
+export interface Confirmed {
+  subscriber: SubscriberRecord
+  /** Set only by the request that confirmed a webhook: shown once, never again. */
+  signingSecret: string | null
+}
 
 export const subscriptions = {
-  /**
-   * Double opt-in. Creates or reuses a pending subscriber and asks the notifier for one confirmation
-   * email, at most one per address per 10 minutes. The caller always gets SUBSCRIBE_ACCEPTED, and
-   * every path does the same reads and exactly one write batch (an audit row at least), so neither
-   * the answer nor its timing tells whether the address was known.
-   */
-  request(
-    deps: Deps,
-    ctx: WriteContext,
-    input: SubscriptionCreate,
-  ): Promise<typeof SUBSCRIBE_ACCEPTED> {
-    return retryOnConflict(deps, async () => {
-      const chosen = unique(input.components ?? [])
-      await loadComponents(deps.db, chosen, 'components')
-      const now = deps.clock.now()
-      const at = now.toISOString()
-      const normalized = normalizeEmail(input.email)
-      const existing = await findSubscriberByEmail(deps.db, normalized)
-      const choice = {
-        all_components: chosen.length === 0,
-        components: chosen,
-        locale: input.locale,
-      }
-      const details = { components: chosen.length ? chosen : 'all', locale: input.locale }
-      let change: { statements: Statement[]; action: string; id: string; mail: boolean }
-      if (!existing) {
-        const s: SubscriberRecord = {
-          id: newId(),
-          ...emailChannelFields(input.email),
-          ...choice,
-          status: 'pending',
-          created_at: at,
-          confirmed_at: null,
-          unsubscribed_at: null,
-          quarantined_at: null,
-          confirmation_sent_at: at,
-          permanent_failures: 0,
-          token_version: 1,
-          version: 0,
-        }
-        change = {
-          statements: insertSubscriber(s),
-          action: 'subscriber.create',
-          id: s.id,
-          mail: true,
-        }
-      } else if (existing.status === 'quarantined') {
-        // The address bounced: never mail it again from this form, and answer exactly as for any
-        // other address, so the form does not reveal that it bounced.
-        change = {
-          statements: [],
-          action: 'subscriber.subscribe_quarantined',
-          id: existing.id,
-          mail: false,
-        }
-      } else if (existing.status === 'confirmed') {
-        // Nothing changes without the mailbox owner's consent: anyone can type an address here, so
-        // letting this form edit a confirmed subscription would let strangers change it. Every
-        // email the subscriber gets carries a manage link for that. No mail either: a stranger
-        // must not be able to make us write to a subscriber at will.
-        change = {
-          statements: [],
-          action: 'subscriber.subscribe_repeated',
-          id: existing.id,
-          mail: false,
-        }
-      } else if (
-        existing.confirmation_sent_at &&
-        now.getTime() - new Date(existing.confirmation_sent_at).getTime() < CONFIRMATION_INTERVAL_MS
-      ) {
-        // Silently, not 429: a refusal would tell a stranger that someone just subscribed this address.
-        change = {
-          statements: [],
-          action: 'subscriber.confirmation_throttled',
-          id: existing.id,
-          mail: false,
-        }
-      } else {
-        // Pending or unsubscribed: a fresh opt-in, with the choices made just now.
-        const s: SubscriberRecord = {
-          ...existing,
-          ...choice,
-          email: input.email,
-          status: 'pending',
-          confirmed_at: null,
-          unsubscribed_at: null,
-          confirmation_sent_at: at,
-        }
-        change = {
-          statements: updateSubscriber(s, true),
-          action: 'subscriber.resubscribe',
-          id: s.id,
-          mail: true,
-        }
-      }
-      try {
-        await commit(deps, ctx, {
-          statements: change.statements,
-          action: change.action,
-          target: target(change.id),
-          events: change.mail ? [event('subscriber.confirmation_requested', change.id)] : [],
-          status: 202,
-          body: SUBSCRIBE_ACCEPTED,
-          details,
-        })
-      } catch (err) {
-        // Another process created this address a moment ago; its request sends the one email.
-        if (!/UNIQUE.*email_normalized/i.test((err as Error).message)) throw err
-      }
-      return SUBSCRIBE_ACCEPTED
-    })
+  /** Double opt-in for every channel (subscription-request.ts). */
+  request(deps: Deps, ctx: WriteContext, input: SubscriptionCreate): Promise<SubscribeAccepted> {
+    return requestSubscription(deps, ctx, input)
+  },
+
+  /** Confirms an SMS subscription with the texted code (sms-confirmation.ts). */
+  confirmCode(deps: Deps, ctx: WriteContext, input: ConfirmCode): Promise<CodeResult> {
+    return confirmCode(deps, ctx, input.token, input.code)
   },
 
   /** The subscriber a link is for, without changing anything (GET pages: scanners prefetch them). */
@@ -278,30 +169,42 @@ export const subscriptions = {
     return subscriberLinks(deps, s)
   },
 
-  /** Confirms a pending subscription; a confirmed one stays as it is. Null: the link is not valid. */
-  confirm(deps: Deps, ctx: WriteContext, token: string): Promise<SubscriberRecord | null> {
+  /**
+   * Confirms a pending subscription by its link; a confirmed one stays as it is. Null: the link is
+   * not valid (an SMS subscription is confirmed only by its code). The request that confirms a
+   * webhook gets its signing secret, once: a second POST, or any later page, never shows it.
+   */
+  confirm(deps: Deps, ctx: WriteContext, token: string): Promise<Confirmed | null> {
     return retryOnConflict(deps, async () => {
       const s = await openLink(deps, 'confirm', token)
-      if (!s || (s.status !== 'pending' && s.status !== 'confirmed')) return null
-      if (s.status === 'confirmed') return s
+      if (!s || s.confirm_via === 'sms' || (s.status !== 'pending' && s.status !== 'confirmed'))
+        return null
+      if (s.status === 'confirmed') return { subscriber: s, signingSecret: null }
       const after: SubscriberRecord = {
         ...s,
         status: 'confirmed',
         confirmed_at: deps.clock.now().toISOString(),
       }
-      return commit(deps, ctx, {
+      // Opened before the batch: a secret that cannot be read confirms nothing.
+      const signingSecret =
+        s.channel === 'webhook' && s.secret ? await openSecret(deps, s.secret) : null
+      await commit(deps, ctx, {
         statements: updateSubscriber(after, false),
         action: 'subscriber.confirm',
         target: target(s.id),
         events: [event('subscriber.confirmed', s.id)],
         status: 200,
-        body: after,
+        body: null,
       })
+      return { subscriber: after, signingSecret }
     })
   },
 
-  /** The component list of the manage page, grouped as on the status page. */
-  async choices(deps: Deps, s: SubscriberRecord): Promise<ChoiceSection[]> {
+  /** The component list of the manage and subscribe pages, grouped as on the status page. */
+  async choices(
+    deps: Deps,
+    s: { all_components: boolean; components: readonly string[] },
+  ): Promise<ChoiceSection[]> {
     const [all, groups] = await Promise.all([listComponents(deps.db), listGroups(deps.db)])
     const chosen = new Set(s.all_components ? [] : s.components)
     const choice = (c: { id: string; name: string }): ComponentChoice => ({
@@ -374,18 +277,37 @@ export const subscriptions = {
 
   // ---- administration (admin scope) ----
 
+  /** Newest first; a chat URL masked (its path is a secret: lists end up in screenshots). */
   async list(
     deps: Deps,
-    q: { q?: string; status?: SubscriberStatus; component?: string } & Pagination,
+    q: {
+      q?: string
+      status?: SubscriberStatus
+      channel?: ChannelName
+      component?: string
+    } & Pagination,
   ): Promise<{ items: Subscriber[]; total: number }> {
     const { items, total } = await listSubscribers(deps.db, {
       q: q.q,
       status: q.status,
+      channel: q.channel,
       component: q.component,
       limit: q.per_page,
       offset: (q.page - 1) * q.per_page,
     })
-    return { items: items.map(toSubscriber), total }
+    const masked = (s: Subscriber): Subscriber =>
+      isChatChannel(s.channel) && s.url ? { ...s, url: maskedUrl(s.url) } : s
+    return { items: items.map((s) => masked(toSubscriber(s))), total }
+  },
+
+  /** A confirmed subscriber of any channel, made by staff (subscriber-admin.ts). */
+  create(deps: Deps, ctx: WriteContext, input: SubscriberCreate): Promise<CreatedSubscriber> {
+    return createSubscriber(deps, ctx, input)
+  },
+
+  /** A new signing secret for a webhook subscriber, answered once (subscriber-admin.ts). */
+  rotateSecret(deps: Deps, ctx: WriteContext, id: string) {
+    return rotateSecret(deps, ctx, id)
   },
 
   async get(deps: Deps, id: string): Promise<Subscriber> {
@@ -399,24 +321,31 @@ export const subscriptions = {
       countSubscribers(deps.db),
       listComponents(deps.db),
     ])
-    const perComponent = components.map((c) => ({
-      id: c.id,
-      name: c.name,
-      confirmed: counts.allComponents + (counts.explicit.get(c.id) ?? 0),
-    }))
+    const sum = (m: ReadonlyMap<ChannelName, number> | undefined) =>
+      [...(m?.values() ?? [])].reduce((a, b) => a + b, 0)
+    const everything = sum(counts.allComponents)
     return {
       total: Object.values(counts.byStatus).reduce((a, b) => a + b, 0),
       by_status: counts.byStatus,
-      all_components: counts.allComponents,
-      components: perComponent,
-      by_component_channel: perComponent
-        .filter((c) => c.confirmed > 0)
-        .map((c) => ({
+      all_components: everything,
+      components: components.map((c) => ({
+        id: c.id,
+        name: c.name,
+        confirmed: everything + sum(counts.explicit.get(c.id)),
+      })),
+      by_component_channel: components.flatMap((c) =>
+        CHANNELS.map((channel) => ({
           component_id: c.id,
           component: c.name,
-          channel: 'email' as const,
-          count: c.confirmed,
-        })),
+          channel,
+          count:
+            (counts.allComponents.get(channel) ?? 0) +
+            (counts.explicit.get(c.id)?.get(channel) ?? 0),
+        })).filter((r) => r.count > 0),
+      ),
+      by_channel: Object.fromEntries(
+        CHANNELS.map((ch) => [ch, counts.byChannel.get(ch) ?? 0]),
+      ) as Record<ChannelName, number>,
     }
   },
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ChannelName } from '../channels.ts'
 import { Id, MarkdownBody, Timestamp, Warning } from './common.ts'
 import { Locale } from './subscription.ts'
 import { userText } from './text.ts'
@@ -90,13 +91,6 @@ export const CompensationView = z
   .meta({ id: 'Compensation' })
 export type CompensationView = z.infer<typeof CompensationView>
 
-/**
- * The ways subscribers are reached. Every subscriber has an email address today; a new channel
- * is a new value here and a column in `subscribers` (db/recovery.ts counts per channel).
- */
-export const SubscriberChannel = z.enum(['email'])
-export type SubscriberChannel = z.infer<typeof SubscriberChannel>
-
 export const ImpactView = z
   .object({
     incident_id: Id,
@@ -126,18 +120,19 @@ export const ImpactView = z
     }),
     /**
      * Confirmed subscribers per component and channel, "all components" subscribers included:
-     * one person following two affected components is in both rows, once in the total.
+     * one person following two affected components is in both rows, once in the total. Every
+     * channel some confirmed subscriber uses has a row per component, zeros included; email always.
      */
     subscribers: z.array(
       z.object({
         component_id: Id,
         component_name: z.string(),
-        channel: SubscriberChannel,
+        channel: ChannelName,
         count: z.number().int(),
       }),
     ),
     /** Distinct affected subscribers per channel. */
-    channels: z.array(z.object({ channel: SubscriberChannel, count: z.number().int() })),
+    channels: z.array(z.object({ channel: ChannelName, count: z.number().int() })),
     /** Customer reports about this incident (form and follow-up answers), newest first. */
     reports: z.object({
       total: z.number().int(),

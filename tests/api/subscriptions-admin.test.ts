@@ -173,6 +173,7 @@ describe('subscriber administration', () => {
         { component_id: b.id, component: 'B', channel: 'email', count: 4 },
         { component_id: c.id, component: 'C', channel: 'email', count: 2 },
       ],
+      by_channel: { email: 7, webhook: 0, slack: 0, teams: 0, discord: 0, sms: 0 },
     })
   })
 

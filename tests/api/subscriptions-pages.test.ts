@@ -130,7 +130,7 @@ describe('subscriber pages (no JavaScript needed)', () => {
     expect((await row(t, 'bot@example.com'))!.status).toBe('pending')
   })
 
-  it('explains a bad form in plain words, with a link back, and writes nothing', async () => {
+  it('explains a bad form in plain words beside its fields, and writes nothing', async () => {
     const t = await createTestApp()
     const before = await dumpTables(t.deps.db)
     const res = await t.app.request(
@@ -153,7 +153,11 @@ describe('subscriber pages (no JavaScript needed)', () => {
     expect(res.status).toBe(400)
     expect(html).toMatch(/Enter an email address, like name@example.com/)
     expect(html).toMatch(/Choose English or 简体中文/)
-    expect(html).toContain('href="https://status.example.com/subscribe/"')
+    // The form again, as typed, each problem beside its field and linked from the summary.
+    expect(squash(html)).toContain(
+      '<input id="f-email" name="email" type="email" value="nobody" autocomplete="email" required aria-invalid="true" aria-describedby="f-email-error">',
+    )
+    expect(html).toContain('<a href="#f-email">Enter an email address, like name@example.com.</a>')
     await expectValidHtml(html)
     const unknown = await call(
       t,

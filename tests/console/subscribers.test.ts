@@ -100,11 +100,13 @@ describe('/admin/subscribers: list, search, counts', () => {
     for (const e of ['Ada.Lovelace@Example.com', 'bob@example.org', 'carol_x@example.com'])
       expect(page).toContain(e)
     // Every status is named in words (colour is only a second signal).
-    expect(page).toMatch(/Ada\.Lovelace@Example\.com Confirmed All components English 10 Mar 2026 /)
-    expect(page).toMatch(/bob@example\.org Confirmed Checkout English/)
-    expect(page).toMatch(/carol_x@example\.com Pending/)
-    expect(page).toMatch(/dave@example\.net Unsubscribed/)
-    expect(page).toMatch(/eve@example\.net Quarantined All components Chinese \(simplified\)/)
+    expect(page).toMatch(
+      /Ada\.Lovelace@Example\.com Email Confirmed All components English 10 Mar 2026 /,
+    )
+    expect(page).toMatch(/bob@example\.org Email Confirmed Checkout English/)
+    expect(page).toMatch(/carol_x@example\.com Email Pending/)
+    expect(page).toMatch(/dave@example\.net Email Unsubscribed/)
+    expect(page).toMatch(/eve@example\.net Email Quarantined All components Chinese \(simplified\)/)
     expect(page).toContain('All 5 Confirmed 2 Pending 1 Unsubscribed 1 Quarantined 1')
 
     const search = async (q: string, status = '') => {
@@ -226,7 +228,7 @@ describe('/admin/subscribers/:id and erasure', () => {
     const html = await res.text()
     expect(html).toContain('<h1>erase.me@example.com</h1>')
     const page = text(html)
-    expect(page).toContain('Status Confirmed Gets mail about the components below.')
+    expect(page).toContain('Status Confirmed Gets updates about the components below.')
     expect(page).toContain('Follows Checkout, Public API')
     expect(page).toContain('Language Chinese (simplified)')
     expect(page).toContain('Subscribed 10 Mar 2026, 13:00 CET')

@@ -285,4 +285,29 @@ describe('subscribe page', () => {
     )
     expect(events.rows).toHaveLength(1)
   })
+
+  it('links the other ways to subscribe that are offered, each to its own form', async () => {
+    const t = await createTestApp({ env: { SUBSCRIBE_CHANNELS: 'email,slack,webhook,sms' } })
+    const { publisher, outDir } = await publisherFor(t)
+    await publisher.publishAll()
+    const html = read(outDir, 'subscribe/index.html')
+    // SMS is left out: no provider is configured.
+    const nav = html.slice(html.indexOf('aria-label="Ways to get updates"'))
+    const tabs = [
+      ...nav
+        .slice(0, nav.indexOf('</nav>'))
+        .matchAll(/<a href="(\/subscribe\/[a-z]*)"[^>]*>([^<]+)<\/a>/g),
+    ].map((m) => [m[1], m[2]!.trim()])
+    expect(tabs).toEqual([
+      ['/subscribe/', 'Email'],
+      ['/subscribe/webhook', 'Webhook'],
+      ['/subscribe/slack', 'Slack'],
+    ])
+    expect(html).toMatch(/<a href="\/subscribe\/"[^>]*aria-current="page"/)
+    for (const [path] of tabs.slice(1)) expect((await t.app.request(path!)).status, path).toBe(200)
+    const only = await createTestApp({ env: { SUBSCRIBE_CHANNELS: 'email' } })
+    const single = await publisherFor(only)
+    await single.publisher.publishAll()
+    expect(read(single.outDir, 'subscribe/index.html')).not.toContain('Ways to get updates')
+  })
 })

@@ -341,4 +341,5 @@ table.inbox tr.r-late td:first-child,table.inbox tr.r-overdue td:first-child{box
 .when p{margin:.25rem 0}
 .answer-comment{margin:0}
 @media (min-width:641px){table.follow-up td.addr,table.follow-up td.fb-link{white-space:nowrap}}
+table.subscribers .contact{display:block;font-weight:400}
 `

@@ -65,13 +65,13 @@ export function createEmailChannel(
         : ctx.type === 'quarantined'
           ? singleMessageId('quarantined', d.eventId, s.id, host)
           : recordMessageIds({
-            kind: ctx.record.kind,
-            recordId: ctx.record.id,
-            eventId: d.eventId,
-            rootEventId: ctx.rootEventId,
-            subscriberId: s.id,
-            host,
-          })
+              kind: ctx.record.kind,
+              recordId: ctx.record.id,
+              eventId: d.eventId,
+              rootEventId: ctx.rootEventId,
+              subscriberId: s.id,
+              host,
+            })
     return { email: renderEmail({ ...envelope, ...ids, ...m.content }) }
   }
 
