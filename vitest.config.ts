@@ -10,8 +10,8 @@ const UNIT = ['tests/core/**/*.test.ts', 'tests/api/config.test.ts', 'tests/fixt
 const SYSTEM = [
   'tests/site/browser.test.ts',
   'tests/**/*.browser.test.ts',
-  'tests/mailer/crash.test.ts',
-  'tests/mailer/mailbox.test.ts',
+  'tests/notifier/crash.test.ts',
+  'tests/notifier/mailbox.test.ts',
   'tests/e2e/**/*.test.ts',
   'tests/worker/**/*.test.ts',
 ]
