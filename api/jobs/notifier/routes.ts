@@ -1,4 +1,4 @@
-import { URL_CHANNELS, type ChannelName } from '../../../core/channels.ts'
+import type { ChannelName } from '../../../core/channels.ts'
 import type { EmailKind } from '../../../templates/render.ts'
 
 /**
@@ -35,8 +35,8 @@ export interface EmailRoute {
  * Which events become email, and of which kind. Adding a kind of notification (a maintenance
  * reminder, a post-mortem, a follow-up) is one entry here, plus its wording if the kind is new.
  * Events not listed (edits) send nothing; the fan-out just moves past them. A component's status
- * change goes to the URL channels only (as Statuspage's webhooks): an email for every status
- * flip would be noise next to the incident's own emails.
+ * change goes to webhooks only (as Statuspage's component webhooks, for machines): an email or
+ * chat post for every status flip would be noise next to the incident's own messages.
  */
 export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'incident.created': { kind: 'incident', audience: 'record' },
@@ -51,7 +51,7 @@ export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'maintenance.cancelled': { kind: 'maintenance', audience: 'record', status: 'cancelled' },
   'maintenance.reminder': { kind: 'maintenance', audience: 'record' },
   'maintenance.overrun': { kind: 'maintenance', audience: 'record' },
-  'component.updated': { kind: 'component_update', audience: 'component', channels: URL_CHANNELS },
+  'component.updated': { kind: 'component_update', audience: 'component', channels: ['webhook'] },
   'subscriber.confirmation_requested': { kind: 'confirmation', audience: 'subscriber' },
   'subscriber.quarantined': { kind: 'quarantined', audience: 'contact' },
   'feedback.received': { kind: 'feedback_received', audience: 'feedback' },

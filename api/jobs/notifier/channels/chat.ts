@@ -29,11 +29,14 @@ export function createChatChannel(
       const content = m.content
       if (content.kind === 'quarantined') return { skip: 'skipped: quarantine notices go by email' }
       const chat = chatMessage({ ...m, content, page, at: ctx.event.createdAt })
+      const id = `${name}.${d.eventId}.${m.subscriber.id}`
       return {
         message: {
           url,
-          id: `${name}.${d.eventId}.${m.subscriber.id}`,
-          headers: {},
+          id,
+          // Chat apps have no idempotency key of their own; a proxy or relay in front of one can
+          // still drop a repeat by this (the same on every retry).
+          headers: { 'idempotency-key': id },
           body: JSON.stringify(layout(chat)),
         },
       }
