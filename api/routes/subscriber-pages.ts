@@ -125,7 +125,8 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
       locale: Locale.safeParse(field(body, 'locale')).data ?? ('en' as const),
     }
     const chosen = list(body, 'components')
-    const shownAs = channel.success && offered.includes(channel.data) ? channel.data : offered[0]!
+    const shownAs =
+      channel.success && offered.includes(channel.data) ? channel.data : (offered[0] ?? 'email')
     const refuse = async (details: readonly ErrorDetail[] | undefined, status: 400 | 422) =>
       c.html(await formPage(shownAs, values, chosen, plainProblems(details)), status)
     if (!channel.success) return refuse([{ path: 'channel', message: 'Not a way we offer' }], 400)

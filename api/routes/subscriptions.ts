@@ -345,7 +345,7 @@ export function subscriptionRoutes(deps: Deps, limits: PublicLimits) {
       security,
       middleware: admin,
       description:
-        'The confirmed subscribers as CSV (`email,components,locale`, the columns the import takes), every cell quoted and neutralised against spreadsheet formulas (a leading apostrophe, which the import removes again). Pending, unsubscribed and quarantined addresses are left out. Audited.',
+        'The confirmed email subscribers as CSV (`email,components,locale`, the columns the import takes; other channels are not exported), every cell quoted and neutralised against spreadsheet formulas (a leading apostrophe, which the import removes again). Pending, unsubscribed and quarantined addresses are left out. Audited.',
       responses: {
         200: {
           description: 'CSV, as an attachment',
@@ -420,7 +420,7 @@ export function subscriptionRoutes(deps: Deps, limits: PublicLimits) {
       tags,
       security,
       description:
-        'A CSV file with the header `email[,components][,locale]` (components separated by ";", empty = all; the columns `GET /subscribers/export` writes). New addresses are confirmed at once (the operator vouches for consent); unsubscribed and quarantined ones are skipped. Any invalid row rejects the whole file (400, `details` paths are `lines.<n>.<column>`) and nothing is written. `?dry_run=true` answers the same report and writes nothing; its `digest`, sent back as `?digest=`, imports only if the plan is still that one. Report rows name the line, never the address.',
+        'Email subscribers only (add other channels with `POST /subscribers`). A CSV file with the header `email[,components][,locale]` (components separated by ";", empty = all; the columns `GET /subscribers/export` writes). New addresses are confirmed at once (the operator vouches for consent); unsubscribed and quarantined ones are skipped. Any invalid row rejects the whole file (400, `details` paths are `lines.<n>.<column>`) and nothing is written. `?dry_run=true` answers the same report and writes nothing; its `digest`, sent back as `?digest=`, imports only if the plan is still that one. Report rows name the line, never the address.',
       // A dry run writes nothing, so it neither replays nor stores a response for its key.
       middleware: [
         requireScope(deps, 'admin'),

@@ -148,10 +148,9 @@ describe('subscribing with every channel (public API)', () => {
       'nothing.example.com': [],
       'public.example.com': ['93.184.216.34'],
     }
-    t.deps.resolveHost = async (host) => {
+    t.deps.resolveHost = (host) => {
       const found = dns[host]
-      if (!found) throw new Error(`ENOTFOUND ${host}`)
-      return found
+      return found ? Promise.resolve(found) : Promise.reject(new Error(`ENOTFOUND ${host}`))
     }
     const refused = [
       'http://public.example.com/hook',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { subscriberLinks } from '../../api/services/links.ts'
 import { MAX_CODE_ATTEMPTS, smsConfirmCode } from '../../api/services/sms-code.ts'
 import { signToken } from '../../core/signed-token.ts'
+import { str } from '../../db/rows.ts'
 import type { SubscriberRecord } from '../../db/subscribers.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import {
@@ -42,7 +43,7 @@ const attempts = async (t: TestApp) =>
     await t.deps.db.execute(
       "SELECT action, details FROM audit_log WHERE action LIKE 'subscriber.code%' OR action = 'subscriber.confirm' ORDER BY id",
     )
-  ).rows.map((r) => [r.action, JSON.parse(String(r.details))])
+  ).rows.map((r) => [r.action, JSON.parse(str(r, 'details'))])
 
 describe('confirming an SMS subscription with the texted code', () => {
   it('the right code confirms; sending it again says so and writes nothing', async () => {
