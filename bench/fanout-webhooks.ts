@@ -36,7 +36,7 @@ import { standardWebhookHeaders } from '../api/jobs/notifier/channels/webhook-si
 import { deliveryCounts } from '../db/deliveries.ts'
 import { migrate } from '../db/migrate.node.ts'
 import { openDatabase } from '../db/open.node.ts'
-import { insertSubscriber } from '../db/subscribers.ts'
+import { insertSubscriber, newSubscriberState } from '../db/subscribers.ts'
 import { ROOT, fmt, runContext, sleep, tempDir } from './server.ts'
 
 const HELP = `Usage: node bench/fanout-webhooks.ts [options]
@@ -153,20 +153,10 @@ for (let from = 1; from <= SUBSCRIBERS; from += 500) {
         target_key: targetKey('webhook', url),
         secret: await sealSecret(deps, newWebhookSecret()),
         confirm_via: null,
-        confirm_code_hash: null,
-        confirm_attempts: 0,
         locale: 'en',
         all_components: true,
         components: [],
-        status: 'confirmed',
-        created_at: at,
-        confirmed_at: at,
-        unsubscribed_at: null,
-        quarantined_at: null,
-        confirmation_sent_at: null,
-        permanent_failures: 0,
-        token_version: 1,
-        version: 0,
+        ...newSubscriberState('confirmed', at),
       }),
     )
   }

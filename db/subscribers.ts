@@ -34,6 +34,26 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
+/**
+ * The lifecycle fields of a subscriber made now: `pending` (asked to confirm, the request sent
+ * now) or `confirmed` (staff or an import vouch for it).
+ */
+export function newSubscriberState(status: 'pending' | 'confirmed', at: string) {
+  return {
+    status,
+    created_at: at,
+    confirmed_at: status === 'confirmed' ? at : null,
+    unsubscribed_at: null,
+    quarantined_at: null,
+    confirmation_sent_at: status === 'pending' ? at : null,
+    confirm_code_hash: null,
+    confirm_attempts: 0,
+    permanent_failures: 0,
+    token_version: 1,
+    version: 0,
+  }
+}
+
 /** The channel fields of an email subscriber (its mailbox is its address). */
 export function emailChannelFields(email: string) {
   return {

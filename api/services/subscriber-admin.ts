@@ -8,6 +8,7 @@ import {
   toSubscriber,
   updateSubscriber,
   type SubscriberRecord,
+  newSubscriberState,
 } from '../../db/subscribers.ts'
 import type { Deps } from '../deps.ts'
 import { loadComponents } from './component-status.ts'
@@ -62,20 +63,10 @@ export async function createSubscriber(
     ...endpoint,
     secret: plain ? await sealSecret(deps, plain) : null,
     confirm_via: confirmVia(endpoint),
-    confirm_code_hash: null,
-    confirm_attempts: 0,
     locale: input.locale,
     all_components: chosen.length === 0,
     components: chosen,
-    status: 'confirmed',
-    created_at: at,
-    confirmed_at: at,
-    unsubscribed_at: null,
-    quarantined_at: null,
-    confirmation_sent_at: null,
-    permanent_failures: 0,
-    token_version: 1,
-    version: 0,
+    ...newSubscriberState('confirmed', at),
   }
   const shown = toSubscriber(s)
   try {

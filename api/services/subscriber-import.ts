@@ -12,6 +12,7 @@ import {
   normalizeEmail,
   updateSubscriber,
   type SubscriberRecord,
+  newSubscriberState,
 } from '../../db/subscribers.ts'
 import type { Deps } from '../deps.ts'
 import { commit, retryOnConflict, StaleWrite, type WriteContext } from './write.ts'
@@ -233,15 +234,7 @@ export async function planImport(deps: Deps, input: string): Promise<ImportPlan>
         locale: r.locale ?? 'en',
         all_components: !r.components?.length,
         components: r.components ?? [],
-        status: 'confirmed',
-        created_at: at,
-        confirmed_at: at,
-        unsubscribed_at: null,
-        quarantined_at: null,
-        confirmation_sent_at: null,
-        permanent_failures: 0,
-        token_version: 1,
-        version: 0,
+        ...newSubscriberState('confirmed', at),
       }
       plan.report.created++
       const after = choice(created)

@@ -2,7 +2,12 @@ import type { ChannelName } from '../../core/channels.ts'
 import { newId } from '../../core/ids.ts'
 import type { SubscriptionInput } from '../../core/schemas/subscription.ts'
 import type { Statement } from '../../db/client.ts'
-import { insertSubscriber, updateSubscriber, type SubscriberRecord } from '../../db/subscribers.ts'
+import {
+  insertSubscriber,
+  newSubscriberState,
+  updateSubscriber,
+  type SubscriberRecord,
+} from '../../db/subscribers.ts'
 import type { Deps } from '../deps.ts'
 import { loadComponents } from './component-status.ts'
 import { newWebhookSecret, sealSecret } from './secret-box.ts'
@@ -101,18 +106,8 @@ export async function requestSubscription(
         ...endpoint,
         secret,
         confirm_via: via,
-        confirm_code_hash: null,
-        confirm_attempts: 0,
         ...choice,
-        status: 'pending',
-        created_at: at,
-        confirmed_at: null,
-        unsubscribed_at: null,
-        quarantined_at: null,
-        confirmation_sent_at: at,
-        permanent_failures: 0,
-        token_version: 1,
-        version: 0,
+        ...newSubscriberState('pending', at),
       }
       change = { s, statements: insertSubscriber(s), action: 'subscriber.create', request: true }
     } else if (existing.status === 'quarantined') {
