@@ -69,6 +69,7 @@ const BASELINE = Number(args.baseline)
 
 interface ReceiverStats {
   count: number
+  connections: number
   distinct: number
   firstAt: number
   lastAt: number
@@ -287,7 +288,7 @@ console.log(
 )
 console.log(
   `notifier: ${fmt(counts.sent)} sent, ${fmt(counts.failed)} failed, receiver got ${fmt(s.count)} ` +
-    `(${fmt(s.distinct)} distinct webhook-ids, first to last in ${fmt((s.lastAt - s.firstAt) / 1000)} s); ` +
+    `(${fmt(s.distinct)} distinct webhook-ids over ${fmt(s.connections)} connections, first to last in ${fmt((s.lastAt - s.firstAt) / 1000)} s); ` +
     `last delivery ${fmt(seconds)} s after the update = ` +
     `${fmt(rate)} deliveries/s (notifier CPU ${fmt(cpuMs)} ms a delivery; ` +
     `1-min load average ${fmt(loadavg()[0] ?? NaN)} at the end)`,
