@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 let count = 0
 let firstAt = 0
 let lastAt = 0
+let connections = 0
 const ids = new Set<string>()
 const server = createServer((req, res) => {
   req.on('data', () => {})
@@ -25,6 +26,7 @@ const server = createServer((req, res) => {
   })
 })
 server.keepAliveTimeout = 30_000
+server.on('connection', () => connections++)
 
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port })
@@ -36,13 +38,14 @@ process.on('message', (m: { type: string }) => {
     process.send?.({
       type: 'stats',
       count,
+      connections,
       distinct: ids.size,
       firstAt,
       lastAt,
       cpuSeconds: (u.user + u.system) / 1e6,
     })
   } else if (m.type === 'reset') {
-    count = firstAt = lastAt = 0
+    count = firstAt = lastAt = connections = 0
     ids.clear()
     process.send?.({ type: 'reset' })
   } else if (m.type === 'stop') {
