@@ -233,7 +233,7 @@ ${manageUrl ? html`<p><a href="${manageUrl}">Choose components or language</a>.<
 <p>Every call has the headers <code>webhook-id</code>, <code>webhook-timestamp</code> and <code>webhook-signature</code> (<a href="https://www.standardwebhooks.com/">Standard Webhooks</a>). Verify them over the raw body with the specification's library before trusting a call, for example in JavaScript:</p>
 <pre><code>import { Webhook } from 'standardwebhooks'
 
-const wh = new Webhook(process.env.STATUS_WEBHOOK_SECRET) // whsec_…
+const wh = new Webhook(signingSecret) // the whsec_… above, kept in your secret store
 // Throws unless the signature matches and the timestamp is recent.
 const event = wh.verify(rawBody, request.headers)</code></pre>
 <p>The libraries for Python, Go, Ruby, PHP, Java and more take the secret the same way. A retry carries the same <code>webhook-id</code>: keep the ids you have handled and drop repeats. Answer with a 2xx quickly; other answers are retried with backoff.</p>
