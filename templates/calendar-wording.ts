@@ -1,5 +1,5 @@
 import type { CalendarWording } from '../core/calendar.ts'
-import { catalogFor } from './render.ts'
+import { catalogFor, statusWords } from './render.ts'
 
 /**
  * A maintenance calendar's words in a language: its own few (templates/locales, `calendar`) and
@@ -12,8 +12,7 @@ export function calendarWording(locale: string): CalendarWording {
     calendarName: (page, personal) =>
       personal ? t.calendar.personalName(page) : t.calendar.name(page),
     summary: (name) => t.calendar.summary(name),
-    status: (s) =>
-      t.statusLine(s === 'cancelled' ? t.cancelled : (t.maintenanceStatus[s] ?? s), null),
+    status: (s) => statusWords('maintenance', s, '', t).statusLine,
     window: (from, until, timeZone) => t.window(t.time(from, timeZone), t.time(until, timeZone)),
     components: (names, personal) =>
       names.length === 0

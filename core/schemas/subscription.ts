@@ -7,6 +7,11 @@ import { userText } from './text.ts'
 export const Locale = z.enum(['en', 'zh-CN'])
 export type Locale = z.infer<typeof Locale>
 
+/** A stored or requested locale as one we speak: English for anything else. */
+export function knownLocale(locale: string | null | undefined): Locale {
+  return Locale.safeParse(locale).data ?? 'en'
+}
+
 export const Email = z.string().trim().max(254).pipe(z.email('Must be an email address'))
 
 /** What every subscription chooses, whatever the channel. */

@@ -1,5 +1,5 @@
 import { subscriptionName } from '../../../core/channels.ts'
-import { Locale } from '../../../core/schemas/subscription.ts'
+import { knownLocale, type Locale } from '../../../core/schemas/subscription.ts'
 import type { ClaimedDelivery, SubscriberRecipient } from '../../../db/deliveries.ts'
 import { yourServices } from '../../../templates/personal.ts'
 import type { EmailContent } from '../../../templates/render.ts'
@@ -7,8 +7,6 @@ import { mailPage } from '../../config.ts'
 import { CONFIRM_TTL_SECONDS, followUpLinks } from '../../services/links.ts'
 import type { RenderKit } from './channels/channel.ts'
 import { isOpenStatus, type EventContext } from './context.ts'
-
-const LOCALES = new Set<string>(Locale.options)
 
 /** What one subscriber is told about an event, whatever the channel lays it out as. */
 export interface SubscriberMessage {
@@ -57,7 +55,7 @@ export async function subscriberMessage(
     : ctx.components.filter((c) => s.components.includes(c.id))
   const base = {
     subscriber: s,
-    locale: s.locale && LOCALES.has(s.locale) ? (s.locale as Locale) : ('en' as const),
+    locale: knownLocale(s.locale),
     links: { manage: links.manage, unsubscribe: links.unsubscribe },
     subscribedTo: { all: s.allComponents, names: followed.map((c) => c.name) },
   }

@@ -1,5 +1,5 @@
 import { markdownToText, renderMarkdown } from '../../../../core/markdown.ts'
-import { Locale } from '../../../../core/schemas/subscription.ts'
+import { knownLocale } from '../../../../core/schemas/subscription.ts'
 import type { ClaimedDelivery } from '../../../../db/deliveries.ts'
 import type { StoredEvent } from '../../../../db/journal.ts'
 import {
@@ -23,8 +23,6 @@ import { classifySmtpError } from './smtp-errors.ts'
 
 type Live = Exclude<EventContext, { type: 'gone' }>
 type Built = { email: RenderedEmail } | { skip: string }
-
-const LOCALES = new Set<string>(Locale.options)
 
 /**
  * Email: every kind of event (subscribers' updates and confirmations, thank-yous and answers to
@@ -77,7 +75,7 @@ export function createEmailChannel(
 
   function baseEnvelope(event: StoredEvent, locale: string | null, to: string) {
     return {
-      locale: locale && LOCALES.has(locale) ? (locale as Locale) : ('en' as const),
+      locale: knownLocale(locale),
       page,
       subjectPrefix: deps.config.mail.subjectPrefix,
       from: deps.config.mail.from,
