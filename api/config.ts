@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { ChannelName, CHANNELS } from '../core/channels.ts'
 import { DEFAULT_CREDIT_POLICY, parseCreditPolicy } from '../core/compensation.ts'
+import type { LocaleSettings } from '../core/localized.ts'
+import { Locale } from '../core/schemas/subscription.ts'
 import { isLoopbackHttp } from '../core/urls.ts'
 
 const Bool = z
@@ -31,6 +33,41 @@ const ConfigSchema = z
       .default('amends'),
     PAGE_NAME: z.string().min(1).max(100).default('Amends'),
     TIME_ZONE: z.string().min(1).default('Etc/UTC'),
+    // The page's languages, the default first: every page is published per locale.
+    LOCALES: z
+      .string()
+      .default('en')
+      .transform((v, ctx) => {
+        const tags = [
+          ...new Set(
+            v
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+          ),
+        ]
+        const bad = tags.filter((t) => !Locale.safeParse(t).success)
+        if (bad.length || tags.length === 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `Unknown locale ${bad.join(', ') || '(none)'}: use ${Locale.options.join(', ')}`,
+          })
+          return z.NEVER
+        }
+        return tags as Locale[]
+      }),
+    // The page's brand (decision 010): files are copied into the published site, so the page
+    // makes no third-party request.
+    BRAND_COLOR: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #5b3cc4')
+      .optional(),
+    BRAND_LOGO: z.string().min(1).optional(),
+    BRAND_FAVICON: z.string().min(1).optional(),
+    BRAND_CSS: z.string().min(1).optional(),
+    COMPANY_NAME: z.string().min(1).max(100).optional(),
+    COMPANY_URL: z.url({ protocol: /^https?$/ }).optional(),
+    SUPPORT_URL: z.url({ protocol: /^https?$/ }).optional(),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(65_536),
     SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
     PUBLIC_DIR: z.string().min(1).default('./data/public'),
@@ -143,6 +180,17 @@ const ConfigSchema = z
     adminToken: c.AMENDS_ADMIN_TOKEN,
     demo: c.AMENDS_DEMO,
     page: { id: c.PAGE_ID, name: c.PAGE_NAME, timeZone: c.TIME_ZONE },
+    locales: { default: c.LOCALES[0]!, all: c.LOCALES } satisfies LocaleSettings,
+    brand: {
+      color: c.BRAND_COLOR ?? null,
+      /** Paths of files to publish as the logo, favicon and extra stylesheet. */
+      logoFile: c.BRAND_LOGO ?? null,
+      faviconFile: c.BRAND_FAVICON ?? null,
+      cssFile: c.BRAND_CSS ?? null,
+      companyName: c.COMPANY_NAME ?? null,
+      companyUrl: c.COMPANY_URL ?? null,
+      supportUrl: c.SUPPORT_URL ?? null,
+    },
     maxBodyBytes: c.MAX_BODY_BYTES,
     schedulerIntervalMs: c.SCHEDULER_INTERVAL_MS,
     publicDir: c.PUBLIC_DIR,

@@ -1,7 +1,15 @@
 import RSS from 'rss'
 import { formatTime } from './format.ts'
 import type { IncidentView } from './site-data.ts'
+import type { Locale } from './schemas/subscription.ts'
 import type { PageInfo } from './snapshot.ts'
+
+/** Which feed: the page, its language, and how a site path is written in that language. */
+export interface FeedOf {
+  page: PageInfo
+  locale: Locale
+  path: (sitePath: string) => string
+}
 
 const STATUS_LABEL: Record<string, string> = {
   investigating: 'Investigating',
@@ -52,14 +60,15 @@ function itemTitle(item: IncidentView): string {
 const guidOf = (base: string, item: IncidentView) => `${base}${item.path}`
 
 /** RSS 2.0 with the `rss` package; one item per incident or maintenance window. */
-export function rssFeed(page: PageInfo, items: readonly IncidentView[], updatedAt: string): string {
+export function rssFeed(of: FeedOf, items: readonly IncidentView[], updatedAt: string): string {
+  const { page } = of
   const base = page.url.replace(/\/+$/, '')
   const feed = new RSS({
     title: `${page.name} — incident history`,
     description: `Incidents and maintenance for ${page.name}`,
-    site_url: `${base}/`,
-    feed_url: `${base}/history.rss`,
-    language: 'en',
+    site_url: `${base}${of.path('/')}`,
+    feed_url: `${base}${of.path('/history.rss')}`,
+    language: of.locale,
     pubDate: updatedAt,
     ttl: 1,
   })
@@ -76,11 +85,8 @@ export function rssFeed(page: PageInfo, items: readonly IncidentView[], updatedA
 }
 
 /** Atom 1.0 (RFC 4287), written by hand: the format is small and every value is escaped. */
-export function atomFeed(
-  page: PageInfo,
-  items: readonly IncidentView[],
-  updatedAt: string,
-): string {
+export function atomFeed(of: FeedOf, items: readonly IncidentView[], updatedAt: string): string {
+  const { page } = of
   const base = page.url.replace(/\/+$/, '')
   const entries = items.map(
     (item) => `<entry>
@@ -93,11 +99,11 @@ export function atomFeed(
 </entry>`,
   )
   return xmlSafe(`<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-<id>${escapeXml(`${base}/history.atom`)}</id>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(of.locale)}">
+<id>${escapeXml(`${base}${of.path('/history.atom')}`)}</id>
 <title>${escapeXml(`${page.name} — incident history`)}</title>
-<link rel="self" type="application/atom+xml" href="${escapeXml(`${base}/history.atom`)}"/>
-<link rel="alternate" type="text/html" href="${escapeXml(`${base}/history/`)}"/>
+<link rel="self" type="application/atom+xml" href="${escapeXml(`${base}${of.path('/history.atom')}`)}"/>
+<link rel="alternate" type="text/html" href="${escapeXml(`${base}${of.path('/history/')}`)}"/>
 <updated>${updatedAt}</updated>
 <author><name>${escapeXml(page.name)}</name></author>
 ${entries.join('\n')}

@@ -1,6 +1,7 @@
 import type { ComponentStatus } from './schemas/component.ts'
 import type { AffectedComponent, Impact, IncidentStatus } from './schemas/incident.ts'
 import type { MaintenanceStatus } from './schemas/maintenance.ts'
+import type { Translations } from './localized.ts'
 import type { Locale } from './schemas/subscription.ts'
 
 /**
@@ -19,6 +20,8 @@ export interface UpdateRecord {
   affected_components: AffectedComponent[] | null
   created_at: string
   display_at: string
+  /** body and workaround in the other configured locales (core/localized.ts). */
+  translations?: Translations<'body' | 'workaround'>
 }
 
 export interface IncidentRecord {
@@ -51,6 +54,8 @@ export interface IncidentRecord {
   postmortem: Postmortem | null
   /** The playbook the incident was opened from and what it was filled with (none: absent or null). */
   playbook?: PlaybookRef | null
+  /** name, workaround and apology in the other configured locales (core/localized.ts). */
+  translations?: Translations<'name' | 'workaround' | 'apology'>
 }
 
 export interface PlaybookRef {
@@ -74,4 +79,6 @@ export interface Postmortem {
   created_at: string
   updated_at: string
   published_at: string | null
+  /** The body in the other configured locales (core/localized.ts). */
+  translations?: Translations<'body'>
 }

@@ -1,7 +1,9 @@
 import type { ChannelName } from './channels.ts'
+import type { LocaleSettings } from './localized.ts'
 import type { IncidentKind } from './records.ts'
 import type { AffectedComponent } from './schemas/incident.ts'
 import type { Component, ComponentGroup, ComponentStatus } from './schemas/component.ts'
+import type { Locale } from './schemas/subscription.ts'
 import type { PageInfo } from './snapshot.ts'
 import type { PageStatus } from './status-rollup.ts'
 import type { ComponentUptime, GroupUptime } from './uptime.ts'
@@ -18,6 +20,29 @@ export interface SiteCommon {
   /** Every component, in display order. */
   components: Component[]
   groups: ComponentGroup[]
+  /** The language this page is rendered in; links stay in it (`localePath`). */
+  locale: Locale
+  locales: LocaleSettings
+  brand: SiteBrand
+}
+
+/** The company's look, from BRAND_* / COMPANY_* / SUPPORT_URL; paths are site paths. */
+export interface SiteBrand {
+  /** `#rrggbb`, or null for the page's own accent. */
+  color: string | null
+  logo: string | null
+  favicon: string | null
+  css: string | null
+  company: { name: string; url: string | null } | null
+  support_url: string | null
+}
+
+/**
+ * A site path in a locale: the default locale at the root, the others under `/{locale}/`
+ * (`/zh-CN/incidents/abc/`). Every link and every published file goes through this.
+ */
+export function localePath(path: string, locale: Locale, locales: LocaleSettings): string {
+  return locale === locales.default ? path : `/${locale}${path}`
 }
 
 export interface UpdateView {
@@ -35,8 +60,10 @@ export interface IncidentView {
   name: string
   status: string
   impact: string
-  /** Site-relative path, e.g. `/incidents/abc/`. */
+  /** Site-relative path in the page's locale, e.g. `/incidents/abc/`, `/zh-CN/incidents/abc/`. */
   path: string
+  /** Some of its text is not in the page's locale: the default locale's is shown (core/localized.ts). */
+  untranslated: boolean
   started_at: string
   resolved_at: string | null
   scheduled_for: string | null

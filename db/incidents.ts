@@ -7,6 +7,7 @@ import type {
   Postmortem,
   UpdateRecord,
 } from '../core/records.ts'
+import type { Translations } from '../core/localized.ts'
 import type { AffectedComponent } from '../core/schemas/incident.ts'
 import { ComponentStatus } from '../core/schemas/component.ts'
 import { placeholders, type Db, type Statement } from './client.ts'
@@ -15,7 +16,7 @@ import { updateAtVersion } from './versions.ts'
 
 const INCIDENT_COLS = `id, kind, name, status, impact, workaround, started_at, identified_at,
   monitoring_at, resolved_at, scheduled_for, scheduled_until, auto_transition, cancelled_at,
-  created_at, updated_at, apology, compensation, short_notice, playbook`
+  created_at, updated_at, apology, compensation, short_notice, playbook, translations`
 
 type Head = Omit<IncidentRecord, 'components' | 'updates' | 'postmortem'>
 
@@ -41,11 +42,22 @@ function rowToHead(row: Row): Head {
     compensation: parseJson<CompensationDecision>(strOrNull(row, 'compensation')),
     short_notice: bool(row, 'short_notice'),
     playbook: parseJson<PlaybookRef>(strOrNull(row, 'playbook')),
+    translations: parseTranslations(row),
   }
 }
 
 function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T)
+}
+
+/** The row's other-locale text; a row without (or from before migration 0011) has none. */
+function parseTranslations<F extends string>(row: Row): Translations<F> {
+  return parseJson<Translations<F>>(strOrNull(row, 'translations')) ?? {}
+}
+
+/** Stored as NULL when empty, so rows written in one language look as they always did. */
+function translationsArg(t: Translations<string> | undefined): string | null {
+  return t && Object.keys(t).length ? JSON.stringify(t) : null
 }
 
 function rowToUpdate(row: Row): UpdateRecord {
@@ -60,6 +72,7 @@ function rowToUpdate(row: Row): UpdateRecord {
     affected_components: affected ? (JSON.parse(affected) as AffectedComponent[]) : null,
     created_at: str(row, 'created_at'),
     display_at: str(row, 'display_at'),
+    translations: parseTranslations(row),
   }
 }
 
@@ -70,6 +83,7 @@ function rowToPostmortem(row: Row): Postmortem {
     created_at: str(row, 'created_at'),
     updated_at: str(row, 'updated_at'),
     published_at: strOrNull(row, 'published_at'),
+    translations: parseTranslations(row),
   }
 }
 
@@ -222,7 +236,7 @@ export async function listDueMaintenance(db: Db, now: string): Promise<IncidentR
 export function insertIncident(r: IncidentRecord): Statement[] {
   return [
     {
-      sql: `INSERT INTO incidents (${INCIDENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO incidents (${INCIDENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
         r.id,
         r.kind,
@@ -244,6 +258,7 @@ export function insertIncident(r: IncidentRecord): Statement[] {
         r.compensation ? JSON.stringify(r.compensation) : null,
         r.short_notice ? 1 : 0,
         r.playbook ? JSON.stringify(r.playbook) : null,
+        translationsArg(r.translations),
       ],
     },
     ...replaceIncidentComponents(r),
@@ -263,7 +278,7 @@ export function updateIncident(r: IncidentRecord, version: number): Statement[] 
       `name = ?, status = ?, impact = ?, workaround = ?, started_at = ?, identified_at = ?,
        monitoring_at = ?, resolved_at = ?, scheduled_for = ?, scheduled_until = ?,
        auto_transition = ?, cancelled_at = ?, updated_at = ?, apology = ?, compensation = ?,
-       short_notice = ?`,
+       short_notice = ?, translations = ?`,
       [
         r.name,
         r.status,
@@ -281,6 +296,7 @@ export function updateIncident(r: IncidentRecord, version: number): Statement[] 
         r.apology,
         r.compensation ? JSON.stringify(r.compensation) : null,
         r.short_notice ? 1 : 0,
+        translationsArg(r.translations),
       ],
     ),
     ...replaceIncidentComponents(r),
@@ -300,7 +316,8 @@ function replaceIncidentComponents(r: IncidentRecord): Statement[] {
 export function insertUpdate(u: UpdateRecord): Statement {
   return {
     sql: `INSERT INTO incident_updates (id, incident_id, status, body, workaround, deliver_notifications,
-            affected_components, created_at, display_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            affected_components, created_at, display_at, translations)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       u.id,
       u.incident_id,
@@ -311,15 +328,27 @@ export function insertUpdate(u: UpdateRecord): Statement {
       u.affected_components ? JSON.stringify(u.affected_components) : null,
       u.created_at,
       u.display_at,
+      translationsArg(u.translations),
     ],
   }
 }
 
 /** Replaces the text of one timeline entry (a typo fixed after posting). */
-export function setUpdateBody(incidentId: string, updateId: string, body: string): Statement {
+export function setUpdateBody(
+  incidentId: string,
+  updateId: string,
+  body: string,
+  translations?: UpdateRecord['translations'],
+): Statement {
+  if (translations === undefined) {
+    return {
+      sql: 'UPDATE incident_updates SET body = ? WHERE id = ? AND incident_id = ?',
+      args: [body, updateId, incidentId],
+    }
+  }
   return {
-    sql: 'UPDATE incident_updates SET body = ? WHERE id = ? AND incident_id = ?',
-    args: [body, updateId, incidentId],
+    sql: 'UPDATE incident_updates SET body = ?, translations = ? WHERE id = ? AND incident_id = ?',
+    args: [body, translationsArg(translations), updateId, incidentId],
   }
 }
 
@@ -390,11 +419,21 @@ export function upsertPostmortem(incidentId: string, p: Postmortem, version: num
   return [
     ...updateAtVersion('incidents', incidentId, version),
     {
-      sql: `INSERT INTO postmortems (incident_id, body, status, created_at, updated_at, published_at)
-          VALUES (?, ?, ?, ?, ?, ?)
+      sql: `INSERT INTO postmortems (incident_id, body, status, created_at, updated_at, published_at,
+            translations)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (incident_id) DO UPDATE SET body = excluded.body, status = excluded.status,
-            updated_at = excluded.updated_at, published_at = excluded.published_at`,
-      args: [incidentId, p.body, p.status, p.created_at, p.updated_at, p.published_at],
+            updated_at = excluded.updated_at, published_at = excluded.published_at,
+            translations = excluded.translations`,
+      args: [
+        incidentId,
+        p.body,
+        p.status,
+        p.created_at,
+        p.updated_at,
+        p.published_at,
+        translationsArg(p.translations),
+      ],
     },
   ]
 }

@@ -1,8 +1,9 @@
 import { underline } from '../core/markdown.ts'
 import type { Locale } from '../core/schemas/subscription.ts'
 import type { IncidentView } from '../core/site-data.ts'
-import { en, type Catalog } from './locales/en.ts'
-import { zhCN } from './locales/zh-CN.ts'
+import type { Catalog } from './locales/en.ts'
+import { catalogFor } from './locales/index.ts'
+export { catalogFor }
 import { personalLines, type PersonalLine, type YourServices } from './personal.ts'
 
 export type EmailKind =
@@ -166,35 +167,6 @@ const ESCAPES: Record<string, string> = {
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
-}
-
-const times = new Map<string, string>()
-
-/**
- * The catalog with its time formatting memoised: every recipient of an update shows the same few
- * instants, and building an Intl formatter for each would cost more than the rest of the email.
- */
-function withMemoTime(c: Catalog): Catalog {
-  return {
-    ...c,
-    time(iso, timeZone) {
-      const key = `${c.lang}|${timeZone}|${iso}`
-      let v = times.get(key)
-      if (v === undefined) {
-        if (times.size >= 1000) times.clear()
-        v = c.time(iso, timeZone)
-        times.set(key, v)
-      }
-      return v
-    },
-  }
-}
-
-const CATALOGS: Record<Locale, Catalog> = { en: withMemoTime(en), 'zh-CN': withMemoTime(zhCN) }
-
-/** The wording for a subscriber's locale (English for any other). */
-export function catalogFor(locale: string): Catalog {
-  return CATALOGS[locale as Locale] ?? CATALOGS.en
 }
 
 /** One personal line as the catalog says it ("Affected for you: Payments API"). */

@@ -25,7 +25,7 @@ export function mountNow(app: Hono<AppEnv>, deps: Deps): void {
       listFeedback(deps.db, {}, REPORTS, 0),
     ])
     // The roll-up the public page shows: the same snapshot and function as the publisher's.
-    const common = commonFrom(snapshot)
+    const common = commonFrom(snapshot, deps.config)
     const named = await getIncidentsByIds(deps.db, [
       ...new Set(reports.items.flatMap((f) => (f.incident_id ? [f.incident_id] : []))),
     ])

@@ -10,7 +10,10 @@ import {
 } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { atomFeed, rssFeed } from '../../core/feeds.ts'
-import type { RouteData } from '../../core/site-data.ts'
+import type { IncidentRecord } from '../../core/records.ts'
+import type { Locale } from '../../core/schemas/subscription.ts'
+import { localePath, type RouteData } from '../../core/site-data.ts'
+import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
 import { getIncidentsByIds, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
 import { latestOutboxId, outboxEventAt, readOutbox, type StoredEvent } from '../../db/journal.ts'
@@ -19,7 +22,7 @@ import { DATABASE_ID, getSetting } from '../../db/settings.ts'
 import type { Deps } from '../deps.ts'
 import { calendars, MAINTENANCE_CALENDAR_PATH } from '../services/calendar.ts'
 import { loadSnapshot } from '../services/status.ts'
-import { siteData } from '../services/site-data.ts'
+import { sitePath, siteData } from '../services/site-data.ts'
 import { enabledChannels } from '../services/subscriber-endpoint.ts'
 import { retryDelay } from './retry.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
@@ -67,6 +70,7 @@ interface Targets {
 /** The file a site path is written to. */
 export function fileFor(path: string): string {
   if (path === '/404/') return '404.html'
+  if (path.endsWith('/404/')) return `${path.slice(1, -5)}/404.html`
   if (/\.(json|rss|atom|ics)$/.test(path)) return path.slice(1)
   return `${path.slice(1)}index.html`
 }
@@ -119,18 +123,45 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
 
   async function renderTargets(t: Targets): Promise<number> {
     const snapshot = await loadSnapshot(deps)
-    const data = siteData(deps, snapshot)
+    const { locales } = deps.config
+    const records = await getIncidentsByIds(deps.db, [...t.records])
+    const months =
+      t.months === 'all'
+        ? await listMonths(deps.db)
+        : [...new Set([...t.months, ...records.map((r) => r.started_at.slice(0, 7))])]
+    let files = 0
+    // Every page in every locale (decision 010): the default locale first, at the root.
+    for (const locale of locales.all) {
+      files += await renderLocale(t, snapshot, locale, records, months, (p) =>
+        localePath(p, locale, locales),
+      )
+    }
+    if (t.calendar) {
+      write(MAINTENANCE_CALENDAR_PATH, await calendars.site(deps))
+      files++
+    }
+    // The Statuspage v2 JSON is one document in the default locale, as Statuspage's is.
+    for (const [name, doc] of Object.entries(v2Documents(snapshot))) {
+      write(`/api/v2/${name}`, JSON.stringify(doc))
+      files++
+    }
+    return files
+  }
+
+  /** The pages (and feeds) of one locale that `t` makes stale; `at` maps a path into the locale. */
+  async function renderLocale(
+    t: Targets,
+    snapshot: StatusSnapshot,
+    locale: Locale,
+    records: readonly IncidentRecord[],
+    months: readonly string[],
+    at: (path: string) => string,
+  ): Promise<number> {
+    const data = siteData(deps, snapshot, locale)
     // What readers look at during an incident goes first (its page, the home page); history,
     // uptime and the forms follow. Each file is swapped in as soon as it is rendered.
     const jobs: [string, () => Promise<RouteData>][] = []
-    const touchedMonths = new Set<string>()
-    for (const r of await getIncidentsByIds(deps.db, [...t.records])) {
-      touchedMonths.add(r.started_at.slice(0, 7))
-      jobs.push([
-        r.kind === 'maintenance' ? `/maintenance/${r.id}/` : `/incidents/${r.id}/`,
-        () => data.incidentOf(r),
-      ])
-    }
+    for (const r of records) jobs.push([sitePath(r), () => data.incidentOf(r)])
     if (t.home) jobs.push(['/', () => data.home()])
     const later: [string, () => Promise<RouteData>][] = []
     if (t.uptime) later.push(['/uptime/', () => data.uptime()])
@@ -144,12 +175,11 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       ])
     }
     if (t.historyIndex) later.push(['/history/', () => data.history(null)])
-    const months =
-      t.months === 'all' ? await listMonths(deps.db) : [...new Set([...t.months, ...touchedMonths])]
     for (const m of months) later.push([`/history/${m}/`, () => data.history(m)])
     let files = 0
+    // Pages are rendered at their locale-free path (Astro's routes) and written under the locale's.
     for (const [path, load] of jobs) {
-      write(path, await renderer.render(path, await load()))
+      write(at(path), await renderer.render(path, await load()))
       files++
     }
     if (t.home || t.records.size) {
@@ -157,20 +187,13 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       const updated =
         items.reduce((max, i) => (i.updated_at > max ? i.updated_at : max), '') ||
         snapshot.generated_at
-      write('/history.rss', rssFeed(snapshot.page, items, updated))
-      write('/history.atom', atomFeed(snapshot.page, items, updated))
+      const feed = { page: snapshot.page, locale, path: at }
+      write(at('/history.rss'), rssFeed(feed, items, updated))
+      write(at('/history.atom'), atomFeed(feed, items, updated))
       files += 2
     }
-    if (t.calendar) {
-      write(MAINTENANCE_CALENDAR_PATH, await calendars.site(deps))
-      files++
-    }
-    for (const [name, doc] of Object.entries(v2Documents(snapshot))) {
-      write(`/api/v2/${name}`, JSON.stringify(doc))
-      files++
-    }
     for (const [path, load] of later) {
-      write(path, await renderer.render(path, await load()))
+      write(at(path), await renderer.render(path, await load()))
       files++
     }
     return files
@@ -223,19 +246,27 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       calendar: true,
     })
     const snapshot = await loadSnapshot(deps)
-    write('/404/', await renderer.render('/404/', siteData(deps, snapshot).notFound()))
-    files++
-    // Pages of records this database does not hold (erased by a restore, or published from
-    // another database) would go on being served: they go.
-    prune(
-      'incidents',
-      all.filter((r) => r.kind === 'incident').map((r) => r.id),
-    )
-    prune(
-      'maintenance',
-      all.filter((r) => r.kind === 'maintenance').map((r) => r.id),
-    )
-    prune('history', months)
+    const { locales } = deps.config
+    for (const locale of locales.all) {
+      const at = (p: string) => localePath(p, locale, locales)
+      write(
+        at('/404/'),
+        await renderer.render('/404/', siteData(deps, snapshot, locale).notFound()),
+      )
+      files++
+      // Pages of records this database does not hold (erased by a restore, or published from
+      // another database) would go on being served: they go.
+      const dir = (d: string) => at(`/${d}/`).slice(1, -1)
+      prune(
+        dir('incidents'),
+        all.filter((r) => r.kind === 'incident').map((r) => r.id),
+      )
+      prune(
+        dir('maintenance'),
+        all.filter((r) => r.kind === 'maintenance').map((r) => r.id),
+      )
+      prune(dir('history'), months)
+    }
     writeState(eventId, event)
     notify(eventId)
     return { files }

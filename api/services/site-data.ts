@@ -1,4 +1,5 @@
 import { affectedSentence } from '../../core/affected-sentence.ts'
+import { shownIn, type LocaleSettings, type Translations } from '../../core/localized.ts'
 import { notFound } from '../../core/errors.ts'
 import { renderMarkdown } from '../../core/markdown.ts'
 import type { IncidentRecord } from '../../core/records.ts'
@@ -7,12 +8,16 @@ import type {
   HistoryMonth,
   IncidentView,
   RouteData,
+  SiteBrand,
   SiteCommon,
   UptimeSummary,
 } from '../../core/site-data.ts'
+import type { Locale } from '../../core/schemas/subscription.ts'
+import { localePath } from '../../core/site-data.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { rollUpStatus } from '../../core/status-rollup.ts'
 import { getIncident, listLatest, listMonths, listStartedBetween } from '../../db/incidents.ts'
+import type { Config } from '../config.ts'
 import type { Deps } from '../deps.ts'
 import { recovery } from './recovery.ts'
 import { loadSnapshot } from './status.ts'
@@ -28,14 +33,49 @@ export function sitePath(r: Pick<IncidentRecord, 'id' | 'kind'>): string {
   return r.kind === 'maintenance' ? `/maintenance/${r.id}/` : `/incidents/${r.id}/`
 }
 
-export function commonFrom(s: StatusSnapshot): SiteCommon {
+/** Where the publisher puts the brand's files (copied from BRAND_LOGO, BRAND_FAVICON, BRAND_CSS). */
+export function brandPaths(brand: Config['brand']): Pick<SiteBrand, 'logo' | 'favicon' | 'css'> {
+  const at = (file: string | null, name: string) =>
+    file ? `/brand/${name}${(/\.[a-z0-9]+$/i.exec(file)?.[0] ?? '').toLowerCase()}` : null
+  return {
+    logo: at(brand.logoFile, 'logo'),
+    favicon: at(brand.faviconFile, 'favicon'),
+    css: at(brand.cssFile, 'brand'),
+  }
+}
+
+export function siteBrand(config: Pick<Config, 'brand'>): SiteBrand {
+  const b = config.brand
+  return {
+    color: b.color,
+    ...brandPaths(b),
+    company: b.companyName ? { name: b.companyName, url: b.companyUrl } : null,
+    support_url: b.supportUrl,
+  }
+}
+
+/** What every page shares, in one locale (the default one unless given). */
+export function commonFrom(
+  s: StatusSnapshot,
+  config: Pick<Config, 'brand' | 'locales'>,
+  locale: Locale = config.locales.default,
+): SiteCommon {
   return {
     page: s.page,
     status: rollUpStatus(s.components.map((c) => c.status)),
     generated_at: s.generated_at,
     components: s.components,
     groups: s.groups,
+    locale,
+    locales: config.locales,
+    brand: siteBrand(config),
   }
+}
+
+/** A reader's language and the page's: absent for the default locale (no translation read). */
+export interface ViewLocale {
+  locale: Locale
+  locales: LocaleSettings
 }
 
 /** The site's view of an incident: bodies rendered and sanitised, names resolved, the plain sentence. */
@@ -43,7 +83,25 @@ export function incidentViewOf(
   r: IncidentRecord,
   components: readonly Component[],
   compensation: string[] = [],
+  lang?: ViewLocale,
 ): IncidentView {
+  // Every translatable text goes through `shownIn`, which notes when it fell back.
+  let untranslated = false
+  const shown = <F extends string>(
+    own: string,
+    translations: Translations<F> | undefined,
+    field: F,
+  ): string => {
+    if (!lang) return own
+    const s = shownIn(own, translations, field, lang.locale, lang.locales)
+    untranslated ||= s.fallback
+    return s.text
+  }
+  const md = <F extends string>(
+    own: string | null,
+    translations: Translations<F> | undefined,
+    field: F,
+  ): string | null => (own ? renderMarkdown(shown(own, translations, field)) : null)
   const byId = new Map(components.map((c) => [c.id, c]))
   const affected = r.components.map((c) => ({
     id: c.id,
@@ -54,20 +112,22 @@ export function incidentViewOf(
     r.kind === 'incident'
       ? r.status !== 'resolved'
       : r.status === 'in_progress' || r.status === 'verifying'
-  return {
+  const published = r.postmortem?.status === 'published' ? r.postmortem : null
+  const view: IncidentView = {
     id: r.id,
     kind: r.kind,
-    name: r.name,
+    name: shown(r.name, r.translations, 'name'),
     status: r.status,
     impact: r.impact,
-    path: sitePath(r),
+    path: lang ? localePath(sitePath(r), lang.locale, lang.locales) : sitePath(r),
+    untranslated: false,
     started_at: r.started_at,
     resolved_at: r.resolved_at,
     scheduled_for: r.scheduled_for,
     scheduled_until: r.scheduled_until,
     cancelled_at: r.cancelled_at,
     updated_at: r.updated_at,
-    workaround_html: r.workaround ? renderMarkdown(r.workaround) : null,
+    workaround_html: md(r.workaround, r.translations, 'workaround'),
     components: affected,
     // Components the page hides while operational are not listed as "working normally" either.
     affected_sentence: open
@@ -85,27 +145,31 @@ export function incidentViewOf(
       id: u.id,
       status: u.status,
       created_at: u.created_at,
-      body_html: renderMarkdown(u.body),
-      workaround_html: u.workaround ? renderMarkdown(u.workaround) : null,
+      body_html: renderMarkdown(shown(u.body, u.translations, 'body')),
+      workaround_html: md(u.workaround, u.translations, 'workaround'),
       affected_components: u.affected_components,
     })),
-    apology_html: r.apology ? renderMarkdown(r.apology) : null,
+    apology_html: md(r.apology, r.translations, 'apology'),
     compensation,
-    postmortem_html:
-      r.postmortem?.status === 'published' ? renderMarkdown(r.postmortem.body) : null,
-    postmortem_published_at:
-      r.postmortem?.status === 'published' ? r.postmortem.published_at : null,
+    postmortem_html: published ? md(published.body, published.translations, 'body') : null,
+    postmortem_published_at: published ? published.published_at : null,
   }
+  view.untranslated = untranslated
+  return view
 }
 
 /**
  * The same view without any rendered text, for lists (history, the last 14 days) that show
  * one line per incident: rendering every body of hundreds of incidents is most of a publish.
  */
-export function incidentLineOf(r: IncidentRecord, components: readonly Component[]): IncidentView {
+export function incidentLineOf(
+  r: IncidentRecord,
+  components: readonly Component[],
+  lang?: ViewLocale,
+): IncidentView {
   const empty = { ...r, updates: [], workaround: null, apology: null, postmortem: null }
   return {
-    ...incidentViewOf(empty, components),
+    ...incidentViewOf(empty, components, [], lang),
     postmortem_published_at: r.postmortem?.published_at ?? null,
   }
 }
@@ -131,10 +195,15 @@ const nextMonth = (m: string) => {
  * Builds the data for each kind of page. One snapshot is shared by all routes of a publish, so
  * a batch of pages is consistent and the database is read once for the common part.
  */
-export function siteData(deps: Deps, snapshot: StatusSnapshot) {
-  const common = commonFrom(snapshot)
-  const view = (r: IncidentRecord) => incidentViewOf(r, snapshot.components)
-  const line = (r: IncidentRecord) => incidentLineOf(r, snapshot.components)
+export function siteData(
+  deps: Deps,
+  snapshot: StatusSnapshot,
+  locale: Locale = deps.config.locales.default,
+) {
+  const common = commonFrom(snapshot, deps.config, locale)
+  const lang: ViewLocale = { locale, locales: deps.config.locales }
+  const view = (r: IncidentRecord) => incidentViewOf(r, snapshot.components, [], lang)
+  const line = (r: IncidentRecord) => incidentLineOf(r, snapshot.components, lang)
   let uptimeOnce: Promise<UptimeSummary> | null = null
   const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps))
   return {
@@ -187,7 +256,7 @@ export function siteData(deps: Deps, snapshot: StatusSnapshot) {
       return {
         kind: 'incident',
         common,
-        incident: incidentViewOf(r, snapshot.components, sentences),
+        incident: incidentViewOf(r, snapshot.components, sentences, lang),
       }
     },
     async history(month: string | null): Promise<RouteData> {
@@ -212,6 +281,6 @@ export function siteData(deps: Deps, snapshot: StatusSnapshot) {
   }
 }
 
-export async function loadSiteData(deps: Deps) {
-  return siteData(deps, await loadSnapshot(deps))
+export async function loadSiteData(deps: Deps, locale?: Locale) {
+  return siteData(deps, await loadSnapshot(deps), locale)
 }

@@ -1,6 +1,7 @@
 import { creditSentence, type ComponentCredit } from '../../core/compensation.ts'
 import { formatDuration, formatTime } from '../../core/format.ts'
 import type { PostmortemWording } from '../../core/postmortem-template.ts'
+import type { SiteWords } from './site-words.ts'
 
 /**
  * Every fixed word an email says, per language. Templates never hold wording of their own, so a
@@ -114,6 +115,8 @@ export interface Catalog {
   }
   /** The post-mortem's starting point (core/postmortem-template.ts). */
   postmortemTemplate: PostmortemWording
+  /** The status site's pages (templates/locales/site-words.ts). */
+  site: SiteWords
   /** The maintenance calendars (templates/calendar-wording.ts); other words are the emails'. */
   calendar: {
     name(page: string): string
@@ -336,5 +339,28 @@ export const en: Catalog = {
     inviteIgnore: 'Not expecting this? Ignore this email: nothing happens until the link is used.',
     resetIgnore: 'Did not ask? Ignore this email: your password stays as it is.',
     why: (page) => `Sent by ${page} to a member of its team about their console account.`,
+  },
+  site: {
+    frame: {
+      status: 'status',
+      title: (page) => `${page} status`,
+      nav: {
+        status: 'Status',
+        history: 'History',
+        uptime: 'Uptime',
+        subscribe: 'Get updates',
+        report: 'Report a problem',
+      },
+      mainNav: 'Main',
+      skip: 'Skip to content',
+      language: 'Language',
+      languageName: 'English',
+      untranslated: (lang) => `Some of this text is not translated yet and is shown in ${lang}.`,
+    },
+    home: {},
+    uptime: {},
+    incident: {},
+    history: {},
+    forms: {},
   },
 }

@@ -180,4 +180,27 @@ export const zhCN: Catalog = {
   // Internal mail to the team: English only.
   oncall: en.oncall,
   account: en.account,
+  site: {
+    frame: {
+      status: '状态',
+      title: (page) => `${page} 服务状态`,
+      nav: {
+        status: '状态',
+        history: '历史',
+        uptime: '可用性',
+        subscribe: '订阅通知',
+        report: '报告问题',
+      },
+      mainNav: '主导航',
+      skip: '跳到正文',
+      language: '语言',
+      languageName: '简体中文',
+      untranslated: (lang) => `部分内容尚未翻译，以${lang}显示。`,
+    },
+    home: {},
+    uptime: {},
+    incident: {},
+    history: {},
+    forms: {},
+  },
 }

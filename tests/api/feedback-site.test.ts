@@ -65,7 +65,7 @@ describe('feedback form on the site', () => {
     await makeComponent(t, { name: 'Payments & <Cards>' })
     await makeComponent(t, { name: 'Login' })
     const renderer = await loadSiteRenderer()
-    const common = commonFrom(await loadSnapshot(t.deps))
+    const common = commonFrom(await loadSnapshot(t.deps), t.deps.config)
     // Until the publisher renders the 'report' route kind, render it the way it will.
     const route: RouteData = { kind: 'report', common }
     const raw = await renderer.render('/report/', route)

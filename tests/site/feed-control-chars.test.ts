@@ -35,8 +35,8 @@ describe('feeds stay well-formed whatever the rows hold', () => {
     const items = await data.feedItems()
     const page = { ...data.common.page, name: `Example ${STORED}` }
     for (const xml of [
-      rssFeed(page, items, '2026-03-10T12:00:00.000Z'),
-      atomFeed(page, items, '2026-03-10T12:00:00.000Z'),
+      rssFeed({ page, locale: 'en', path: (p) => p }, items, '2026-03-10T12:00:00.000Z'),
+      atomFeed({ page, locale: 'en', path: (p) => p }, items, '2026-03-10T12:00:00.000Z'),
     ]) {
       expect(await xmlProblems(xml)).toBe('')
       const [entry] = readFeed(xml).entries

@@ -18,8 +18,8 @@ async function feeds(t: TestApp) {
   const items = await data.feedItems()
   const page = data.common.page
   return {
-    rss: rssFeed(page, items, '2026-03-10T12:00:00.000Z'),
-    atom: atomFeed(page, items, '2026-03-10T12:00:00.000Z'),
+    rss: rssFeed({ page, locale: 'en', path: (p) => p }, items, '2026-03-10T12:00:00.000Z'),
+    atom: atomFeed({ page, locale: 'en', path: (p) => p }, items, '2026-03-10T12:00:00.000Z'),
   }
 }
 

@@ -2,7 +2,13 @@
 // display order of components.
 import { formatDate, formatDuration, formatUptime } from '../../../core/format.ts'
 import type { Component, ComponentGroup } from '../../../core/schemas/component.ts'
-import type { IncidentView, RouteData, SiteCommon } from '../../../core/site-data.ts'
+import {
+  localePath,
+  type IncidentView,
+  type RouteData,
+  type SiteCommon,
+} from '../../../core/site-data.ts'
+import { catalogFor } from '../../../templates/locales/index.ts'
 import { worstStatus } from '../../../core/status-rollup.ts'
 import type { DayUptime, GroupDayUptime } from '../../../core/uptime.ts'
 
@@ -17,6 +23,14 @@ export function routeOf<K extends RouteData['kind']>(
   }
   return route as Extract<RouteData, { kind: K }>
 }
+
+/** The catalog of the page's locale (dates, statuses) and its site words. */
+export const catalogOf = (common: SiteCommon) => catalogFor(common.locale)
+export const wordsOf = (common: SiteCommon) => catalogFor(common.locale).site
+
+/** A site path as a link in the page's locale: every internal link goes through this. */
+export const hrefOf = (common: SiteCommon, path: string) =>
+  localePath(path, common.locale, common.locales)
 
 /** "1 h 12 min" when resolved, "ongoing for 1 h 18 min" while open (measured at publish time). */
 export function incidentDuration(i: IncidentView, now: string): string {
