@@ -30,7 +30,7 @@ function parseApology(
   if (value.trim() === '')
     return { ok: false, errors: { apology: 'Write the apology before saving' } }
   const r = validate(IncidentPatch, { apology: value })
-  return r.ok && r.data.apology
+  return r.ok && typeof r.data.apology === 'string'
     ? { ok: true, apology: r.data.apology }
     : { ok: false, errors: r.ok ? {} : r.errors }
 }
