@@ -252,8 +252,8 @@ function recordEmail(
   const { apology = null, compensation = [], postmortem = null } = input
   const tz = input.page.timeZone
   const isIncident = input.kind === 'incident'
-  const subject = isIncident ? r.name : t.maintenanceSubject(r.name)
-  const { statusLine } = statusWords(input.kind, input.status, r.impact, t)
+  const { label, statusLine } = statusWords(input.kind, input.status, r.impact, t)
+  const subject = t.recordSubject(input.kind, label, r.name)
   const open = isOpenStatus(input.status)
   const url = `${input.page.url}${r.path}`
 
