@@ -455,7 +455,13 @@ function followUp(
     `<p style="${P}"><a href="${esc(url)}" style="${LINK}">${esc(t.followIncident)}</a></p>`,
     footerHtml(input, t),
   ].join('')
-  return { subject: r.name, text, html }
+  // Asked once the incident is over: its subject says so, like the resolution's.
+  const subject = t.recordSubject(
+    'incident',
+    statusWords('incident', 'resolved', r.impact, t).label,
+    r.name,
+  )
+  return { subject, text, html }
 }
 
 /** Mail to a plain address: no subscription footer, a line saying why it came instead. */
