@@ -53,10 +53,12 @@ async function apologyPreview(deps: Deps, i: Incident, apology: string): Promise
         apology,
         deliver_notifications: true,
       })
-  const shown = await Promise.all(Locale.options.map((l) => previewOf(deps, planned, true, l)))
+  // One email per language of the page (LOCALES): each as its readers get it.
+  const locales = deps.config.locales.all
+  const shown = await Promise.all(locales.map((l) => previewOf(deps, planned, true, l)))
   return {
     page: shown[0]!.page,
-    emails: shown.map((s, n) => ({ locale: Locale.options[n]!, email: s.email })),
+    emails: shown.map((s, n) => ({ locale: locales[n]!, email: s.email })),
     resolved,
   }
 }
