@@ -1,7 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { apologyExpected } from '../../core/incident-rules.ts'
 import { IncidentPatch, type Incident } from '../../core/schemas/incident.ts'
-import { Locale } from '../../core/schemas/subscription.ts'
 import { getIncident } from '../../db/incidents.ts'
 import { getPlaybook } from '../../templates/playbooks/index.ts'
 import type { Deps } from '../deps.ts'
