@@ -95,7 +95,6 @@ const MAX_NAME_LENGTH = 200
 const RETIRED_VARS: ReadonlySet<string> = new Set(['unaffected'])
 
 const SECTION = /\{\{([#^])([a-z][a-z0-9_]*)\}\}([\s\S]*?)\{\{\/\2\}\}/g
-const PLACEHOLDER = /\{\{([a-z][a-z0-9_]*)\}\}/g
 /** A placeholder and, in English, the verb that follows it and must agree with its value. */
 const PLACEHOLDER_VERB = /\{\{([a-z][a-z0-9_]*)\}\}(?: (was|is|has)\b)?/g
 const ANY_TAG = /\{\{[#^/]?([a-z][a-z0-9_]*)\}\}/g

@@ -102,10 +102,12 @@ function corrected(
   translations: Partial<Record<string, Record<string, string>>> | undefined,
   defaultLocale: Locale,
 ): string | Record<string, string> {
-  const others = Object.entries(translations ?? {}).flatMap(([l, f]) =>
-    f?.[field] !== undefined ? [[l, f[field]]] : [],
-  )
-  return others.length ? { [defaultLocale]: text, ...Object.fromEntries(others) } : text
+  const others: Record<string, string> = {}
+  for (const [l, f] of Object.entries(translations ?? {})) {
+    const t = f?.[field]
+    if (t !== undefined) others[l] = t
+  }
+  return Object.keys(others).length ? { [defaultLocale]: text, ...others } : text
 }
 
 /** Only the fields that differ from the incident: the audit then records exactly the change. */
