@@ -25,12 +25,21 @@ export interface LocaleSettings {
  * so that is checked by `splitLocalized`, not here.
  */
 export function localizable<T extends z.ZodType<string>>(text: T) {
-  return z.union([
-    text,
-    z
-      .partialRecord(Locale, text)
-      .refine((m) => Object.keys(m).length > 0, 'Give the text in at least one language'),
-  ])
+  return z.union(
+    [
+      text,
+      z
+        .partialRecord(Locale, text)
+        .refine((m) => Object.keys(m).length > 0, 'Give the text in at least one language'),
+    ],
+    // Neither a string nor a map: say what is expected, not zod's bare "Invalid input".
+    {
+      error: (issue) =>
+        issue.input === undefined
+          ? 'Required'
+          : 'Expected text, or an object of texts per language ({"en": "…", "zh-CN": "…"})',
+    },
+  )
 }
 
 /** A value as the API accepts it: one string, or one per locale. */

@@ -87,8 +87,16 @@ export const MAX_VAR_LENGTH = 1_000
 /** Same bound as `Name` in core/schemas/common.ts. */
 const MAX_NAME_LENGTH = 200
 
+/**
+ * Vars playbooks no longer use, still accepted (and ignored) so older requests keep working:
+ * `unaffected` let a playbook claim what still works, which could disagree with the list the
+ * page and the emails compute from component states (core/affected-sentence.ts).
+ */
+const RETIRED_VARS: ReadonlySet<string> = new Set(['unaffected'])
+
 const SECTION = /\{\{([#^])([a-z][a-z0-9_]*)\}\}([\s\S]*?)\{\{\/\2\}\}/g
-const PLACEHOLDER = /\{\{([a-z][a-z0-9_]*)\}\}/g
+/** A placeholder and, in English, the verb that follows it and must agree with its value. */
+const PLACEHOLDER_VERB = /\{\{([a-z][a-z0-9_]*)\}\}(?: (was|is|has)\b)?/g
 const ANY_TAG = /\{\{[#^/]?([a-z][a-z0-9_]*)\}\}/g
 
 /** The statuses a playbook of this kind has wording for, in timeline order. */
@@ -159,6 +167,7 @@ export function fillPlaybook(playbook: Playbook, options: FillOptions): FilledPl
   const values = new Map<string, string>()
   for (const [name, raw] of Object.entries(options.vars)) {
     const path = `vars.${name}`
+    if (RETIRED_VARS.has(name) && !declared.has(name)) continue
     if (!declared.has(name)) problems.push({ path, message: 'Not used by this template' })
     else if (typeof raw !== 'string') problems.push({ path, message: 'Must be text' })
     else if (raw.length > MAX_VAR_LENGTH) {
@@ -191,12 +200,76 @@ export function fillPlaybook(playbook: Playbook, options: FillOptions): FilledPl
     )
   }
   const workaround = fill(playbook.workaround[locale], values, locale, escapeMarkdown)
+  const body = fill(bodyTemplate, values, locale, escapeMarkdown)
   return {
     name,
-    body: fill(bodyTemplate, values, locale, escapeMarkdown),
+    body: workaround ? withoutSentencesOf(body, workaround, locale) : body,
     workaround: workaround === '' ? null : workaround,
     apology: fill(playbook.apology[locale], values, locale, escapeMarkdown),
   }
+}
+
+/** The text of one field in every locale asked for. */
+export type FilledIn = Record<Locale, string>
+
+export interface FilledEvery {
+  name: FilledIn
+  body: FilledIn
+  /** null when the playbook offers no workaround in the default locale. */
+  workaround: FilledIn | null
+  apology: FilledIn
+}
+
+/**
+ * Fills a playbook in every locale at once (the default first), so an incident opened from it
+ * carries its text in each language the page speaks. `varsIn` gives the vars per locale (the
+ * derived `component` joins names the way each language does).
+ */
+export function fillPlaybookIn(
+  playbook: Playbook,
+  locales: readonly Locale[],
+  status: PlaybookStatus | undefined,
+  varsIn: (locale: Locale) => Readonly<Record<string, string>>,
+): FilledEvery {
+  const filled = locales.map((locale) => {
+    const vars = varsIn(locale)
+    return [locale, fillPlaybook(playbook, { status, locale, vars })] as const
+  })
+  const field = (f: 'name' | 'body' | 'apology') =>
+    Object.fromEntries(filled.map(([l, out]) => [l, out[f]])) as FilledIn
+  const hasWorkaround = filled[0]?.[1].workaround != null
+  return {
+    name: field('name'),
+    body: field('body'),
+    apology: field('apology'),
+    workaround: hasWorkaround
+      ? (Object.fromEntries(filled.map(([l, out]) => [l, out.workaround ?? ''])) as FilledIn)
+      : null,
+  }
+}
+
+/** Sentences, each with its closing punctuation (and the space after it in English). */
+function sentencesOf(text: string): string[] {
+  return text.match(/[^.!?。！？]+(?:[.!?。！？]+\s*|$)/g) ?? []
+}
+
+/**
+ * The body without the sentences the workaround already says: both are shown together, and a
+ * sentence twice (the playbooks share advice between them) reads as boilerplate.
+ */
+function withoutSentencesOf(body: string, workaround: string, locale: Locale): string {
+  const said = new Set(sentencesOf(workaround).map((x) => x.trim()))
+  return body
+    .split('\n\n')
+    .map((para) =>
+      sentencesOf(para)
+        .filter((x) => !said.has(x.trim()))
+        .join('')
+        .trim(),
+    )
+    .filter((para) => para !== '')
+    .join('\n\n')
+    .replace(locale === 'en' ? /(?<=\S) {2,}/g : /(?!)/g, ' ')
 }
 
 /**
@@ -237,20 +310,66 @@ function fill(
     )
   }
   // One pass, so a value that itself contains `{{…}}` is inserted as it is, never expanded.
-  text = text.replace(PLACEHOLDER, (tag: string, name: string, at: number, whole: string) => {
-    const value = values.get(name)
-    if (value === undefined) return tag
-    const escaped = escape(value)
-    if (locale === 'en') return startsSentence(whole.slice(0, at)) ? capitalised(escaped) : escaped
-    return (
-      spaced(whole[at - 1], escaped[0]) + escaped + spaced(escaped.at(-1), whole[at + tag.length])
-    )
-  })
+  text = text.replace(
+    PLACEHOLDER_VERB,
+    (tag: string, name: string, verb: string | undefined, at: number, whole: string) => {
+      const value = values.get(name)
+      if (value === undefined) return tag
+      // A value placed inside the wording's brackets loses its own: "（EU，Frankfurt）".
+      const escaped = insideBrackets(whole.slice(0, at))
+        ? unbracketed(escape(value), locale)
+        : escape(value)
+      if (locale === 'en') {
+        const said = startsSentence(whole.slice(0, at)) ? capitalised(escaped) : escaped
+        return verb ? `${said} ${isList(value) ? PLURAL[verb] : verb}` : said
+      }
+      const end = at + tag.length
+      return spaced(whole[at - 1], escaped[0]) + escaped + spaced(escaped.at(-1), whole[end])
+    },
+  )
   return text
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .replace(/(?<=\S) {2,}(?=\S)/g, ' ')
     .trim()
+}
+
+/** "Payments API and Checkout were unavailable": a value naming several things takes a plural verb. */
+const PLURAL: Readonly<Record<string, string>> = { was: 'were', is: 'are', has: 'have' }
+const isList = (value: string) => /\S(,| and | & )\S|\S and \S/.test(value)
+
+const OPEN = new Map([
+  ['(', ')'],
+  ['（', '）'],
+  ['[', ']'],
+])
+const CLOSE = new Set([')', '）', ']'])
+
+/** Whether the wording before a placeholder leaves a bracket open (wording never escapes one). */
+function insideBrackets(before: string): boolean {
+  let depth = 0
+  for (const ch of before) {
+    if (OPEN.has(ch)) depth++
+    else if (CLOSE.has(ch)) depth = Math.max(0, depth - 1)
+  }
+  return depth > 0
+}
+
+/**
+ * A value's brackets turned into commas ("EU (Frankfurt)" → "EU, Frankfurt"), for a value the
+ * wording already puts in brackets: nested brackets ("（EU (Frankfurt)）") read as a typo.
+ * Escaped brackets (markdown values) count too and lose their backslash with them.
+ */
+function unbracketed(value: string, locale: Locale): string {
+  const comma = locale === 'en' ? ', ' : '，'
+  let out = ''
+  for (let i = 0; i < value.length; i++) {
+    const next = value[i + 1] ?? ''
+    const ch = value[i] === '\\' && (OPEN.has(next) || CLOSE.has(next)) ? value[++i]! : value[i]!
+    if (OPEN.has(ch)) out = out.trimEnd() + (out.trim() ? comma : '')
+    else if (!CLOSE.has(ch)) out += ch
+  }
+  return out.trim()
 }
 
 const startsSentence = (before: string) => /(^|[.!?]\s+|\n)$/.test(before)

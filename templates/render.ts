@@ -252,8 +252,8 @@ function recordEmail(
   const { apology = null, compensation = [], postmortem = null } = input
   const tz = input.page.timeZone
   const isIncident = input.kind === 'incident'
-  const subject = isIncident ? r.name : t.maintenanceSubject(r.name)
-  const { statusLine } = statusWords(input.kind, input.status, r.impact, t)
+  const { label, statusLine } = statusWords(input.kind, input.status, r.impact, t)
+  const subject = t.recordSubject(input.kind, label, r.name)
   const open = isOpenStatus(input.status)
   const url = `${input.page.url}${r.path}`
 
@@ -455,7 +455,13 @@ function followUp(
     `<p style="${P}"><a href="${esc(url)}" style="${LINK}">${esc(t.followIncident)}</a></p>`,
     footerHtml(input, t),
   ].join('')
-  return { subject: r.name, text, html }
+  // Asked once the incident is over: its subject says so, like the resolution's.
+  const subject = t.recordSubject(
+    'incident',
+    statusWords('incident', 'resolved', r.impact, t).label,
+    r.name,
+  )
+  return { subject, text, html }
 }
 
 /** Mail to a plain address: no subscription footer, a line saying why it came instead. */

@@ -1,7 +1,6 @@
 import type { Context, Hono } from 'hono'
 import { apologyExpected } from '../../core/incident-rules.ts'
 import { IncidentPatch, type Incident } from '../../core/schemas/incident.ts'
-import { Locale } from '../../core/schemas/subscription.ts'
 import { getIncident } from '../../db/incidents.ts'
 import { getPlaybook } from '../../templates/playbooks/index.ts'
 import type { Deps } from '../deps.ts'
@@ -30,7 +29,7 @@ function parseApology(
   if (value.trim() === '')
     return { ok: false, errors: { apology: 'Write the apology before saving' } }
   const r = validate(IncidentPatch, { apology: value })
-  return r.ok && r.data.apology
+  return r.ok && typeof r.data.apology === 'string'
     ? { ok: true, apology: r.data.apology }
     : { ok: false, errors: r.ok ? {} : r.errors }
 }
@@ -53,10 +52,12 @@ async function apologyPreview(deps: Deps, i: Incident, apology: string): Promise
         apology,
         deliver_notifications: true,
       })
-  const shown = await Promise.all(Locale.options.map((l) => previewOf(deps, planned, true, l)))
+  // One email per language of the page (LOCALES): each as its readers get it.
+  const locales = deps.config.locales.all
+  const shown = await Promise.all(locales.map((l) => previewOf(deps, planned, true, l)))
   return {
     page: shown[0]!.page,
-    emails: shown.map((s, n) => ({ locale: Locale.options[n]!, email: s.email })),
+    emails: shown.map((s, n) => ({ locale: locales[n]!, email: s.email })),
     resolved,
   }
 }

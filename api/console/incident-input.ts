@@ -1,4 +1,5 @@
 import type { Incident } from '../../core/schemas/incident.ts'
+import type { Locale } from '../../core/schemas/subscription.ts'
 import { one, type FieldErrors, type Form } from './forms.ts'
 
 /**
@@ -90,16 +91,42 @@ export function reopenInput(form: Form): Record<string, unknown> {
   }
 }
 
+/**
+ * A correction typed in the console, which shows the default locale only: the other locales'
+ * text of that field is sent along unchanged, so fixing a typo in English keeps the Chinese
+ * (a plain string would replace every language; the API decides that, core/localized.ts).
+ */
+function corrected(
+  text: string,
+  field: string,
+  translations: Partial<Record<string, Record<string, string>>> | undefined,
+  defaultLocale: Locale,
+): string | Record<string, string> {
+  const others: Record<string, string> = {}
+  for (const [l, f] of Object.entries(translations ?? {})) {
+    const t = f?.[field]
+    if (t !== undefined) others[l] = t
+  }
+  return Object.keys(others).length ? { [defaultLocale]: text, ...others } : text
+}
+
 /** Only the fields that differ from the incident: the audit then records exactly the change. */
-export function editInput(form: Form, i: Incident): Record<string, unknown> {
+export function editInput(form: Form, i: Incident, defaultLocale: Locale): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  if (one(form, 'name') !== i.name) out.name = one(form, 'name')
+  if (one(form, 'name') !== i.name)
+    out.name = corrected(one(form, 'name'), 'name', i.translations, defaultLocale)
   if (one(form, 'impact') !== i.impact) out.impact = one(form, 'impact')
   return out
 }
 
-export function updateTextInput(form: Form): Record<string, unknown> {
-  return { body: one(form, 'body') }
+export function updateTextInput(
+  form: Form,
+  i: Incident,
+  updateId: string,
+  defaultLocale: Locale,
+): Record<string, unknown> {
+  const u = i.incident_updates.find((x) => x.id === updateId)
+  return { body: corrected(one(form, 'body'), 'body', u?.translations, defaultLocale) }
 }
 
 /**

@@ -3,7 +3,8 @@ import type { Locale } from '../../core/schemas/subscription.ts'
 import type { IncidentView } from '../../core/site-data.ts'
 import { listComponents } from '../../db/components.ts'
 import { yourServices } from '../../templates/personal.ts'
-import { recordEmailParts } from '../../templates/record-email.ts'
+import { messageLocale } from '../../core/message-locale.ts'
+import { carriedTexts, recordEmailParts } from '../../templates/record-email.ts'
 import { renderEmail, type RenderedEmail } from '../../templates/render.ts'
 import { mailPage } from '../config.ts'
 import type { Deps } from '../deps.ts'
@@ -40,6 +41,13 @@ export async function previewOf(
   if (!notify) return { page, email: null }
   const status = r.status
   const closing = status === 'resolved'
+  // The notifier's rule: a reader of `wanted` gets it only when the text is in it too.
+  const what = { kind: 'incident' as const, record: r, update: r.updates[0] ?? null, closing }
+  const wanted = locale
+  const locales = deps.config.locales
+  locale = messageLocale(wanted, locales, carriedTexts(what))
+  const lang = { locale, locales }
+  const view = locale === locales.default ? page : incidentViewOf(r, all, [], lang)
   const host = new URL(deps.config.siteUrl).hostname
   const email = renderEmail({
     locale,
@@ -54,15 +62,9 @@ export async function previewOf(
     links: { manage: PERSONAL_LINK, unsubscribe: PERSONAL_LINK },
     subscribedTo: { all: true, names: [] },
     kind: 'incident',
-    record: page,
+    record: view,
     status,
-    ...recordEmailParts({
-      kind: 'incident',
-      record: r,
-      view: page,
-      update: r.updates[0] ?? null,
-      closing,
-    }),
+    ...recordEmailParts({ ...what, view, lang }),
     compensation:
       closing && r.compensation
         ? ((await recovery.compensation(deps, r.id)).sentences_by_locale[locale] ?? [])

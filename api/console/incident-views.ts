@@ -81,7 +81,7 @@ export function incidentPage(c: Context<AppEnv>, p: IncidentPageProps): Html {
   // prettier-ignore
   return html`${amendsNav(i.id, 'incident')}
 <div class="incident-head">
-<p class="row">${statusPill(i.status)} ${impactPill(i.impact)}${clock ? html` <span class="clock${clock.late ? ' late' : ''}">${clock.text}</span>` : ''}</p>
+<p class="row">${statusPill(i.status)} ${impactPill(i.impact)}${clock ? html` <span class="clock${clock.late ? ' late' : ''}">${clock.text}</span>` : ''}${i.translations ? html` <span class="muted small">Translated: ${Object.keys(i.translations).join(', ')}</span>` : ''}</p>
 <dl class="facts">
 <div><dt>Started</dt><dd>${time(i.started_at, p.timeZone)} <span class="muted">(${ago(i.started_at, p.now)})</span></dd></div>
 ${i.resolved_at ? html`<div><dt>Resolved</dt><dd>${time(i.resolved_at, p.timeZone)} <span class="muted">after ${formatDuration(Date.parse(i.resolved_at) - Date.parse(i.started_at))}</span></dd></div>` : ''}
@@ -204,6 +204,22 @@ ${actions(action, 'Reopen the incident')}
 </section>`
 }
 
+/**
+ * Which other languages a text is also written in (through the API): the console edits the
+ * default language only, and a correction keeps the others (incident-input.ts `corrected`).
+ */
+function alsoIn(
+  translations: Partial<Record<string, Record<string, string>>> | undefined,
+  field: string,
+): string {
+  const tags = Object.entries(translations ?? {})
+    .filter(([, f]) => f?.[field] !== undefined)
+    .map(([l]) => l)
+  return tags.length
+    ? ` Also written in ${tags.join(', ')}: a correction here keeps that text as it is.`
+    : ''
+}
+
 function timelineEntry(c: Context<AppEnv>, p: IncidentPageProps, u: IncidentUpdate): Html {
   const form = `text:${u.id}` as const
   const s = stateOf(p, form)
@@ -212,12 +228,13 @@ function timelineEntry(c: Context<AppEnv>, p: IncidentPageProps, u: IncidentUpda
   return html`<li id="u-${u.id}">
 <h3>${statusLabel(u.status)} <span class="muted small">· ${time(u.created_at, p.timeZone)}${u.deliver_notifications ? '' : ' · not emailed'}</span></h3>
 <div class="md">${md(u.body)}</div>
+${alsoIn(u.translations, 'body') ? html`<p class="muted small">Translated: ${Object.keys(u.translations ?? {}).join(', ')}</p>` : ''}
 ${changes.length ? html`<ul class="plain small">${changes.map((a) => html`<li>${a.name}: ${componentStatusLabel(a.old_status)} → ${componentStatusLabel(a.new_status)}</li>`)}</ul>` : ''}
 ${p.canWrite ? html`<details${s.errors ? html` open` : ''}><summary>Correct the text</summary>
 ${formAlert(s.errors, ['body'])}
 <form method="post" action="/admin/incidents/${p.incident.id}/updates/${u.id}/text" class="stacked wide">
 ${writeFields(c)}
-${textarea({ form: `text-${u.id}`, name: 'body', label: 'Text', value: s.val('body', u.body), errors: s.errors, rows: 5, hint: 'For typos and wrong figures: the page shows the new text, nobody is emailed again, the audit log keeps both.' })}
+${textarea({ form: `text-${u.id}`, name: 'body', label: 'Text', value: s.val('body', u.body), errors: s.errors, rows: 5, hint: `For typos and wrong figures: the page shows the new text, nobody is emailed again, the audit log keeps both.${alsoIn(u.translations, 'body')}` })}
 <div class="actions"><button type="submit">Save the correction</button></div>
 </form>
 </details>` : ''}
@@ -234,7 +251,7 @@ function editForm(c: Context<AppEnv>, p: IncidentPageProps): Html {
 ${formAlert(s.errors, ['name', 'impact'])}
 <form method="post" action="/admin/incidents/${i.id}/edit" class="stacked">
 ${writeFields(c)}
-${input({ form: 'edit', name: 'name', label: 'Name', value: s.val('name', i.name), errors: s.errors, hint: 'No timeline entry and no email; the audit log keeps the old name.' })}
+${input({ form: 'edit', name: 'name', label: 'Name', value: s.val('name', i.name), errors: s.errors, hint: `No timeline entry and no email; the audit log keeps the old name.${alsoIn(i.translations, 'name')}` })}
 ${select({ form: 'edit', name: 'impact', label: 'Impact', value: s.val('impact', i.impact), errors: s.errors, options: IMPACT_OPTIONS })}
 <div class="actions"><button type="submit">Save</button></div>
 </form>

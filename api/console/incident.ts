@@ -238,7 +238,7 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
     simpleWrite(
       c,
       'edit',
-      (form, i) => validate(IncidentPatch, editInput(form, i)),
+      (form, i) => validate(IncidentPatch, editInput(form, i, deps.config.locales.default)),
       (ctx, i, data) => incidents.edit(deps, ctx, i.id, data as IncidentPatch),
       'edited',
     ),
@@ -249,7 +249,11 @@ export function mountIncident(app: Hono<AppEnv>, deps: Deps): void {
     return simpleWrite(
       c,
       `text:${updateId}`,
-      (form) => validate(IncidentUpdateEdit, updateTextInput(form)),
+      (form, i) =>
+        validate(
+          IncidentUpdateEdit,
+          updateTextInput(form, i, updateId, deps.config.locales.default),
+        ),
       (ctx, i, data) => incidents.editUpdate(deps, ctx, i.id, updateId, data as IncidentUpdateEdit),
       'corrected',
     )

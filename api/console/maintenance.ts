@@ -48,7 +48,8 @@ const NOTICES = {
 type Notice = keyof typeof NOTICES
 
 const RECENT_PER_PAGE = 20
-const CANCEL_BODY = MaintenanceCancel.parse({}).body
+const cancelBody = MaintenanceCancel.parse({}).body
+const CANCEL_BODY = typeof cancelBody === 'string' ? cancelBody : ''
 
 const catalogue = async (deps: Deps): Promise<Catalogue> => {
   const [list, gs] = await Promise.all([components.list(deps), groups.list(deps)])

@@ -12,6 +12,7 @@ import { feedback } from '../services/feedback.ts'
 import { incidents } from '../services/incidents.ts'
 import { maintenances } from '../services/maintenances.ts'
 import { recovery } from '../services/recovery.ts'
+import { demoText } from './demo-zh.ts'
 import { subscriptions } from '../services/subscriptions.ts'
 import { commit, customerSignature, systemActor, type WriteContext } from '../services/write.ts'
 
@@ -101,6 +102,8 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
   const d: Deps = { ...deps, clock }
   const ctx: WriteContext = { actor: systemActor('demo') }
   const at = (msAgo: number) => clock.set(new Date(end - msAgo))
+  // Incident text in every configured language the demo has words for (demo-zh.ts).
+  const tr = (en: string) => demoText(en, deps.config.locales)
 
   const core = await groups.create(d, ctx, {
     name: 'Core platform',
@@ -159,12 +162,12 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
     const [first, ...rest] = steps
     into(first!.after)
     const opened = await incidents.create(d, ctx, {
-      name,
+      name: tr(name),
       status: first!.status,
       impact,
-      body: first!.body,
+      body: tr(first!.body),
       components: affected,
-      workaround: first!.workaround ?? null,
+      workaround: first!.workaround ? tr(first!.workaround) : null,
       ...(first!.after > 0 ? { started_at: new Date(end - impactAgo).toISOString() } : {}),
       deliver_notifications: false,
     })
@@ -172,16 +175,16 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
       into(s.after)
       await incidents.postUpdate(d, ctx, opened.id, {
         status: s.status,
-        body: s.body,
-        workaround: s.workaround,
+        body: tr(s.body),
+        workaround: s.workaround ? tr(s.workaround) : undefined,
         deliver_notifications: false,
       })
     }
     if (resolved) {
       into(resolved.after)
       await incidents.resolve(d, ctx, opened.id, {
-        body: resolved.body,
-        apology: resolved.apology,
+        body: tr(resolved.body),
+        apology: resolved.apology ? tr(resolved.apology) : undefined,
         deliver_notifications: false,
       })
     }
@@ -238,10 +241,12 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
   )
   at(47 * DAY)
   const pastMaint = await maintenances.create(d, ctx, {
-    name: 'Database upgrade',
+    name: tr('Database upgrade'),
     scheduled_for: new Date(end - 44 * DAY).toISOString(),
     scheduled_until: new Date(end - 44 * DAY + 2 * HOUR).toISOString(),
-    body: 'We are upgrading our primary database. The dashboard may be read-only for a few minutes during the window.',
+    body: tr(
+      'We are upgrading our primary database. The dashboard may be read-only for a few minutes during the window.',
+    ),
     components: [dashboard, api],
     auto_transition: true,
     deliver_notifications: false,
@@ -251,7 +256,7 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
   at(44 * DAY - 95 * MIN)
   await maintenances.postUpdate(d, ctx, pastMaint.id, {
     status: 'completed',
-    body: 'The upgrade finished ahead of schedule. Everything is back to normal.',
+    body: tr('The upgrade finished ahead of schedule. Everything is back to normal.'),
     deliver_notifications: false,
   })
   const ssoStart = 29 * DAY + 7 * HOUR
@@ -410,10 +415,12 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
   ])
   at(0)
   await maintenances.create(d, ctx, {
-    name: 'Login service upgrade',
+    name: tr('Login service upgrade'),
     scheduled_for: new Date(end + 3 * DAY).toISOString(),
     scheduled_until: new Date(end + 3 * DAY + 2 * HOUR).toISOString(),
-    body: 'We are moving the login service to new servers. Sign-in may be unavailable for up to 10 minutes during the window; people already signed in stay signed in.',
+    body: tr(
+      'We are moving the login service to new servers. Sign-in may be unavailable for up to 10 minutes during the window; people already signed in stay signed in.',
+    ),
     components: [login, dashboard],
     auto_transition: true,
     deliver_notifications: false,

@@ -23,9 +23,18 @@ import type {
 } from '../../core/schemas/incident.ts'
 import type { Warning } from '../../core/schemas/common.ts'
 import { incidentUrl } from '../../core/urls.ts'
-import { fillPlaybook, withDerivedVars } from '../../core/playbooks.ts'
+import { fillPlaybook, fillPlaybookIn, withDerivedVars } from '../../core/playbooks.ts'
+import { translationsOut, withField, type LocalizedInput } from '../../core/localized.ts'
+import {
+  splitFields,
+  textOf,
+  withFields,
+  type SplitFields,
+  type SplitText,
+} from '../../core/localized-input.ts'
 import { getPlaybook } from '../../templates/playbooks/index.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
+import type { Locale } from '../../core/schemas/subscription.ts'
 import { getComponentsByIds } from '../../db/components.ts'
 import {
   getIncident,
@@ -73,11 +82,29 @@ function toIncident(r: IncidentRecord, names: Map<string, string>, siteUrl: stri
     })),
     incident_updates: r.updates.map(updateView),
     playbook: r.playbook ?? null,
+    translations: translationsOut(r.translations),
   }
 }
 
-export function updateView(u: UpdateRecord): IncidentUpdate {
-  return { ...u, updated_at: u.created_at }
+export function updateView({ translations, ...u }: UpdateRecord): IncidentUpdate {
+  return { ...u, updated_at: u.created_at, translations: translationsOut(translations) }
+}
+
+/**
+ * An update's translations: its body's, and the workaround it carries (the incident's, at the
+ * time) in the same languages the incident has it in.
+ */
+function updateTranslations(body: SplitText, r: IncidentRecord): UpdateRecord['translations'] {
+  const workaround = Object.fromEntries(
+    Object.entries(r.translations ?? {}).flatMap(([l, f]) =>
+      f.workaround !== undefined ? [[l, f.workaround]] : [],
+    ),
+  )
+  return withField(
+    withField<'body' | 'workaround'>({}, 'body', body.others),
+    'workaround',
+    workaround,
+  )
 }
 
 /** Stamps the first time an incident reached each stage (Statuspage's *_at fields). */
@@ -94,10 +121,10 @@ function mapOf(m: ComponentStatusMap | undefined): Map<string, ComponentStatus> 
 
 interface UpdateInput {
   status: IncidentStatus
-  body: string
+  body: LocalizedInput
   components?: ComponentStatusMap
-  workaround?: string | null
-  apology?: string
+  workaround?: LocalizedInput | null
+  apology?: LocalizedInput
   deliver_notifications: boolean
 }
 
@@ -123,6 +150,11 @@ async function planUpdate(
   input: UpdateInput,
   eventType: 'incident.updated' | 'incident.resolved' | 'incident.reopened',
 ): Promise<Planned<IncidentUpdateResult>> {
+  // Every text's languages are checked before anything is read for the write.
+  const text = splitFields(
+    { body: input.body, workaround: input.workaround, apology: input.apology },
+    deps.config.locales,
+  )
   const at = deps.clock.now().toISOString()
   const next = mapOf(input.components)
   const ids = [...new Set([...next.keys(), ...r.components.map((c) => c.id)])]
@@ -141,15 +173,20 @@ async function planUpdate(
   if (input.status !== 'resolved') for (const [id, s] of next) during.set(id, s)
   r.components = [...during].map(([id, status]) => ({ id, status }))
   stampStatus(r, input.status, at)
-  if (input.workaround !== undefined) r.workaround = input.workaround
-  if (input.apology !== undefined) r.apology = input.apology
+  if (text.workaround !== undefined) r.workaround = textOf(text.workaround)
+  if (text.apology !== undefined) r.apology = textOf(text.apology)
+  r.translations = withFields(r.translations, {
+    workaround: text.workaround,
+    apology: text.apology,
+  })
   r.updated_at = at
 
   const update: UpdateRecord = {
     id: newId(),
     incident_id: r.id,
     status: input.status,
-    body: input.body,
+    body: text.body!.text,
+    translations: updateTranslations(text.body!, r),
     workaround: r.workaround,
     deliver_notifications: input.deliver_notifications,
     affected_components: affected.length ? affected : null,
@@ -210,7 +247,11 @@ function resolutionWarnings(r: IncidentRecord): Warning[] {
  * `component` var defaults to the names of the components the incident affects.
  */
 async function completeFromPlaybook(deps: Deps, input: IncidentCreate) {
-  const base = { ...input }
+  const base: Omit<IncidentCreate, 'name' | 'body' | 'workaround'> & {
+    name?: LocalizedInput
+    body?: LocalizedInput
+    workaround?: LocalizedInput | null
+  } = { ...input }
   let playbookRef: PlaybookRef | null = null
   if (input.template) {
     const playbook = getPlaybook(input.template)
@@ -223,20 +264,17 @@ async function completeFromPlaybook(deps: Deps, input: IncidentCreate) {
       ])
     }
     const status = input.status ?? 'investigating'
-    const locale = input.locale ?? 'en'
-    const vars = withDerivedVars(
-      playbook,
-      input.vars ?? {},
-      await affectedNames(deps, input.components),
-      locale,
-    )
-    const filled = fillPlaybook(playbook, { status, locale, vars })
+    // Every configured locale is filled (`locale` is accepted for older clients, not needed).
+    const locales = deps.config.locales
+    const affected = await affectedNames(deps, input.components)
+    const varsIn = (l: Locale) => withDerivedVars(playbook, input.vars ?? {}, affected, l)
+    const filled = fillPlaybookIn(playbook, locales.all, status, varsIn)
     base.name ??= filled.name
     base.body ??= filled.body
     base.impact ??= playbook.impact
     base.status = status
     if (base.workaround === undefined) base.workaround = filled.workaround
-    playbookRef = { id: playbook.id, locale, vars }
+    playbookRef = { id: playbook.id, locale: locales.default, vars: varsIn(locales.default) }
   }
   return {
     ...base,
@@ -315,6 +353,10 @@ export async function loadForWrite(
 export const plans = {
   async create(deps: Deps, raw: IncidentCreate): Promise<Planned<Incident>> {
     const input = await completeFromPlaybook(deps, raw)
+    const text = splitFields(
+      { name: input.name, body: input.body, workaround: input.workaround },
+      deps.config.locales,
+    )
     const now = deps.clock.now()
     const at = now.toISOString()
     const startedAt = input.started_at ? new Date(input.started_at) : now
@@ -329,10 +371,10 @@ export const plans = {
     const r: IncidentRecord = {
       id: newId(),
       kind: 'incident',
-      name: input.name,
+      name: text.name!.text,
       status: input.status,
       impact: input.impact,
-      workaround: input.workaround ?? null,
+      workaround: textOf(text.workaround ?? null),
       started_at: startedAt.toISOString(),
       identified_at: null,
       monitoring_at: null,
@@ -350,6 +392,7 @@ export const plans = {
       short_notice: false,
       postmortem: null,
       playbook: input.playbook,
+      translations: withFields({}, { name: text.name, workaround: text.workaround }),
     }
     stampStatus(r, input.status, at)
     // History starts when the incident did (if nothing changed since), so uptime counts a
@@ -361,7 +404,8 @@ export const plans = {
       id: newId(),
       incident_id: r.id,
       status: input.status,
-      body: input.body,
+      body: text.body!.text,
+      translations: updateTranslations(text.body!, r),
       workaround: r.workaround,
       deliver_notifications: input.deliver_notifications,
       affected_components: changed.affected.length ? changed.affected : null,
@@ -467,6 +511,10 @@ export const incidents = {
 
   edit(deps: Deps, ctx: WriteContext, id: string, patch: IncidentPatch): Promise<Incident> {
     // Only the fields the patch names are set, on the row as it is now: a retry re-applies them.
+    const text: SplitFields<'name' | 'workaround' | 'apology'> = splitFields(
+      { name: patch.name, workaround: patch.workaround, apology: patch.apology },
+      deps.config.locales,
+    )
     return retryOnConflict(deps, async () => {
       const { record: r, version } = await loadForWrite(deps, id)
       const now = deps.clock.now()
@@ -477,11 +525,12 @@ export const incidents = {
       }
       // The audit row keeps what each named field held before, beside the new values.
       const details = editDetails(r, patch)
-      if (patch.name !== undefined) r.name = patch.name
+      if (text.name) r.name = text.name.text
       if (patch.impact !== undefined) r.impact = patch.impact
       if (patch.started_at !== undefined) r.started_at = new Date(patch.started_at).toISOString()
-      if (patch.workaround !== undefined) r.workaround = patch.workaround
-      if (patch.apology !== undefined) r.apology = patch.apology
+      if (text.workaround !== undefined) r.workaround = textOf(text.workaround)
+      if (text.apology !== undefined) r.apology = textOf(text.apology)
+      r.translations = withFields(r.translations, text)
       r.updated_at = now.toISOString()
       const incident = await incidentView(deps, r)
       return commit(deps, ctx, {
@@ -514,16 +563,21 @@ export const incidents = {
     updateId: string,
     input: IncidentUpdateEdit,
   ): Promise<Incident> {
+    const text = splitFields({ body: input.body }, deps.config.locales)
     return retryOnConflict(deps, async () => {
       const { record: r, version } = await loadForWrite(deps, id)
       const u = r.updates.find((x) => x.id === updateId)
       if (!u) throw notFound('update of this incident', updateId)
       const before = u.body
-      u.body = input.body
+      u.body = text.body!.text
+      u.translations = withFields(u.translations, { body: text.body })
       r.updated_at = deps.clock.now().toISOString()
       const incident = await incidentView(deps, r)
       return commit(deps, ctx, {
-        statements: [...updateIncident(r, version), setUpdateBody(id, updateId, input.body)],
+        statements: [
+          ...updateIncident(r, version),
+          setUpdateBody(id, updateId, u.body, u.translations),
+        ],
         action: 'incident.update_edit',
         target: { type: 'incident', id },
         events: [

@@ -13,6 +13,8 @@ import type {
   MaintenanceStatus,
   MaintenanceUpdateCreate,
 } from '../../core/schemas/maintenance.ts'
+import { translationsOut, withField, type LocalizedInput } from '../../core/localized.ts'
+import { splitFields, withFields } from '../../core/localized-input.ts'
 import { noticeWarning } from '../../core/maintenance-notice.ts'
 import { worstStatus } from '../../core/status-rollup.ts'
 import { incidentUrl } from '../../core/urls.ts'
@@ -62,6 +64,7 @@ function toMaintenance(
       status: c.status,
     })),
     incident_updates: r.updates.map(updateView),
+    translations: translationsOut(r.translations),
   }
 }
 
@@ -83,10 +86,11 @@ async function transition(
   ctx: WriteContext,
   { record: r, version }: { record: IncidentRecord; version: number },
   status: MaintenanceStatus,
-  body: string,
+  given: LocalizedInput,
   deliver: boolean,
   eventType: string,
 ): Promise<Maintenance> {
+  const { body } = splitFields({ body: given }, deps.config.locales)
   const at = deps.clock.now().toISOString()
   const ids = r.components.map((c) => c.id)
   const versions = await readVersions(deps.db, 'components', ids)
@@ -111,7 +115,8 @@ async function transition(
     id: newId(),
     incident_id: r.id,
     status,
-    body,
+    body: body!.text,
+    translations: withField({}, 'body', body!.others),
     workaround: null,
     deliver_notifications: deliver,
     affected_components: affected.length ? affected : null,
@@ -186,6 +191,7 @@ export const maintenances = {
   },
 
   create(deps: Deps, ctx: WriteContext, input: MaintenanceCreate): Promise<MaintenanceCreated> {
+    const text = splitFields({ name: input.name, body: input.body }, deps.config.locales)
     return retryOnConflict(deps, async () => {
       const ids = [...new Set(input.components)]
       const current = await loadComponents(deps.db, ids, 'components')
@@ -193,7 +199,8 @@ export const maintenances = {
       const r: IncidentRecord = {
         id: newId(),
         kind: 'maintenance',
-        name: input.name,
+        name: text.name!.text,
+        translations: withFields({}, { name: text.name }),
         status: 'scheduled',
         impact: 'maintenance',
         workaround: null,
@@ -218,7 +225,8 @@ export const maintenances = {
         id: newId(),
         incident_id: r.id,
         status: 'scheduled',
-        body: input.body,
+        body: text.body!.text,
+        translations: withField({}, 'body', text.body!.others),
         workaround: null,
         deliver_notifications: input.deliver_notifications,
         affected_components: ids.length
@@ -277,6 +285,7 @@ export const maintenances = {
   },
 
   edit(deps: Deps, ctx: WriteContext, id: string, patch: MaintenancePatch): Promise<Maintenance> {
+    const text = splitFields({ name: patch.name }, deps.config.locales)
     // Only the fields the patch names are set, on the row as it is now: a retry re-applies them.
     return retryOnConflict(deps, async () => {
       const { record: r, version } = await loadForWrite(deps, id, 'maintenance')
@@ -314,7 +323,8 @@ export const maintenances = {
         await loadComponents(deps.db, ids, 'components')
         r.components = ids.map((cid) => ({ id: cid, status: 'under_maintenance' }))
       }
-      if (patch.name !== undefined) r.name = patch.name
+      if (text.name) r.name = text.name.text
+      r.translations = withFields(r.translations, text)
       if (patch.auto_transition !== undefined) r.auto_transition = patch.auto_transition
       r.scheduled_for = scheduledFor
       r.scheduled_until = scheduledUntil

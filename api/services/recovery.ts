@@ -1,7 +1,9 @@
 import { componentCredit, monthWindow, type ComponentCredit } from '../../core/compensation.ts'
 import { DomainError, notFound } from '../../core/errors.ts'
 import { postmortemTemplate } from '../../core/postmortem-template.ts'
-import type { CompensationDecision, IncidentRecord } from '../../core/records.ts'
+import type { CompensationDecision, IncidentRecord, Postmortem } from '../../core/records.ts'
+import { translationsOut, withField } from '../../core/localized.ts'
+import { splitFields } from '../../core/localized-input.ts'
 import { CHANNELS } from '../../core/channels.ts'
 import {
   type CompensationInput,
@@ -36,7 +38,35 @@ function postmortemView(deps: Deps, r: IncidentRecord) {
           Date.parse(r.resolved_at) + deps.config.recovery.slo.postmortemDays * DAY,
         ).toISOString()
       : null
-  return { incident_id: r.id, ...r.postmortem, due_at: due }
+  const { translations, ...postmortem } = r.postmortem
+  return {
+    incident_id: r.id,
+    ...postmortem,
+    due_at: due,
+    translations: translationsOut(translations),
+  }
+}
+
+/** The post-mortem with `body` (string or map) as its text, every language checked first. */
+function withBody(
+  deps: Deps,
+  p: Postmortem | null,
+  given: PostmortemDraft['body'],
+  at: string,
+): Postmortem {
+  const { body } = splitFields({ body: given }, deps.config.locales)
+  const base: Postmortem = p ?? {
+    body: '',
+    status: 'draft',
+    created_at: at,
+    updated_at: at,
+    published_at: null,
+  }
+  return {
+    ...base,
+    body: body!.text,
+    translations: withField(base.translations, 'body', body!.others),
+  }
 }
 
 async function historyFor(
@@ -190,9 +220,7 @@ export const recovery = {
     return retryOnConflict(deps, async () => {
       const { record: r, version } = await loadForWrite(deps, id)
       const at = deps.clock.now().toISOString()
-      r.postmortem = r.postmortem
-        ? { ...r.postmortem, body: input.body, updated_at: at }
-        : { body: input.body, status: 'draft', created_at: at, updated_at: at, published_at: null }
+      r.postmortem = { ...withBody(deps, r.postmortem, input.body, at), updated_at: at }
       const published = r.postmortem.status === 'published'
       return commit(deps, ctx, {
         statements: upsertPostmortem(id, r.postmortem, version),
@@ -230,15 +258,7 @@ export const recovery = {
       const { record: r, version } = await loadForWrite(deps, id)
       if (draft) {
         const at = deps.clock.now().toISOString()
-        r.postmortem = r.postmortem
-          ? { ...r.postmortem, body: draft.body }
-          : {
-              body: draft.body,
-              status: 'draft',
-              created_at: at,
-              updated_at: at,
-              published_at: null,
-            }
+        r.postmortem = withBody(deps, r.postmortem, draft.body, at)
       }
       if (!r.postmortem)
         throw new DomainError(

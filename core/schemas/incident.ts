@@ -4,6 +4,7 @@ import { ComponentStatus } from './component.ts'
 import { Apology } from './recovery.ts'
 import { Locale } from './subscription.ts'
 import { userText } from './text.ts'
+import { localizable } from '../localized.ts'
 
 export const IncidentStatus = z.enum(['investigating', 'identified', 'monitoring', 'resolved'])
 export type IncidentStatus = z.infer<typeof IncidentStatus>
@@ -23,18 +24,30 @@ export const PlaybookVars = z.record(
   userText().max(5_000),
 )
 
-const Workaround = userText().max(5_000).nullable()
+const Workaround = localizable(userText().max(5_000)).nullable()
+/** A text people write: a string (the page's default language) or `{ "en": "…", "zh-CN": "…" }`. */
+const LName = localizable(Name)
+const LBody = localizable(MarkdownBody)
+
+/**
+ * The other languages' text of a record, beside the default one kept in each field:
+ * `{ "zh-CN": { "name": "…" } }`. Absent when nothing is translated.
+ */
+export const TranslationsView = z
+  .partialRecord(Locale, z.record(z.string(), z.string()))
+  .meta({ id: 'Translations' })
 
 /**
  * Statuspage's shape, or a playbook (`template` + `vars`) that fills name, body and workaround
- * in the chosen locale; any field given explicitly wins, so the text stays editable.
+ * in every configured locale; any field given explicitly wins, so the text stays editable.
+ * `locale` is still accepted (it chose the playbook's language before every locale was filled).
  */
 export const IncidentCreate = z
   .object({
-    name: Name.optional(),
+    name: LName.optional(),
     status: IncidentStatus.optional(),
     impact: Impact.optional(),
-    body: MarkdownBody.optional(),
+    body: LBody.optional(),
     components: ComponentStatusMap,
     workaround: Workaround.optional(),
     started_at: Timestamp.optional(),
@@ -63,7 +76,7 @@ export type IncidentCreate = z.infer<typeof IncidentCreate>
 export const IncidentUpdateCreate = z
   .object({
     status: IncidentStatus,
-    body: MarkdownBody,
+    body: LBody,
     components: ComponentStatusMap.optional(),
     workaround: Workaround.optional(),
     deliver_notifications: z.boolean().default(true),
@@ -74,8 +87,8 @@ export type IncidentUpdateCreate = z.infer<typeof IncidentUpdateCreate>
 
 export const IncidentResolve = z
   .object({
-    body: MarkdownBody.default('This incident has been resolved.'),
-    apology: Apology.optional(),
+    body: LBody.default('This incident has been resolved.'),
+    apology: localizable(Apology).optional(),
     components: ComponentStatusMap.optional(),
     deliver_notifications: z.boolean().default(true),
   })
@@ -86,7 +99,7 @@ export type IncidentResolve = z.infer<typeof IncidentResolve>
 export const IncidentReopen = z
   .object({
     status: IncidentStatus.exclude(['resolved']).default('investigating'),
-    body: MarkdownBody,
+    body: LBody,
     components: ComponentStatusMap.optional(),
     deliver_notifications: z.boolean().default(true),
   })
@@ -96,11 +109,11 @@ export type IncidentReopen = z.infer<typeof IncidentReopen>
 
 export const IncidentPatch = z
   .object({
-    name: Name,
+    name: LName,
     impact: Impact,
     started_at: Timestamp,
     workaround: Workaround,
-    apology: Apology.nullable(),
+    apology: localizable(Apology).nullable(),
   })
   .partial()
   .strict()
@@ -110,7 +123,7 @@ export type IncidentPatch = z.infer<typeof IncidentPatch>
 
 /** A correction to the text of an update already posted (typos): no new timeline entry, no email. */
 export const IncidentUpdateEdit = z
-  .object({ body: MarkdownBody })
+  .object({ body: LBody })
   .strict()
   .meta({ id: 'IncidentUpdateEdit' })
 export type IncidentUpdateEdit = z.infer<typeof IncidentUpdateEdit>
@@ -136,6 +149,8 @@ export const IncidentUpdate = z
     created_at: Timestamp,
     updated_at: Timestamp,
     display_at: Timestamp,
+    /** body and workaround in the other languages, when translated. */
+    translations: TranslationsView.optional(),
   })
   .meta({ id: 'IncidentUpdate' })
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>
@@ -170,6 +185,8 @@ export const Incident = z
     playbook: z
       .object({ id: z.string(), locale: Locale, vars: z.record(z.string(), z.string()) })
       .nullable(),
+    /** name, workaround and apology in the other languages, when translated. */
+    translations: TranslationsView.optional(),
   })
   .meta({ id: 'Incident' })
 export type Incident = z.infer<typeof Incident>

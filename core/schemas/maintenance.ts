@@ -1,6 +1,10 @@
 import { z } from 'zod'
 import { Id, MarkdownBody, Name, Timestamp, Warning } from './common.ts'
-import { AffectedComponentState, IncidentUpdate } from './incident.ts'
+import { AffectedComponentState, IncidentUpdate, TranslationsView } from './incident.ts'
+import { localizable } from '../localized.ts'
+
+const LName = localizable(Name)
+const LBody = localizable(MarkdownBody)
 
 export const MaintenanceStatus = z.enum(['scheduled', 'in_progress', 'verifying', 'completed'])
 export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>
@@ -13,10 +17,10 @@ const windowIssue = { message: 'Must be after scheduled_for', path: ['scheduled_
 
 export const MaintenanceCreate = z
   .object({
-    name: Name,
+    name: LName,
     scheduled_for: Timestamp,
     scheduled_until: Timestamp,
-    body: MarkdownBody,
+    body: LBody,
     components: z.array(Id).max(200),
     auto_transition: z.boolean().default(true),
     deliver_notifications: z.boolean().default(true),
@@ -29,7 +33,7 @@ export type MaintenanceCreate = z.infer<typeof MaintenanceCreate>
 export const MaintenanceUpdateCreate = z
   .object({
     status: MaintenanceStatus,
-    body: MarkdownBody,
+    body: LBody,
     deliver_notifications: z.boolean().default(true),
   })
   .strict()
@@ -38,7 +42,7 @@ export type MaintenanceUpdateCreate = z.infer<typeof MaintenanceUpdateCreate>
 
 export const MaintenancePatch = z
   .object({
-    name: Name,
+    name: LName,
     scheduled_for: Timestamp,
     scheduled_until: Timestamp,
     components: z.array(Id).max(200),
@@ -53,7 +57,7 @@ export type MaintenancePatch = z.infer<typeof MaintenancePatch>
 
 export const MaintenanceCancel = z
   .object({
-    body: MarkdownBody.default('This scheduled maintenance has been cancelled.'),
+    body: LBody.default('This scheduled maintenance has been cancelled.'),
     deliver_notifications: z.boolean().default(true),
   })
   .strict()
@@ -79,6 +83,8 @@ export const Maintenance = z
     shortlink: z.string(),
     components: z.array(AffectedComponentState),
     incident_updates: z.array(IncidentUpdate),
+    /** The name in the other languages, when translated. */
+    translations: TranslationsView.optional(),
   })
   .meta({ id: 'Maintenance' })
 export type Maintenance = z.infer<typeof Maintenance>

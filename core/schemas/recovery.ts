@@ -3,11 +3,12 @@ import { ChannelName } from '../channels.ts'
 import { Id, MarkdownBody, Timestamp, Warning } from './common.ts'
 import { Locale } from './subscription.ts'
 import { userText } from './text.ts'
+import { localizable } from '../localized.ts'
 
 export const Apology = userText().min(1).max(5_000)
 
 export const PostmortemDraft = z
-  .object({ body: MarkdownBody })
+  .object({ body: localizable(MarkdownBody) })
   .strict()
   .meta({ id: 'PostmortemDraft' })
 export type PostmortemDraft = z.infer<typeof PostmortemDraft>
@@ -27,6 +28,8 @@ export const PostmortemView = z
     updated_at: Timestamp,
     published_at: Timestamp.nullable(),
     due_at: Timestamp.nullable(),
+    /** The body in the other languages, when translated: `{ "zh-CN": { "body": "…" } }`. */
+    translations: z.partialRecord(Locale, z.record(z.string(), z.string())).optional(),
   })
   .meta({ id: 'Postmortem' })
 

@@ -20,8 +20,11 @@ export interface Catalog {
   maintenanceStatus: Record<string, string>
   cancelled: string
   impact: Record<string, string>
-  /** The word before a maintenance window's name in the subject ("Maintenance: …"). */
-  maintenanceSubject(name: string): string
+  /**
+   * A record email's subject: its current status and name ("Resolved: …", "Maintenance
+   * completed: …"), so an inbox shows how the story ends; `status` is the status's label.
+   */
+  recordSubject(kind: 'incident' | 'maintenance', status: string, name: string): string
   statusLine(status: string, impact: string | null): string
   posted(time: string): string
   window(from: string, until: string): string
@@ -198,7 +201,8 @@ export const en: Catalog = {
     major: 'Major impact',
     critical: 'Critical impact',
   },
-  maintenanceSubject: (name) => `Maintenance: ${name}`,
+  recordSubject: (kind, status, name) =>
+    kind === 'incident' ? `${status}: ${name}` : `Maintenance ${status.toLowerCase()}: ${name}`,
   statusLine: (status, impact) => (impact ? `Status: ${status} · ${impact}` : `Status: ${status}`),
   posted: (time) => `Posted ${time}`,
   window: (from, until) => `Scheduled from ${from} to ${until}`,

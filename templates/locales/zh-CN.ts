@@ -58,7 +58,8 @@ export const zhCN: Catalog = {
   },
   cancelled: '已取消',
   impact: { none: '无影响', minor: '轻微影响', major: '严重影响', critical: '紧急' },
-  maintenanceSubject: (name) => `维护通知：${name}`,
+  recordSubject: (kind, status, name) =>
+    kind === 'incident' ? `${status}：${name}` : `维护${status}：${name}`,
   statusLine: (status, impact) => (impact ? `状态：${status} · ${impact}` : `状态：${status}`),
   posted: (t) => `发布于 ${t}`,
   window: (from, until) => `计划时间：${from} 至 ${until}`,

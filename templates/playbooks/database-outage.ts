@@ -1,5 +1,5 @@
 import type { IncidentPlaybook } from '../../core/playbooks.ts'
-import { inRegion, nextUpdate, paragraphs, stillWorking, vars } from './shared.ts'
+import { inRegion, nextUpdate, paragraphs, vars } from './shared.ts'
 
 const checkBeforeRetry = {
   en: 'If an action fails, please check whether it went through before you try again, so that nothing, such as an order or a payment, is submitted twice.',
@@ -14,7 +14,6 @@ export const databaseOutage: IncidentPlaybook = {
   vars: [
     vars.component,
     vars.region,
-    vars.unaffected,
     vars.workaround,
     vars.cause,
     vars.eta,
@@ -29,12 +28,10 @@ export const databaseOutage: IncidentPlaybook = {
     investigating: {
       en: paragraphs(
         `We are investigating a database problem that is affecting {{component}}${inRegion.en}. Pages may fail to load, and saving changes may fail or time out.`,
-        stillWorking.en,
         `${checkBeforeRetry.en} ${nextUpdate.en}`,
       ),
       'zh-CN': paragraphs(
         `{{component}}${inRegion['zh-CN']}所依赖的数据库出现故障，我们正在排查。页面可能无法打开，保存修改也可能失败或超时。`,
-        stillWorking['zh-CN'],
         `${checkBeforeRetry['zh-CN']}${nextUpdate['zh-CN']}`,
       ),
     },
@@ -42,13 +39,11 @@ export const databaseOutage: IncidentPlaybook = {
       en: paragraphs(
         `We have found the cause of the database problem affecting {{component}}${inRegion.en}{{#cause}}: {{cause}}{{/cause}}. We are fixing it now{{#eta}} and expect {{component}} to be back by {{eta}}{{/eta}}.`,
         `Until the fix is in place, pages may still fail to load and saving changes may fail. ${checkBeforeRetry.en}`,
-        stillWorking.en,
         nextUpdate.en,
       ),
       'zh-CN': paragraphs(
         `我们已查明{{component}}${inRegion['zh-CN']}数据库故障的原因{{#cause}}：{{cause}}{{/cause}}。目前正在修复{{#eta}}，预计{{eta}}恢复{{/eta}}。`,
         `修复完成前，页面仍可能无法打开，保存修改也可能失败。${checkBeforeRetry['zh-CN']}`,
-        stillWorking['zh-CN'],
         nextUpdate['zh-CN'],
       ),
     },
@@ -80,7 +75,7 @@ export const databaseOutage: IncidentPlaybook = {
     'zh-CN': `{{#workaround}}修复期间，您可以{{workaround}}。${checkBeforeRetry['zh-CN']}{{/workaround}}`,
   },
   apology: {
-    en: `We're sorry. {{component}} was unavailable${inRegion.en}{{#duration}} for {{duration}}{{/duration}}, and you could not rely on it when you needed it. Keeping it running is our job, and this time we did not. In our post-mortem we will explain what went wrong and what we are changing, and in a few days we will check with you that everything is working as it should.`,
+    en: `We're sorry. {{component}} was unavailable${inRegion.en}{{#duration}} for {{duration}}{{/duration}}, and you could not rely on us when you needed to. Keeping it running is our job, and this time we did not. In our post-mortem we will explain what went wrong and what we are changing, and in a few days we will check with you that everything is working as it should.`,
     'zh-CN': `非常抱歉。{{component}}${inRegion['zh-CN']}{{#duration}}中断了{{duration}}{{/duration}}{{^duration}}一度无法使用{{/duration}}，在您需要的时候没能正常工作。保障服务稳定运行是我们的职责，这次我们没有做到。我们会在事后报告中说明问题的原因和改进措施，并在几天后再联系您，确认一切都已恢复正常。`,
   },
 }

@@ -1,5 +1,5 @@
 import type { IncidentPlaybook } from '../../core/playbooks.ts'
-import { inRegion, nextUpdate, paragraphs, stillWorking, vars } from './shared.ts'
+import { inRegion, nextUpdate, paragraphs, vars } from './shared.ts'
 
 export const degradedPerformance: IncidentPlaybook = {
   id: 'degraded-performance',
@@ -15,7 +15,6 @@ export const degradedPerformance: IncidentPlaybook = {
       required: false,
       example: 'pages take 10 to 20 seconds to load and some exports time out',
     },
-    vars.unaffected,
     { ...vars.workaround, example: 'use the scheduled export instead of the Export button' },
     { ...vars.cause, example: 'a faulty release made every search much more expensive to run' },
     vars.eta,
@@ -31,13 +30,11 @@ export const degradedPerformance: IncidentPlaybook = {
       en: paragraphs(
         `{{component}} is working, but slower than usual${inRegion.en}{{#symptom}}: {{symptom}}{{/symptom}}{{^symptom}}, and some requests may time out{{/symptom}}. We are investigating.`,
         'If something times out, please wait a minute before trying again: many retries at once add to the load and make it slower for everyone.',
-        stillWorking.en,
         nextUpdate.en,
       ),
       'zh-CN': paragraphs(
         `{{component}}${inRegion['zh-CN']}目前可以使用，但响应比平时慢{{#symptom}}：{{symptom}}{{/symptom}}{{^symptom}}，部分请求可能超时{{/symptom}}。我们正在排查原因。`,
         '如果遇到超时，请稍等一分钟再重试：短时间内反复重试会加重系统负担，让所有人都更慢。',
-        stillWorking['zh-CN'],
         nextUpdate['zh-CN'],
       ),
     },
@@ -45,13 +42,11 @@ export const degradedPerformance: IncidentPlaybook = {
       en: paragraphs(
         `We have found why {{component}} is slow${inRegion.en}{{#cause}}: {{cause}}{{/cause}}. We are working on a fix{{#eta}} and expect normal speed again by {{eta}}{{/eta}}.`,
         'Until then it keeps working, but it may be slow and some requests may time out. Please wait a minute before retrying anything that fails.',
-        stillWorking.en,
         nextUpdate.en,
       ),
       'zh-CN': paragraphs(
         `我们已查明{{component}}${inRegion['zh-CN']}响应缓慢的原因{{#cause}}：{{cause}}{{/cause}}。目前正在修复{{#eta}}，预计{{eta}}恢复正常速度{{/eta}}。`,
         '在此之前，服务仍可使用，但可能较慢，部分请求可能超时。如果操作失败，请稍等一分钟再重试。',
-        stillWorking['zh-CN'],
         nextUpdate['zh-CN'],
       ),
     },

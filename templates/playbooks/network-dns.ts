@@ -1,5 +1,5 @@
 import type { IncidentPlaybook } from '../../core/playbooks.ts'
-import { inRegion, nextUpdate, paragraphs, stillWorking, vars } from './shared.ts'
+import { inRegion, nextUpdate, paragraphs, vars } from './shared.ts'
 
 export const networkDns: IncidentPlaybook = {
   id: 'network-dns',
@@ -13,7 +13,6 @@ export const networkDns: IncidentPlaybook = {
       description: 'Where it happens, to follow "in", when it is not everywhere',
       example: 'parts of Germany',
     },
-    { ...vars.unaffected, example: 'the mobile apps and the public API' },
     { ...vars.workaround, example: 'use the mobile app, which is not affected' },
     { ...vars.cause, example: 'a change to our DNS records was published incorrectly' },
     vars.eta,
@@ -28,24 +27,20 @@ export const networkDns: IncidentPlaybook = {
     investigating: {
       en: paragraphs(
         `Some customers cannot reach {{component}}${inRegion.en}: pages do not load, or the browser says the address cannot be found or the connection timed out. We are investigating.`,
-        stillWorking.en,
         nextUpdate.en,
       ),
       'zh-CN': paragraphs(
         `部分客户无法访问{{component}}${inRegion['zh-CN']}：页面打不开，或浏览器提示找不到该地址、连接超时。我们正在调查。`,
-        stillWorking['zh-CN'],
         nextUpdate['zh-CN'],
       ),
     },
     identified: {
       en: paragraphs(
         `We have found why some customers cannot reach {{component}}${inRegion.en}{{#cause}}: {{cause}}{{/cause}}. We are fixing it now{{#eta}} and expect access to be restored by {{eta}}{{/eta}}.`,
-        stillWorking.en,
         nextUpdate.en,
       ),
       'zh-CN': paragraphs(
         `我们已查明部分客户无法访问{{component}}${inRegion['zh-CN']}的原因{{#cause}}：{{cause}}{{/cause}}。目前正在修复{{#eta}}，预计{{eta}}恢复访问{{/eta}}。`,
-        stillWorking['zh-CN'],
         nextUpdate['zh-CN'],
       ),
     },

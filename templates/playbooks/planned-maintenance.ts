@@ -1,5 +1,5 @@
 import type { MaintenancePlaybook } from '../../core/playbooks.ts'
-import { paragraphs, stillWorking, vars } from './shared.ts'
+import { paragraphs, vars } from './shared.ts'
 
 export const plannedMaintenance: MaintenancePlaybook = {
   id: 'planned-maintenance',
@@ -22,7 +22,6 @@ export const plannedMaintenance: MaintenancePlaybook = {
       required: false,
       example: 'move it to faster storage',
     },
-    { ...vars.unaffected, example: 'the public API, webhooks and the mobile apps' },
     { ...vars.workaround, example: 'download the reports you need today from the Reports page' },
     { ...vars.duration, description: 'How long the interruption lasted, for the apology' },
   ],
@@ -35,13 +34,11 @@ export const plannedMaintenance: MaintenancePlaybook = {
       en: paragraphs(
         'We will carry out planned maintenance on {{component}} during the scheduled window{{#reason}}, to {{reason}}{{/reason}}.',
         '**What you will notice:** {{effect}}.',
-        stillWorking.en,
         'We picked this time to disturb as few people as possible. We will post here when the work starts and again when it is finished.',
       ),
       'zh-CN': paragraphs(
         '我们将在计划的维护时间内对{{component}}进行维护{{#reason}}，以便{{reason}}{{/reason}}。',
         '**维护期间您会注意到**：{{effect}}。',
-        stillWorking['zh-CN'],
         '我们选择这个时间，是为了尽量减少对您的影响。维护开始和结束时，我们都会在这里通知您。',
       ),
     },
@@ -49,13 +46,11 @@ export const plannedMaintenance: MaintenancePlaybook = {
       en: paragraphs(
         'Planned maintenance on {{component}} has started.',
         '**What you may notice until we finish:** {{effect}}.',
-        stillWorking.en,
         'We will post here as soon as the work is finished.',
       ),
       'zh-CN': paragraphs(
         '{{component}}的计划维护已经开始。',
         '**维护结束前您可能会注意到**：{{effect}}。',
-        stillWorking['zh-CN'],
         '维护一完成，我们会立即在这里通知您。',
       ),
     },

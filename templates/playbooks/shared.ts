@@ -18,12 +18,6 @@ export const vars = {
     required: false,
     example: 'EU (Frankfurt)',
   },
-  unaffected: {
-    name: 'unaffected',
-    description: 'What keeps working normally, as a short list without a final full stop',
-    required: false,
-    example: 'browsing the catalogue, your account pages and the public API',
-  },
   workaround: {
     name: 'workaround',
     description:
@@ -63,11 +57,6 @@ export const nextUpdate: Localized = {
   en: '{{#next_update}}Our next update will be by {{next_update}}.{{/next_update}}{{^next_update}}We will post another update within the hour, or sooner if anything changes.{{/next_update}}',
   'zh-CN':
     '{{#next_update}}我们将于{{next_update}}前发布下一次更新。{{/next_update}}{{^next_update}}我们会在一小时内发布下一次更新，如有进展会更早告知。{{/next_update}}',
-}
-
-export const stillWorking: Localized = {
-  en: '{{#unaffected}}**Still working normally:** {{unaffected}}.{{/unaffected}}',
-  'zh-CN': '{{#unaffected}}**仍可正常使用**：{{unaffected}}。{{/unaffected}}',
 }
 
 export const inRegion: Localized = {

@@ -1,5 +1,5 @@
 import type { IncidentPlaybook } from '../../core/playbooks.ts'
-import { nextUpdate, paragraphs, stillWorking, vars } from './shared.ts'
+import { nextUpdate, paragraphs, vars } from './shared.ts'
 
 export const thirdPartyOutage: IncidentPlaybook = {
   id: 'third-party-outage',
@@ -14,7 +14,6 @@ export const thirdPartyOutage: IncidentPlaybook = {
       example: 'Stripe',
     },
     { ...vars.component, example: 'payment by card' },
-    { ...vars.unaffected, example: 'browsing, your basket and payment by bank transfer' },
     { ...vars.workaround, example: 'pay by bank transfer from the invoice page' },
     { ...vars.eta, description: 'When the provider expects to recover, if it has said so' },
     vars.nextUpdate,
@@ -28,24 +27,20 @@ export const thirdPartyOutage: IncidentPlaybook = {
     investigating: {
       en: paragraphs(
         'We are investigating problems with {{component}}. It depends on {{provider}}, which is currently reporting an outage, and we are confirming whether that is the cause.',
-        stillWorking.en,
         nextUpdate.en,
       ),
       'zh-CN': paragraphs(
         '我们正在调查{{component}}出现的问题。该服务依赖{{provider}}，而{{provider}}目前报告了故障，我们正在确认这是否就是原因。',
-        stillWorking['zh-CN'],
         nextUpdate['zh-CN'],
       ),
     },
     identified: {
       en: paragraphs(
         'The problem with {{component}} is caused by an outage at {{provider}}, a service we rely on. We are working with {{provider}} and doing what we can on our side to limit the impact on you. {{#eta}}{{provider}} expects to recover by {{eta}}.{{/eta}}',
-        stillWorking.en,
         nextUpdate.en,
       ),
       'zh-CN': paragraphs(
         '{{component}}的问题是由我们所依赖的服务商{{provider}}发生故障引起的。我们正在与{{provider}}协作，同时在我们这边尽量减少对您的影响。{{#eta}}{{provider}}预计在{{eta}}前恢复。{{/eta}}',
-        stillWorking['zh-CN'],
         nextUpdate['zh-CN'],
       ),
     },

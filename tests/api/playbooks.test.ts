@@ -4,8 +4,8 @@ import { createTestApp } from '../fixtures/test-app.ts'
 import { dumpTables } from '../fixtures/test-db.ts'
 
 describe('playbooks through the API', () => {
-  it('opens an incident from a template, in the chosen language, and explicit fields win', async () => {
-    const t = await createTestApp()
+  it('opens an incident from a template in every configured language, and explicit fields win', async () => {
+    const t = await createTestApp({ env: { LOCALES: 'en,zh-CN' } })
     const db = await makeComponent(t, { name: 'Database' })
     const list = await t.api('GET', '/api/v1/playbooks')
     expect(list.body.map((p: any) => p.id)).toEqual(
@@ -25,6 +25,14 @@ describe('playbooks through the API', () => {
     expect(res.body.status).toBe('investigating')
     expect(res.body.name.length).toBeGreaterThan(5)
     expect(res.body.incident_updates[0].body).not.toContain('{{')
+    // The default locale in the fields, every other configured one beside them.
+    const han = /[\u4e00-\u9fff]/
+    for (const text of [res.body.name, res.body.workaround, res.body.incident_updates[0].body])
+      expect(text).not.toMatch(han)
+    expect(res.body.translations['zh-CN'].name).toMatch(han)
+    expect(res.body.translations['zh-CN'].workaround).toMatch(han)
+    expect(res.body.incident_updates[0].translations['zh-CN'].body).toMatch(han)
+    // `locale` is still accepted; an explicit plain name replaces the name in every language.
     const zh = await t.api('POST', '/api/v1/incidents', {
       template: 'database-outage',
       vars,
@@ -34,7 +42,9 @@ describe('playbooks through the API', () => {
     })
     expect(zh.status).toBe(201)
     expect(zh.body.name).toBe('Our own title')
-    expect(zh.body.incident_updates[0].body).toMatch(/[\u4e00-\u9fff]/)
+    expect(zh.body.translations['zh-CN'].name).toBeUndefined()
+    expect(zh.body.incident_updates[0].body).not.toMatch(han)
+    expect(zh.body.incident_updates[0].translations['zh-CN'].body).toMatch(han)
   })
 
   it('fills the wording for any status, and rejects unknown templates and vars, writing nothing', async () => {
@@ -71,7 +81,7 @@ describe('playbooks through the API', () => {
   })
 
   it('names the affected components for vars.component when the request leaves it out, and remembers the playbook', async () => {
-    const t = await createTestApp()
+    const t = await createTestApp({ env: { LOCALES: 'en,zh-CN' } })
     const checkout = await makeComponent(t, { name: 'Checkout' })
     const payments = await makeComponent(t, { name: 'Payments API' })
     const spare = await makeComponent(t, { name: 'Webhooks' })
@@ -102,7 +112,9 @@ describe('playbooks through the API', () => {
       components: { [checkout.id]: 'major_outage', [payments.id]: 'major_outage' },
     })
     expect(zh.status, JSON.stringify(zh.body)).toBe(201)
-    expect(zh.body.playbook.vars.component).toBe('Checkout和Payments API')
+    expect(zh.body.playbook.vars.component).toBe('Checkout and Payments API')
+    expect(zh.body.name).toBe('Checkout and Payments API unavailable')
+    expect(zh.body.translations['zh-CN'].name).toBe('Checkout和Payments API 无法使用')
     // A value given explicitly wins over the derived one.
     const own = await t.api('POST', '/api/v1/incidents', {
       template: 'database-outage',

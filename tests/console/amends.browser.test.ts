@@ -26,8 +26,8 @@ describe('the amends screens in Chromium', () => {
         await checkConsolePage(b, base, EDITOR, 'amends-apology', at('apology'), async (page) => {
           await page.getByRole('button', { name: 'Preview' }).click()
           await page.waitForURL(/#apology-preview$/)
-          await page.locator('#pv-mail-zh-CN-h').waitFor()
-          expect(await page.locator('#apology-preview').innerText()).toContain('我们的致歉')
+          await page.locator('#pv-mail-en-h').waitFor()
+          expect(await page.locator('#apology-preview').innerText()).toContain('Our apology')
         }),
       ).toEqual([])
       expect(

@@ -109,7 +109,7 @@ describe('console: the apology', () => {
     expect(visible(form)).toContain('Prefilled from the Database outage playbook')
     // The playbook's words, with how long it lasted (to the resolution, not to now).
     expect(textareaValue(form, 'apology')).toMatch(
-      /^We're sorry\. Payments API and Checkout was unavailable for 3 hours 12 minutes, and you/,
+      /^We're sorry\. Payments API and Checkout were unavailable for 3 hours 12 minutes, and you/,
     )
     const before = await dumpTables(t.deps.db)
     const apology = 'We are sorry: for **3 hours** your customers could not pay you.'
@@ -124,16 +124,20 @@ describe('console: the apology', () => {
     const text = visible(shown)
     expect(text).toContain('On the status page Card payments failing')
     expect(shown).toContain('<strong>3 hours</strong>')
-    expect(text).toContain('Email in English Subject: [Example Status] Card payments failing')
+    expect(text).toContain(
+      'Email in English Subject: [Example Status] Resolved: Card payments failing',
+    )
     expect(text).toContain(
       'Our apology: We are sorry: for 3 hours your customers could not pay you.',
     )
-    expect(shown).toContain('id="pv-mail-zh-CN-h"')
-    expect(text).toContain('我们的致歉： We are sorry')
+    // One email per language of the page (LOCALES is en here): never Chinese words around
+    // English text.
+    expect(shown).not.toContain('id="pv-mail-zh-CN-h"')
+    expect(text).not.toMatch(/\p{Script=Han}/u)
     expect(text).toContain('The resolution email went out already')
     // The live preview answers the same, as a fragment.
     const live = await ed.post(`/admin/incidents/${id}/apology/preview`, { apology })
-    expect(visible(await live.text())).toContain('我们的致歉')
+    expect(visible(await live.text())).toContain('Our apology: We are sorry')
     expect(await dumpTables(t.deps.db)).toEqual(before)
   })
 
@@ -166,7 +170,7 @@ describe('console: the apology', () => {
     const text = visible(await res.text())
     expect(text).toContain('The incident is still open')
     // The playbook's resolved message, as resolving with the console's form would send.
-    expect(text).toContain('This incident is resolved: Payments API and Checkout has been working')
+    expect(text).toContain('This incident is resolved: Payments API and Checkout have been working')
     expect(text).toContain('Our apology: Sorry for the failed payments.')
   })
 })

@@ -158,14 +158,14 @@ describe('running an incident from a phone', () => {
     await page.getByText('Write the resolution and the apology').click()
     const resolve = page.locator('#resolve form')
     expect(await resolve.getByLabel('Apology').inputValue()).toMatch(
-      /^We're sorry\. Payments API and Checkout was unavailable in EU .*Frankfurt.* for \d+ minutes?,/,
+      /^We're sorry\. Payments API and Checkout were unavailable in EU .*Frankfurt.* for \d+ minutes?,/,
     )
     await expectNoHorizontalScroll(page, 'incident with its forms')
     await resolve.getByRole('button', { name: 'Resolve the incident' }).click()
     await page.waitForURL(/\?notice=resolved$/)
     expect(await page.getByRole('status').innerText()).toBe('The incident is resolved.')
     await published(`/incidents/${id}/`, 'This incident is resolved')
-    await published(`/incidents/${id}/`, 'Payments API and Checkout was unavailable in EU')
+    await published(`/incidents/${id}/`, 'Payments API and Checkout were unavailable in EU')
     const got = (await server.request('GET', `/api/v1/incidents/${id}`)).body as {
       status: string
       incident_updates: unknown[]

@@ -198,7 +198,7 @@ describe('console: opening an incident', () => {
     expect(page).toContain('Checkout and Payments API unavailable in EU (Frankfurt)')
     expect(page).toContain('“Checkout and Payments API”, the affected components')
     expect(page).toContain(
-      'Subject:</strong> [Example Status] Checkout and Payments API unavailable',
+      'Subject:</strong> [Example Status] Investigating: Checkout and Payments API unavailable',
     )
     // The form comes back as typed, ready to publish.
     expect(page).toContain('value="place urgent orders by phone"')
@@ -235,7 +235,7 @@ describe('console: opening an incident', () => {
     await w.settle()
     const mail = await simpleParser(w.sink.messages.at(-1)!.raw)
     expect(mail.subject).toBe(
-      '[Example Status] Checkout and Payments API unavailable in EU (Frankfurt)',
+      '[Example Status] Investigating: Checkout and Payments API unavailable in EU (Frankfurt)',
     )
     const body = (text: string) => text.split('\n--\n')[0]!.trim()
     expect(body(previewMail(page)!)).toBe(body(sameIds(mail.text!)))

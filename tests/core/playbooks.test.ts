@@ -4,6 +4,7 @@ import { renderMarkdown } from '../../core/markdown.ts'
 import {
   escapeMarkdown,
   fillPlaybook,
+  fillPlaybookIn,
   playbookStatuses,
   playbookSummary,
   templateVars,
@@ -351,5 +352,102 @@ describe('vars derived from the incident', () => {
     expect(withDerivedVars(db, {}, [])).toEqual({})
     const noComponent = { ...db, vars: db.vars.filter((v) => v.name !== 'component') }
     expect(withDerivedVars(noComponent, {}, ['X'])).toEqual({})
+  })
+})
+
+describe('filled text reads as written by a person', () => {
+  const sentences = (text: string) =>
+    (text.match(/[^.!?。！？]+[.!?。！？]+/g) ?? []).map((x) => x.trim())
+
+  it('fills every configured locale at once, the default first', () => {
+    const db = getPlaybook('database-outage')
+    const out = fillPlaybookIn(db, ['en', 'zh-CN'], 'investigating', (l) =>
+      withDerivedVars(db, { workaround: 'pay by phone' }, ['Checkout', 'Payments API'], l),
+    )
+    expect(Object.keys(out.name)).toEqual(['en', 'zh-CN'])
+    expect(out.name.en).toBe('Checkout and Payments API unavailable')
+    expect(out.name['zh-CN']).toBe('Checkout和Payments API 无法使用')
+    expect(out.body['zh-CN']).toMatch(han)
+    expect(out.workaround?.en).toMatch(/^While we fix this, you can pay by phone\./)
+    expect(out.apology.en).toMatch(/^We're sorry\. Checkout and Payments API were unavailable/)
+    const none = fillPlaybookIn(db, ['en', 'zh-CN'], undefined, () => ({ component: 'X' }))
+    expect(none.workaround).toBeNull()
+  })
+
+  it('never says a sentence in the body that the workaround says', () => {
+    let pairs = 0
+    for (const p of playbooks) {
+      for (const locale of locales) {
+        for (const status of playbookStatuses(p.kind)) {
+          const out = fillPlaybook(p, { status, locale, vars: examples(p) })
+          if (!out.workaround) continue
+          const said = new Set(sentences(out.workaround))
+          for (const s of sentences(out.body))
+            expect(said.has(s), `${p.id} ${locale}: ${s}`).toBe(false)
+          pairs++
+        }
+      }
+    }
+    expect(pairs).toBeGreaterThan(20)
+  })
+
+  it('claims no "still working" list of its own: what works is computed from component states', () => {
+    for (const p of playbooks) {
+      expect(p.vars.map((v) => v.name)).not.toContain('unaffected')
+      for (const locale of locales) {
+        for (const status of playbookStatuses(p.kind)) {
+          const vars = { ...examples(p), unaffected: 'the public API' }
+          const out = fillPlaybook(p, { status, locale, vars })
+          expect(out.body).not.toMatch(/Still working normally|仍可正常使用|the public API/)
+        }
+      }
+    }
+  })
+
+  it('a verb after a value agrees with it: one thing "was", several "were"', () => {
+    const db = getPlaybook('database-outage')
+    const apology = (component: string) => fillPlaybook(db, { vars: { component } }).apology
+    expect(apology('Checkout')).toMatch(/^We're sorry\. Checkout was unavailable/)
+    for (const several of ['Checkout and Payments API', 'A, B and C', 'Search & Browse'])
+      expect(apology(several)).toMatch(/ were unavailable/)
+    const resolved = fillPlaybook(db, { status: 'resolved', vars: { component: 'A and B' } })
+    expect(resolved.body).toContain('A and B have been working normally')
+  })
+
+  it('puts no brackets inside the wording’s own brackets, whatever the value holds', () => {
+    const db = getPlaybook('database-outage')
+    const values = [
+      'EU (Frankfurt)',
+      'EU（法兰克福）',
+      'EU [Frankfurt]',
+      'EU ((Frankfurt))',
+      '(EU)',
+      'EU (Frankfurt) and US (Virginia)',
+      'EU \\(Frankfurt\\)',
+      '[x](javascript:alert(1))',
+    ]
+    const nested = /[(（[][^)）\]]*[(（[]/
+    let n = 0
+    for (const region of values) {
+      const out = fillPlaybook(db, {
+        status: 'identified',
+        locale: 'zh-CN',
+        vars: { component: 'Checkout', region },
+      })
+      for (const text of [out.name, out.body, out.apology]) {
+        expect(text.replace(/\\/g, ''), region).not.toMatch(nested)
+        n++
+      }
+      expect(out.name).toMatch(/^Checkout 无法使用（.+）$/)
+    }
+    expect(n).toBe(24)
+    expect(
+      fillPlaybook(db, { locale: 'zh-CN', vars: { component: 'X', region: 'EU (Frankfurt)' } })
+        .name,
+    ).toBe('X 无法使用（EU，Frankfurt）')
+    // Outside the wording's brackets a value keeps its own, as typed.
+    expect(fillPlaybook(db, { vars: { component: 'X', region: 'EU (Frankfurt)' } }).name).toBe(
+      'X unavailable in EU (Frankfurt)',
+    )
   })
 })

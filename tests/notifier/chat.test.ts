@@ -166,7 +166,7 @@ describe('chat channels: what a channel is told', () => {
   })
 
   it('reads right for each kind of news: updates, resolution with an apology, post-mortem, follow-up, maintenance, in Chinese too', async () => {
-    const w = await createMailWorld({ env: PRIVATE_OK })
+    const w = await createMailWorld({ env: { ...PRIVATE_OK, LOCALES: 'en,zh-CN' } })
     const { t } = w
     const rx = await receiver()
     t.clock.set('2026-03-01T00:00:00.000Z')
@@ -178,7 +178,8 @@ describe('chat channels: what a channel is told', () => {
 
     t.clock.set('2026-03-10T10:00:00.000Z')
     const inc = await makeIncident(t, {
-      name: 'Card payments failing',
+      name: { en: 'Card payments failing', 'zh-CN': '银行卡支付失败' },
+      body: { en: 'We are looking into failed payments.', 'zh-CN': '我们正在调查支付失败。' },
       components: { [pay.id]: 'major_outage' },
     })
     const id = inc.id as string
@@ -186,20 +187,30 @@ describe('chat channels: what a channel is told', () => {
     await w.settle()
     t.clock.advance(3_600_000)
     await t.api('POST', `/api/v1/incidents/${id}/resolve`, {
-      body: 'Charges succeed again.',
-      apology: 'We are sorry: your customers could not pay you for an hour.',
+      body: { en: 'Charges succeed again.', 'zh-CN': '扣款已恢复正常。' },
+      apology: {
+        en: 'We are sorry: your customers could not pay you for an hour.',
+        'zh-CN': '非常抱歉：您的客户有一个小时无法付款。',
+      },
     })
     await w.settle()
     t.clock.advance(86_400_000)
     await t.api('PUT', `/api/v1/incidents/${id}/postmortem`, {
-      body: '## Root cause\n\nFailover was manual.',
+      body: {
+        en: '## Root cause\n\nFailover was manual.',
+        'zh-CN': '## 根本原因\n\n故障切换靠人工完成。',
+      },
     })
     await t.api('POST', `/api/v1/incidents/${id}/postmortem/publish`, { notify: true })
     await w.settle()
     t.clock.set('2026-03-13T11:00:00.000Z')
     await createScheduler(t.deps).tick()
     await w.settle()
-    const mnt = await makeMaintenance(t, { name: 'Database upgrade', components: [pay.id] })
+    const mnt = await makeMaintenance(t, {
+      name: { en: 'Database upgrade', 'zh-CN': '数据库升级' },
+      body: { en: 'We will upgrade the database.', 'zh-CN': '我们将升级数据库。' },
+      components: [pay.id],
+    })
     await w.settle()
 
     const slack = posts(rx, '/slack')
@@ -244,11 +255,11 @@ describe('chat channels: what a channel is told', () => {
 
     const zh = posts(rx, '/zh').map((p) => p.embeds[0])
     expect(zh.map((e) => e.title)).toEqual([
-      '正在调查：Card payments failing',
-      '已解决：Card payments failing',
-      '事后分析已发布：Card payments failing',
-      'Card payments failing',
-      '维护（已计划）：Database upgrade',
+      '正在调查：银行卡支付失败',
+      '已解决：银行卡支付失败',
+      '事后分析已发布：银行卡支付失败',
+      '银行卡支付失败',
+      '维护（已计划）：数据库升级',
     ])
     expect(zh[0].fields[0]).toEqual({
       name: '您受影响的服务',
@@ -256,7 +267,10 @@ describe('chat channels: what a channel is told', () => {
       inline: true,
     })
     expect(zh[1].color).toBe(0x1f883d)
-    expect(zh[1].description).toContain('**我们的致歉**\nWe are sorry')
+    // Wrapper and text in one language: no English text inside the Chinese post.
+    expect(zh[1].description).toContain('**我们的致歉**\n非常抱歉')
+    expect(zh[2].description).toContain('故障切换靠人工完成。')
+    for (const e of zh) expect(JSON.stringify(e)).not.toMatch(/Card payments|sorry|Failover/)
     expect(zh[0].footer.text).toContain('此频道订阅了 Example Status 关于所有服务的通知。')
 
     const teams = posts(rx, '/teams').map((p) => p.attachments[0].content)

@@ -5,7 +5,7 @@ import { addSubscriber, createMailWorld } from './world.ts'
 
 describe('the service credit in each subscriber’s language', () => {
   it('a zh-CN subscriber reads the credit in Chinese, an English one in English', async () => {
-    const w = await createMailWorld({ env: { TIME_ZONE: 'Asia/Shanghai' } })
+    const w = await createMailWorld({ env: { TIME_ZONE: 'Asia/Shanghai', LOCALES: 'en,zh-CN' } })
     const { t } = w
     t.clock.set('2026-02-20T00:00:00.000Z')
     const pay = await makeComponent(t, { name: 'Payments API', sla_target: 99.9 })
@@ -13,7 +13,7 @@ describe('the service credit in each subscriber’s language', () => {
     const en = await addSubscriber(t.deps.db, { email: 'en@shop.example' })
     t.clock.set('2026-03-10T10:00:00.000Z')
     const opened = await t.api('POST', '/api/v1/incidents', {
-      name: 'Card payments failing',
+      name: { en: 'Card payments failing', 'zh-CN': '银行卡支付失败' },
       status: 'investigating',
       impact: 'major',
       body: 'Card charges are failing.',
@@ -23,8 +23,8 @@ describe('the service credit in each subscriber’s language', () => {
     const id = opened.body.id as string
     t.clock.set('2026-03-10T13:12:00.000Z')
     await t.api('POST', `/api/v1/incidents/${id}/resolve`, {
-      body: 'Charges succeed again.',
-      apology: 'We are sorry.',
+      body: { en: 'Charges succeed again.', 'zh-CN': '扣款已恢复正常。' },
+      apology: { en: 'We are sorry.', 'zh-CN': '非常抱歉。' },
     })
     // 3 h 12 min down in the first 9.9 days of March in Shanghai: 98.65%, below 99%.
     const credit = await t.api('PUT', `/api/v1/incidents/${id}/compensation`, {
@@ -39,15 +39,15 @@ describe('the service credit in each subscriber’s language', () => {
     expect(credit.body.sentences).toEqual(credit.body.sentences_by_locale.en)
     await w.settle()
 
-    const text = async (address: string) =>
+    const text = async (address: string, body: string) =>
       (await Promise.all(w.sink.to(address).map((m) => simpleParser(m.raw))))
         .map((m) => m.text ?? '')
-        .find((x) => x.includes('Charges succeed again.'))!
-    const chinese = await text(zh.email)
+        .find((x) => x.includes(body))!
+    const chinese = await text(zh.email, '扣款已恢复正常。')
     expect(chinese).toContain('我们为您提供的补偿')
     expect(chinese).toContain(credit.body.sentences_by_locale['zh-CN'][0])
     expect(chinese).not.toContain('service credit')
-    const english = await text(en.email)
+    const english = await text(en.email, 'Charges succeed again.')
     expect(english).toContain(credit.body.sentences[0])
     expect(english).not.toContain('服务抵扣')
   })

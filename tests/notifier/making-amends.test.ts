@@ -113,9 +113,15 @@ describe('making amends, end to end', () => {
     expect(postmortem).toContain(sentence)
     const followUp = mails.find((m) => (m.text ?? '').includes('Is everything working again?'))!
     expect(followUp).toBeDefined()
-    // One thread: every email about the incident has the same subject.
-    expect(new Set(mails.map((m) => m.subject))).toEqual(
-      new Set(['[Example Status] Card payments failing']),
+    // One thread: every email about the incident names it after its status, and all but the
+    // first reply to the first.
+    const byDate = [...mails].sort((a, b) => a.date!.getTime() - b.date!.getTime())
+    const root = byDate[0]!.messageId
+    for (const m of byDate)
+      expect(m.subject).toMatch(/^\[Example Status\] .+: Card payments failing$/)
+    for (const m of byDate.slice(1)) expect(m.inReplyTo).toBe(root)
+    expect(new Set(mails.map((m) => m.subject))).toContain(
+      '[Example Status] Resolved: Card payments failing',
     )
 
     const reporter = (await mailsTo(w, 'shop@owner.example')).map((m) => m.text ?? '')

@@ -103,9 +103,12 @@ describe('notifier: the emails', () => {
     const [created, updated, resolved] = mails as [ParsedMail, ParsedMail, ParsedMail]
     const root = `<incident.${inc.id}.${sub.id}@status.example.com>`
 
-    expect(mails.map((m) => m.subject)).toEqual(
-      Array(3).fill('[Example Status] Card payments failing'),
-    )
+    // The subject says where the story is; the thread still chains under the first email.
+    expect(mails.map((m) => m.subject)).toEqual([
+      '[Example Status] Investigating: Card payments failing',
+      '[Example Status] Identified: Card payments failing',
+      '[Example Status] Resolved: Card payments failing',
+    ])
     expect(created.messageId).toBe(root)
     expect(created.inReplyTo).toBeUndefined()
     for (const later of [updated, resolved]) {
@@ -157,20 +160,22 @@ describe('notifier: the emails', () => {
   })
 
   it('writes in the subscriber’s language, with the time in the page’s zone', async () => {
-    const w = await createMailWorld({ env: { TIME_ZONE: 'Asia/Shanghai' } })
+    const w = await createMailWorld({ env: { TIME_ZONE: 'Asia/Shanghai', LOCALES: 'en,zh-CN' } })
     const { t } = w
     const pay = await makeComponent(t, { name: 'Payments API' })
     const dash = await makeComponent(t, { name: 'Dashboard' })
     const zh = await addSubscriber(t.deps.db, { locale: 'zh-CN' })
     const en = await addSubscriber(t.deps.db, { locale: 'en' })
     await makeIncident(t, {
-      name: 'Card payments failing',
+      name: { en: 'Card payments failing', 'zh-CN': '银行卡支付失败' },
+      body: { en: 'Charges fail.', 'zh-CN': '扣款失败。' },
       components: { [pay.id]: 'major_outage' },
     })
     await w.settle()
     const [mz] = await Promise.all(w.sink.to(zh.email).map((m) => simpleParser(m.raw)))
     const [me] = await Promise.all(w.sink.to(en.email).map((m) => simpleParser(m.raw)))
-    expect(mz!.subject).toBe('[Example Status] Card payments failing')
+    expect(mz!.subject).toBe('[Example Status] 正在调查：银行卡支付失败')
+    expect(me!.subject).toBe('[Example Status] Investigating: Card payments failing')
     expect(mz!.text).toContain('状态：正在调查')
     expect(mz!.text).toContain('您关注的服务中受影响的：Payments API')
     expect(mz!.text).toContain('运行正常：Dashboard')
@@ -190,7 +195,7 @@ describe('notifier: the emails', () => {
     await makeMaintenance(t, { name: 'Database upgrade', components: [db.id] })
     await w.settle()
     const [m] = await Promise.all(w.sink.to(sub.email).map((x) => simpleParser(x.raw)))
-    expect(m!.subject).toBe('[Example Status] Maintenance: Database upgrade')
+    expect(m!.subject).toBe('[Example Status] Maintenance scheduled: Database upgrade')
     expect(m!.text).toContain('Status: Scheduled')
     expect(m!.text).toContain('Scheduled from 10 Mar 2026, 13:00 UTC to 10 Mar 2026, 14:00 UTC')
     expect(m!.text).toContain('Your services in this maintenance: Database')
@@ -230,7 +235,7 @@ describe('notifier: the emails', () => {
     expect(resolved.html).toContain('We are <strong>sorry</strong>')
     expect(resolved.text).not.toContain('What you can do meanwhile')
     const pm = mails.find((m) => m.text!.includes('Post-mortem published'))!
-    expect(pm.subject).toBe('[Example Status] Payments are failing')
+    expect(pm.subject).toBe('[Example Status] Post-mortem published: Payments are failing')
     expect(pm.inReplyTo).toBe(`<incident.${inc.id}.${sub.id}@status.example.com>`)
     expect(pm.text).toMatch(/^Post-mortem: what happened and what we are changing\n=+$/m)
     expect(pm.text).toContain('An expired certificate.')

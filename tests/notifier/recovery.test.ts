@@ -48,7 +48,7 @@ async function tickAt(t: TestApp, ms: number) {
 
 describe('follow-up after an incident', () => {
   it('asks affected subscribers only, N days after resolution, once, with signed answer links', async () => {
-    const w = await createMailWorld({ timing: STEADY })
+    const w = await createMailWorld({ timing: STEADY, env: { LOCALES: 'en,zh-CN' } })
     const { t } = w
     const pay = await makeComponent(t, { name: 'Payments API' })
     const dash = await makeComponent(t, { name: 'Dashboard' })
@@ -58,13 +58,13 @@ describe('follow-up after an incident', () => {
     const zh = await addSubscriber(t.deps.db, { components: [pay.id], locale: 'zh-CN' })
     const pending = await addSubscriber(t.deps.db, { components: [pay.id], status: 'pending' })
     const inc = await makeIncident(t, {
-      name: 'Card payments failing',
+      name: { en: 'Card payments failing', 'zh-CN': '银行卡支付失败' },
       components: { [pay.id]: 'major_outage' },
     })
     t.clock.advance(30 * MIN)
     const resolved = await t.api('POST', `/api/v1/incidents/${inc.id}/resolve`, {
       body: 'Fixed.',
-      apology: 'We are **sorry** for the failed payments.',
+      apology: { en: 'We are **sorry** for the failed payments.', 'zh-CN': '支付失败，非常抱歉。' },
     })
     expect(resolved.status).toBe(201)
     const resolvedAt = t.clock.now().getTime()
@@ -87,7 +87,7 @@ describe('follow-up after an incident', () => {
     expect(await followUps(everyone)).toHaveLength(1)
     const [m] = await followUps(payFan)
     expect(await followUps(payFan)).toHaveLength(1)
-    expect(m!.subject).toBe('[Example Status] Card payments failing')
+    expect(m!.subject).toBe('[Example Status] Resolved: Card payments failing')
     expect(m!.inReplyTo).toBe(root(payFan))
     expect(m!.messageId).not.toBe(root(payFan))
     expect(m!.text).toContain('Was affected: Payments API')
@@ -116,7 +116,8 @@ describe('follow-up after an incident', () => {
       x.text!.includes('一切都恢复正常了吗？'),
     )
     expect(moreZh).toHaveLength(0)
-    expect(mz!.subject).toBe('[Example Status] Card payments failing')
+    expect(mz!.subject).toBe('[Example Status] 已解决：银行卡支付失败')
+    expect(mz!.text).toContain('支付失败，非常抱歉。')
     expect(mz!.text).toContain('是的，一切正常')
     expect(mz!.text).toContain('不，我仍然遇到问题')
     expect(mz!.text).toContain('我们的致歉')
@@ -265,7 +266,7 @@ describe('maintenance reminders', () => {
     const farRoot = `<maintenance.${far.id}.${sub.id}@status.example.com>`
     expect(farMails[0]!.messageId).toBe(farRoot)
     for (const m of farMails.slice(1)) {
-      expect(m.subject).toBe('[Example Status] Maintenance: Database upgrade')
+      expect(m.subject).toBe('[Example Status] Maintenance scheduled: Database upgrade')
       expect(m.inReplyTo).toBe(farRoot)
       expect(m.text).toContain('Status: Scheduled')
     }

@@ -69,7 +69,7 @@ function incidentEmail(overrides: Partial<EmailInput> = {}): EmailInput {
 describe('renderEmail', () => {
   it('renders a personal incident email as text and HTML, escaping all but the sanitised bodies', () => {
     const e = renderEmail(incidentEmail())
-    expect(e.subject).toBe('[Example] Payments <b>down</b> & "slow"')
+    expect(e.subject).toBe('[Example] Identified: Payments <b>down</b> & "slow"')
     expect(e.messageId).toBe('<incident.inc1.7.sub1@status.example.com>')
     expect(e.inReplyTo).toBe('<incident.inc1.sub1@status.example.com>')
     expect(e.references).toEqual(['<incident.inc1.sub1@status.example.com>'])
@@ -113,7 +113,7 @@ describe('renderEmail', () => {
     expect(e.html).toContain('href="https://status.example.com/manage/tok?a=1&amp;b=2"')
     expect(e.html).toContain('Example &lt;Status&gt;')
     expect(e.html).not.toContain('<Status>')
-    expect(e.html).toContain('<title>Payments &lt;b&gt;')
+    expect(e.html).toContain('<title>Identified: Payments &lt;b&gt;')
   })
 
   it('threads: the root email has no In-Reply-To', () => {
@@ -134,7 +134,7 @@ describe('renderEmail', () => {
 
   it('speaks Chinese to a zh-CN subscriber', () => {
     const e = renderEmail(incidentEmail({ locale: 'zh-CN' }))
-    expect(e.subject).toBe('[Example] Payments <b>down</b> & "slow"')
+    expect(e.subject).toBe('[Example] 已查明原因：Payments <b>down</b> & "slow"')
     expect(e.text).toContain('状态：已查明原因 · 严重影响')
     expect(e.text).toContain('发布于 2026年3月10日 13:30')
     expect(e.text).toContain('您关注的服务中受影响的：Payments API')
@@ -162,7 +162,7 @@ describe('renderEmail', () => {
         yours: { all: true, affected: ['Payments API'], working: [], recovered: [] },
       }),
     )
-    expect(e.subject).toBe('[Example] Maintenance: DB upgrade')
+    expect(e.subject).toBe('[Example] Maintenance cancelled: DB upgrade')
     expect(e.text).toContain(
       'Status: Cancelled\nScheduled from 11 Mar 2026, 02:00 CET to 11 Mar 2026, 03:00 CET',
     )
@@ -178,7 +178,7 @@ describe('renderEmail', () => {
         workaround: null,
       }),
     )
-    expect(zh.subject).toBe('[Example] 维护通知：DB upgrade')
+    expect(zh.subject).toBe('[Example] 维护已取消：DB upgrade')
   })
 
   it('renders the confirmation request', () => {

@@ -93,7 +93,7 @@ async function deliveriesOf(db: Db, subscriberId: string) {
 
 describe('sms channel: the texts', () => {
   it('texts each subscriber what is affected for them, in their language, one segment in English', async () => {
-    const { w, t, provider } = await smsWorld()
+    const { w, t, provider } = await smsWorld({ LOCALES: 'en,zh-CN' })
     const pay = await makeComponent(t, { name: 'Payments API' })
     const dash = await makeComponent(t, { name: 'Dashboard' })
     await addPhone(t.deps.db, '+447911123401', { components: [pay.id] })
@@ -101,8 +101,11 @@ describe('sms channel: the texts', () => {
     await addPhone(t.deps.db, '+447911123403', { locale: 'zh-CN' })
     await addSubscriber(t.deps.db, { components: [pay.id] })
     const inc = await makeIncident(t, {
-      name: 'Card payments failing',
-      body: 'Charges fail for **some** cards; we are rolling back the release from this morning.',
+      name: { en: 'Card payments failing', 'zh-CN': '银行卡支付失败' },
+      body: {
+        en: 'Charges fail for **some** cards; we are rolling back the release from this morning.',
+        'zh-CN': '部分银行卡扣款失败，我们正在回滚今早的发布。',
+      },
       components: { [pay.id]: 'major_outage' },
     })
     await w.settle()
@@ -123,9 +126,10 @@ describe('sms channel: the texts', () => {
     expect(countSms(en.body)).toMatchObject({ encoding: 'GSM-7', segments: 1 })
     expect(en.num_segments).toBe('1')
     const zh = provider.messages.find((m) => m.to === '+447911123403')!
-    expect(zh.body.startsWith('【Example Status】正在调查：Card payments failing\n')).toBe(true)
+    expect(zh.body.startsWith('【Example Status】正在调查：银行卡支付失败\n')).toBe(true)
     expect(zh.body).toContain('您关注的服务中受影响的：Payments API')
-    expect(zh.body.endsWith(`${link}\n回复STOP退订`)).toBe(true)
+    expect(zh.body).not.toContain('Card payments')
+    expect(zh.body.endsWith(`${SITE}/zh-CN/incidents/${inc.id}/\n回复STOP退订`)).toBe(true)
     expect(countSms(zh.body).encoding).toBe('UCS-2')
     expect(countSms(zh.body).segments).toBeLessThanOrEqual(2)
 

@@ -9,7 +9,12 @@ import { getIncident } from '../../../db/incidents.ts'
 import { outboxEventAt, type StoredEvent } from '../../../db/journal.ts'
 import { num, str } from '../../../db/rows.ts'
 import { getUserLink } from '../../../db/user-links.ts'
-import { markdownParts, recordEmailParts } from '../../../templates/record-email.ts'
+import { messageLocale } from '../../../core/message-locale.ts'
+import {
+  carriedTexts,
+  recordEmailParts,
+  type RenderedText,
+} from '../../../templates/record-email.ts'
 import type { EmailUpdate } from '../../../templates/render.ts'
 import type { Deps } from '../../deps.ts'
 import { linkUrl } from '../../services/person-links.ts'
@@ -19,6 +24,17 @@ import { digestContext, earlierAnswers, type DigestContext } from './feedback-ma
 import { emailRouteOf, type EmailRoute } from './routes.ts'
 
 type NoticeKind = 'reminder_24h' | 'reminder_1h' | 'overrun'
+
+/** What a record message says in one locale: the view and the texts, all in that locale. */
+export interface RecordText {
+  /** The message's locale (core/message-locale.ts): the reader's, or the default one. */
+  locale: Locale
+  view: IncidentView
+  update: EmailUpdate | null
+  workaround: RenderedText | null
+  apology: RenderedText | null
+  postmortem: RenderedText | null
+}
 type NudgeKind = 'update_due' | 'postmortem_due'
 
 /**
@@ -80,14 +96,16 @@ export type EventContext =
       /** A maintenance reminder or overrun notice. */
       notice: NoticeKind | null
       record: IncidentRecord
+      /** The record in the default locale (the Statuspage webhook JSON, staff mail). */
       view: IncidentView
       status: string
-      update: EmailUpdate | null
-      workaround: { html: string; text: string } | null
-      apology: { html: string; text: string } | null
+      /**
+       * The message for a reader of `wanted`, in the locale messageLocale decides; built once
+       * per (event, locale) and shared by every subscriber and channel of that locale.
+       */
+      inLocale(wanted: Locale): RecordText
       /** The make-good in each language (the envelope's locale picks one). */
       compensation: Readonly<Partial<Record<Locale, string[]>>>
-      postmortem: { html: string; text: string } | null
       components: Component[]
       rootEventId: number
     }
@@ -185,6 +203,21 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
   // A post-mortem email carries the post-mortem, not the last update again.
   const u = status === 'postmortem' || current ? null : updateOf(record, event)
   const closing = status === 'resolved' || status === 'postmortem' || route.kind === 'follow_up'
+  const what = { kind, record, update: u, closing, postmortem: status === 'postmortem' }
+  const carried = carriedTexts(what)
+  const locales = deps.config.locales
+  const texts = new Map<Locale, RecordText>()
+  const inLocale = (wanted: Locale): RecordText => {
+    const locale = messageLocale(wanted, locales, carried)
+    let text = texts.get(locale)
+    if (!text) {
+      const lang = { locale, locales }
+      const v = locale === locales.default ? view : incidentViewOf(record, components, [], lang)
+      text = { locale, view: v, ...recordEmailParts({ ...what, view: v, lang }) }
+      texts.set(locale, text)
+    }
+    return text
+  }
   return {
     type: 'record',
     event,
@@ -193,15 +226,11 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
     record,
     view,
     status,
-    ...recordEmailParts({ kind, record, view, update: u, closing }),
+    inLocale,
     compensation:
       closing && record.compensation
         ? (await recovery.compensation(deps, record.id)).sentences_by_locale
         : {},
-    postmortem:
-      status === 'postmortem' && record.postmortem?.status === 'published'
-        ? markdownParts(record.postmortem.body)
-        : null,
     components,
     rootEventId: await firstMailedEvent(deps.db, event),
   }

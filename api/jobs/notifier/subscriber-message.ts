@@ -90,7 +90,10 @@ export async function subscriberMessage(
     all: ctx.components,
     subscribed: s.allComponents ? 'all' : s.components,
   })
-  const compensation = ctx.compensation[base.locale] ?? []
+  // The reader's locale only when the text is in it too (core/message-locale.ts).
+  const text = ctx.inLocale(base.locale)
+  const locale = text.locale
+  const compensation = ctx.compensation[locale] ?? []
   if (kind === 'follow_up') {
     const answers = await followUpLinks(
       kit.deps,
@@ -100,20 +103,22 @@ export async function subscriberMessage(
     )
     return {
       ...base,
-      content: { kind, record: ctx.view, answers, apology: ctx.apology, compensation, yours },
+      locale,
+      content: { kind, record: text.view, answers, apology: text.apology, compensation, yours },
     }
   }
   return {
     ...base,
+    locale,
     content: {
       kind,
-      record: ctx.view,
+      record: text.view,
       status: ctx.status,
-      update: ctx.update,
-      workaround: ctx.workaround,
-      apology: ctx.apology,
+      update: text.update,
+      workaround: text.workaround,
+      apology: text.apology,
       compensation,
-      postmortem: ctx.postmortem,
+      postmortem: text.postmortem,
       notice: ctx.notice,
       yours,
     },

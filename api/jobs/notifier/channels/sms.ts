@@ -1,4 +1,5 @@
 import { targetKey } from '../../../../core/channels.ts'
+import { knownLocale } from '../../../../core/schemas/subscription.ts'
 import { SMS_STATUS_PATH } from '../../../../core/sms-provider.ts'
 import { laterSmsAbout, takeSmsSlot } from '../../../../db/sms-deliveries.ts'
 import type { FittedSms } from '../../../../core/sms-text.ts'
@@ -91,17 +92,18 @@ export function createSmsChannel(
         subscribed: s.allComponents ? 'all' : s.components,
       })
       // Everyone who follows the same services in the same language gets the same text.
-      const key = `${d.eventId} ${s.locale} ${JSON.stringify(yours)}`
+      const said = ctx.inLocale(knownLocale(s.locale))
+      const key = `${d.eventId} ${said.locale} ${JSON.stringify(yours)}`
       let text = texts.get(key)
       if (!text) {
         text = renderSmsRecord({
-          locale: s.locale,
+          locale: said.locale,
           page,
           kind: ctx.route.kind === 'maintenance' ? 'maintenance' : 'incident',
-          record: ctx.view,
+          record: said.view,
           status: ctx.status,
           notice: ctx.notice,
-          update: ctx.update?.body_text ?? null,
+          update: said.update?.body_text ?? null,
           yours,
         })
         texts.set(key, text)
