@@ -65,7 +65,10 @@
           ? { hours: h, minutes: m % 60 }
           : { days: Math.floor(h / 24), hours: h % 24 }
     try {
-      return new Intl.DurationFormat(l, { style: 'short' }).format(parts)
+      return new Intl.DurationFormat(l, {
+        style: 'short',
+        minutesDisplay: m ? 'auto' : 'always',
+      }).format(parts)
     } catch {
       return dur(ms)
     }

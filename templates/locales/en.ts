@@ -388,6 +388,7 @@ export const en: Catalog = {
       workaroundEarlier: 'Workaround at the time:',
       readPostmortem: 'Read the post-mortem: what happened and what we are changing',
       affectedComponents: 'Affected components',
+      affectedWhile: 'Affected while it lasted',
       updates: 'Updates',
       postmortem: 'Post-mortem',
       published: 'Published',
@@ -401,9 +402,10 @@ export const en: Catalog = {
       completed: 'Completed',
       cancelledNote: 'This maintenance was cancelled and will not take place in this window.',
       maintenanceLead: {
-        scheduled: 'Planned: the services below may be unavailable during this window.',
-        inProgress: 'In progress now: the services below may be unavailable until it ends.',
-        completed: 'Completed: every service in this window is back to normal.',
+        scheduled: 'The services listed below may be unavailable during this window.',
+        inProgress:
+          'Under way now: the services listed below may be unavailable until it is complete.',
+        completed: 'Complete: every service in this window is working normally again.',
       },
       calendar: (page) => `Add ${page} maintenance to your calendar`,
       inWindow: 'Components in this window',
@@ -448,7 +450,6 @@ export const en: Catalog = {
       email: 'Your email, if you want an answer',
       leaveEmpty: 'Leave this field empty',
       send: 'Send report',
-      promise: 'A person reads every report. We answer within 24 hours.',
       subscribeTitle: 'Get updates by email',
       subscribeDescription: (page) =>
         `Email updates about ${page} incidents and maintenance, only for the services you use.`,

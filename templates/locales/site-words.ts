@@ -59,6 +59,8 @@ export interface IncidentWords {
   workaroundEarlier: string
   readPostmortem: string
   affectedComponents: string
+  /** The same list once resolved: each with its status while the incident lasted. */
+  affectedWhile: string
   updates: string
   postmortem: string
   published: string
@@ -118,7 +120,6 @@ export interface FormWords {
   email: string
   leaveEmpty: string
   send: string
-  promise: string
   subscribeTitle: string
   subscribeDescription(page: string): string
   ways: string

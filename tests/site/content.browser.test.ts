@@ -209,6 +209,8 @@ describe('the content pages in Chromium', () => {
     expect(text).not.toContain('Gave the workaround')
     expect(text).not.toMatch(/Site Search: Operational → Operational/)
     expect(text).toContain('Card Payments: Operational → Major outage')
+    // Held at Operational all along: never listed as affected either.
+    expect(await page.locator('#aff-h + ul').innerText()).not.toContain('Site Search')
     // The resolution's text is said once, at the top.
     expect(text.split('Card charges succeed normally again.')).toHaveLength(2)
     // The form is the page's last section; the post-mortem link leads to the post-mortem.
@@ -259,6 +261,8 @@ describe('the content pages in Chromium', () => {
     for (const en of Object.values(BILINGUAL)) expect(text).not.toContain(en.en)
     expect(await page.locator('.untr').count()).toBe(0)
     expect(await page.locator('main [lang="en"]').count()).toBe(0)
+    // "Ongoing for", kept current by the enhancement, stays in Chinese.
+    expect(await page.locator('main [data-since]').innerText()).toMatch(/^已持续 \d+分钟$/)
 
     // No Chinese text: the English is shown, marked lang="en", and the page says so once.
     await page.goto(`${base}/zh-CN/incidents/${ids.english}/`)
