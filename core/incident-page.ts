@@ -23,6 +23,23 @@ export function workaroundWhereChanged<T extends { workaround_html: string | nul
   })
 }
 
+/**
+ * The components an incident page lists as affected: those it holds out of operational, and those
+ * an update took out of it (recovered before the resolution). One it only ever named at
+ * 'operational' was never affected, so the page does not list it ("Search: Operational").
+ */
+export function affectedComponents(i: IncidentView): IncidentView['components'] {
+  if (i.kind !== 'incident') return i.components
+  const hit = new Set(
+    i.updates.flatMap((u) =>
+      (realChanges(u.affected_components) ?? [])
+        .filter((a) => a.new_status !== 'operational')
+        .map((a) => a.code),
+    ),
+  )
+  return i.components.filter((c) => c.status !== 'operational' || hit.has(c.id))
+}
+
 /** The sections of an incident's page, in the order the page shows them. */
 export type IncidentSection =
   | 'resolution'
@@ -60,7 +77,7 @@ export function incidentSections(i: IncidentView): IncidentSection[] {
     if (i.apology_html) s.push('apology')
     if (i.compensation.length) s.push('credit')
   }
-  if (i.components.length) s.push('components')
+  if (affectedComponents(i).length) s.push('components')
   s.push('timeline')
   if (i.postmortem_html) s.push('postmortem')
   s.push('report')

@@ -111,14 +111,11 @@ export function incidentViewOf(
   }
   const words = catalogFor(lang?.locale ?? 'en').site.incident
   const byId = new Map(components.map((c) => [c.id, c]))
-  // An incident's component held at 'operational' was never affected: it is not listed as such.
-  const affected = r.components
-    .filter((c) => r.kind !== 'incident' || c.status !== 'operational')
-    .map((c) => ({
-      id: c.id,
-      name: byId.get(c.id)?.name ?? 'Removed component',
-      status: c.status,
-    }))
+  const affected = r.components.map((c) => ({
+    id: c.id,
+    name: byId.get(c.id)?.name ?? 'Removed component',
+    status: c.status,
+  }))
   const open =
     r.kind === 'incident'
       ? r.status !== 'resolved'

@@ -2,6 +2,7 @@
 // where a workaround is said, and in which order a page tells an open and a resolved incident.
 import { describe, expect, it } from 'vitest'
 import {
+  affectedComponents,
   incidentSections,
   realChanges,
   resolutionOf,
@@ -76,6 +77,39 @@ describe('status changes in a timeline', () => {
       mixed[0],
       change('major_outage', 'operational'),
     ])
+  })
+})
+
+describe('the components a page lists as affected', () => {
+  it('never one only held at Operational; always one that recovered before the resolution', () => {
+    const withChanges = (changes: AffectedComponent[]) => ({
+      ...update('u', 'identified', null),
+      affected_components: changes,
+    })
+    const comps = [
+      { id: 'held', name: 'Search', status: 'operational' as const },
+      { id: 'down', name: 'Payments', status: 'major_outage' as const },
+      { id: 'back', name: 'Login', status: 'operational' as const },
+    ]
+    const i = incident({
+      components: comps,
+      updates: [
+        withChanges([
+          { ...change('operational', 'operational'), code: 'held' },
+          { ...change('partial_outage', 'operational'), code: 'back' },
+        ]),
+        withChanges([{ ...change('operational', 'partial_outage'), code: 'back' }]),
+      ],
+    })
+    expect(affectedComponents(i).map((c) => c.id)).toEqual(['down', 'back'])
+    // Every status a component may be held at: only 'operational' without a change is left out.
+    for (const s of STATUSES) {
+      const one = incident({ components: [{ id: 'x', name: 'X', status: s }] })
+      expect(affectedComponents(one).length, s).toBe(s === 'operational' ? 0 : 1)
+    }
+    // A maintenance window lists what it names.
+    const m = incident({ kind: 'maintenance', components: comps })
+    expect(affectedComponents(m)).toHaveLength(3)
   })
 })
 
