@@ -4,11 +4,25 @@ import type { IncidentView } from './site-data.ts'
 import type { Locale } from './schemas/subscription.ts'
 import type { PageInfo } from './snapshot.ts'
 
-/** Which feed: the page, its language, and how a site path is written in that language. */
-export interface FeedOf {
-  page: PageInfo
-  locale: Locale
-  path: (sitePath: string) => string
+/**
+ * The fixed words of a feed in one language: the catalog's `site.history.feed`, handed in by the
+ * publisher (core never reads the catalogs).
+ */
+export interface FeedWords {
+  /** BCP 47 tag for dates (the catalog's `lang`). */
+  lang: string
+  title(page: string): string
+  description(page: string): string
+  /** An incident's or a window's status ("Resolved", "In progress"); unknown ones as they are. */
+  status(status: string): string
+  cancelled: string
+  scheduled: string
+  affected: string
+  postmortem: string
+  apology: string
+  workaround: string
+  /** An item's title: "Maintenance: Database upgrade (Completed)", "Card charges failing (Resolved)". */
+  itemTitle(kind: 'incident' | 'maintenance', name: string, status: string): string
 }
 
 const STATUS_LABEL: Record<string, string> = {
@@ -24,33 +38,66 @@ const STATUS_LABEL: Record<string, string> = {
 
 export const statusLabel = (s: string) => STATUS_LABEL[s] ?? s
 
+/** The words of a feed given none: English, as feeds were before they had a language. */
+export const ENGLISH_FEED: FeedWords = {
+  lang: 'en',
+  title: (page) => `${page} — incident history`,
+  description: (page) => `Incidents and maintenance for ${page}`,
+  status: statusLabel,
+  cancelled: 'Cancelled',
+  scheduled: 'Scheduled',
+  affected: 'Affected',
+  postmortem: 'Post-mortem',
+  apology: 'Our apology',
+  workaround: 'Workaround',
+  itemTitle: (kind, name, status) =>
+    `${kind === 'maintenance' ? 'Maintenance: ' : ''}${name} (${status})`,
+}
+
+/** Which feed: the page, its language, and how a site path is written in that language. */
+export interface FeedOf {
+  page: PageInfo
+  locale: Locale
+  path: (sitePath: string) => string
+  /** The feed's words in `locale` (English when not given). */
+  words?: FeedWords
+}
+
 /** Every update of an item, newest first, as (already sanitised) HTML for feed readers. */
-export function itemHtml(item: IncidentView, timeZone: string): string {
+export function itemHtml(
+  item: IncidentView,
+  timeZone: string,
+  w: FeedWords = ENGLISH_FEED,
+): string {
   const parts: string[] = []
+  const time = (iso: string) => escapeXml(formatTime(iso, timeZone, w.lang))
   if (item.kind === 'maintenance' && item.scheduled_for && item.scheduled_until) {
     parts.push(
-      `<p>Scheduled: ${escapeXml(formatTime(item.scheduled_for, timeZone))} – ${escapeXml(formatTime(item.scheduled_until, timeZone))}</p>`,
+      `<p>${escapeXml(w.scheduled)}: ${time(item.scheduled_for)} – ${time(item.scheduled_until)}</p>`,
     )
   }
   if (item.components.length) {
-    parts.push(`<p>Affected: ${item.components.map((c) => escapeXml(c.name)).join(', ')}</p>`)
+    parts.push(
+      `<p>${escapeXml(w.affected)}: ${item.components.map((c) => escapeXml(c.name)).join(', ')}</p>`,
+    )
   }
-  if (item.postmortem_html) parts.push(`<p><strong>Post-mortem</strong></p>${item.postmortem_html}`)
-  if (item.apology_html) parts.push(`<p><strong>Our apology</strong></p>${item.apology_html}`)
+  const section = (title: string, html: string) =>
+    `<p><strong>${escapeXml(title)}</strong></p>${html}`
+  if (item.postmortem_html) parts.push(section(w.postmortem, item.postmortem_html))
+  if (item.apology_html) parts.push(section(w.apology, item.apology_html))
   for (const sentence of item.compensation) parts.push(`<p>${escapeXml(sentence)}</p>`)
-  if (item.workaround_html) parts.push(`<p><strong>Workaround</strong></p>${item.workaround_html}`)
+  if (item.workaround_html) parts.push(section(w.workaround, item.workaround_html))
   for (const u of item.updates) {
     parts.push(
-      `<p><strong>${escapeXml(statusLabel(u.status))}</strong> — ${escapeXml(formatTime(u.created_at, timeZone))}</p>${u.body_html}`,
+      `<p><strong>${escapeXml(w.status(u.status))}</strong> — ${time(u.created_at)}</p>${u.body_html}`,
     )
   }
   return parts.join('\n')
 }
 
-function itemTitle(item: IncidentView): string {
-  const prefix = item.kind === 'maintenance' ? 'Maintenance: ' : ''
-  const status = item.cancelled_at ? 'Cancelled' : statusLabel(item.status)
-  return `${prefix}${item.name} (${status})`
+function itemTitle(item: IncidentView, w: FeedWords): string {
+  const status = item.cancelled_at ? w.cancelled : w.status(item.status)
+  return w.itemTitle(item.kind, item.name, status)
 }
 
 /**
@@ -62,10 +109,11 @@ const guidOf = (base: string, item: IncidentView) => `${base}${item.path}`
 /** RSS 2.0 with the `rss` package; one item per incident or maintenance window. */
 export function rssFeed(of: FeedOf, items: readonly IncidentView[], updatedAt: string): string {
   const { page } = of
+  const w = of.words ?? ENGLISH_FEED
   const base = page.url.replace(/\/+$/, '')
   const feed = new RSS({
-    title: `${page.name} — incident history`,
-    description: `Incidents and maintenance for ${page.name}`,
+    title: w.title(page.name),
+    description: w.description(page.name),
     site_url: `${base}${of.path('/')}`,
     feed_url: `${base}${of.path('/history.rss')}`,
     language: of.locale,
@@ -74,8 +122,8 @@ export function rssFeed(of: FeedOf, items: readonly IncidentView[], updatedAt: s
   })
   for (const item of items) {
     feed.item({
-      title: itemTitle(item),
-      description: itemHtml(item, page.time_zone),
+      title: itemTitle(item, w),
+      description: itemHtml(item, page.time_zone, w),
       url: `${base}${item.path}`,
       guid: guidOf(base, item),
       date: item.updated_at,
@@ -87,21 +135,22 @@ export function rssFeed(of: FeedOf, items: readonly IncidentView[], updatedAt: s
 /** Atom 1.0 (RFC 4287), written by hand: the format is small and every value is escaped. */
 export function atomFeed(of: FeedOf, items: readonly IncidentView[], updatedAt: string): string {
   const { page } = of
+  const w = of.words ?? ENGLISH_FEED
   const base = page.url.replace(/\/+$/, '')
   const entries = items.map(
     (item) => `<entry>
 <id>${escapeXml(guidOf(base, item))}</id>
-<title>${escapeXml(itemTitle(item))}</title>
+<title>${escapeXml(itemTitle(item, w))}</title>
 <link rel="alternate" type="text/html" href="${escapeXml(`${base}${item.path}`)}"/>
 <published>${item.started_at}</published>
 <updated>${item.updated_at}</updated>
-<content type="html">${escapeXml(itemHtml(item, page.time_zone))}</content>
+<content type="html">${escapeXml(itemHtml(item, page.time_zone, w))}</content>
 </entry>`,
   )
   return xmlSafe(`<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(of.locale)}">
 <id>${escapeXml(`${base}${of.path('/history.atom')}`)}</id>
-<title>${escapeXml(`${page.name} — incident history`)}</title>
+<title>${escapeXml(w.title(page.name))}</title>
 <link rel="self" type="application/atom+xml" href="${escapeXml(`${base}${of.path('/history.atom')}`)}"/>
 <link rel="alternate" type="text/html" href="${escapeXml(`${base}${of.path('/history/')}`)}"/>
 <updated>${updatedAt}</updated>

@@ -50,8 +50,12 @@ export interface UpdateView {
   status: string
   created_at: string
   body_html: string
+  /** Only where the update gave or changed the workaround (core/incident-page.ts). */
   workaround_html: string | null
+  /** Status changes that changed something (never "Operational → Operational"). */
   affected_components: AffectedComponent[] | null
+  /** The language of each text that fell back to the default locale's; null when in the page's. */
+  text_lang: { body: Locale | null; workaround: Locale | null }
 }
 
 export interface IncidentView {
@@ -64,6 +68,13 @@ export interface IncidentView {
   path: string
   /** Some of its text is not in the page's locale: the default locale's is shown (core/localized.ts). */
   untranslated: boolean
+  /** Per text, the language it fell back to (for `lang` on it); null when in the page's. */
+  text_lang: {
+    name: Locale | null
+    workaround: Locale | null
+    apology: Locale | null
+    postmortem: Locale | null
+  }
   started_at: string
   resolved_at: string | null
   scheduled_for: string | null

@@ -1,4 +1,5 @@
 import type { Row } from '@libsql/client'
+import { monthIn } from '../core/format.ts'
 import type {
   CompensationDecision,
   IncidentKind,
@@ -366,23 +367,32 @@ export async function listStartedBetween(
   return hydrate(db, rs.rows.map(rowToHead))
 }
 
-/** Every `YYYY-MM` in which something started, newest first. */
-export async function listMonths(db: Db): Promise<string[]> {
+/** Every `YYYY-MM` in which something started (in `timeZone`), newest first. */
+export async function listMonths(db: Db, timeZone = 'UTC'): Promise<string[]> {
+  if (timeZone === 'UTC') {
+    const rs = await db.execute(
+      'SELECT DISTINCT substr(started_at, 1, 7) AS month FROM incidents ORDER BY month DESC',
+    )
+    return rs.rows.map((r) => str(r, 'month'))
+  }
+  // Minutes are enough to place an instant in any zone's month (offsets are whole minutes).
   const rs = await db.execute(
-    'SELECT DISTINCT substr(started_at, 1, 7) AS month FROM incidents ORDER BY month DESC',
+    'SELECT DISTINCT substr(started_at, 1, 16) AS at FROM incidents ORDER BY at DESC',
   )
-  return rs.rows.map((r) => str(r, 'month'))
+  const months = rs.rows.map((r) => monthIn(`${str(r, 'at')}:00.000Z`, timeZone))
+  return [...new Set(months)].sort().reverse()
 }
 
 /** Ids of every incident or maintenance window (for a full build). */
 export async function listAllIds(
   db: Db,
+  timeZone = 'UTC',
 ): Promise<{ id: string; kind: IncidentKind; month: string }[]> {
-  const rs = await db.execute('SELECT id, kind, substr(started_at, 1, 7) AS month FROM incidents')
+  const rs = await db.execute('SELECT id, kind, started_at FROM incidents')
   return rs.rows.map((r) => ({
     id: str(r, 'id'),
     kind: oneOf(r, 'kind', ['incident', 'maintenance'] as const),
-    month: str(r, 'month'),
+    month: monthIn(str(r, 'started_at'), timeZone),
   }))
 }
 

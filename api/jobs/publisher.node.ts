@@ -10,11 +10,13 @@ import {
 } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { atomFeed, rssFeed } from '../../core/feeds.ts'
+import { monthIn } from '../../core/format.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 import { localePath, type RouteData } from '../../core/site-data.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
+import { catalogFor } from '../../templates/locales/index.ts'
 import { getIncidentsByIds, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
 import { latestOutboxId, outboxEventAt, readOutbox, type StoredEvent } from '../../db/journal.ts'
 import { afterRestore } from '../../db/positions.ts'
@@ -125,10 +127,12 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     const snapshot = await loadSnapshot(deps)
     const { locales } = deps.config
     const records = await getIncidentsByIds(deps.db, [...t.records])
+    // History months are the page's (TIME_ZONE), as the history pages group them.
+    const tz = snapshot.page.time_zone
     const months =
       t.months === 'all'
-        ? await listMonths(deps.db)
-        : [...new Set([...t.months, ...records.map((r) => r.started_at.slice(0, 7))])]
+        ? await listMonths(deps.db, tz)
+        : [...new Set([...t.months, ...records.map((r) => monthIn(r.started_at, tz))])]
     let files = 0
     // Every page in every locale (decision 010): the default locale first, at the root.
     for (const locale of locales.all) {
@@ -187,7 +191,12 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       const updated =
         items.reduce((max, i) => (i.updated_at > max ? i.updated_at : max), '') ||
         snapshot.generated_at
-      const feed = { page: snapshot.page, locale, path: at }
+      const feed = {
+        page: snapshot.page,
+        locale,
+        path: at,
+        words: catalogFor(locale).site.history.feed,
+      }
       write(at('/history.rss'), rssFeed(feed, items, updated))
       write(at('/history.atom'), atomFeed(feed, items, updated))
       files += 2
@@ -235,8 +244,8 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     const event = eventId ? await outboxEventAt(deps.db, eventId) : null
     mkdirSync(outDir, { recursive: true })
     if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
+    const months = new Set(await listMonths(deps.db, deps.config.page.timeZone))
     const all = await listAllIds(deps.db)
-    const months = new Set(await listMonths(deps.db))
     let files = await renderTargets({
       home: true,
       uptime: true,

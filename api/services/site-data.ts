@@ -1,4 +1,6 @@
 import { affectedSentence } from '../../core/affected-sentence.ts'
+import { monthStartIn, nextMonth } from '../../core/format.ts'
+import { realChanges, workaroundWhereChanged } from '../../core/incident-page.ts'
 import { shownIn, type LocaleSettings, type Translations } from '../../core/localized.ts'
 import { notFound } from '../../core/errors.ts'
 import { renderMarkdown } from '../../core/markdown.ts'
@@ -17,6 +19,7 @@ import { localePath } from '../../core/site-data.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { rollUpStatus } from '../../core/status-rollup.ts'
 import { getIncident, listLatest, listMonths, listStartedBetween } from '../../db/incidents.ts'
+import { catalogFor } from '../../templates/locales/index.ts'
 import type { Config } from '../config.ts'
 import type { Deps } from '../deps.ts'
 import { recovery } from './recovery.ts'
@@ -85,23 +88,28 @@ export function incidentViewOf(
   compensation: string[] = [],
   lang?: ViewLocale,
 ): IncidentView {
-  // Every translatable text goes through `shownIn`, which notes when it fell back.
+  // Every translatable text goes through `shownIn`, which notes when (and to what) it fell back.
   let untranslated = false
   const shown = <F extends string>(
     own: string,
     translations: Translations<F> | undefined,
     field: F,
-  ): string => {
-    if (!lang) return own
+  ): { text: string; lang: Locale | null } => {
+    if (!lang) return { text: own, lang: null }
     const s = shownIn(own, translations, field, lang.locale, lang.locales)
     untranslated ||= s.fallback
-    return s.text
+    return { text: s.text, lang: s.fallback ? lang.locales.default : null }
   }
   const md = <F extends string>(
     own: string | null,
     translations: Translations<F> | undefined,
     field: F,
-  ): string | null => (own ? renderMarkdown(shown(own, translations, field)) : null)
+  ): { html: string | null; lang: Locale | null } => {
+    if (!own) return { html: null, lang: null }
+    const s = shown(own, translations, field)
+    return { html: renderMarkdown(s.text), lang: s.lang }
+  }
+  const words = catalogFor(lang?.locale ?? 'en').site.incident
   const byId = new Map(components.map((c) => [c.id, c]))
   const affected = r.components.map((c) => ({
     id: c.id,
@@ -113,21 +121,46 @@ export function incidentViewOf(
       ? r.status !== 'resolved'
       : r.status === 'in_progress' || r.status === 'verifying'
   const published = r.postmortem?.status === 'published' ? r.postmortem : null
-  const view: IncidentView = {
+  const name = shown(r.name, r.translations, 'name')
+  const workaround = md(r.workaround, r.translations, 'workaround')
+  const apology = md(r.apology, r.translations, 'apology')
+  const postmortem = published
+    ? md(published.body, published.translations, 'body')
+    : { html: null, lang: null }
+  const updates = r.updates.map((u) => {
+    const body = shown(u.body, u.translations, 'body')
+    const wk = md(u.workaround, u.translations, 'workaround')
+    return {
+      id: u.id,
+      status: u.status,
+      created_at: u.created_at,
+      body_html: renderMarkdown(body.text),
+      workaround_html: wk.html,
+      affected_components: realChanges(u.affected_components),
+      text_lang: { body: body.lang, workaround: wk.lang },
+    }
+  })
+  return {
     id: r.id,
     kind: r.kind,
-    name: shown(r.name, r.translations, 'name'),
+    name: name.text,
     status: r.status,
     impact: r.impact,
     path: lang ? localePath(sitePath(r), lang.locale, lang.locales) : sitePath(r),
-    untranslated: false,
+    untranslated,
+    text_lang: {
+      name: name.lang,
+      workaround: workaround.lang,
+      apology: apology.lang,
+      postmortem: postmortem.lang,
+    },
     started_at: r.started_at,
     resolved_at: r.resolved_at,
     scheduled_for: r.scheduled_for,
     scheduled_until: r.scheduled_until,
     cancelled_at: r.cancelled_at,
     updated_at: r.updated_at,
-    workaround_html: md(r.workaround, r.translations, 'workaround'),
+    workaround_html: workaround.html,
     components: affected,
     // Components the page hides while operational are not listed as "working normally" either.
     affected_sentence: open
@@ -139,23 +172,15 @@ export function incidentViewOf(
               r.components.some((a) => a.id === c.id),
           ),
           r.components,
+          words.affected,
         )
       : null,
-    updates: r.updates.map((u) => ({
-      id: u.id,
-      status: u.status,
-      created_at: u.created_at,
-      body_html: renderMarkdown(shown(u.body, u.translations, 'body')),
-      workaround_html: md(u.workaround, u.translations, 'workaround'),
-      affected_components: u.affected_components,
-    })),
-    apology_html: md(r.apology, r.translations, 'apology'),
+    updates: workaroundWhereChanged(updates),
+    apology_html: apology.html,
     compensation,
-    postmortem_html: published ? md(published.body, published.translations, 'body') : null,
+    postmortem_html: postmortem.html,
     postmortem_published_at: published ? published.published_at : null,
   }
-  view.untranslated = untranslated
-  return view
 }
 
 /**
@@ -183,12 +208,6 @@ async function uptimeSummary(deps: Deps): Promise<UptimeSummary> {
     ),
     groups: Object.fromEntries(all.groups.map((g) => [g.id, { uptime: g.uptime, days: g.days }])),
   }
-}
-
-const monthStart = (m: string) => `${m}-01T00:00:00.000Z`
-const nextMonth = (m: string) => {
-  const [y, mo] = m.split('-').map(Number) as [number, number]
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`
 }
 
 /**
@@ -252,7 +271,9 @@ export function siteData(
     /** The page of an incident or maintenance window already loaded. */
     async incidentOf(r: IncidentRecord): Promise<RouteData> {
       if (r.kind === 'maintenance') return { kind: 'maintenance', common, maintenance: view(r) }
-      const sentences = r.compensation ? (await recovery.compensation(deps, r.id)).sentences : []
+      const sentences = r.compensation
+        ? (await recovery.compensation(deps, r.id)).sentences_by_locale[locale]
+        : []
       return {
         kind: 'incident',
         common,
@@ -260,11 +281,17 @@ export function siteData(
       }
     },
     async history(month: string | null): Promise<RouteData> {
-      const index = await listMonths(deps.db)
+      // Months are the page's (TIME_ZONE): an incident at 23:30 UTC on the 31st may be next month's.
+      const tz = snapshot.page.time_zone
+      const index = await listMonths(deps.db, tz)
       const shown = month ? [month] : index.slice(0, HISTORY_INDEX_MONTHS)
       const months: HistoryMonth[] = []
       for (const m of shown) {
-        const list = await listStartedBetween(deps.db, monthStart(m), monthStart(nextMonth(m)))
+        const list = await listStartedBetween(
+          deps.db,
+          monthStartIn(m, tz),
+          monthStartIn(nextMonth(m), tz),
+        )
         months.push({ month: m, incidents: list.map(line) })
       }
       return { kind: 'history', common, months, index, current: month }

@@ -5,6 +5,9 @@
 ;(() => {
   const d = document
   const $$ = (s) => d.querySelectorAll(s)
+  // The page's language (Base.astro's <html lang>): English keeps the house style below.
+  const lang = d.documentElement.lang || 'en'
+  const english = /^en\b/.test(lang)
   let zone
   try {
     zone = Intl.DateTimeFormat().resolvedOptions().timeZone
@@ -13,7 +16,7 @@
   // (1) Times: only instants (dates stay UTC calendar days), and only when the zone differs.
   const times = () => {
     if (!zone || zone === 'UTC' || zone === 'Etc/UTC') return
-    const fmt = new Intl.DateTimeFormat('en-GB', {
+    const fmt = new Intl.DateTimeFormat(english ? 'en-GB' : lang, {
       timeZone: zone,
       day: 'numeric',
       month: 'short',
@@ -23,14 +26,22 @@
       hourCycle: 'h23',
       timeZoneName: 'short',
     })
+    // Other languages: their own date order (core/format.ts formatTime does the same).
+    const day = new Intl.DateTimeFormat(english ? 'en-GB' : lang, {
+      timeZone: zone,
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+    })
     for (const t of $$('time[datetime]')) {
       const iso = t.getAttribute('datetime')
       if (iso.length < 11 || t.dataset.z) continue
       const p = {}
       for (const x of fmt.formatToParts(new Date(iso))) p[x.type] = x.value
       const clock = `${p.hour}:${p.minute} ${p.timeZoneName}`
-      t.title = `Published as ${t.textContent}`
-      t.textContent = 'c' in t.dataset ? clock : `${p.day} ${p.month} ${p.year}, ${clock}`
+      t.title = english ? `Published as ${t.textContent}` : t.textContent
+      const date = english ? `${p.day} ${p.month} ${p.year}, ` : `${day.format(new Date(iso))} `
+      t.textContent = 'c' in t.dataset ? clock : `${date}${clock}`
       t.dataset.z = zone
     }
   }
@@ -43,9 +54,32 @@
     if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`
     return h % 24 ? `${Math.floor(h / 24)} d ${h % 24} h` : `${h / 24} d`
   }
+  // Other languages: the page's words around "{}" (data-w) and Intl's units (data-l).
+  const durIn = (l, ms) => {
+    const m = Math.max(0, Math.round(ms / 60000))
+    const h = Math.floor(m / 60)
+    const parts =
+      m < 60
+        ? { minutes: m }
+        : h < 48
+          ? { hours: h, minutes: m % 60 }
+          : { days: Math.floor(h / 24), hours: h % 24 }
+    try {
+      return new Intl.DurationFormat(l, {
+        style: 'short',
+        minutesDisplay: m ? 'auto' : 'always',
+      }).format(parts)
+    } catch {
+      return dur(ms)
+    }
+  }
   const ongoing = () => {
-    for (const s of $$('[data-since]'))
-      s.textContent = `ongoing for ${dur(Date.now() - Date.parse(s.dataset.since))}`
+    for (const s of $$('[data-since]')) {
+      const ms = Date.now() - Date.parse(s.dataset.since)
+      s.textContent = s.dataset.w
+        ? s.dataset.w.replace('{}', durIn(s.dataset.l, ms))
+        : `ongoing for ${dur(ms)}`
+    }
   }
 
   // (2) Banner: the same look as the server renders (consts.ts INDICATOR).

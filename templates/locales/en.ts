@@ -1,4 +1,7 @@
 import { creditSentence, type ComponentCredit } from '../../core/compensation.ts'
+import { ENGLISH_AFFECTED } from '../../core/affected-sentence.ts'
+import { CHANNEL_TABS } from '../../core/channels.ts'
+import { ENGLISH_FEED } from '../../core/feeds.ts'
 import { formatDuration, formatTime } from '../../core/format.ts'
 import type { PostmortemWording } from '../../core/postmortem-template.ts'
 import type { SiteWords } from './site-words.ts'
@@ -363,8 +366,107 @@ export const en: Catalog = {
     },
     home: {},
     uptime: {},
-    incident: {},
-    history: {},
-    forms: {},
+    incident: {
+      componentStatus: {
+        operational: 'Operational',
+        degraded_performance: 'Degraded performance',
+        partial_outage: 'Partial outage',
+        major_outage: 'Major outage',
+        under_maintenance: 'Under maintenance',
+      },
+      maintenance: 'Maintenance',
+      back: '← Current status',
+      description: (status, page) =>
+        `${status} incident on the ${page} status page: timeline, affected components and workaround.`,
+      maintenanceDescription: (status, page) =>
+        `${status} maintenance on the ${page} status page: window, components and updates.`,
+      started: 'Started',
+      resolved: 'Resolved',
+      notYet: 'Not yet',
+      duration: 'Duration',
+      ongoingFor: (d) => `ongoing for ${d}`,
+      resolvedAfter: (d) => `Resolved after ${d}.`,
+      workaround: 'Workaround: what you can do meanwhile',
+      whileItLasted: 'Workaround, while it lasted:',
+      workaroundGiven: 'Gave the workaround shown above.',
+      workaroundEarlier: 'Workaround at the time:',
+      readPostmortem: 'Read the post-mortem: what happened and what we are changing',
+      affectedComponents: 'Affected components',
+      affectedWhile: 'Affected while it lasted',
+      updates: 'Updates',
+      postmortem: 'Post-mortem',
+      published: 'Published',
+      change: (name, from, to) => `${name}: ${from} → ${to}`,
+      fullTimeline: 'Full timeline',
+      fullTimelineOf: (name) => ` of ${name}`,
+      languages: { en: 'English', 'zh-CN': 'Simplified Chinese' },
+      affected: ENGLISH_AFFECTED,
+      windowLabel: 'Window',
+      plannedLength: 'Planned length',
+      completed: 'Completed',
+      cancelledNote: 'This maintenance was cancelled and will not take place in this window.',
+      maintenanceLead: {
+        scheduled: 'The services listed below may be unavailable during this window.',
+        inProgress:
+          'Under way now: the services listed below may be unavailable until it is complete.',
+        completed: 'Complete: every service in this window is working normally again.',
+      },
+      calendar: (page) => `Add ${page} maintenance to your calendar`,
+      inWindow: 'Components in this window',
+      affects: 'Affects:',
+    },
+    history: {
+      title: 'Incident history',
+      monthTitle: (month) => `Incident history, ${month}`,
+      description: (page) => `Recent incidents and maintenance of ${page}.`,
+      monthDescription: (page, month) => `Incidents and maintenance of ${page} in ${month}.`,
+      lastMonths: (n) =>
+        n === 1
+          ? 'The last month with incidents or maintenance.'
+          : `The last ${n} months with incidents or maintenance, newest first.`,
+      noneInMonth: (month) => `No incidents reported in ${month}.`,
+      noneYet: 'No incidents reported yet.',
+      months: 'Months',
+      postmortem: 'Post-mortem',
+      feed: ENGLISH_FEED,
+    },
+    forms: {
+      reportTitle: 'Report a problem',
+      reportDescription: (page) =>
+        `Tell the ${page} team about a problem; a person reads every report and answers within 24 hours.`,
+      reportIntro:
+        'Something not working as it should? Tell us. A person reads every report, and we answer within 24 hours when you leave an email address.',
+      alreadyPosted: [
+        'Already posted? The ',
+        'current status',
+        ' lists every problem we know about, with workarounds.',
+      ],
+      askOpen: 'Are you affected? Tell us',
+      askOpenIntro:
+        'Tell us what you see: it helps us find and fix the problem sooner, and a person reads every report.',
+      askResolved: 'Still affected? Tell us',
+      askResolvedIntro:
+        'If something still does not work for you, we want to know: a person reads every report.',
+      message: 'What is not working for you?',
+      component: 'Which service?',
+      optional: '(optional)',
+      notSure: 'Not sure / several',
+      email: 'Your email, if you want an answer',
+      leaveEmpty: 'Leave this field empty',
+      send: 'Send report',
+      subscribeTitle: 'Get updates by email',
+      subscribeDescription: (page) =>
+        `Email updates about ${page} incidents and maintenance, only for the services you use.`,
+      ways: 'Ways to get updates',
+      channels: CHANNEL_TABS,
+      subscribeIntro:
+        'We email you when something you use is affected, with every update in one thread, and when maintenance is planned. Choose nothing below to hear about everything. We send a link to confirm first; every email has a one-click unsubscribe.',
+      emailAddress: 'Email address',
+      onlyThese: 'Only these services',
+      otherServices: 'Other services',
+      language: 'Language',
+      subscribe: 'Subscribe',
+      preferFeed: 'Prefer a feed?',
+    },
   },
 }

@@ -33,15 +33,19 @@ export const hrefOf = (common: SiteCommon, path: string) =>
   localePath(path, common.locale, common.locales)
 
 /** "1 h 12 min" when resolved, "ongoing for 1 h 18 min" while open (measured at publish time). */
-export function incidentDuration(i: IncidentView, now: string): string {
-  if (i.resolved_at) return formatDuration(Date.parse(i.resolved_at) - Date.parse(i.started_at))
-  return `ongoing for ${formatDuration(Date.parse(now) - Date.parse(i.started_at))}`
+export function incidentDuration(i: IncidentView, now: string, catalog = catalogFor('en')): string {
+  const lang = catalog.lang
+  if (i.resolved_at)
+    return formatDuration(Date.parse(i.resolved_at) - Date.parse(i.started_at), lang)
+  return catalog.site.incident.ongoingFor(
+    formatDuration(Date.parse(now) - Date.parse(i.started_at), lang),
+  )
 }
 
 /** Length of a maintenance window, or null when it has no planned end. */
-export function windowLength(m: IncidentView): string | null {
+export function windowLength(m: IncidentView, lang = 'en'): string | null {
   if (!m.scheduled_for || !m.scheduled_until) return null
-  return formatDuration(Date.parse(m.scheduled_until) - Date.parse(m.scheduled_for))
+  return formatDuration(Date.parse(m.scheduled_until) - Date.parse(m.scheduled_for), lang)
 }
 
 /** Whether a maintenance window is running now (as opposed to upcoming or finished). */
