@@ -1,3 +1,5 @@
+import type { ComponentStatus } from '../../core/schemas/component.ts'
+
 /**
  * Every fixed word of the status site, per language: part of each locale's catalog
  * (templates/locales/<locale>.ts), so a new language is still one file. Grouped by where the
@@ -24,4 +26,16 @@ export interface SiteWords {
   incident: Record<string, never>
   history: Record<string, never>
   forms: Record<string, never>
+  /** The pages the API serves itself (subscribe, confirm, manage…) and the status badges. */
+  pages: {
+    /** The footer's line: before the "Report a problem" link, and after it. */
+    help: string
+    helpAfter: string
+    /** Where a page's text is not translated yet (the frame is). */
+    untranslated: string
+    /** The label of the whole page's badge. */
+    badgeLabel: string
+    /** A component's status as badges say it: a word or two. */
+    badgeStatus: Record<ComponentStatus, string>
+  }
 }
