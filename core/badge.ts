@@ -22,6 +22,7 @@ export const MAX_BADGE_CHARS = 40
 // Controls (C0, DEL, C1), bidi embeddings/overrides/isolates and marks, zero-width characters,
 // the BOM, noncharacters and lone surrogates: invisible, or able to reorder what is shown.
 const INVISIBLE =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 const SPACES = /[\s\u2028\u2029]+/g
 

@@ -75,7 +75,8 @@ const CSS = `
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);display:flex;flex-direction:column;min-height:100vh;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;overflow-wrap:break-word}
 .wrap{max-width:50rem;margin:0 auto;padding-inline:1rem;width:100%}
-main.wrap{flex:1;max-width:40rem;padding-block:1.5rem 3rem}
+main.wrap{flex:1;padding-block:1.5rem 3rem}
+main>*{max-width:40rem}
 a{color:var(--link);text-underline-offset:.15em}
 .skip{position:absolute;left:1rem;top:-4rem;z-index:2;background:var(--bg);padding:.5rem 1rem;border-radius:var(--r)}
 .skip:focus{top:.5rem}
@@ -84,8 +85,8 @@ main:focus{outline:none}
 .top .wrap{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:.25rem 1rem;padding-block:.75rem}
 .brand{color:var(--fg);font-weight:700;font-size:1.15rem;text-decoration:none}
 .brand span{color:var(--muted);font-weight:400}
-.top nav{display:flex;flex-wrap:wrap;gap:.25rem}
-.top nav a{padding:.35rem .6rem;border-radius:6px;color:var(--fg);text-decoration:none}
+.top nav{display:flex;flex-wrap:wrap;gap:.125rem}
+.top nav a{padding:.35rem .5rem;border-radius:6px;color:var(--fg);text-decoration:none}
 .top nav a:hover{background:var(--bg)}
 .top nav a[aria-current]{font-weight:600;box-shadow:inset 0 -2px var(--link);border-radius:6px 6px 0 0}
 .foot{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding-block:1.25rem}
