@@ -124,11 +124,12 @@ function othersLast(sections: readonly ChoiceSection[]): ChoiceSection[] {
   return [...groups, { group: 'Other services', components: rest }]
 }
 
-/** The channels as tabs: links, the current one marked. */
-function tabs(channels: readonly ChannelName[], current: ChannelName): Html {
+/** The channels as tabs: links, the current one marked, each in the reader's language. */
+function tabs(site: Site, channels: readonly ChannelName[], current: ChannelName): Html {
   if (channels.length < 2) return html``
+  const query = site.locale === site.locales.default ? '' : `?locale=${site.locale}`
   // prettier-ignore
-  return html`<nav aria-label="Ways to get updates"><ul class="tabs">${channels.map((ch) => html`<li><a href="/subscribe/${ch}"${ch === current ? html` aria-current="page"` : ''}>${CHANNEL_TABS[ch]}</a></li>`)}</ul></nav>`
+  return html`<nav aria-label="Ways to get updates"><ul class="tabs">${channels.map((ch) => html`<li><a href="/subscribe/${ch}${query}"${ch === current ? html` aria-current="page"` : ''}>${CHANNEL_TABS[ch]}</a></li>`)}</ul></nav>`
 }
 
 /** The fields that say where updates go, per channel. */
@@ -167,7 +168,7 @@ ${field({ name: 'email', label: channel === 'webhook' ? 'Contact email' : 'Conta
 export const subscribeViews = {
   /** /subscribe/<channel>: the form of one channel, with the others as tabs. */
   form: (site: Site, v: SubscribeForm) =>
-    page(site, TITLES[v.channel], html`${tabs(v.channels, v.channel)}
+    page(site, TITLES[v.channel], html`${tabs(site, v.channels, v.channel)}
 ${problems(v.errors, v.channel === 'email' ? ['email'] : v.channel === 'sms' ? ['phone'] : ['url', 'email'])}
 ${INTRO[v.channel]}
 <form method="post" action="/subscribe" novalidate>
@@ -183,7 +184,7 @@ ${componentChoices(othersLast(v.sections))}</div>
 <div class="hp" aria-hidden="true"><label for="f-website">Leave this field empty</label><input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">Subscribe</button>
 </form>
-<p class="muted">Prefer a feed? <a href="/history.rss">RSS</a> or <a href="/history.atom">Atom</a>.</p>`),
+<p class="muted">Prefer a feed? <a href="${siteHref(site, '/history.rss')}">RSS</a> or <a href="${siteHref(site, '/history.atom')}">Atom</a>.</p>`),
 
   /** What happens next, by where the confirmation went: the same words whatever we knew. */
   accepted: (site: Site, v: { channel: ChannelName; via: ChannelName | null; name: string; contact: string | null }) => {

@@ -117,6 +117,7 @@ describe('badges', () => {
       ),
     )
     let through = 0
+    const all: string[] = []
     for (const name of HOSTILE) {
       for (const field of ['label', 'message'] as const) {
         const svg = badgeSvg({
@@ -131,8 +132,8 @@ describe('badges', () => {
           [...t[2]!.matchAll(/\s([a-zA-Z:-]+)="[^"]*"/g)].map((a) => a[1]!),
         )
         const stripped = tags.reduce((rest, t) => rest.replace(t[0], ''), svg)
+        all.push(svg)
         const bad =
-          (await xmlProblems(svg)) !== '' ||
           tags.some((t) => !OWN_TAGS.has(t[1]!)) ||
           attrs.some((a) => !OWN_ATTRS.has(a)) ||
           /<(?!\/)/.test(stripped) ||
@@ -140,6 +141,8 @@ describe('badges', () => {
         if (bad) through++
       }
     }
+    // libxml2 reads them all as one document: one badge that is not well-formed breaks it.
+    expect(await xmlProblems(`<badges>${all.join('')}</badges>`)).toBe('')
     expect(through).toBe(0)
   })
 

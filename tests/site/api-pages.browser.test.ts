@@ -85,6 +85,14 @@ describe('the API pages in Chromium', () => {
       const query = locale === 'en' ? '' : `?locale=${locale}`
       await page.goto(`${base}/subscribe/email${query}`)
       await check(page, 'subscribe-email', locale, problems)
+      // The channel tabs keep the reader's language.
+      expect(await page.locator('.tabs a').nth(1).getAttribute('href')).toBe(
+        `/subscribe/${await page
+          .locator('.tabs a')
+          .nth(1)
+          .innerText()
+          .then((x) => x.toLowerCase())}${query}`,
+      )
       await page.goto(`${base}/subscribe/webhook${query}`)
       await check(page, 'subscribe-webhook', locale, problems)
 
