@@ -30,7 +30,8 @@ export function apiPageHeaders(siteUrl: string): Record<string, string> {
     'cache-control': 'no-store',
     'referrer-policy': 'no-referrer',
     'x-robots-tag': 'noindex',
-    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${siteOrigin}; base-uri 'none'; frame-ancestors 'none'`,
+    // Images: the favicon (the site's brand file, or a data: dot).
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; img-src ${siteOrigin} data:; form-action 'self' ${siteOrigin}; base-uri 'none'; frame-ancestors 'none'`,
   }
 }
 

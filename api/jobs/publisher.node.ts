@@ -26,6 +26,7 @@ import { calendars, MAINTENANCE_CALENDAR_PATH } from '../services/calendar.ts'
 import { loadSnapshot } from '../services/status.ts'
 import { sitePath, siteData } from '../services/site-data.ts'
 import { enabledChannels } from '../services/subscriber-endpoint.ts'
+import { badgeFiles, COMPONENT_BADGES_DIR } from './badge-files.ts'
 import { retryDelay } from './retry.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
 
@@ -73,7 +74,7 @@ interface Targets {
 export function fileFor(path: string): string {
   if (path === '/404/') return '404.html'
   if (path.endsWith('/404/')) return `${path.slice(1, -5)}/404.html`
-  if (/\.(json|rss|atom|ics)$/.test(path)) return path.slice(1)
+  if (/\.(json|rss|atom|ics|svg)$/.test(path)) return path.slice(1)
   return `${path.slice(1)}index.html`
 }
 
@@ -149,6 +150,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       write(`/api/v2/${name}`, JSON.stringify(doc))
       files++
     }
+    for (const [path, svg] of badgeFiles(snapshot, locales.default)) write(path, svg)
     return files
   }
 
@@ -276,6 +278,10 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       )
       prune(dir('history'), months)
     }
+    prune(
+      COMPONENT_BADGES_DIR,
+      snapshot.components.map((c) => c.id),
+    )
     writeState(eventId, event)
     notify(eventId)
     return { files }

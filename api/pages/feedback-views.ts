@@ -1,7 +1,6 @@
 import { html } from 'hono/html'
 import type { FollowUpAnswer } from '../services/links.ts'
-import { layout, type Html } from './layout.ts'
-import type { Site } from './subscriber-views.ts'
+import { homeLink as home, pagesOf, siteHref, type Site } from './layout.ts'
 
 // Every value goes through `html`, which escapes it: messages, addresses and incident names are
 // typed by people. The pages work without JavaScript; every action is a plain POST form.
@@ -24,10 +23,7 @@ export interface FollowUpPage {
   error?: string | undefined
 }
 
-const page = (site: Site, title: string, body: Html) =>
-  layout({ title, siteName: site.name, siteUrl: site.url, body })
-
-const home = (site: Site) => html`<p><a href="${site.url}/">Back to the status page</a></p>`
+const page = pagesOf('report')
 
 const ANSWER_WORDS: Record<FollowUpAnswer, string> = {
   all_good: 'Everything works for me again',
@@ -79,7 +75,7 @@ ${home(site)}`),
 
   invalidFollowUp: (site: Site) =>
     page(site, 'This link does not work', html`<p>The link has expired (answer links work for 30 days), was mistyped, or is from before you unsubscribed or subscribed again.</p>
-<p>Still having trouble? <a href="${site.url}/report/">Report a problem</a> and we will answer within 24 hours.</p>`),
+<p>Still having trouble? <a href="${siteHref(site, '/report/')}">Report a problem</a> and we will answer within 24 hours.</p>`),
 
   rateLimited: (site: Site, message: string) =>
     page(site, 'Too many reports', html`<p>${message}.</p>

@@ -7,8 +7,8 @@ import {
 } from '../../core/channels.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 import type { ChoiceSection } from '../services/subscriptions.ts'
-import { layout, type Html } from './layout.ts'
-import { componentChoices, LOCALES, type Site } from './subscriber-views.ts'
+import { pagesOf, siteHref, type Html, type Site } from './layout.ts'
+import { componentChoices, LOCALES } from './subscriber-views.ts'
 
 // The subscribe form for every channel, the page that says what happens next, the SMS code form
 // and the page that shows a webhook's signing secret once. No JavaScript: each channel is its own
@@ -27,8 +27,7 @@ export interface SubscribeForm {
   errors?: FormErrors
 }
 
-const page = (site: Site, title: string, body: Html) =>
-  layout({ title, siteName: site.name, siteUrl: site.url, body })
+const page = pagesOf('subscribe')
 
 const TITLES: Record<ChannelName, string> = {
   email: 'Get updates by email',
@@ -125,11 +124,12 @@ function othersLast(sections: readonly ChoiceSection[]): ChoiceSection[] {
   return [...groups, { group: 'Other services', components: rest }]
 }
 
-/** The channels as tabs: links, the current one marked. */
-function tabs(channels: readonly ChannelName[], current: ChannelName): Html {
+/** The channels as tabs: links, the current one marked, each in the reader's language. */
+function tabs(site: Site, channels: readonly ChannelName[], current: ChannelName): Html {
   if (channels.length < 2) return html``
+  const query = site.locale === site.locales.default ? '' : `?locale=${site.locale}`
   // prettier-ignore
-  return html`<nav aria-label="Ways to get updates"><ul class="tabs">${channels.map((ch) => html`<li><a href="/subscribe/${ch}"${ch === current ? html` aria-current="page"` : ''}>${CHANNEL_TABS[ch]}</a></li>`)}</ul></nav>`
+  return html`<nav aria-label="Ways to get updates"><ul class="tabs">${channels.map((ch) => html`<li><a href="/subscribe/${ch}${query}"${ch === current ? html` aria-current="page"` : ''}>${CHANNEL_TABS[ch]}</a></li>`)}</ul></nav>`
 }
 
 /** The fields that say where updates go, per channel. */
@@ -168,7 +168,7 @@ ${field({ name: 'email', label: channel === 'webhook' ? 'Contact email' : 'Conta
 export const subscribeViews = {
   /** /subscribe/<channel>: the form of one channel, with the others as tabs. */
   form: (site: Site, v: SubscribeForm) =>
-    page(site, TITLES[v.channel], html`${tabs(v.channels, v.channel)}
+    page(site, TITLES[v.channel], html`${tabs(site, v.channels, v.channel)}
 ${problems(v.errors, v.channel === 'email' ? ['email'] : v.channel === 'sms' ? ['phone'] : ['url', 'email'])}
 ${INTRO[v.channel]}
 <form method="post" action="/subscribe" novalidate>
@@ -184,17 +184,17 @@ ${componentChoices(othersLast(v.sections))}</div>
 <div class="hp" aria-hidden="true"><label for="f-website">Leave this field empty</label><input id="f-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">Subscribe</button>
 </form>
-<p class="muted">Prefer a feed? <a href="/history.rss">RSS</a> or <a href="/history.atom">Atom</a>.</p>`),
+<p class="muted">Prefer a feed? <a href="${siteHref(site, '/history.rss')}">RSS</a> or <a href="${siteHref(site, '/history.atom')}">Atom</a>.</p>`),
 
   /** What happens next, by where the confirmation went: the same words whatever we knew. */
   accepted: (site: Site, v: { channel: ChannelName; via: ChannelName | null; name: string; contact: string | null }) => {
     if (v.via === 'email' && v.contact !== null)
       return page(site, 'Check your inbox', html`<p>If <strong>${v.contact}</strong> can receive mail, a link to confirm <strong>${v.name}</strong> is on its way. Nothing is sent to the ${v.channel === 'webhook' ? 'endpoint' : 'channel'} until you confirm; the link works for 7 days.</p>
 ${v.channel === 'webhook' ? html`<p>When you confirm, the page shows the webhook's <strong>signing secret, once</strong>: have your receiver's settings at hand.</p>\n` : ''}<p class="muted">Nothing arrived after a few minutes? Look in your spam folder, or subscribe again.</p>
-<p><a href="${site.url}/">Back to the status page</a></p>`)
+<p><a href="${siteHref(site, '/')}">Back to the status page</a></p>`)
     return page(site, `Check your ${CHANNEL_LABELS[v.channel]} channel`, html`<p>If the webhook works, a message with a link to confirm <strong>${v.name}</strong> is on its way to the channel it posts to. Open the link and confirm there; nothing else is posted until then. The link works for 7 days.</p>
 <p class="muted">Nothing arrived after a few minutes? Check the URL and <a href="/subscribe/${v.channel}">subscribe again</a>.</p>
-<p><a href="${site.url}/">Back to the status page</a></p>`)
+<p><a href="${siteHref(site, '/')}">Back to the status page</a></p>`)
   },
 
   /** The SMS code form: the accepted page of a text subscription, and /subscribe/code. */
@@ -219,7 +219,7 @@ ${field({ name: 'code', label: '6-digit code', value: '', type: 'text', inputmod
   /** A text subscription just confirmed by its code (or confirmed before: no manage link then). */
   codeConfirmed: (site: Site, phone: string, manageUrl: string | null) =>
     page(site, "You're subscribed", html`<p><strong>${phone}</strong> ${manageUrl ? 'will get a text' : 'already gets texts'} when something affects the services you chose. Reply STOP to any text to stop them.</p>
-${manageUrl ? html`<p><a href="${manageUrl}">Choose components or language</a>.</p>\n` : ''}<p><a href="${site.url}/">Back to the status page</a></p>`),
+${manageUrl ? html`<p><a href="${manageUrl}">Choose components or language</a>.</p>\n` : ''}<p><a href="${siteHref(site, '/')}">Back to the status page</a></p>`),
 
   /** The page that confirms a webhook: its signing secret, once, and how to check a call. */
   webhookConfirmed: (site: Site, name: string, secret: string, manageUrl: string) =>
@@ -237,5 +237,5 @@ const wh = new Webhook(signingSecret) // the whsec_… above, kept in your secre
 // Throws unless the signature matches and the timestamp is recent.
 const event = wh.verify(rawBody, request.headers)</code></pre>
 <p>The libraries for Python, Go, Ruby, PHP, Java and more take the secret the same way. A retry carries the same <code>webhook-id</code>: keep the ids you have handled and drop repeats. Answer with a 2xx quickly; other answers are retried with backoff.</p>
-<p><a href="${manageUrl}">Choose components or language</a> · <a href="${site.url}/">Back to the status page</a></p>`),
+<p><a href="${manageUrl}">Choose components or language</a> · <a href="${siteHref(site, '/')}">Back to the status page</a></p>`),
 }

@@ -2,26 +2,20 @@ import { html } from 'hono/html'
 import type { ChannelName } from '../../core/channels.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 import type { ChoiceSection } from '../services/subscriptions.ts'
-import { layout, type Html } from './layout.ts'
+import { homeLink as home, pagesOf, siteHref, type Site } from './layout.ts'
+
+export type { Site } from './layout.ts'
 
 // Every value below goes through `html`, which escapes it: addresses and component names are
 // user data. The pages work without JavaScript; every action is a plain POST form.
 // (Prettier is told to leave the markup alone: it would pad the output with whitespace.)
-
-export interface Site {
-  name: string
-  url: string
-}
 
 export const LOCALES: { value: Locale; label: string }[] = [
   { value: 'en', label: 'English' },
   { value: 'zh-CN', label: '简体中文 (Chinese, simplified)' },
 ]
 
-const page = (site: Site, title: string, body: Html) =>
-  layout({ title, siteName: site.name, siteUrl: site.url, body })
-
-const home = (site: Site) => html`<p><a href="${site.url}/">Back to the status page</a></p>`
+const page = pagesOf('subscribe')
 
 export type ManageNotice = { kind: 'saved' } | { kind: 'error'; message: string }
 
@@ -58,9 +52,9 @@ ${home(site)}`),
   invalidLink: (site: Site, purpose: 'confirm' | 'manage' | 'unsubscribe') =>
     page(site, 'This link does not work', purpose === 'confirm'
       ? html`<p>The confirmation link has expired (links work for 7 days), was mistyped, or was replaced by a newer one.</p>
-<p><a href="${site.url}/">Subscribe again</a> to get a new link.</p>`
+<p><a href="${siteHref(site, '/')}">Subscribe again</a> to get a new link.</p>`
       : html`<p>The link was mistyped, or it is from before you unsubscribed or subscribed again: each change makes the older links stop working.</p>
-<p>Use the link in the most recent email from ${site.name}, or <a href="${site.url}/">subscribe again</a>.</p>`),
+<p>Use the link in the most recent email from ${site.name}, or <a href="${siteHref(site, '/')}">subscribe again</a>.</p>`),
 
   manage: (site: Site, v: { email: string; channel?: ChannelName; allComponents: boolean; locale: Locale; sections: ChoiceSection[]; unsubscribeUrl: string; notice?: ManageNotice | undefined; calendarUrl?: string }) =>
     page(site, sent(v.channel) === 'emails' ? 'Your email alerts' : 'Your alerts', html`${v.notice?.kind === 'saved' ? html`<p class="notice" role="status">Your choices are saved.</p>\n` : ''}${v.notice?.kind === 'error' ? html`<p class="error" role="alert">${v.notice.message}</p>\n` : ''}<p>Alerts for <strong>${v.email}</strong>.</p>
@@ -86,7 +80,7 @@ ${componentChoices(v.sections)}</div>
 
   unsubscribed: (site: Site, email: string, channel?: ChannelName) =>
     page(site, "You're unsubscribed", html`<p><strong>${email}</strong> will get no more status ${sent(channel)} from ${site.name}.</p>
-<p>Changed your mind? <a href="${site.url}/">Subscribe again</a> on the status page.</p>`),
+<p>Changed your mind? <a href="${siteHref(site, '/')}">Subscribe again</a> on the status page.</p>`),
 
   failure: (site: Site, title: string, message: string) =>
     page(site, title, html`<p>${message}</p>

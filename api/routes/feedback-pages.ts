@@ -9,7 +9,7 @@ import type { Deps } from '../deps.ts'
 import type { AppEnv } from '../env.ts'
 import { validationError } from '../errors.ts'
 import { feedbackViews as views, type ReportValues } from '../pages/feedback-views.ts'
-import type { Site } from '../pages/subscriber-views.ts'
+import { inLocale, siteHref, siteOf } from '../pages/layout.ts'
 import { feedback, FeedbackCreate, MESSAGE_MAX } from '../services/feedback.ts'
 import type { Admit } from './feedback.ts'
 
@@ -28,7 +28,7 @@ const FollowUpForm = z.object({
  */
 export function feedbackPageRoutes(deps: Deps, admit: Admit) {
   const app = new Hono<AppEnv>()
-  const site: Site = { name: deps.config.page.name, url: deps.config.siteUrl }
+  const site = siteOf(deps.config)
 
   // Per route, not app.use('*'): this router is mounted at "/" and must not touch other routes.
   const secure = privatePage(deps.config.siteUrl)
@@ -48,7 +48,7 @@ export function feedbackPageRoutes(deps: Deps, admit: Admit) {
       message: text(body, 'message'),
     }
     const incidentUrl = (id: string) =>
-      /^[0-9a-z]{12}$/.test(id) ? `${site.url}/incidents/${id}/` : null
+      /^[0-9a-z]{12}$/.test(id) ? siteHref(site, `/incidents/${id}/`) : null
     const thanks = (email: string) =>
       views.reportThanks(site, { email: email || null, incidentUrl: incidentUrl(values.incident) })
     // The honeypot: people never see the "website" field, form-filling bots do. Answer as if all
@@ -88,10 +88,11 @@ export function feedbackPageRoutes(deps: Deps, admit: Admit) {
   app.get('/follow-up/:token', secure, async (c) => {
     const link = await feedback.openFollowUp(deps, c.req.param('token'))
     if (!link) return c.html(views.invalidFollowUp(site), 400)
+    const at = inLocale(site, link.subscriber.locale)
     return c.html(
-      views.followUp(site, {
+      views.followUp(at, {
         incidentName: link.incident.name,
-        incidentUrl: `${site.url}${link.incidentPath}`,
+        incidentUrl: siteHref(at, link.incidentPath),
         answer: link.answer,
         comment: '',
         previous: link.previous?.answer ?? null,
@@ -111,10 +112,11 @@ export function feedbackPageRoutes(deps: Deps, admit: Admit) {
       const chosen = FollowUpForm.shape.answer.safeParse(text(body, 'answer'))
       const link = await feedback.openFollowUp(deps, token)
       if (!link) return c.html(views.invalidFollowUp(site), 400)
+      const at = inLocale(site, link.subscriber.locale)
       return c.html(
-        views.followUp(site, {
+        views.followUp(at, {
           incidentName: link.incident.name,
-          incidentUrl: `${site.url}${link.incidentPath}`,
+          incidentUrl: siteHref(at, link.incidentPath),
           answer: chosen.success ? chosen.data : link.answer,
           comment: text(body, 'comment'),
           previous: link.previous?.answer ?? null,
@@ -129,7 +131,7 @@ export function feedbackPageRoutes(deps: Deps, admit: Admit) {
     })
     if (!result) return c.html(views.invalidFollowUp(site), 400)
     return c.html(
-      views.followUpSaved(site, {
+      views.followUpSaved(inLocale(site, result.link.subscriber.locale), {
         answer: parsed.data.answer,
         incidentName: result.link.incident.name,
         email: subscriptionName(result.link.subscriber),

@@ -12,7 +12,8 @@ import type { AppEnv } from '../env.ts'
 import { validationError } from '../errors.ts'
 import { errorPages, formBody, limitBody, privatePage } from '../pages/page-middleware.ts'
 import { subscribeViews, type FormErrors, type SubscribeForm } from '../pages/subscribe-views.ts'
-import { views, type ManageNotice, type Site } from '../pages/subscriber-views.ts'
+import { inLocale, siteOf, type Site } from '../pages/layout.ts'
+import { views, type ManageNotice } from '../pages/subscriber-views.ts'
 import { calendarLink } from '../services/links.ts'
 import { codeToken, codeTokenValid } from '../services/sms-confirmation.ts'
 import {
@@ -39,7 +40,9 @@ const ManageForm = z.object({
  */
 export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
   const app = new Hono<AppEnv>()
-  const site: Site = { name: deps.config.page.name, url: deps.config.siteUrl }
+  const site = siteOf(deps.config)
+  /** The site in a subscriber's language (its locale where known). */
+  const siteFor = (s: { locale: string }) => inLocale(site, s.locale)
 
   // Per route, not app.use('*'): this router is mounted at "/" and must not touch other routes.
   const secure = privatePage(deps.config.siteUrl)
@@ -55,12 +58,13 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
 
   /** The form of a channel, as typed and with its problems (a GET shows it empty). */
   const formPage = async (
+    at: Site,
     channel: ChannelName,
     values: SubscribeForm['values'],
     chosen: readonly string[],
     errors?: FormErrors,
   ) =>
-    subscribeViews.form(site, {
+    subscribeViews.form(at, {
       channel,
       channels: offered,
       sections: await subscriptions.choices(deps, {
@@ -70,8 +74,6 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
       values,
       errors,
     })
-
-  const EMPTY = { email: '', url: '', phone: '', locale: 'en' as const }
 
   // The code form first, so "code" is not taken for a channel.
   app.get('/subscribe/code', secure, async (c) => {
@@ -110,7 +112,10 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
   app.get('/subscribe/:channel', secure, async (c) => {
     const channel = ChannelName.safeParse(c.req.param('channel'))
     if (!channel.success || !offered.includes(channel.data)) throw notOffered()
-    return c.html(await formPage(channel.data, EMPTY, []), 200)
+    // The status site's form in another language links here with ?locale=.
+    const at = inLocale(site, c.req.query('locale'))
+    const empty = { email: '', url: '', phone: '', locale: at.locale }
+    return c.html(await formPage(at, channel.data, empty, []), 200)
   })
 
   app.post('/subscribe', secure, limits.subscribe, ...form, async (c) => {
@@ -122,13 +127,14 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
       email: typed('email'),
       url: typed('url'),
       phone: typed('phone'),
-      locale: Locale.safeParse(field(body, 'locale')).data ?? ('en' as const),
+      locale: Locale.safeParse(field(body, 'locale')).data ?? site.locale,
     }
+    const at = siteFor(values)
     const chosen = list(body, 'components')
     const shownAs =
       channel.success && offered.includes(channel.data) ? channel.data : (offered[0] ?? 'email')
     const refuse = async (details: readonly ErrorDetail[] | undefined, status: 400 | 422) =>
-      c.html(await formPage(shownAs, values, chosen, plainProblems(details)), status)
+      c.html(await formPage(at, shownAs, values, chosen, plainProblems(details)), status)
     if (!channel.success) return refuse([{ path: 'channel', message: 'Not a way we offer' }], 400)
     const input = SubscriptionCreate.safeParse({
       channel: channel.data,
@@ -162,11 +168,12 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
         throw err
       }
     }
-    return c.html(await acceptedPage(channel.data, values, data, answer), 200)
+    return c.html(await acceptedPage(at, channel.data, values, data, answer), 200)
   })
 
   /** What happens next; for a bot (no answer) the page a person would get, with a dead token. */
   const acceptedPage = async (
+    site: Site,
     channel: ChannelName,
     values: SubscribeForm['values'],
     data: SubscriptionCreate | null,
@@ -196,14 +203,14 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
     if (s.status === 'confirmed')
       return c.html(
         views.confirmed(
-          site,
+          siteFor(s),
           subscriptionName(s),
           (await subscriptions.links(deps, s)).manage,
           s.channel,
         ),
         200,
       )
-    return c.html(views.confirmPrompt(site, subscriptionName(s)), 200)
+    return c.html(views.confirmPrompt(siteFor(s), subscriptionName(s)), 200)
   })
 
   app.post('/confirm/:token', secure, small, async (c) => {
@@ -214,14 +221,14 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
     // The one time a webhook's secret is shown: the request that confirmed it.
     if (r.signingSecret)
       return c.html(
-        subscribeViews.webhookConfirmed(site, subscriptionName(s), r.signingSecret, manage),
+        subscribeViews.webhookConfirmed(siteFor(s), subscriptionName(s), r.signingSecret, manage),
         200,
       )
-    return c.html(views.confirmed(site, subscriptionName(s), manage, s.channel), 200)
+    return c.html(views.confirmed(siteFor(s), subscriptionName(s), manage, s.channel), 200)
   })
 
   const managePage = async (s: SubscriberRecord, notice?: ManageNotice) =>
-    views.manage(site, {
+    views.manage(siteFor(s), {
       email: subscriptionName(s),
       channel: s.channel,
       allComponents: s.all_components,
@@ -280,8 +287,8 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
     const s = await subscriptions.inspect(deps, 'unsubscribe', c.req.param('token'))
     if (!s) return c.html(views.invalidLink(site, 'unsubscribe'), 400)
     if (s.status === 'unsubscribed')
-      return c.html(views.unsubscribed(site, subscriptionName(s), s.channel), 200)
-    return c.html(views.unsubscribePrompt(site, subscriptionName(s), s.channel), 200)
+      return c.html(views.unsubscribed(siteFor(s), subscriptionName(s), s.channel), 200)
+    return c.html(views.unsubscribePrompt(siteFor(s), subscriptionName(s), s.channel), 200)
   })
 
   // RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" with no cookie or login.
@@ -290,7 +297,7 @@ export function subscriberPageRoutes(deps: Deps, limits: PublicLimits) {
     const result = await subscriptions.unsubscribe(deps, SELF_SERVICE, c.req.param('token'))
     if (!result) return c.html(views.invalidLink(site, 'unsubscribe'), 400)
     const gone = result.subscriber
-    return c.html(views.unsubscribed(site, subscriptionName(gone), gone.channel), 200)
+    return c.html(views.unsubscribed(siteFor(gone), subscriptionName(gone), gone.channel), 200)
   })
 
   return app

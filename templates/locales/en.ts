@@ -468,5 +468,18 @@ export const en: Catalog = {
       subscribe: 'Subscribe',
       preferFeed: 'Prefer a feed?',
     },
+    pages: {
+      help: 'Something not working?',
+      helpAfter: ': we answer within 24 hours.',
+      untranslated: 'This page is not translated yet.',
+      badgeLabel: 'status',
+      badgeStatus: {
+        operational: 'operational',
+        degraded_performance: 'degraded',
+        partial_outage: 'partial outage',
+        major_outage: 'major outage',
+        under_maintenance: 'maintenance',
+      },
+    },
   },
 }

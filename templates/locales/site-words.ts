@@ -30,6 +30,18 @@ export interface SiteWords {
   incident: IncidentWords
   history: HistoryWords
   forms: FormWords
+  /** The pages the API serves itself (subscribe, confirm, manage…) and the status badges. */
+  pages: {
+    /** The footer's line: before the "Report a problem" link, and after it. */
+    help: string
+    helpAfter: string
+    /** Where a page's text is not translated yet (the frame is). */
+    untranslated: string
+    /** The label of the whole page's badge. */
+    badgeLabel: string
+    /** A component's status as badges say it: a word or two. */
+    badgeStatus: Record<ComponentStatus, string>
+  }
 }
 
 /** Incident and maintenance pages, and the cards and lines that show one. */

@@ -319,5 +319,18 @@ export const zhCN: Catalog = {
       subscribe: '订阅',
       preferFeed: '更喜欢订阅源？',
     },
+    pages: {
+      help: '遇到问题？',
+      helpAfter: '，我们会在 24 小时内答复。',
+      untranslated: '本页正文尚未翻译，以英文显示。',
+      badgeLabel: '状态',
+      badgeStatus: {
+        operational: '正常',
+        degraded_performance: '性能下降',
+        partial_outage: '部分中断',
+        major_outage: '严重中断',
+        under_maintenance: '维护中',
+      },
+    },
   },
 }
