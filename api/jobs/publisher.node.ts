@@ -13,6 +13,7 @@ import { atomFeed, rssFeed } from '../../core/feeds.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 import { localePath, type RouteData } from '../../core/site-data.ts'
+import { publishBrandFiles } from './brand-files.node.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
 import { getIncidentsByIds, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
@@ -235,6 +236,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     const event = eventId ? await outboxEventAt(deps.db, eventId) : null
     mkdirSync(outDir, { recursive: true })
     if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
+    publishBrandFiles(deps.config.brand, outDir)
     const all = await listAllIds(deps.db)
     const months = new Set(await listMonths(deps.db))
     let files = await renderTargets({
