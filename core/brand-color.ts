@@ -16,7 +16,10 @@ function luminance([r, g, b]: Rgb): number {
 
 /** WCAG contrast ratio of two `#rrggbb` colours (1..21). */
 export function contrast(a: string, b: string): number {
-  const [x, y] = [luminance(rgbOf(a)), luminance(rgbOf(b))].sort((p, q) => q - p) as [number, number]
+  const [x, y] = [luminance(rgbOf(a)), luminance(rgbOf(b))].sort((p, q) => q - p) as [
+    number,
+    number,
+  ]
   return (x + 0.05) / (y + 0.05)
 }
 

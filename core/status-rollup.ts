@@ -78,5 +78,8 @@ export function pageStatus(
     if (i && RANK[i] > RANK[worst]) worst = i
   }
   if (worst === byComponents.indicator) return byComponents
-  return { indicator: worst, description: IMPACT_DESCRIPTION[worst as 'minor' | 'major' | 'critical'] }
+  return {
+    indicator: worst,
+    description: IMPACT_DESCRIPTION[worst as 'minor' | 'major' | 'critical'],
+  }
 }

@@ -242,7 +242,12 @@ export function groupUptime(components: readonly ComponentUptime[]): GroupUptime
       if (entry === undefined) {
         entry = {
           values: [],
-          sums: { maintenance_seconds: 0, major_seconds: 0, partial_seconds: 0, degraded_seconds: 0 },
+          sums: {
+            maintenance_seconds: 0,
+            major_seconds: 0,
+            partial_seconds: 0,
+            degraded_seconds: 0,
+          },
         }
         byDate.set(day.date, entry)
       }

@@ -361,7 +361,7 @@ export const en: Catalog = {
       updated: 'Last updated',
       reportLead: 'Something not working?',
       reportLink: 'Report a problem',
-      reportPromise: 'we answer within 24 hours.',
+      reportPromise: ': we answer within 24 hours.',
       subscribe: 'Subscribe',
       feeds: { email: 'Email', rss: 'RSS', atom: 'Atom', calendar: 'Calendar', json: 'JSON API' },
       feedTitle: (page, feed) =>

@@ -23,7 +23,7 @@ export interface SiteWords {
     support: string
     /** Before the time the page was published. */
     updated: string
-    /** The footer's invitation to report, around the link. */
+    /** The footer's invitation to report: before the link, the link, right after it. */
     reportLead: string
     reportLink: string
     reportPromise: string

@@ -211,7 +211,7 @@ export const zhCN: Catalog = {
       updated: '最后更新',
       reportLead: '遇到问题？',
       reportLink: '报告问题',
-      reportPromise: '我们会在 24 小时内回复。',
+      reportPromise: '，我们会在 24 小时内回复。',
       subscribe: '订阅',
       feeds: { email: '邮件', rss: 'RSS', atom: 'Atom', calendar: '日历', json: 'JSON API' },
       feedTitle: (page, feed) =>

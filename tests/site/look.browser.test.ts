@@ -93,7 +93,9 @@ describe('the designed frame, home and uptime pages', () => {
       expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
       const alternates = await page
         .locator('link[rel="alternate"][hreflang]')
-        .evaluateAll((ls) => ls.map((l) => `${l.getAttribute('hreflang')} ${l.getAttribute('href')}`))
+        .evaluateAll((ls) =>
+          ls.map((l) => `${l.getAttribute('hreflang')} ${l.getAttribute('href')}`),
+        )
       expect(alternates, path).toEqual([
         `en https://status.example.com${path}`,
         `zh-CN https://status.example.com/zh-CN${path}`,
@@ -157,7 +159,9 @@ describe('the designed frame, home and uptime pages', () => {
     })
     expect(last).toBe('/brand/brand.css')
     expect(
-      await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--accent')),
+      await page.evaluate(() =>
+        getComputedStyle(document.documentElement).getPropertyValue('--accent'),
+      ),
     ).toBe('#5b3cc4')
     expect(await page.getByRole('link', { name: 'Back to Example Inc' }).getAttribute('href')).toBe(
       'https://example.com/',

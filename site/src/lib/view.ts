@@ -72,7 +72,13 @@ export function dayLook(day: DayUptime | GroupDayUptime, common: SiteCommon): Da
   if (day.partial_seconds > 0) notes.push(u.partial(time(day.partial_seconds)))
   if (day.degraded_seconds > 0) notes.push(u.degraded(time(day.degraded_seconds)))
   cls =
-    day.major_seconds > 0 ? 'm' : day.partial_seconds > 0 ? 'p' : day.degraded_seconds > 0 ? 'd' : ''
+    day.major_seconds > 0
+      ? 'm'
+      : day.partial_seconds > 0
+        ? 'p'
+        : day.degraded_seconds > 0
+          ? 'd'
+          : ''
   if (day.maintenance_seconds > 0) {
     notes.push(u.maintenance(time(day.maintenance_seconds)))
     if (cls === '') cls = 'x'
