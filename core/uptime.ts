@@ -159,7 +159,7 @@ export function incidentsByDay(
       if (from >= w.end || to <= w.start) continue
       for (const c of i.components) {
         let days = out.get(c)
-        if (!days) out.set(c, (days = new Map()))
+        if (!days) out.set(c, (days = new Map<string, string[]>()))
         const ids = days.get(w.date) ?? []
         if (!ids.includes(i.id)) ids.push(i.id)
         days.set(w.date, ids)
