@@ -9,6 +9,11 @@ const Bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
+// The demo's look: its own logo (relative to the repository, api/jobs/brand-files.node.ts finds
+// it from any working directory), a brand colour, and both languages with the switch between them.
+const DEMO_LOCALES: Locale[] = ['en', 'zh-CN']
+const DEMO_BRAND = { color: '#5b3cc4', logoFile: 'api/seed/demo-logo.svg' }
+
 const ConfigSchema = z
   .object({
     DATABASE_URL: z
@@ -33,11 +38,13 @@ const ConfigSchema = z
       .default('amends'),
     PAGE_NAME: z.string().min(1).max(100).default('Amends'),
     TIME_ZONE: z.string().min(1).default('Etc/UTC'),
-    // The page's languages, the default first: every page is published per locale.
+    // The page's languages, the default first: every page is published per locale. Unset: `en`,
+    // or `en,zh-CN` while AMENDS_DEMO is on (the demo shows the language switch).
     LOCALES: z
       .string()
-      .default('en')
+      .optional()
       .transform((v, ctx) => {
+        if (v === undefined) return undefined
         const tags = [
           ...new Set(
             v
@@ -180,11 +187,12 @@ const ConfigSchema = z
     adminToken: c.AMENDS_ADMIN_TOKEN,
     demo: c.AMENDS_DEMO,
     page: { id: c.PAGE_ID, name: c.PAGE_NAME, timeZone: c.TIME_ZONE },
-    locales: { default: c.LOCALES[0]!, all: c.LOCALES } satisfies LocaleSettings,
+    locales: localesOf(c.LOCALES ?? (c.AMENDS_DEMO ? DEMO_LOCALES : ['en'])),
     brand: {
-      color: c.BRAND_COLOR ?? null,
+      // The demo shows what branding looks like; any BRAND_* set wins.
+      color: c.BRAND_COLOR ?? (c.AMENDS_DEMO ? DEMO_BRAND.color : null),
       /** Paths of files to publish as the logo, favicon and extra stylesheet. */
-      logoFile: c.BRAND_LOGO ?? null,
+      logoFile: c.BRAND_LOGO ?? (c.AMENDS_DEMO ? DEMO_BRAND.logoFile : null),
       faviconFile: c.BRAND_FAVICON ?? null,
       cssFile: c.BRAND_CSS ?? null,
       companyName: c.COMPANY_NAME ?? null,
@@ -273,6 +281,10 @@ export function hostOf(url: string): string {
 }
 
 export type Config = z.output<typeof ConfigSchema>
+
+function localesOf(all: Locale[]): LocaleSettings {
+  return { default: all[0]!, all }
+}
 
 export class ConfigError extends Error {}
 

@@ -66,7 +66,7 @@ export function createNodeHandler(app: FetchApp, publicDir: string) {
       !path.startsWith('/api/') &&
       (request.method === 'GET' || request.method === 'HEAD')
     ) {
-      return notFoundPage(publicDir) ?? res
+      return notFoundPage(publicDir, path) ?? res
     }
     return res
   }

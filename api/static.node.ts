@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { createHash } from 'node:crypto'
@@ -191,10 +191,16 @@ export function createStaticFiles(root: string) {
   }
 }
 
-/** The site's 404 page, once one has been published. */
-export function notFoundPage(root: string): Response | null {
+/** A path's locale folder ("/zh-CN/x" → "zh-CN"), when it looks like one: its 404 page speaks it. */
+const LOCALE_DIR = /^\/([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\//
+
+/** The site's 404 page, once one has been published: the locale's own under `/{locale}/`. */
+export function notFoundPage(root: string, path = '/'): Response | null {
+  const dir = LOCALE_DIR.exec(path)?.[1]
+  const own = dir ? join(root, dir, '404.html') : null
   try {
-    return new Response(readFileSync(join(root, '404.html')), {
+    const body = readFileSync(own && existsSync(own) ? own : join(root, '404.html'))
+    return new Response(body, {
       status: 404,
       headers: {
         'content-type': TYPES['.html']!,

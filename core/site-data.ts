@@ -101,6 +101,10 @@ export interface UptimeSummary {
   days: number
   components: Record<string, ComponentUptime>
   groups: Record<string, GroupUptime>
+  /** Per component or group id, the ids of the incidents that touched each day (by date). */
+  day_incidents: Record<string, Record<string, string[]>>
+  /** The incidents named there: their name and path in the page's locale. */
+  incidents: Record<string, { name: string; path: string }>
 }
 
 export interface HistoryMonth {
@@ -117,7 +121,7 @@ export type RouteData =
       active: IncidentView[]
       /** Maintenance in progress first, then upcoming, soonest first. */
       maintenances: IncidentView[]
-      /** The last 14 days, newest day first; a day with no incident has an empty list. */
+      /** The last 14 days in the page's zone, newest first; a day with no incident has an empty list. */
       recent: { date: string; incidents: IncidentView[] }[]
       uptime: UptimeSummary
     }

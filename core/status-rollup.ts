@@ -44,3 +44,42 @@ export function rollUpStatus(statuses: readonly ComponentStatus[]): PageStatus {
         : { indicator: 'major', description: 'Partial System Outage' }
   }
 }
+
+const RANK: Record<Indicator, number> = { none: 0, maintenance: 1, minor: 2, major: 3, critical: 4 }
+
+/** What an open incident's impact says about the page, in the indicator's own terms. */
+const IMPACT_INDICATOR: Record<string, Indicator> = {
+  minor: 'minor',
+  major: 'major',
+  critical: 'critical',
+}
+
+/** Statuspage's description of each indicator when the incidents, not the components, set it. */
+const IMPACT_DESCRIPTION: Record<'minor' | 'major' | 'critical', string> = {
+  minor: 'Minor Service Outage',
+  major: 'Partial System Outage',
+  critical: 'Major Service Outage',
+}
+
+/**
+ * The status people read on our own pages (the site's banner, the console's "Now"): the worse of
+ * the component roll-up and the open incidents' impact, so an open "major" incident never sits
+ * under "Minor Service Outage" or "All Systems Operational". The Statuspage v2 JSON keeps
+ * `rollUpStatus` (components only), as real Statuspage pages do (tests/fixtures/statuspage-v2).
+ */
+export function pageStatus(
+  statuses: readonly ComponentStatus[],
+  openImpacts: readonly string[],
+): PageStatus {
+  const byComponents = rollUpStatus(statuses)
+  let worst: Indicator = byComponents.indicator
+  for (const impact of openImpacts) {
+    const i = IMPACT_INDICATOR[impact]
+    if (i && RANK[i] > RANK[worst]) worst = i
+  }
+  if (worst === byComponents.indicator) return byComponents
+  return {
+    indicator: worst,
+    description: IMPACT_DESCRIPTION[worst as 'minor' | 'major' | 'critical'],
+  }
+}

@@ -1,5 +1,6 @@
-// Uptime math for components and groups: time-weighted, per UTC calendar day. Pure: the
-// caller always passes `now`, so the same history gives the same figures everywhere.
+// Uptime math for components and groups: time-weighted, per calendar day in the page's time
+// zone. Pure: the caller always passes `now`, so the same history gives the same figures everywhere.
+import { nextDay, startOfLocalDay, toLocalDate } from './local-time.ts'
 
 /** A component status as recorded in its history. */
 export type UptimeStatus =
@@ -25,9 +26,9 @@ export interface UptimeTotals {
   maintenance_seconds: number
 }
 
-/** Uptime for one UTC calendar day. */
+/** Uptime for one calendar day in the page's zone. */
 export interface DayUptime extends UptimeTotals {
-  /** UTC date, YYYY-MM-DD. */
+  /** The day in the page's zone, YYYY-MM-DD. */
   date: string
 }
 
@@ -40,8 +41,10 @@ export interface ComponentUptime {
 /** Options for componentUptime. */
 export interface UptimeOptions {
   now: Date
-  /** Window length in days, ending with today (UTC); default 90. */
+  /** Window length in days, ending with today; default 90. */
   days?: number
+  /** The zone whose calendar days these are (the page's); default UTC. */
+  timeZone?: string
   /** Creation time of the component: nothing before it is observed. */
   since?: Date
 }
@@ -52,6 +55,10 @@ export interface GroupDayUptime {
   uptime: number | null
   /** Summed across components, so the UI can say "maintenance" when uptime is null. */
   maintenance_seconds: number
+  /** Summed across components: the day's worst state is its members' worst. */
+  major_seconds: number
+  partial_seconds: number
+  degraded_seconds: number
 }
 
 /** A group's uptime: the mean of its components, per day and overall. */
@@ -100,7 +107,67 @@ export function downtimeWeightsText(): string {
 /** Default length of the uptime window, in days. */
 export const DEFAULT_UPTIME_DAYS = 90
 
-const DAY_MS = 86_400_000
+/** One calendar day of the window: its date in the zone and the instants it spans. */
+export interface DayWindow {
+  date: string
+  start: number
+  end: number
+}
+
+/**
+ * The last `days` calendar days in `timeZone` up to `now`, oldest first. A day is its zone's
+ * midnight to the next (23 or 25 hours across a clock change), so "today" is the reader's today.
+ */
+export function dayWindows(now: Date, days: number, timeZone = 'UTC'): DayWindow[] {
+  if (!Number.isInteger(days) || days < 1) {
+    throw new RangeError(`days must be a positive integer, got ${days}`)
+  }
+  const startOf = (date: string) => Date.parse(startOfLocalDay(date, timeZone) ?? `${date}T00:00Z`)
+  const dates = [toLocalDate(now.toISOString(), timeZone)]
+  // Stepping back from noon of each day stays on the previous calendar day in every zone.
+  for (let i = 1; i < days; i++) {
+    const prev = new Date(Date.parse(`${dates[0]}T12:00:00Z`) - 86_400_000)
+    dates.unshift(prev.toISOString().slice(0, 10))
+  }
+  return dates.map((date) => ({ date, start: startOf(date), end: startOf(nextDay(date)) }))
+}
+
+/** What an incident needs to be placed on the days it touched. */
+export interface IncidentSpan {
+  id: string
+  started_at: string
+  resolved_at: string | null
+  /** Ids of the components it affected. */
+  components: readonly string[]
+}
+
+/**
+ * Per component, the incidents that touched each day (by date, in the windows' order): an
+ * incident touches every day from its start to its resolution (or `now` while open).
+ */
+export function incidentsByDay(
+  incidents: readonly IncidentSpan[],
+  windows: readonly DayWindow[],
+  now: Date,
+): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>()
+  for (const i of incidents) {
+    const from = Date.parse(i.started_at)
+    // At least a millisecond long, so one opened and resolved at once still marks its day.
+    const to = Math.max(i.resolved_at ? Date.parse(i.resolved_at) : now.getTime(), from + 1)
+    for (const w of windows) {
+      if (from >= w.end || to <= w.start) continue
+      for (const c of i.components) {
+        let days = out.get(c)
+        if (!days) out.set(c, (days = new Map<string, string[]>()))
+        const ids = days.get(w.date) ?? []
+        if (!ids.includes(i.id)) ids.push(i.id)
+        days.set(w.date, ids)
+      }
+    }
+  }
+  return out
+}
 
 interface RawSeconds {
   observed: number
@@ -137,29 +204,24 @@ export function uptimeBetween(
   return totalsFrom(raw)
 }
 
-/** Per-UTC-day and overall uptime of one component over the last `days` days up to `now`. */
+/** Per-day (in the zone) and overall uptime of one component over the last `days` days up to `now`. */
 export function componentUptime(
   history: readonly StatusChange[],
   options: UptimeOptions,
 ): ComponentUptime {
-  const days = options.days ?? DEFAULT_UPTIME_DAYS
-  if (!Number.isInteger(days) || days < 1) {
-    throw new RangeError(`days must be a positive integer, got ${days}`)
-  }
+  const windows = dayWindows(options.now, options.days ?? DEFAULT_UPTIME_DAYS, options.timeZone)
   const now = options.now.getTime()
   const since = options.since?.getTime() ?? -Infinity
   // Sort once here so each per-day uptimeBetween call only pays for its sortedness check.
   const sorted = sortHistory(history)
-  const today = Math.floor(now / DAY_MS) * DAY_MS
   const result: DayUptime[] = []
   const sum = zeroSeconds()
-  for (let i = days - 1; i >= 0; i--) {
-    const dayStart = today - i * DAY_MS
-    const from = Math.max(dayStart, since)
-    const to = Math.min(dayStart + DAY_MS, now)
+  for (const w of windows) {
+    const from = Math.max(w.start, since)
+    const to = Math.min(w.end, now)
     // An empty window (creation after this day, or after now) yields zero observed time: null.
-    const totals = uptimeBetween(sorted, new Date(from), new Date(to))
-    result.push({ date: new Date(dayStart).toISOString().slice(0, 10), ...totals })
+    const totals = uptimeBetween(sorted, new Date(from), new Date(Math.max(from, to)))
+    result.push({ date: w.date, ...totals })
     sum.observed += totals.observed_seconds
     sum.major += totals.major_seconds
     sum.partial += totals.partial_seconds
@@ -172,16 +234,28 @@ export function componentUptime(
 
 /** Group uptime: per day and overall, the mean of the components' non-null figures. */
 export function groupUptime(components: readonly ComponentUptime[]): GroupUptime {
-  const byDate = new Map<string, { values: number[]; maintenance: number }>()
+  type Sums = Omit<GroupDayUptime, 'date' | 'uptime'>
+  const byDate = new Map<string, { values: number[]; sums: Sums }>()
   for (const component of components) {
     for (const day of component.days) {
       let entry = byDate.get(day.date)
       if (entry === undefined) {
-        entry = { values: [], maintenance: 0 }
+        entry = {
+          values: [],
+          sums: {
+            maintenance_seconds: 0,
+            major_seconds: 0,
+            partial_seconds: 0,
+            degraded_seconds: 0,
+          },
+        }
         byDate.set(day.date, entry)
       }
       if (day.uptime !== null) entry.values.push(day.uptime)
-      entry.maintenance += day.maintenance_seconds
+      entry.sums.maintenance_seconds += day.maintenance_seconds
+      entry.sums.major_seconds += day.major_seconds
+      entry.sums.partial_seconds += day.partial_seconds
+      entry.sums.degraded_seconds += day.degraded_seconds
     }
   }
   const days = [...byDate.entries()]
@@ -189,7 +263,7 @@ export function groupUptime(components: readonly ComponentUptime[]): GroupUptime
     .map(([date, entry]) => ({
       date,
       uptime: mean(entry.values),
-      maintenance_seconds: entry.maintenance,
+      ...entry.sums,
     }))
   const overall = components.flatMap((c) => (c.uptime === null ? [] : [c.uptime]))
   return { uptime: mean(overall), days }

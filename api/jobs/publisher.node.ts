@@ -14,6 +14,7 @@ import { monthIn } from '../../core/format.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 import { localePath, type RouteData } from '../../core/site-data.ts'
+import { publishBrandFiles } from './brand-files.node.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
 import { catalogFor } from '../../templates/locales/index.ts'
@@ -246,6 +247,7 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     const event = eventId ? await outboxEventAt(deps.db, eventId) : null
     mkdirSync(outDir, { recursive: true })
     if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
+    publishBrandFiles(deps.config.brand, outDir)
     const months = new Set(await listMonths(deps.db, deps.config.page.timeZone))
     const all = await listAllIds(deps.db)
     let files = await renderTargets({

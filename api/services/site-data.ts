@@ -17,7 +17,9 @@ import type {
 import type { Locale } from '../../core/schemas/subscription.ts'
 import { localePath } from '../../core/site-data.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
-import { rollUpStatus } from '../../core/status-rollup.ts'
+import { pageStatus } from '../../core/status-rollup.ts'
+import { toLocalDate } from '../../core/local-time.ts'
+import { dayWindows, incidentsByDay } from '../../core/uptime.ts'
 import { getIncident, listLatest, listMonths, listStartedBetween } from '../../db/incidents.ts'
 import { catalogFor } from '../../templates/locales/index.ts'
 import type { Config } from '../config.ts'
@@ -26,7 +28,6 @@ import { recovery } from './recovery.ts'
 import { loadSnapshot } from './status.ts'
 import { uptime } from './uptime.ts'
 
-const DAY = 86_400_000
 export const UPTIME_DAYS = 90
 export const RECENT_DAYS = 14
 export const HISTORY_INDEX_MONTHS = 3
@@ -65,7 +66,11 @@ export function commonFrom(
 ): SiteCommon {
   return {
     page: s.page,
-    status: rollUpStatus(s.components.map((c) => c.status)),
+    // The worse of the components and the open incidents (core/status-rollup.ts pageStatus).
+    status: pageStatus(
+      s.components.map((c) => c.status),
+      s.incidents.filter((r) => r.status !== 'resolved').map((r) => r.impact),
+    ),
     generated_at: s.generated_at,
     components: s.components,
     groups: s.groups,
@@ -199,14 +204,53 @@ export function incidentLineOf(
   }
 }
 
-async function uptimeSummary(deps: Deps): Promise<UptimeSummary> {
-  const all = await uptime.all(deps, UPTIME_DAYS)
+/** The incidents started since `from` and the open ones (which may have started earlier). */
+async function incidentsSince(deps: Deps, snapshot: StatusSnapshot, from: string) {
+  const now = deps.clock.now()
+  const started = await listStartedBetween(deps.db, from, new Date(now.getTime() + 1).toISOString())
+  const byId = new Map(started.map((r) => [r.id, r]))
+  for (const r of snapshot.incidents) if (r.status !== 'resolved') byId.set(r.id, r)
+  return [...byId.values()].filter((r) => r.kind === 'incident')
+}
+
+async function uptimeSummary(
+  deps: Deps,
+  snapshot: StatusSnapshot,
+  line: (r: IncidentRecord) => IncidentView,
+): Promise<UptimeSummary> {
+  const now = deps.clock.now()
+  const windows = dayWindows(now, UPTIME_DAYS, deps.config.page.timeZone)
+  const [all, records] = await Promise.all([
+    uptime.all(deps, UPTIME_DAYS),
+    incidentsSince(deps, snapshot, new Date(windows[0]!.start).toISOString()),
+  ])
+  const spans = records.map((r) => ({ ...r, components: r.components.map((c) => c.id) }))
+  const byComponent = incidentsByDay(spans, windows, now)
+  const dayIncidents: UptimeSummary['day_incidents'] = {}
+  for (const [id, days] of byComponent) dayIncidents[id] = Object.fromEntries(days)
+  // A group's day lists what touched any of its members.
+  for (const g of snapshot.groups) {
+    const days: Record<string, string[]> = {}
+    for (const member of g.components)
+      for (const [date, ids] of byComponent.get(member) ?? [])
+        days[date] = [...new Set([...(days[date] ?? []), ...ids])]
+    if (Object.keys(days).length) dayIncidents[g.id] = days
+  }
+  const named = new Set(Object.values(dayIncidents).flatMap((d) => Object.values(d).flat()))
+  const incidents: UptimeSummary['incidents'] = {}
+  for (const r of records)
+    if (named.has(r.id)) {
+      const v = line(r)
+      incidents[r.id] = { name: v.name, path: v.path }
+    }
   return {
     days: UPTIME_DAYS,
     components: Object.fromEntries(
       all.components.map((c) => [c.id, { uptime: c.uptime, days: c.days }]),
     ),
     groups: Object.fromEntries(all.groups.map((g) => [g.id, { uptime: g.uptime, days: g.days }])),
+    day_incidents: dayIncidents,
+    incidents,
   }
 }
 
@@ -224,13 +268,15 @@ export function siteData(
   const view = (r: IncidentRecord) => incidentViewOf(r, snapshot.components, [], lang)
   const line = (r: IncidentRecord) => incidentLineOf(r, snapshot.components, lang)
   let uptimeOnce: Promise<UptimeSummary> | null = null
-  const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps))
+  const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps, snapshot, line))
   return {
     common,
     async home(): Promise<RouteData> {
       const now = deps.clock.now()
-      const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
-      const from = new Date(today - (RECENT_DAYS - 1) * DAY).toISOString()
+      // Days in the page's zone, as the uptime bars and every date on the site.
+      const tz = deps.config.page.timeZone
+      const recentDays = dayWindows(now, RECENT_DAYS, tz)
+      const from = new Date(recentDays[0]!.start).toISOString()
       const [recent, up] = await Promise.all([
         listStartedBetween(deps.db, from, new Date(now.getTime() + 1).toISOString()),
         uptimeOf(),
@@ -247,9 +293,7 @@ export function siteData(
       windows.sort(
         (a, b) => rank(a) - rank(b) || (a.scheduled_for ?? '').localeCompare(b.scheduled_for ?? ''),
       )
-      const days = Array.from({ length: RECENT_DAYS }, (_, i) =>
-        new Date(today - i * DAY).toISOString().slice(0, 10),
-      )
+      const days = recentDays.map((w) => w.date).reverse()
       const incidents = recent.filter((r) => r.kind === 'incident')
       return {
         kind: 'home',
@@ -258,7 +302,7 @@ export function siteData(
         maintenances: windows.map(view),
         recent: days.map((date) => ({
           date,
-          incidents: incidents.filter((r) => r.started_at.startsWith(date)).map(line),
+          incidents: incidents.filter((r) => toLocalDate(r.started_at, tz) === date).map(line),
         })),
         uptime: up,
       }

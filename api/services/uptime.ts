@@ -1,40 +1,43 @@
-import { componentUptime, groupUptime, type StatusChange } from '../../core/uptime.ts'
+import { componentUptime, dayWindows, groupUptime, type StatusChange } from '../../core/uptime.ts'
 import { listComponents, listGroups, statusHistorySince } from '../../db/components.ts'
 import type { Deps } from '../deps.ts'
 import { components } from './components.ts'
 
-const DAY_MS = 86_400_000
-
+// Days are the page's calendar days (TIME_ZONE), as every date on the site is.
 async function historyByComponent(deps: Deps, days: number) {
   const now = deps.clock.now()
-  const since = new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY_MS,
-  )
+  const timeZone = deps.config.page.timeZone
+  const since = new Date(dayWindows(now, days, timeZone)[0]!.start)
   const byComponent = new Map<string, StatusChange[]>()
   for (const h of await statusHistorySince(deps.db, since.toISOString())) {
     const list = byComponent.get(h.component_id) ?? []
     list.push({ status: h.status, at: new Date(h.at) })
     byComponent.set(h.component_id, list)
   }
-  return { now, byComponent }
+  return { now, timeZone, byComponent }
 }
 
 export const uptime = {
   /** One component's daily uptime over `days`, plus the time-weighted figure for the window. */
   async component(deps: Deps, id: string, days: number) {
     const c = await components.get(deps, id)
-    const { now, byComponent } = await historyByComponent(deps, days)
+    const { now, timeZone, byComponent } = await historyByComponent(deps, days)
     return {
       id: c.id,
       name: c.name,
       sla_target: c.sla_target,
-      ...componentUptime(byComponent.get(id) ?? [], { now, days, since: new Date(c.created_at) }),
+      ...componentUptime(byComponent.get(id) ?? [], {
+        now,
+        days,
+        timeZone,
+        since: new Date(c.created_at),
+      }),
     }
   },
 
   /** Every component's and group's uptime (a group's is the mean of its components'). */
   async all(deps: Deps, days: number) {
-    const [list, groups, { now, byComponent }] = await Promise.all([
+    const [list, groups, { now, timeZone, byComponent }] = await Promise.all([
       listComponents(deps.db),
       listGroups(deps.db),
       historyByComponent(deps, days),
@@ -42,7 +45,12 @@ export const uptime = {
     const perComponent = new Map(
       list.map((c) => [
         c.id,
-        componentUptime(byComponent.get(c.id) ?? [], { now, days, since: new Date(c.created_at) }),
+        componentUptime(byComponent.get(c.id) ?? [], {
+          now,
+          days,
+          timeZone,
+          since: new Date(c.created_at),
+        }),
       ]),
     )
     return {

@@ -1,7 +1,7 @@
 // Optional enhancement; every page works without it. It (1) shows times in the reader's time
-// zone, keeping the published one in a tooltip, and keeps "ongoing for" current, (2) refreshes
-// the status banner from the JSON API every 60 s and offers a reload when the page is out of
-// date, and (3) lets keyboard users step through the daily uptime bars with the arrow keys.
+// zone, keeping the published one in a tooltip, and keeps "ongoing for" current, (2) checks the
+// JSON API every 60 s and offers a reload when the page is out of date, and (3) makes each uptime
+// bar one tab stop whose days the arrow keys step through.
 ;(() => {
   const d = document
   const $$ = (s) => d.querySelectorAll(s)
@@ -13,7 +13,7 @@
     zone = Intl.DateTimeFormat().resolvedOptions().timeZone
   } catch {}
 
-  // (1) Times: only instants (dates stay UTC calendar days), and only when the zone differs.
+  // (1) Times: only instants (dates stay the page's calendar days), and only when the zone differs.
   const times = () => {
     if (!zone || zone === 'UTC' || zone === 'Etc/UTC') return
     const fmt = new Intl.DateTimeFormat(english ? 'en-GB' : lang, {
@@ -39,7 +39,8 @@
       const p = {}
       for (const x of fmt.formatToParts(new Date(iso))) p[x.type] = x.value
       const clock = `${p.hour}:${p.minute} ${p.timeZoneName}`
-      t.title = english ? `Published as ${t.textContent}` : t.textContent
+      // The page's own words for "Published as" (Base.astro data-pub).
+      t.title = `${d.documentElement.dataset.pub || 'Published as'} ${t.textContent}`
       const date = english ? `${p.day} ${p.month} ${p.year}, ` : `${day.format(new Date(iso))} `
       t.textContent = 'c' in t.dataset ? clock : `${date}${clock}`
       t.dataset.z = zone
@@ -82,60 +83,39 @@
     }
   }
 
-  // (2) Banner: the same look as the server renders (consts.ts INDICATOR).
-  const LOOK = {
-    none: ['ok', 'ok'],
-    minor: ['partial', 'partial'],
-    major: ['major', 'major'],
-    critical: ['major', 'major'],
-    maintenance: ['maint', 'maint'],
-  }
+  // (2) The banner stays as published (its words are the page's language, and it weighs open
+  // incidents as the JSON does not): when the status changed since, offer a reload.
   const refresh = async () => {
-    const banner = d.getElementById('banner')
-    if (!banner || d.hidden) return
+    const stale = d.getElementById('stale')
+    const published = d.getElementById('updated')
+    if (!stale || !published || d.hidden || !stale.hidden) return
     try {
-      const r = await fetch('/api/v2/summary.json', { cache: 'no-store' })
+      const r = await fetch('/api/v2/status.json', { cache: 'no-store' })
       if (!r.ok) return
       const s = await r.json()
-      const look = LOOK[s.status && s.status.indicator]
-      if (!look) return
-      const text = d.getElementById('banner-text')
-      if (text.textContent !== s.status.description) text.textContent = s.status.description
-      banner.className = banner.className.replace(/\bt-\w+/, `t-${look[1]}`)
-      banner.querySelector('use').setAttribute('href', `#i-${look[0]}`)
-      banner.dataset.indicator = s.status.indicator
-      const published = d.getElementById('updated')
-      const stale = published && s.page && s.page.updated_at > published.getAttribute('datetime')
-      if (stale && !d.getElementById('stale')) {
-        const p = d.createElement('p')
-        p.id = 'stale'
-        p.innerHTML = 'There are newer updates. <a href="">Reload this page</a>'
-        banner.after(p)
-      }
+      if (s.page && s.page.updated_at > published.getAttribute('datetime')) stale.hidden = false
     } catch {}
   }
 
-  // (3) Uptime bars: one tab stop per bar; arrows, Home and End move between days.
+  // (3) Uptime bars: without script every day is a tab stop; with it, one per bar (the latest
+  // day), and arrows, Home and End move between the days that are drawn.
   const bars = () => {
     for (const bar of $$('.bar')) {
-      const days = bar.children
+      const days = [...bar.children]
+      days.forEach((li) => (li.tabIndex = -1))
       let at = days.length - 1
-      bar.tabIndex = 0
-      const show = (i) => {
-        days[at].classList.remove('on')
-        // Phones hide the oldest days visually: do not step onto them.
-        let first = 0
-        while (first < days.length - 1 && days[first].offsetWidth < 2) first++
-        at = Math.max(first, Math.min(days.length - 1, i))
-        days[at].classList.add('on')
-      }
-      bar.addEventListener('focus', () => show(at))
-      bar.addEventListener('blur', () => days[at].classList.remove('on'))
+      days[at].tabIndex = 0
+      const drawn = () => days.filter((li) => li.offsetWidth > 0)
       bar.addEventListener('keydown', (e) => {
         const step = { ArrowLeft: -1, ArrowRight: 1, Home: -1e3, End: 1e3 }[e.key]
-        if (!step) return
+        if (!step || !days.includes(e.target)) return
         e.preventDefault()
-        show(at + step)
+        const list = drawn()
+        const i = Math.max(0, Math.min(list.length - 1, list.indexOf(days[at]) + step))
+        days[at].tabIndex = -1
+        at = days.indexOf(list[i])
+        days[at].tabIndex = 0
+        days[at].focus()
       })
     }
   }
@@ -145,7 +125,7 @@
     bars()
     ongoing()
     setInterval(ongoing, 60_000)
-    if (d.getElementById('banner')) {
+    if (d.getElementById('stale')) {
       setInterval(refresh, 60_000)
       d.addEventListener('visibilitychange', refresh)
     }

@@ -60,6 +60,9 @@ export function statusLabel(status: string): string {
   )
 }
 
+/** Days an uptime bar draws on a phone (UptimeBar.astro's CSS hides the older ones). */
+export const PHONE_DAYS = 30
+
 export const FEEDS = {
   rss: '/history.rss',
   atom: '/history.atom',

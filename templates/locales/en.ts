@@ -2,7 +2,7 @@ import { creditSentence, type ComponentCredit } from '../../core/compensation.ts
 import { ENGLISH_AFFECTED } from '../../core/affected-sentence.ts'
 import { CHANNEL_TABS } from '../../core/channels.ts'
 import { ENGLISH_FEED } from '../../core/feeds.ts'
-import { formatDuration, formatTime } from '../../core/format.ts'
+import { formatDate, formatDuration, formatTime, formatUptime } from '../../core/format.ts'
 import type { PostmortemWording } from '../../core/postmortem-template.ts'
 import type { SiteWords } from './site-words.ts'
 
@@ -363,10 +363,24 @@ export const en: Catalog = {
       language: 'Language',
       languageName: 'English',
       untranslated: (lang) => `Some of this text is not translated yet and is shown in ${lang}.`,
-    },
-    home: {},
-    uptime: {},
-    incident: {
+      backTo: (company) => `Back to ${company}`,
+      support: 'Support',
+      updated: 'Last updated',
+      reportLead: 'Something not working?',
+      reportLink: 'Report a problem',
+      reportPromise: ': we answer within 24 hours.',
+      subscribe: 'Subscribe',
+      feeds: { email: 'Email', rss: 'RSS', atom: 'Atom', calendar: 'Calendar', json: 'JSON API' },
+      feedTitle: (page, feed) =>
+        ({
+          rss: `${page} incidents (RSS)`,
+          atom: `${page} incidents (Atom)`,
+          json: `${page} status (JSON)`,
+          calendar: `${page} maintenance (iCalendar)`,
+        })[feed],
+      publishedAs: 'Published as',
+      newer: 'There are newer updates.',
+      reload: 'Reload this page',
       componentStatus: {
         operational: 'Operational',
         degraded_performance: 'Degraded performance',
@@ -374,6 +388,69 @@ export const en: Catalog = {
         major_outage: 'Major outage',
         under_maintenance: 'Under maintenance',
       },
+      day: (date) => formatDate(date, 'UTC'),
+      notFound: {
+        title: 'Page not found',
+        heading: 'Page not found',
+        text: 'There is no page at this address. It may have moved, or the link may be mistyped.',
+        description: (page) => `This page does not exist on the ${page} status page.`,
+        status: (page) => `Current status of ${page}`,
+      },
+    },
+    home: {
+      banner: (description) => description,
+      description: (status, page) => `${status}. Live status, incidents and uptime of ${page}.`,
+      active: 'Active incidents',
+      maintenance: 'Scheduled maintenance',
+      addToCalendar: 'Add to your calendar',
+      components: 'Components',
+      uptimeDetails: 'Uptime details',
+      past: 'Past incidents',
+      history: 'Incident history',
+      noIncidents: 'No incidents reported.',
+      groupMeta: (n, uptime, days) =>
+        `${n} ${n === 1 ? 'component' : 'components'} · ${uptime} uptime over ${days} days`,
+    },
+    uptime: {
+      title: 'Uptime',
+      heading: (days) => `Uptime, last ${days} days`,
+      description: (page, days) => `Uptime of each ${page} component over the last ${days} days.`,
+      method: (tz) =>
+        `Time-weighted per calendar day (${tz}). A major outage counts fully as downtime, a partial outage at 30%, degraded performance not at all; maintenance is left out.`,
+      key: 'Key',
+      keys: {
+        ok: 'Operational',
+        degraded: 'Degraded',
+        partial: 'Partial outage',
+        major: 'Major outage',
+        maintenance: 'Maintenance',
+        none: 'No data',
+      },
+      barLabel: (name, days) => `${name}: daily uptime, last ${days} days`,
+      daysAgo: (days) => `${days} days ago`,
+      over: (uptime, days) => `${uptime} uptime over ${days} days`,
+      today: 'Today',
+      dayUptime: (uptime) => `${uptime} uptime`,
+      noData: 'No data',
+      maintenanceFor: (d) => `Maintenance, ${d}`,
+      major: (d) => `${d} major outage`,
+      partial: (d) => `${d} partial outage`,
+      degraded: (d) => `${d} degraded performance`,
+      maintenance: (d) => `${d} maintenance`,
+      incidents: 'Incidents',
+      join: (parts) => parts.join(', '),
+      percent: formatUptime,
+      duration: formatDuration,
+      dailyFigures: 'Daily figures',
+      dailyCaption: (name) => `${name}: uptime per day, newest first`,
+      dayColumn: 'Day',
+      uptimeColumn: 'Uptime',
+      noUptime: 'No uptime data yet.',
+      target: (t) => `Target ${t}`,
+      meets: (t) => `Meets its ${t} target`,
+      below: (t) => `Below its ${t} target`,
+    },
+    incident: {
       maintenance: 'Maintenance',
       back: '← Current status',
       description: (status, page) =>

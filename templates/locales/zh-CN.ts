@@ -1,5 +1,5 @@
 import { creditFacts } from '../../core/compensation.ts'
-import { durationParts } from '../../core/format.ts'
+import { durationParts, formatUptime } from '../../core/format.ts'
 import { en, timeOfDayIn, type Catalog } from './en.ts'
 
 const listFormat = new Intl.ListFormat('zh-CN', { type: 'conjunction' })
@@ -50,6 +50,16 @@ const maintenanceStatus: Record<string, string> = {
   in_progress: '进行中',
   verifying: '正在验证',
   completed: '已完成',
+}
+
+/** The page status (core/status-rollup.ts descriptions) as Chinese readers say it. */
+const BANNER: Record<string, string> = {
+  'All Systems Operational': '所有系统运行正常',
+  'Service Under Maintenance': '服务正在维护',
+  'Partially Degraded Service': '部分服务性能下降',
+  'Minor Service Outage': '部分服务出现故障',
+  'Partial System Outage': '部分系统中断',
+  'Major Service Outage': '服务严重中断',
 }
 
 export const zhCN: Catalog = {
@@ -200,10 +210,24 @@ export const zhCN: Catalog = {
       language: '语言',
       languageName: '简体中文',
       untranslated: (lang) => `部分内容尚未翻译，以${lang}显示。`,
-    },
-    home: {},
-    uptime: {},
-    incident: {
+      backTo: (company) => `返回 ${company}`,
+      support: '客户支持',
+      updated: '最后更新',
+      reportLead: '遇到问题？',
+      reportLink: '报告问题',
+      reportPromise: '，我们会在 24 小时内回复。',
+      subscribe: '订阅',
+      feeds: { email: '邮件', rss: 'RSS', atom: 'Atom', calendar: '日历', json: 'JSON API' },
+      feedTitle: (page, feed) =>
+        ({
+          rss: `${page} 事件（RSS）`,
+          atom: `${page} 事件（Atom）`,
+          json: `${page} 状态（JSON）`,
+          calendar: `${page} 维护计划（iCalendar）`,
+        })[feed],
+      publishedAs: '发布时显示为',
+      newer: '有新的状态更新。',
+      reload: '刷新页面',
       componentStatus: {
         operational: '运行正常',
         degraded_performance: '性能下降',
@@ -211,6 +235,68 @@ export const zhCN: Catalog = {
         major_outage: '严重中断',
         under_maintenance: '维护中',
       },
+      day: (d) => date(`${d}T12:00:00Z`, 'UTC'),
+      notFound: {
+        title: '页面不存在',
+        heading: '页面不存在',
+        text: '这个地址没有页面。页面可能已经移动，或者链接有误。',
+        description: (page) => `${page} 状态页上没有这个页面。`,
+        status: (page) => `${page} 的当前状态`,
+      },
+    },
+    home: {
+      banner: (description) => BANNER[description] ?? description,
+      description: (status, page) => `${status}。${page} 的实时状态、事件和可用性。`,
+      active: '正在处理的事件',
+      maintenance: '计划维护',
+      addToCalendar: '添加到日历',
+      components: '服务组件',
+      uptimeDetails: '可用性详情',
+      past: '过往事件',
+      history: '事件历史',
+      noIncidents: '未报告任何事件。',
+      groupMeta: (n, uptime, days) => `${n} 个组件 · 过去 ${days} 天可用性 ${uptime}`,
+    },
+    uptime: {
+      title: '可用性',
+      heading: (days) => `可用性（最近 ${days} 天）`,
+      description: (page, days) => `${page} 各组件最近 ${days} 天的可用性。`,
+      method: (tz) =>
+        `按自然日（${tz}）以时间加权计算。严重中断全部计为不可用，部分中断按 30% 计，性能下降不计；维护时间不计入。`,
+      key: '图例',
+      keys: {
+        ok: '运行正常',
+        degraded: '性能下降',
+        partial: '部分中断',
+        major: '严重中断',
+        maintenance: '维护',
+        none: '无数据',
+      },
+      barLabel: (name, days) => `${name}：最近 ${days} 天每日可用性`,
+      daysAgo: (days) => `${days} 天前`,
+      over: (uptime, days) => `${days} 天可用性 ${uptime}`,
+      today: '今天',
+      dayUptime: (uptime) => `可用性 ${uptime}`,
+      noData: '无数据',
+      maintenanceFor: (d) => `维护 ${d}`,
+      major: (d) => `严重中断 ${d}`,
+      partial: (d) => `部分中断 ${d}`,
+      degraded: (d) => `性能下降 ${d}`,
+      maintenance: (d) => `维护 ${d}`,
+      incidents: '事件',
+      join: (parts) => parts.join('，'),
+      percent: (u) => (u === null ? '无数据' : formatUptime(u)),
+      duration,
+      dailyFigures: '每日数据',
+      dailyCaption: (name) => `${name}：每日可用性，最新在前`,
+      dayColumn: '日期',
+      uptimeColumn: '可用性',
+      noUptime: '暂无可用性数据。',
+      target: (t) => `目标 ${t}`,
+      meets: (t) => `达到 ${t} 的目标`,
+      below: (t) => `低于 ${t} 的目标`,
+    },
+    incident: {
       maintenance: '维护',
       back: '← 当前状态',
       description: (status, page) =>

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
   componentUptime,
+  dayWindows,
   groupUptime,
+  incidentsByDay,
   uptimeBetween,
   type ComponentUptime,
   type StatusChange,
@@ -289,6 +291,7 @@ describe('componentUptime', () => {
 })
 
 describe('groupUptime', () => {
+  const NO_STATES = { major_seconds: 0, partial_seconds: 0, degraded_seconds: 0 }
   const day = (date: string, uptime: number | null, maintenance = 0) => ({
     date,
     uptime,
@@ -316,8 +319,8 @@ describe('groupUptime', () => {
     const group = groupUptime([a, b, c])
     expect(group.uptime).toBe((90 + 99) / 2)
     expect(group.days).toEqual([
-      { date: '2024-03-09', uptime: 80, maintenance_seconds: 0 },
-      { date: '2024-03-10', uptime: 98, maintenance_seconds: 0 },
+      { date: '2024-03-09', uptime: 80, maintenance_seconds: 0, ...NO_STATES },
+      { date: '2024-03-10', uptime: 98, maintenance_seconds: 0, ...NO_STATES },
     ])
   })
 
@@ -326,7 +329,7 @@ describe('groupUptime', () => {
     const b: ComponentUptime = { uptime: null, days: [day('2024-03-10', null)] }
     expect(groupUptime([a, b])).toEqual({
       uptime: null,
-      days: [{ date: '2024-03-10', uptime: null, maintenance_seconds: DAY }],
+      days: [{ date: '2024-03-10', uptime: null, maintenance_seconds: DAY, ...NO_STATES }],
     })
   })
 
@@ -351,5 +354,114 @@ describe('groupUptime', () => {
     expect(group.days[0]?.uptime).toBe(75)
     expect(group.days[1]?.uptime).toBeNull()
     expect(group.uptime).toBe(75)
+  })
+})
+
+describe("days in the page's time zone", () => {
+  it("cuts days at the zone's midnight: an outage at 23:30 UTC is the next day in Shanghai", () => {
+    const history = [
+      change('operational', '2024-03-01T00:00:00Z'),
+      change('major_outage', '2024-03-09T23:30:00Z'),
+      change('operational', '2024-03-10T00:00:00Z'),
+    ]
+    const utc = componentUptime(history, { now: NOW, days: 3 })
+    const sh = componentUptime(history, { now: NOW, days: 3, timeZone: 'Asia/Shanghai' })
+    expect(utc.days.map((d) => [d.date, d.major_seconds])).toEqual([
+      ['2024-03-09', 1800],
+      ['2024-03-10', 0],
+      ['2024-03-11', 0],
+    ])
+    // 2024-03-11T00:00Z is 08:00 in Shanghai: today there is 2024-03-11.
+    expect(sh.days.map((d) => [d.date, d.major_seconds])).toEqual([
+      ['2024-03-09', 0],
+      ['2024-03-10', 1800],
+      ['2024-03-11', 0],
+    ])
+  })
+
+  it('a day across a clock change lasts 23 or 25 hours', () => {
+    const spring = dayWindows(t('2026-03-30T12:00:00Z'), 3, 'Europe/Paris')
+    expect(spring.map((w) => [w.date, (w.end - w.start) / 3_600_000])).toEqual([
+      ['2026-03-28', 24],
+      ['2026-03-29', 23],
+      ['2026-03-30', 24],
+    ])
+    const autumn = dayWindows(t('2026-10-25T12:00:00Z'), 1, 'Europe/Paris')
+    expect((autumn[0]!.end - autumn[0]!.start) / 3_600_000).toBe(25)
+  })
+
+  it('windows are contiguous, oldest first, ending with today in the zone (many zones)', () => {
+    const zones = [
+      'UTC',
+      'Asia/Shanghai',
+      'America/Los_Angeles',
+      'Pacific/Kiritimati',
+      'Pacific/Pago_Pago',
+      'Asia/Kolkata',
+      'America/Santiago',
+    ]
+    const nows = [
+      '2026-01-01T00:00:00Z',
+      '2026-03-08T10:59:00Z',
+      '2026-11-01T23:59:59Z',
+      '2026-09-06T04:00:00Z',
+    ]
+    for (const zone of zones)
+      for (const now of nows) {
+        const w = dayWindows(t(now), 90, zone)
+        expect(w).toHaveLength(90)
+        for (let i = 1; i < w.length; i++) expect(w[i]!.start).toBe(w[i - 1]!.end)
+        const last = w.at(-1)!
+        expect(last.start).toBeLessThanOrEqual(t(now).getTime())
+        expect(last.end).toBeGreaterThan(t(now).getTime())
+      }
+  })
+})
+
+describe('incidentsByDay', () => {
+  const windows = dayWindows(NOW, 3)
+  it('places an incident on every day it touched, for each component it affected', () => {
+    const byDay = incidentsByDay(
+      [
+        {
+          id: 'a',
+          started_at: '2024-03-08T22:00:00Z',
+          resolved_at: '2024-03-09T01:00:00Z',
+          components: ['c1', 'c2'],
+        },
+        { id: 'b', started_at: '2024-03-10T10:00:00Z', resolved_at: null, components: ['c1'] },
+        // Resolved exactly at midnight: it did not touch the next day.
+        {
+          id: 'c',
+          started_at: '2024-03-09T23:00:00Z',
+          resolved_at: '2024-03-10T00:00:00Z',
+          components: ['c2'],
+        },
+        // Opened and resolved at once: still its day.
+        {
+          id: 'd',
+          started_at: '2024-03-10T05:00:00Z',
+          resolved_at: '2024-03-10T05:00:00Z',
+          components: ['c2'],
+        },
+        {
+          id: 'e',
+          started_at: '2024-03-01T00:00:00Z',
+          resolved_at: '2024-03-02T00:00:00Z',
+          components: ['c1'],
+        },
+      ],
+      windows,
+      NOW,
+    )
+    // The window is 9, 10 and 11 March; "b" is open until now, midnight of the 11th.
+    expect(Object.fromEntries(byDay.get('c1')!)).toEqual({
+      '2024-03-09': ['a'],
+      '2024-03-10': ['b'],
+    })
+    expect(Object.fromEntries(byDay.get('c2')!)).toEqual({
+      '2024-03-09': ['a', 'c'],
+      '2024-03-10': ['d'],
+    })
   })
 })

@@ -1,12 +1,13 @@
 // Small pure helpers shared by the pages: route narrowing, durations, uptime-day wording and the
 // display order of components.
-import { formatDate, formatDuration, formatUptime } from '../../../core/format.ts'
+import { formatDuration } from '../../../core/format.ts'
 import type { Component, ComponentGroup } from '../../../core/schemas/component.ts'
 import {
   localePath,
   type IncidentView,
   type RouteData,
   type SiteCommon,
+  type UptimeSummary,
 } from '../../../core/site-data.ts'
 import { catalogFor } from '../../../templates/locales/index.ts'
 import { worstStatus } from '../../../core/status-rollup.ts'
@@ -53,48 +54,73 @@ export function maintenanceRunning(m: IncidentView): boolean {
   return m.status === 'in_progress' || m.status === 'verifying'
 }
 
-/** A compact class for an uptime day (the bar's colour and height) and its sentence. */
+/** A compact class for an uptime day (the bar's colour) and its sentence. */
 export interface DayLook {
   /** '' operational, 'd' degraded, 'p' partial, 'm' major, 'x' maintenance, 'n' no data */
   cls: '' | 'd' | 'p' | 'm' | 'x' | 'n'
+  /** The day, in the page's words ("23 Nov 2026"). */
+  day: string
+  /** "99.80% uptime, 17 min partial outage" / "No data" / "Maintenance, 1 h". */
   text: string
 }
 
-const minutes = (seconds: number) => formatDuration(seconds * 1000)
-
-/** "12 Nov 2026: 99.80% uptime, 17 min partial outage" / "…: No data" / "…: Maintenance, 1 h". */
-export function dayLook(day: DayUptime | GroupDayUptime): DayLook {
-  const date = formatDate(day.date, 'UTC')
+/** An uptime day: its colour is its worst state; its sentence says how long each lasted. */
+export function dayLook(day: DayUptime | GroupDayUptime, common: SiteCommon): DayLook {
+  const u = wordsOf(common).uptime
+  const date = wordsOf(common).frame.day(day.date)
+  const time = (seconds: number) => u.duration(seconds * 1000)
   const notes: string[] = []
   let cls: DayLook['cls'] = ''
-  if ('major_seconds' in day) {
-    if (day.major_seconds > 0) notes.push(`${minutes(day.major_seconds)} major outage`)
-    if (day.partial_seconds > 0) notes.push(`${minutes(day.partial_seconds)} partial outage`)
-    if (day.degraded_seconds > 0)
-      notes.push(`${minutes(day.degraded_seconds)} degraded performance`)
-    cls =
-      day.major_seconds > 0
-        ? 'm'
-        : day.partial_seconds > 0
-          ? 'p'
-          : day.degraded_seconds > 0
-            ? 'd'
-            : ''
-  } else if (day.uptime !== null && day.uptime < 100) {
-    // A group only knows its mean uptime: a dip of a few minutes reads as partial, more as major.
-    cls = day.uptime < 99 ? 'm' : 'p'
-  }
+  // A group's seconds are its members' summed: its colour is its worst member's state that day.
+  if (day.major_seconds > 0) notes.push(u.major(time(day.major_seconds)))
+  if (day.partial_seconds > 0) notes.push(u.partial(time(day.partial_seconds)))
+  if (day.degraded_seconds > 0) notes.push(u.degraded(time(day.degraded_seconds)))
+  cls =
+    day.major_seconds > 0
+      ? 'm'
+      : day.partial_seconds > 0
+        ? 'p'
+        : day.degraded_seconds > 0
+          ? 'd'
+          : ''
   if (day.maintenance_seconds > 0) {
-    notes.push(`${minutes(day.maintenance_seconds)} maintenance`)
+    notes.push(u.maintenance(time(day.maintenance_seconds)))
     if (cls === '') cls = 'x'
   }
   if (day.uptime === null) {
     return day.maintenance_seconds > 0
-      ? { cls: 'x', text: `${date}: Maintenance, ${minutes(day.maintenance_seconds)}` }
-      : { cls: 'n', text: `${date}: No data` }
+      ? { cls: 'x', day: date, text: u.maintenanceFor(time(day.maintenance_seconds)) }
+      : { cls: 'n', day: date, text: u.noData }
   }
-  const head = `${date}: ${formatUptime(day.uptime)} uptime`
-  return { cls, text: notes.length ? `${head}, ${notes.join(', ')}` : head }
+  const head = u.dayUptime(u.percent(day.uptime))
+  return { cls, day: date, text: u.join([head, ...notes]) }
+}
+
+/**
+ * The uptime over the last `n` days of a bar (what a phone draws): time-weighted for a
+ * component, the mean of the days for a group (as core/uptime.ts computes the whole window).
+ */
+export function uptimeOfLast(days: readonly (DayUptime | GroupDayUptime)[], n: number) {
+  const last = days.slice(-n)
+  if (last.every((d) => 'observed_seconds' in d)) {
+    let down = 0
+    let counted = 0
+    for (const d of last as DayUptime[]) {
+      down += d.down_seconds
+      counted += d.observed_seconds - d.maintenance_seconds
+    }
+    return counted > 0 ? 100 * (1 - down / counted) : null
+  }
+  const values = last.flatMap((d) => (d.uptime === null ? [] : [d.uptime]))
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null
+}
+
+/** The incidents that touched each day of a bar (component or group id), by date. */
+export function dayIncidents(uptime: UptimeSummary, id: string) {
+  const out: Record<string, { name: string; path: string }[]> = {}
+  for (const [date, ids] of Object.entries(uptime.day_incidents[id] ?? {}))
+    out[date] = ids.flatMap((i) => uptime.incidents[i] ?? [])
+  return out
 }
 
 /** A row of the component list: a group with its shown members, or a component on its own. */
