@@ -47,10 +47,12 @@ export function feedbackPageRoutes(deps: Deps, admit: Admit) {
       incident: text(body, 'incident').trim(),
       message: text(body, 'message'),
     }
+    // The site's form in another language says which (a hidden `locale` field).
+    const at = inLocale(site, text(body, 'locale'))
     const incidentUrl = (id: string) =>
-      /^[0-9a-z]{12}$/.test(id) ? siteHref(site, `/incidents/${id}/`) : null
+      /^[0-9a-z]{12}$/.test(id) ? siteHref(at, `/incidents/${id}/`) : null
     const thanks = (email: string) =>
-      views.reportThanks(site, { email: email || null, incidentUrl: incidentUrl(values.incident) })
+      views.reportThanks(at, { email: email || null, incidentUrl: incidentUrl(values.incident) })
     // The honeypot: people never see the "website" field, form-filling bots do. Answer as if all
     // went well so the bot learns nothing, and write nothing.
     if (text(body, 'website')) return c.html(thanks(values.email), 200)
@@ -63,7 +65,7 @@ export function feedbackPageRoutes(deps: Deps, admit: Admit) {
         incident: bad.has('incident') ? '' : values.incident,
       }
       return c.html(
-        views.reportError(site, plainProblems(details), kept, await componentChoices()),
+        views.reportError(at, plainProblems(details), kept, await componentChoices()),
         400,
       )
     }

@@ -68,6 +68,18 @@ describe('the API pages', () => {
     expect(manage.html).toMatch(/<main id="main" class="wrap" tabindex="-1" lang="en">/)
     expect(manage.html).toContain(`<a href="${SITE}/zh-CN/report/">报告问题</a>`)
 
+    // The report form of the Chinese site says so in a hidden field: thanks in its language.
+    const report = await get(t, '/report', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ message: 'The page is slow', locale: 'zh-CN' }).toString(),
+    })
+    expect(report.status).toBe(200)
+    expect(report.html).toContain('<html lang="zh-CN">')
+    expect(report.html).toMatch(
+      /<a href="[^"]+\/zh-CN\/report\/" aria-current="page">报告问题<\/a>/,
+    )
+
     // An unknown or unconfigured locale falls back to the page's default.
     expect((await get(t, '/subscribe/email?locale=xx')).html).toContain('<html lang="en">')
     const single = await createTestApp()
