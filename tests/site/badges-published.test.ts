@@ -16,7 +16,7 @@ describe('published badges', () => {
     const { publisher, outDir } = await publisherFor(t)
     await publisher.publishAll()
 
-    expect(read(outDir, 'badge.svg')).toContain('aria-label="status: operational"')
+    expect(read(outDir, 'badge.svg')).toContain('aria-label="status: All Systems Operational"')
     const apiBadge = `components/${api.id}/badge.svg`
     expect(read(outDir, apiBadge)).toContain('aria-label="Payments API: operational"')
     expect(read(outDir, `components/${web.id}/badge.svg`)).toContain(
@@ -28,8 +28,25 @@ describe('published badges', () => {
     await publisher.catchUp()
     expect(read(outDir, apiBadge)).toContain('aria-label="Payments API: partial outage"')
     expect(read(outDir, apiBadge)).toContain('fill="#bc4c00"')
-    expect(read(outDir, 'badge.svg')).toContain('aria-label="status: partial outage"')
+    // The page's badge says what the banner says (core/status-rollup.ts pageStatus).
+    expect(read(outDir, 'badge.svg')).toContain('aria-label="status: Minor Service Outage"')
     expect(read(outDir, `components/${web.id}/badge.svg`)).toContain(': operational')
+
+    // An open critical incident outweighs the components, on the badge as on the banner.
+    const opened = await t.api('POST', '/api/v1/incidents', {
+      name: 'Everything is slow',
+      status: 'investigating',
+      impact: 'critical',
+      body: 'Looking into it.',
+      components: {},
+    })
+    expect(opened.status).toBe(201)
+    await publisher.catchUp()
+    const page = read(outDir, 'badge.svg')
+    expect(page).toContain('aria-label="status: Major Service Outage"')
+    expect(page).toContain('fill="#cf222e"')
+    const home = read(outDir, 'index.html')
+    expect(home).toContain('Major Service Outage')
 
     // Served as SVG with the page's short caching, readable from other origins' pages as images.
     const serve = createStaticFiles(outDir)
