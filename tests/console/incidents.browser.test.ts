@@ -116,7 +116,9 @@ describe('running an incident from a phone', () => {
     await page.waitForURL(/\/admin\/incidents\/new#preview$/)
     const preview = await page.locator('#preview').innerText()
     expect(preview).toContain('Payments API and Checkout unavailable in EU (Frankfurt)')
-    expect(preview).toContain('Subject: [Amends] Payments API and Checkout unavailable')
+    expect(preview).toContain(
+      'Subject: [Amends] Investigating: Payments API and Checkout unavailable',
+    )
     await expectNoHorizontalScroll(page, 'open form with preview')
     expect(await openIncidentIds()).toHaveLength(1)
 
