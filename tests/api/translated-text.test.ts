@@ -179,6 +179,25 @@ describe('text per locale through the API', () => {
     expect(n).toBe(69)
   })
 
+  it('the OpenAPI document shows each translatable field as a string or a map per locale', async () => {
+    const t = await createTestApp()
+    const doc = (await t.api('GET', '/api/v1/openapi.json', undefined, { token: null })).body
+    const schemas = doc.components.schemas
+    for (const [schema, field] of [
+      ['IncidentCreate', 'name'],
+      ['IncidentCreate', 'body'],
+      ['IncidentUpdateCreate', 'body'],
+      ['IncidentPatch', 'apology'],
+      ['MaintenanceCreate', 'name'],
+      ['PostmortemDraft', 'body'],
+    ]) {
+      const text = JSON.stringify(schemas[schema].properties[field])
+      expect(text, `${schema}.${field}`).toContain('"type":"string"')
+      expect(text, `${schema}.${field}`).toContain('"zh-CN"')
+    }
+    expect(JSON.stringify(schemas.Incident.properties.translations)).toBeTruthy()
+  })
+
   it('the Statuspage v2 JSON carries only the default locale’s text', async () => {
     const t = await createTestApp({ env: LOCALES })
     const pay = await makeComponent(t, { name: 'Payments API' })

@@ -108,15 +108,18 @@ describe('running an incident from a phone', () => {
     await fillPlaybook(page)
 
     // The live preview follows the typing (console-js data-preview), before anything is saved.
-    await page.getByLabel('Unaffected (optional)').fill('browsing the catalogue')
+    // (What still works is computed from the components, not typed into the playbook.)
+    await page.locator('#f-vars-workaround').fill('pay by bank transfer')
     await expect
       .poll(() => page.locator('#preview').innerText())
-      .toContain('Still working normally: browsing the catalogue')
+      .toContain('While we fix this, you can pay by bank transfer.')
     await page.getByRole('button', { name: 'Preview' }).click()
     await page.waitForURL(/\/admin\/incidents\/new#preview$/)
     const preview = await page.locator('#preview').innerText()
     expect(preview).toContain('Payments API and Checkout unavailable in EU (Frankfurt)')
-    expect(preview).toContain('Subject: [Amends] Payments API and Checkout unavailable')
+    expect(preview).toContain(
+      'Subject: [Amends] Investigating: Payments API and Checkout unavailable',
+    )
     await expectNoHorizontalScroll(page, 'open form with preview')
     expect(await openIncidentIds()).toHaveLength(1)
 
@@ -125,7 +128,7 @@ describe('running an incident from a phone', () => {
     const id = /incidents\/([0-9a-z]{12})/.exec(page.url())![1]!
     expect(await page.getByRole('status').innerText()).toBe('The incident is open and published.')
     await published(`/incidents/${id}/`, 'Payments API and Checkout unavailable in EU (Frankfurt)')
-    await published(`/incidents/${id}/`, 'browsing the catalogue')
+    await published(`/incidents/${id}/`, 'pay by bank transfer')
     await published('/', 'Payments API and Checkout unavailable in EU (Frankfurt)')
 
     // First update: the playbook's wording for "identified", one tap away.

@@ -172,7 +172,7 @@ describe('the post-mortem and follow-up screens in Chromium', () => {
       expect(await phone.locator('.clock').innerText()).toBe('Published on time')
       await w.settle()
       const pm = await simpleParser(w.sink.to('finance@northwind.example').at(-1)!.raw)
-      expect(pm.subject).toBe('[Acme Status] Card payments failing')
+      expect(pm.subject).toBe('[Acme Status] Post-mortem published: Card payments failing')
       expect(pm.text).toContain('Summary\n-------\n\nFor 3 hours 12 minutes')
       expect(pm.text).toContain('\n- Failover to the second processor is automatic')
       expect(pm.text).toContain('Was affected: Payments API')
