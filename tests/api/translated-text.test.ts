@@ -190,7 +190,7 @@ describe('text per locale through the API', () => {
       ['IncidentPatch', 'apology'],
       ['MaintenanceCreate', 'name'],
       ['PostmortemDraft', 'body'],
-    ]) {
+    ] as const) {
       const text = JSON.stringify(schemas[schema].properties[field])
       expect(text, `${schema}.${field}`).toContain('"type":"string"')
       expect(text, `${schema}.${field}`).toContain('"zh-CN"')
