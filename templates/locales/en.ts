@@ -350,7 +350,7 @@ export const en: Catalog = {
   site: {
     frame: {
       status: 'status',
-      title: (page) => `${page} status`,
+      title: (page) => (/\bstatus$/i.test(page) ? page : `${page} status`),
       nav: {
         status: 'Status',
         history: 'History',

@@ -197,7 +197,7 @@ export const zhCN: Catalog = {
   site: {
     frame: {
       status: '状态',
-      title: (page) => `${page} 服务状态`,
+      title: (page) => (/(status|状态)$/i.test(page) ? page : `${page} 服务状态`),
       nav: {
         status: '状态',
         history: '历史',
