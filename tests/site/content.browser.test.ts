@@ -154,15 +154,16 @@ async function open(b: Browser, t: TestApp, options: BrowserContextOptions = {})
 }
 
 /**
- * The elements of the page's content that reach past the right edge of the screen (none: the
- * content never scrolls sideways). The frame around it (header, navigation) is Base.astro's and
- * checked with it.
+ * The elements of the page, frame included, that reach past the right edge of the screen (none:
+ * the page never scrolls sideways), and the page itself when it is wider than the screen.
  */
 function widerThanScreen(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const edge = document.documentElement.clientWidth
+    const root = document.documentElement
+    const edge = root.clientWidth
     const out: string[] = []
-    for (const e of document.querySelectorAll('main, main *')) {
+    if (root.scrollWidth > edge) out.push(`the page is ${root.scrollWidth}px wide`)
+    for (const e of document.querySelectorAll('body *')) {
       // Off-screen or 1-px boxes on purpose: the forms' honeypot, text for screen readers only.
       const r = e.getBoundingClientRect()
       if (e.closest('[aria-hidden="true"]') || r.width <= 1) continue
@@ -214,7 +215,7 @@ describe('the content pages in Chromium', () => {
     // The resolution's text is said once, at the top.
     expect(text.split('Card charges succeed normally again.')).toHaveLength(2)
     // The form is the page's last section; the post-mortem link leads to the post-mortem.
-    const last = await page.locator('main > section').last().getAttribute('class')
+    const last = await page.locator('main > .wrap > section').last().getAttribute('class')
     expect(last).toContain('fb')
     expect(await page.locator('a[href="#pm-h"]').count()).toBe(1)
 

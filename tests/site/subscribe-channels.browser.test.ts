@@ -112,7 +112,9 @@ describe('subscribing with every channel in Chromium', () => {
         page.click('nav[aria-label="Ways to get updates"] >> text=Slack'),
       ])
       expect(new URL(page.url()).pathname).toBe('/subscribe/slack')
-      expect(await page.getAttribute('a[aria-current="page"]', 'href')).toBe('/subscribe/slack')
+      expect(await page.getAttribute('.tabs a[aria-current="page"]', 'href')).toBe(
+        '/subscribe/slack',
+      )
       await page.fill('#f-url', viewport === PHONE ? SLACK : `${SLACK}2`)
       await page.getByLabel('Checkout', { exact: true }).check()
       await page.selectOption('#f-locale', 'zh-CN')
