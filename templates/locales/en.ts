@@ -1,7 +1,7 @@
 import { creditSentence, type ComponentCredit } from '../../core/compensation.ts'
 import { ENGLISH_AFFECTED } from '../../core/affected-sentence.ts'
 import { CHANNEL_TABS } from '../../core/channels.ts'
-import { ENGLISH_FEED } from '../../core/feeds.ts'
+import { ENGLISH_FEED } from '../../core/feed-words.ts'
 import { formatDate, formatDuration, formatTime, formatUptime } from '../../core/format.ts'
 import type { PostmortemWording } from '../../core/postmortem-template.ts'
 import type { SiteWords } from './site-words.ts'

@@ -1,6 +1,6 @@
 import type { AffectedWords } from '../../core/affected-sentence.ts'
 import type { ChannelName } from '../../core/channels.ts'
-import type { FeedWords } from '../../core/feeds.ts'
+import type { FeedWords } from '../../core/feed-words.ts'
 import type { ComponentStatus } from '../../core/schemas/component.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 

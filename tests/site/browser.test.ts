@@ -4,29 +4,19 @@ import { AxeBuilder } from '@axe-core/playwright'
 import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import type { BrowserContextOptions, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { seedDemo } from '../../api/seed/demo.ts'
 import { COMPONENT_STATUS } from '../../site/src/consts.ts'
-import { serveSite, useBrowser } from '../fixtures/browser.ts'
+import { COLOUR_RULES, openPage, serveSite, useBrowser } from '../fixtures/browser.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import { publisherFor } from '../fixtures/site-publish.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 
 const SCREENS = join(import.meta.dirname, '../../test-artifacts/screens/live')
 const BUDGET = 14 * 1024
-/** The axe rules whose outcome depends on colours. */
-const COLOUR_RULES = ['color-contrast', 'link-in-text-block']
 
 const browser = useBrowser()
-
-/** A page in a fresh context whose clock stands at the test app's "now". */
-async function open(b: Browser, t: TestApp, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await b.newContext(options)
-  const page = await context.newPage()
-  if (options.javaScriptEnabled !== false) await page.clock.setFixedTime(t.clock.now())
-  return page
-}
 
 const mainText = (page: Page) => page.locator('main').innerText()
 
@@ -138,7 +128,7 @@ describe('the status site in Chromium', () => {
 
     const utcTimes: Record<string, string> = {}
     for (const javaScriptEnabled of [false, true]) {
-      const page = await open(await browser(), t, { javaScriptEnabled, timezoneId: 'UTC' })
+      const page = await openPage(await browser(), t, { javaScriptEnabled, timezoneId: 'UTC' })
       for (const path of ['/', `/incidents/${id}/`]) {
         const label = `${path} (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`
         const res = await page.goto(base + path)
@@ -167,7 +157,7 @@ describe('the status site in Chromium', () => {
     }
 
     // JS on in Paris: the enhancement shows instants in the reader's zone, the published one in a tooltip.
-    const paris = await open(await browser(), t, { timezoneId: 'Europe/Paris' })
+    const paris = await openPage(await browser(), t, { timezoneId: 'Europe/Paris' })
     const parisClock = new Intl.DateTimeFormat('en-GB', {
       timeZone: 'Europe/Paris',
       hour: '2-digit',
@@ -205,7 +195,7 @@ describe('the status site in Chromium', () => {
     expect(await publisher.catchUp()).toBeGreaterThan(0)
 
     for (const javaScriptEnabled of [false, true]) {
-      const page = await open(await browser(), t, { javaScriptEnabled })
+      const page = await openPage(await browser(), t, { javaScriptEnabled })
       const label = `JavaScript ${javaScriptEnabled ? 'on' : 'off'}`
       await page.goto(`${base}/incidents/${id}/`)
       const text = await mainText(page)
@@ -228,7 +218,7 @@ describe('the status site in Chromium', () => {
     const { t, base, paths } = await demoSite()
     const found: string[] = []
     for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await open(await browser(), t, { colorScheme })
+      const page = await openPage(await browser(), t, { colorScheme })
       for (const path of Object.values(paths)) {
         const res = await page.goto(base + path)
         expect(res?.status(), path).toBe(path === paths.notFound ? 404 : 200)
@@ -275,7 +265,7 @@ describe('the status site in Chromium', () => {
       ],
     ]
     for (const [shot, options] of shots) {
-      const page = await open(await browser(), t, options)
+      const page = await openPage(await browser(), t, options)
       for (const [name, path] of [
         ['home', paths.home],
         ['incident', paths.incident],
@@ -312,7 +302,7 @@ describe('the status site in Chromium', () => {
     const elsewhere: string[] = []
     const fonts: string[] = []
     const seen = new Set<string>()
-    const page = await open(await browser(), t)
+    const page = await openPage(await browser(), t)
     page.on('request', (r) => {
       const url = new URL(r.url())
       seen.add(url.pathname)

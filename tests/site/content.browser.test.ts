@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { seedDemo } from '../../api/seed/demo.ts'
 import { getIncident, setUpdateBody, updateIncident } from '../../db/incidents.ts'
 import { readVersions } from '../../db/versions.ts'
-import { serveSite, useBrowser } from '../fixtures/browser.ts'
+import { openPage, serveSite, useBrowser } from '../fixtures/browser.ts'
 import { axeViolations } from '../fixtures/console-browser.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import { publisherFor } from '../fixtures/site-publish.ts'
@@ -146,12 +146,9 @@ async function bilingualIncident(t: TestApp, componentId: string): Promise<strin
 
 const mainText = (page: Page) => page.locator('main').innerText()
 
-/** A page in a fresh context whose clock stands at the test app's "now", in the page's zone. */
-async function open(b: Browser, t: TestApp, options: BrowserContextOptions = {}): Promise<Page> {
-  const page = await (await b.newContext({ timezoneId: 'UTC', ...options })).newPage()
-  await page.clock.setFixedTime(t.clock.now())
-  return page
-}
+/** A page at the test app's "now", in the page's zone (UTC). */
+const open = (b: Browser, t: TestApp, options: BrowserContextOptions = {}) =>
+  openPage(b, t, { timezoneId: 'UTC', ...options })
 
 /**
  * The elements of the page, frame included, that reach past the right edge of the screen (none:

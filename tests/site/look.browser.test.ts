@@ -3,26 +3,18 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { seedDemo } from '../../api/seed/demo.ts'
-import { serveSite, useBrowser } from '../fixtures/browser.ts'
+import { COLOUR_RULES, openPage, serveSite, useBrowser } from '../fixtures/browser.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import { publisherFor } from '../fixtures/site-publish.ts'
-import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
+import { createTestApp } from '../fixtures/test-app.ts'
 
 const SCREENS = join(import.meta.dirname, '../../test-artifacts/screenshots/look')
 const LOCALES = ['en', 'zh-CN'] as const
-const COLOUR_RULES = ['color-contrast', 'link-in-text-block']
 
 const browser = useBrowser()
-
-async function open(b: Browser, t: TestApp, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await b.newContext(options)
-  const page = await context.newPage()
-  if (options.javaScriptEnabled !== false) await page.clock.setFixedTime(t.clock.now())
-  return page
-}
 
 /** The demo as `npm start` runs it: its brand and both languages, published and served. */
 async function demoSite(env: Record<string, string> = {}) {
@@ -48,7 +40,7 @@ describe('the designed frame, home and uptime pages', () => {
     const { t, base } = await demoSite()
     const wide: string[] = []
     for (const width of [320, 390]) {
-      const page = await open(await browser(), t, { viewport: { width, height: 800 } })
+      const page = await openPage(await browser(), t, { viewport: { width, height: 800 } })
       for (const locale of LOCALES)
         for (const path of Object.values(PAGES)) {
           await page.goto(base + at(locale, path))
@@ -61,7 +53,7 @@ describe('the designed frame, home and uptime pages', () => {
 
     const found: string[] = []
     for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await open(await browser(), t, { colorScheme })
+      const page = await openPage(await browser(), t, { colorScheme })
       for (const locale of LOCALES)
         for (const path of Object.values(PAGES)) {
           await page.goto(base + at(locale, path))
@@ -87,7 +79,7 @@ describe('the designed frame, home and uptime pages', () => {
 
   it('zh-CN pages: <html lang>, hreflang alternates, canonical and a language switch to the same page', async () => {
     const { t, base } = await demoSite()
-    const page = await open(await browser(), t, { javaScriptEnabled: false })
+    const page = await openPage(await browser(), t, { javaScriptEnabled: false })
     for (const path of ['/', '/uptime/', '/history/']) {
       await page.goto(`${base}/zh-CN${path}`)
       expect(await page.getAttribute('html', 'lang')).toBe('zh-CN')
@@ -144,7 +136,7 @@ describe('the designed frame, home and uptime pages', () => {
     })
     for (const f of ['brand/logo.svg', 'brand/favicon.svg', 'brand/brand.css'])
       expect(existsSync(join(outDir, f)), f).toBe(true)
-    const page = await open(await browser(), t)
+    const page = await openPage(await browser(), t)
     const failed: string[] = []
     page.on('response', (r) => {
       if (r.status() >= 400 && !r.url().includes('no-such')) failed.push(r.url())
@@ -199,7 +191,7 @@ describe('the designed frame, home and uptime pages', () => {
     const base = await serveSite(t, outDir)
     const banner = async () => {
       await publisher.catchUp()
-      const page = await open(await browser(), t, { javaScriptEnabled: false })
+      const page = await openPage(await browser(), t, { javaScriptEnabled: false })
       await page.goto(`${base}/`)
       const text = await page.locator('#banner-text').innerText()
       const indicator = await page.locator('#banner').getAttribute('data-indicator')
@@ -239,7 +231,7 @@ describe('the designed frame, home and uptime pages', () => {
   it('uptime bars: every day at full height, each day reachable by keyboard with its incidents as links', async () => {
     const { t, base } = await demoSite()
     for (const javaScriptEnabled of [false, true]) {
-      const page = await open(await browser(), t, {
+      const page = await openPage(await browser(), t, {
         javaScriptEnabled,
         viewport: { width: 1280, height: 900 },
       })
@@ -277,7 +269,7 @@ describe('the designed frame, home and uptime pages', () => {
       await page.context().close()
     }
     // On a phone the bar draws 30 days and every word about it says 30.
-    const phone = await open(await browser(), t, { viewport: { width: 390, height: 800 } })
+    const phone = await openPage(await browser(), t, { viewport: { width: 390, height: 800 } })
     await phone.goto(`${base}/`)
     const bar = phone.locator('.up').first()
     const drawn = await bar
@@ -292,7 +284,7 @@ describe('the designed frame, home and uptime pages', () => {
     mkdirSync(SCREENS, { recursive: true })
     for (const width of [1280, 390])
       for (const scheme of ['light', 'dark'] as const) {
-        const page = await open(await browser(), t, {
+        const page = await openPage(await browser(), t, {
           viewport: { width, height: width === 390 ? 844 : 900 },
           colorScheme: scheme,
           timezoneId: 'Asia/Shanghai',
