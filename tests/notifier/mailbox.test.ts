@@ -332,7 +332,7 @@ describe('npm start without SMTP_URL', () => {
     expect(list).toContain('ada@example.org')
     const link = /href="(\/_mailbox\/[^"]+\.eml)"/.exec(list)![1]!
     const page = await (await fetch(`${base}${link}`, admin)).text()
-    expect(page).toContain('[Amends] Login is slow')
+    expect(page).toContain('[Amends] Investigating: Login is slow')
     expect(page).toContain('Status: Investigating')
   })
 })
