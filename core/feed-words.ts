@@ -21,7 +21,8 @@ export interface FeedWords {
   itemTitle(kind: 'incident' | 'maintenance', name: string, status: string): string
 }
 
-const STATUS_LABEL: Record<string, string> = {
+/** Update statuses of incidents and maintenance windows in English (the site's labels too). */
+export const UPDATE_STATUS: Record<string, string> = {
   investigating: 'Investigating',
   identified: 'Identified',
   monitoring: 'Monitoring',
@@ -32,7 +33,7 @@ const STATUS_LABEL: Record<string, string> = {
   completed: 'Completed',
 }
 
-export const statusLabel = (s: string) => STATUS_LABEL[s] ?? s
+export const statusLabel = (s: string) => UPDATE_STATUS[s] ?? s
 
 /** The words of a feed given none: English, as feeds were before they had a language. */
 export const ENGLISH_FEED: FeedWords = {

@@ -1,5 +1,6 @@
 // Shared labels for the status site. Status is never told by colour alone: every status has a
 // text label and an icon whose shape differs by severity (see components/Icons.astro).
+import { UPDATE_STATUS } from '../../core/feed-words.ts'
 import type { ComponentStatus } from '../../core/schemas/component.ts'
 import type { Indicator } from '../../core/status-rollup.ts'
 
@@ -39,18 +40,6 @@ export const IMPACT: Record<string, { label: string; tone: Tone }> = {
   major: { label: 'Major impact', tone: 'partial' },
   critical: { label: 'Critical impact', tone: 'major' },
   maintenance: { label: 'Maintenance', tone: 'maint' },
-}
-
-/** Update statuses of incidents and maintenance windows. */
-export const UPDATE_STATUS: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
 }
 
 /** A label for a status we may not know yet ("some_status" → "Some status"). */
