@@ -80,7 +80,12 @@ export function rssFeed(of: FeedOf, items: readonly IncidentView[], updatedAt: s
       date: item.updated_at,
     })
   }
-  return xmlSafe(feed.xml({ indent: false }))
+  // The package stamps <lastBuildDate> with the wall clock; the feed was last changed when its
+  // newest item was, so the same data gives the same bytes (an unchanged feed is not rewritten).
+  const built = `<lastBuildDate>${new Date(updatedAt).toUTCString()}</lastBuildDate>`
+  return xmlSafe(
+    feed.xml({ indent: false }).replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, built),
+  )
 }
 
 /** Atom 1.0 (RFC 4287), written by hand: the format is small and every value is escaped. */

@@ -2,6 +2,8 @@
 // catalog's `lang`) and a time zone. English keeps the house style ("23 Nov 2026, 04:12 UTC");
 // other languages get Intl's own order and words. Callers that give no language get English.
 
+import { memoized } from './memo.ts'
+
 // Building an Intl formatter costs far more than using one: keep one per language, zone and style.
 const formatters = new Map<string, Intl.DateTimeFormat>()
 function formatter(
@@ -31,10 +33,16 @@ const DAY: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 
 
 /** A time of day with its zone named: "04:12 UTC" (the end of a range on the same day). */
 export function formatClock(iso: string, timeZone = 'UTC', lang = 'en'): string {
+  return clock(`${lang} ${timeZone} ${iso}`)
+}
+
+// Pages show the same instants and days over and over (every uptime bar names its 90 days).
+const clock = memoized(20_000, (key) => {
+  const [lang = 'en', timeZone = 'UTC', iso = ''] = key.split(' ')
   const parts = formatter(lang, timeZone, 'clock', CLOCK).formatToParts(new Date(iso))
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
   return `${get('hour')}:${get('minute')} ${get('timeZoneName')}`
-}
+})
 
 /**
  * An instant in a time zone, always naming the zone: "23 Nov 2026, 04:12 UTC",
@@ -47,11 +55,16 @@ export function formatTime(iso: string, timeZone = 'UTC', lang = 'en'): string {
 
 /** A calendar date label: "23 Nov 2026", "2026年11月23日"; a `YYYY-MM-DD` is that day as is. */
 export function formatDate(isoOrDate: string, timeZone = 'UTC', lang = 'en'): string {
+  return date(`${lang} ${timeZone} ${isoOrDate}`)
+}
+
+const date = memoized(20_000, (key) => {
+  const [lang = 'en', timeZone = 'UTC', isoOrDate = ''] = key.split(' ')
   const day = isoOrDate.length === 10
   const d = new Date(day ? `${isoOrDate}T12:00:00Z` : isoOrDate)
   // A calendar date names no instant: noon UTC is that day in UTC.
   return formatter(lang, day ? 'UTC' : timeZone, 'date', DAY).format(d)
-}
+})
 
 /** "November 2026", "2026年11月" for `2026-11`. */
 export function formatMonth(month: string, lang = 'en'): string {

@@ -7,6 +7,8 @@
  * abbreviation beside every time, so the reading is visible.
  */
 
+import { memoized } from './memo.ts'
+
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
@@ -119,12 +121,18 @@ export function fromLocalInput(local: string, timeZone: string): LocalTimeResult
  * jump over midnight (Santiago, Havana), the first minute that exists that day. Null if no date.
  */
 export function startOfLocalDay(date: string, timeZone: string): string | null {
+  return dayStart(`${timeZone} ${date}`)
+}
+
+// Asked for the same 90 days of the same zone at every publish, and each costs a few Intl calls.
+const dayStart = memoized(20_000, (key) => {
+  const [timeZone = 'UTC', date = ''] = key.split(' ')
   const r = fromLocalInput(`${date}T00:00`, timeZone)
   if (r.ok) return r.iso
   if (r.reason === 'invalid') return null
   const again = fromLocalInput(r.suggestion, timeZone)
   return again.ok ? again.iso : null
-}
+})
 
 /** The calendar day after `date` ("YYYY-MM-DD"). */
 export function nextDay(date: string): string {

@@ -1,6 +1,7 @@
 import { Marked } from 'marked'
 import sanitizeHtml from 'sanitize-html'
 import { compile, type FormatCallback } from 'html-to-text'
+import { memoized } from './memo.ts'
 
 const marked = new Marked({ gfm: true, breaks: true, async: false })
 
@@ -44,11 +45,14 @@ const POLICY: sanitizeHtml.IOptions = {
   },
 }
 
-/** Markdown written by staff → HTML that is safe to put in pages, feeds and emails. */
-export function renderMarkdown(markdown: string): string {
-  const html = marked.parse(markdown) as string
-  return sanitizeHtml(html, POLICY).trim()
-}
+/**
+ * Markdown written by staff → HTML that is safe to put in pages, feeds and emails. The same
+ * texts are rendered again at every publish (a timeline on its page, the home page, the feeds):
+ * the latest few thousand are remembered.
+ */
+export const renderMarkdown: (markdown: string) => string = memoized(5000, (markdown) =>
+  sanitizeHtml(marked.parse(markdown) as string, POLICY).trim(),
+)
 
 /** Columns a line takes in a fixed-width font: East Asian wide characters take two. */
 function columns(s: string): number {

@@ -24,6 +24,11 @@ export interface SiteCommon {
   locale: Locale
   locales: LocaleSettings
   brand: SiteBrand
+  /**
+   * The page changes with time alone (`liveRoute`): it says when it was published and counts
+   * durations to then. Any other page is the same bytes until its data changes.
+   */
+  live: boolean
 }
 
 /** The company's look, from BRAND_* / COMPANY_* / SUPPORT_URL; paths are site paths. */
@@ -146,3 +151,25 @@ export type RouteData =
       channels?: ChannelName[]
     }
   | { kind: 'not-found'; common: SiteCommon }
+
+/**
+ * Whether a page changes with time alone: the home page (its banner says how current it is), and
+ * an open incident's own page ("ongoing for 42 min"; a window's page shows only its times). The publisher re-renders the
+ * others only when their data changes, so they carry no publish time (decision 011); history
+ * lists say "ongoing" for what is open, and the page's script counts it.
+ */
+export function liveRoute(route: RouteData): boolean {
+  switch (route.kind) {
+    case 'home':
+      return true
+    case 'incident':
+      return route.incident.resolved_at === null
+    default:
+      return false
+  }
+}
+
+/** The route with `common.live` set from what it shows. */
+export function withLive<R extends RouteData>(route: R): R {
+  return { ...route, common: { ...route.common, live: liveRoute(route) } }
+}

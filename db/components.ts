@@ -244,3 +244,15 @@ export async function nextTopLevelPosition(db: Db): Promise<number> {
   )
   return num(rs.rows[0]!, 'p')
 }
+
+/**
+ * Changes to the status history since it was last read: the count and the newest id (rows are
+ * only ever added). The publisher keeps the history it read while this stays the same.
+ */
+export async function statusHistoryMark(db: Db): Promise<string> {
+  const rs = await db.execute(
+    'SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS last FROM component_status_changes',
+  )
+  const row = rs.rows[0]!
+  return `${num(row, 'n')}:${num(row, 'last')}`
+}

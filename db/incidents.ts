@@ -169,6 +169,7 @@ export interface IncidentFilter {
 export async function listIncidents(
   db: Db,
   f: IncidentFilter,
+  cache?: RecordCache,
 ): Promise<{ items: IncidentRecord[]; total: number }> {
   const where = ['kind = ?']
   const args: (string | number)[] = [f.kind]
@@ -201,24 +202,29 @@ export async function listIncidents(
   const [page, count] = await db.batch(
     [
       {
-        sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        sql: `SELECT ${cache ? 'id, version' : INCIDENT_COLS} FROM incidents WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
         args: [...args, f.limit, f.offset],
       },
       { sql: `SELECT COUNT(*) AS n FROM incidents WHERE ${whereSql}`, args },
     ],
     'read',
   )
-  return { items: await hydrate(db, page!.rows.map(rowToHead)), total: num(count!.rows[0]!, 'n') }
+  const items = cache
+    ? await throughCache(db, page!.rows, cache)
+    : await hydrate(db, page!.rows.map(rowToHead))
+  return { items, total: num(count!.rows[0]!, 'n') }
 }
 
 /** Open incidents and active maintenance: what can still hold a component's status. */
-export async function listOpen(db: Db): Promise<IncidentRecord[]> {
-  const rs = await db.execute(
-    `SELECT ${INCIDENT_COLS} FROM incidents
+export async function listOpen(db: Db, cache?: RecordCache): Promise<IncidentRecord[]> {
+  return select(
+    db,
+    `FROM incidents
      WHERE (kind = 'incident' AND status != 'resolved')
         OR (kind = 'maintenance' AND status IN ('in_progress', 'verifying'))`,
+    [],
+    cache,
   )
-  return hydrate(db, rs.rows.map(rowToHead))
 }
 
 /** Maintenance windows the scheduler must move: due to start, or due to end. */
@@ -358,13 +364,14 @@ export async function listStartedBetween(
   db: Db,
   from: string,
   to: string,
+  cache?: RecordCache,
 ): Promise<IncidentRecord[]> {
-  const rs = await db.execute({
-    sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE started_at >= ? AND started_at < ?
-          ORDER BY started_at DESC, created_at DESC`,
-    args: [from, to],
-  })
-  return hydrate(db, rs.rows.map(rowToHead))
+  return select(
+    db,
+    `FROM incidents WHERE started_at >= ? AND started_at < ? ORDER BY started_at DESC, created_at DESC`,
+    [from, to],
+    cache,
+  )
 }
 
 /** Every `YYYY-MM` in which something started (in `timeZone`), newest first. */
@@ -375,12 +382,20 @@ export async function listMonths(db: Db, timeZone = 'UTC'): Promise<string[]> {
     )
     return rs.rows.map((r) => str(r, 'month'))
   }
-  // Minutes are enough to place an instant in any zone's month (offsets are whole minutes).
-  const rs = await db.execute(
-    'SELECT DISTINCT substr(started_at, 1, 16) AS at FROM incidents ORDER BY at DESC',
+  // A zone is less than a day from UTC, so only what started on the first or the last days of a
+  // UTC month can fall in another month there; minutes are enough to place it (offsets are whole
+  // minutes). Every other instant is in its UTC month.
+  const edges = await db.execute(
+    `SELECT DISTINCT substr(started_at, 1, 16) AS at FROM incidents
+     WHERE substr(started_at, 9, 2) IN ('01', '28', '29', '30', '31')`,
   )
-  const months = rs.rows.map((r) => monthIn(`${str(r, 'at')}:00.000Z`, timeZone))
-  return [...new Set(months)].sort().reverse()
+  const inMiddle = await db.execute(
+    `SELECT DISTINCT substr(started_at, 1, 7) AS month FROM incidents
+     WHERE substr(started_at, 9, 2) NOT IN ('01', '28', '29', '30', '31')`,
+  )
+  const local = new Set(inMiddle.rows.map((r) => str(r, 'month')))
+  for (const r of edges.rows) local.add(monthIn(`${str(r, 'at')}:00.000Z`, timeZone))
+  return [...local].sort().reverse()
 }
 
 /** Ids of every incident or maintenance window (for a full build). */
@@ -396,13 +411,27 @@ export async function listAllIds(
   }))
 }
 
-/** The most recently started incidents and windows, for the feeds. */
-export async function listLatest(db: Db, limit: number): Promise<IncidentRecord[]> {
+/** Ids of the incidents and windows that name a component (their pages show its name). */
+export async function listIdsNaming(db: Db, componentId: string): Promise<string[]> {
   const rs = await db.execute({
-    sql: `SELECT ${INCIDENT_COLS} FROM incidents ORDER BY started_at DESC, created_at DESC LIMIT ?`,
-    args: [limit],
+    sql: 'SELECT DISTINCT incident_id FROM incident_components WHERE component_id = ?',
+    args: [componentId],
   })
-  return hydrate(db, rs.rows.map(rowToHead))
+  return rs.rows.map((r) => str(r, 'incident_id'))
+}
+
+/** The most recently started incidents and windows, for the feeds. */
+export async function listLatest(
+  db: Db,
+  limit: number,
+  cache?: RecordCache,
+): Promise<IncidentRecord[]> {
+  return select(
+    db,
+    'FROM incidents ORDER BY started_at DESC, created_at DESC LIMIT ?',
+    [limit],
+    cache,
+  )
 }
 
 /**
@@ -449,15 +478,97 @@ export function upsertPostmortem(incidentId: string, p: Postmortem, version: num
 }
 
 /** Full records for many ids (in chunks, so a full build does not run two queries per incident). */
-export async function getIncidentsByIds(db: Db, ids: readonly string[]): Promise<IncidentRecord[]> {
+export async function getIncidentsByIds(
+  db: Db,
+  ids: readonly string[],
+  cache?: RecordCache,
+): Promise<IncidentRecord[]> {
   const out: IncidentRecord[] = []
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500)
-    const rs = await db.execute({
-      sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE id IN (${placeholders(chunk.length)})`,
-      args: [...chunk],
-    })
-    out.push(...(await hydrate(db, rs.rows.map(rowToHead))))
+    out.push(
+      ...(await select(
+        db,
+        `FROM incidents WHERE id IN (${placeholders(chunk.length)})`,
+        chunk,
+        cache,
+      )),
+    )
   }
   return out
+}
+
+/**
+ * Full records kept between reads (the publisher's), each with the row version it was read at.
+ * Every write to an incident, its updates, components or post-mortem moves the version
+ * (db/versions.ts), so a read through the cache asks for ids and versions only and loads just
+ * the records that are new or moved. Bounded: the least recently used records are dropped.
+ */
+export class RecordCache {
+  private readonly entries = new Map<string, { version: number; record: IncidentRecord }>()
+  private readonly max: number
+  constructor(max = 4000) {
+    this.max = max
+  }
+
+  get(id: string, version: number): IncidentRecord | null {
+    const e = this.entries.get(id)
+    if (!e || e.version !== version) return null
+    // Most recently used last, so eviction takes the front.
+    this.entries.delete(id)
+    this.entries.set(id, e)
+    return e.record
+  }
+
+  set(record: IncidentRecord, version: number): void {
+    this.entries.delete(record.id)
+    this.entries.set(record.id, { version, record })
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!)
+  }
+
+  clear(): void {
+    this.entries.clear()
+  }
+}
+
+/** `SELECT … <from>`: full records, through the cache when there is one. */
+async function select(
+  db: Db,
+  from: string,
+  args: readonly (string | number)[],
+  cache?: RecordCache,
+): Promise<IncidentRecord[]> {
+  const rs = await db.execute({
+    sql: `SELECT ${cache ? 'id, version' : INCIDENT_COLS} ${from}`,
+    args: [...args],
+  })
+  return cache ? throughCache(db, rs.rows, cache) : hydrate(db, rs.rows.map(rowToHead))
+}
+
+/** The records of `rows` (id, version), loading those the cache lacks at that version. */
+async function throughCache(db: Db, rows: Row[], cache: RecordCache): Promise<IncidentRecord[]> {
+  const wanted = rows.map((r) => ({ id: str(r, 'id'), version: num(r, 'version') }))
+  const found = new Map<string, IncidentRecord>()
+  const missing: string[] = []
+  for (const w of wanted) {
+    const hit = cache.get(w.id, w.version)
+    if (hit) found.set(w.id, hit)
+    else missing.push(w.id)
+  }
+  for (let i = 0; i < missing.length; i += 500) {
+    const chunk = missing.slice(i, i + 500)
+    // The version is read with the head row, before the updates: a write in between leaves the
+    // newer children under the older version, which the next read replaces (never the reverse).
+    const rs = await db.execute({
+      sql: `SELECT ${INCIDENT_COLS}, version FROM incidents WHERE id IN (${placeholders(chunk.length)})`,
+      args: chunk,
+    })
+    const records = await hydrate(db, rs.rows.map(rowToHead))
+    records.forEach((r, j) => {
+      cache.set(r, num(rs.rows[j]!, 'version'))
+      found.set(r.id, r)
+    })
+  }
+  // A record deleted between the two reads is left out, as if the list had been read after.
+  return wanted.flatMap((w) => found.get(w.id) ?? [])
 }

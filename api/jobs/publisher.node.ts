@@ -8,6 +8,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { atomFeed, rssFeed } from '../../core/feeds.ts'
 import { monthIn } from '../../core/format.ts'
@@ -18,7 +19,7 @@ import { publishBrandFiles } from './brand-files.node.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
 import { catalogFor } from '../../templates/locales/index.ts'
-import { getIncidentsByIds, listAllIds, listMonths, listOpen } from '../../db/incidents.ts'
+import { getIncidentsByIds, listAllIds, listIdsNaming, listOpen } from '../../db/incidents.ts'
 import { latestOutboxId, outboxEventAt, readOutbox, type StoredEvent } from '../../db/journal.ts'
 import { afterRestore } from '../../db/positions.ts'
 import { DATABASE_ID, getSetting } from '../../db/settings.ts'
@@ -28,6 +29,7 @@ import { loadSnapshot } from '../services/status.ts'
 import { sitePath, siteData } from '../services/site-data.ts'
 import { enabledChannels } from '../services/subscriber-endpoint.ts'
 import { badgeFiles, COMPONENT_BADGES_DIR } from './badge-files.ts'
+import { createPublishReads } from './publish-reads.ts'
 import { retryDelay } from './retry.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
 
@@ -69,6 +71,25 @@ interface Targets {
   historyIndex: boolean
   /** /maintenance.ics: a window changed, or a component's name it shows. */
   calendar: boolean
+  /** Every open incident's and window's page (they say which components still work). */
+  open: boolean
+  /** The pages of every record naming these components (renamed or removed). */
+  naming: Set<string>
+}
+
+/**
+ * What a page is made from, as a short hash: the route's data, without the publish time unless
+ * the page shows it (core/site-data.ts liveRoute). Equal inputs render equal bytes.
+ */
+function inputKey(route: RouteData): string {
+  const data = route.common.live
+    ? route
+    : { ...route, common: { ...route.common, generated_at: '' } }
+  return digest(JSON.stringify(data))
+}
+
+function digest(text: string): string {
+  return createHash('sha1').update(text).digest('base64url')
 }
 
 /** The file a site path is written to. */
@@ -95,8 +116,28 @@ export function writeAtomic(file: string, content: string): void {
  * in the output folder, so the output and the record of what it contains cannot drift apart; a
  * crash re-renders the same pages again, which is harmless.
  */
-export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outDir: string }) {
+/** Where a publish spends its time: `page` is a site path (or `reads`), `phase` one of PHASES. */
+export type PhaseTimer = (page: string, phase: Phase, ms: number) => void
+export type Phase = 'reads' | 'data' | 'hash' | 'render' | 'write'
+
+export function createPublisher(opts: {
+  deps: Deps
+  renderer: SiteRenderer
+  outDir: string
+  /** Called with the time of each phase of each page (bench/publish-cost.ts). */
+  timer?: PhaseTimer
+}) {
   const { deps, renderer, outDir } = opts
+  const phaseTimer = opts.timer ?? (() => {})
+  /** `fn`'s result, its time reported as `phase` of `page`. */
+  async function timed<T>(page: string, phase: Phase, fn: () => T | Promise<T>): Promise<T> {
+    const t = performance.now()
+    try {
+      return await fn()
+    } finally {
+      phaseTimer(page, phase, performance.now() - t)
+    }
+  }
   const stateFile = join(outDir, STATE_FILE)
   let chain: Promise<unknown> = Promise.resolve()
   let queued = false
@@ -124,47 +165,84 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     writeAtomic(stateFile, JSON.stringify(state))
   }
   const write = (path: string, content: string) => writeAtomic(join(outDir, fileFor(path)), content)
+  const reads = createPublishReads(deps)
+  /** The history's months as last published; null until this process has published them. */
+  let lastMonths: string[] | null = null
+  /** Per published path, the key of what is in its file now (a page's inputs, else its bytes). */
+  const published = new Map<string, string>()
+  /** Writes the file unless what it is made from (`key`) is what was last written there. */
+  async function emit(path: string, key: string, content: () => string | Promise<string>) {
+    if (published.get(path) === key) return false
+    const bytes = await timed(path, 'render', content)
+    await timed(path, 'write', () => write(path, bytes))
+    published.set(path, key)
+    return true
+  }
+  /** Files whose content is cheap to make: written only when the bytes changed. */
+  const emitText = (path: string, content: string) => emit(path, digest(content), () => content)
 
   async function renderTargets(t: Targets): Promise<number> {
-    const snapshot = await loadSnapshot(deps)
+    const read = reads.forPublish()
+    const snapshot = await timed('reads', 'reads', () => loadSnapshot(deps, reads.records))
     const { locales } = deps.config
-    const records = await getIncidentsByIds(deps.db, [...t.records])
+    const ids = new Set(t.records)
+    if (t.open) for (const r of await listOpen(deps.db, reads.records)) ids.add(r.id)
+    for (const c of t.naming) for (const id of await listIdsNaming(deps.db, c)) ids.add(id)
+    const records = await timed('reads', 'reads', () =>
+      getIncidentsByIds(deps.db, [...ids], reads.records),
+    )
     // History months are the page's (TIME_ZONE), as the history pages group them.
     const tz = snapshot.page.time_zone
-    const months =
-      t.months === 'all'
-        ? await listMonths(deps.db, tz)
-        : [...new Set([...t.months, ...records.map((r) => monthIn(r.started_at, tz))])]
+    // The months change only when a record moves (its start edited) or lands in a month not
+    // listed yet; records are never deleted.
+    const known = await read.months()
+    if (t.months === 'all' || records.some((r) => !known.includes(monthIn(r.started_at, tz)))) {
+      reads.forgetMonths()
+    }
+    const index = await timed('reads', 'reads', () => reads.forPublish().months())
+    // Every month page links the months beside it, and the index lists them all: when a month
+    // comes or goes, every history page is stale (and an emptied month's page must go).
+    const allMonths = t.months === 'all' || lastMonths?.join() !== index.join()
+    const months = allMonths
+      ? index
+      : [...new Set([...t.months, ...records.map((r) => monthIn(r.started_at, tz))])]
+    const targets = allMonths ? { ...t, historyIndex: true } : t
     let files = 0
     // Every page in every locale (decision 010): the default locale first, at the root.
     for (const locale of locales.all) {
-      files += await renderLocale(t, snapshot, locale, records, months, (p) =>
-        localePath(p, locale, locales),
-      )
+      const data = siteData(deps, snapshot, locale, read)
+      const at = (p: string) => localePath(p, locale, locales)
+      files += await renderLocale(targets, data, snapshot, locale, records, months, at)
+      if (allMonths) prune(at('/history/').slice(1, -1), index)
     }
-    if (t.calendar) {
-      write(MAINTENANCE_CALENDAR_PATH, await calendars.site(deps))
+    lastMonths = index
+    // A removed component's badge goes with it.
+    if (t.open)
+      prune(
+        COMPONENT_BADGES_DIR,
+        snapshot.components.map((c) => c.id),
+      )
+    if (t.calendar && (await emitText(MAINTENANCE_CALENDAR_PATH, await calendars.site(deps)))) {
       files++
     }
     // The Statuspage v2 JSON is one document in the default locale, as Statuspage's is.
     for (const [name, doc] of Object.entries(v2Documents(snapshot))) {
-      write(`/api/v2/${name}`, JSON.stringify(doc))
-      files++
+      if (await emitText(`/api/v2/${name}`, JSON.stringify(doc))) files++
     }
-    for (const [path, svg] of badgeFiles(snapshot, locales.default)) write(path, svg)
+    for (const [path, svg] of badgeFiles(snapshot, locales.default)) await emitText(path, svg)
     return files
   }
 
   /** The pages (and feeds) of one locale that `t` makes stale; `at` maps a path into the locale. */
   async function renderLocale(
     t: Targets,
+    data: ReturnType<typeof siteData>,
     snapshot: StatusSnapshot,
     locale: Locale,
     records: readonly IncidentRecord[],
     months: readonly string[],
     at: (path: string) => string,
   ): Promise<number> {
-    const data = siteData(deps, snapshot, locale)
     // What readers look at during an incident goes first (its page, the home page); history,
     // uptime and the forms follow. Each file is swapped in as soon as it is rendered.
     const jobs: [string, () => Promise<RouteData>][] = []
@@ -174,40 +252,39 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     if (t.uptime) later.push(['/uptime/', () => data.uptime()])
     // The report and subscribe forms list the components: stale whenever the home page is.
     if (t.home) {
-      later.push(['/report/', () => Promise.resolve({ kind: 'report', common: data.common })])
+      later.push(['/report/', () => Promise.resolve(data.report())])
       const channels = enabledChannels(deps.config)
-      later.push([
-        '/subscribe/',
-        () => Promise.resolve({ kind: 'subscribe', common: data.common, channels }),
-      ])
+      later.push(['/subscribe/', () => Promise.resolve(data.subscribe(channels))])
     }
     if (t.historyIndex) later.push(['/history/', () => data.history(null)])
     for (const m of months) later.push([`/history/${m}/`, () => data.history(m)])
     let files = 0
-    // Pages are rendered at their locale-free path (Astro's routes) and written under the locale's.
-    for (const [path, load] of jobs) {
-      write(at(path), await renderer.render(path, await load()))
-      files++
+    // Pages are rendered at their locale-free path (Astro's routes) and written under the
+    // locale's, and only when their inputs changed since they were last written.
+    const page = async (path: string, load: () => Promise<RouteData>) => {
+      const route = await timed(at(path), 'data', load)
+      const key = await timed(at(path), 'hash', () => inputKey(route))
+      if (await emit(at(path), key, () => renderer.render(path, route))) files++
     }
+    for (const [path, load] of jobs) await page(path, load)
     if (t.home || t.records.size) {
-      const items = await data.feedItems()
+      const items = await timed(at('/history.rss'), 'data', () => data.feedItems())
+      // With no item, the feed last changed when the page's components did.
       const updated =
         items.reduce((max, i) => (i.updated_at > max ? i.updated_at : max), '') ||
-        snapshot.generated_at
+        snapshot.components.reduce((max, c) => (c.updated_at > max ? c.updated_at : max), '') ||
+        new Date(0).toISOString()
       const feed = {
         page: snapshot.page,
         locale,
         path: at,
         words: catalogFor(locale).site.history.feed,
       }
-      write(at('/history.rss'), rssFeed(feed, items, updated))
-      write(at('/history.atom'), atomFeed(feed, items, updated))
-      files += 2
+      const key = digest(JSON.stringify([items, updated, feed.page]))
+      if (await emit(at('/history.rss'), key, () => rssFeed(feed, items, updated))) files++
+      if (await emit(at('/history.atom'), key, () => atomFeed(feed, items, updated))) files++
     }
-    for (const [path, load] of later) {
-      write(at(path), await renderer.render(path, await load()))
-      files++
-    }
+    for (const [path, load] of later) await page(path, load)
     return files
   }
 
@@ -219,17 +296,29 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
       months: new Set(),
       historyIndex: false,
       calendar: false,
+      open: false,
+      naming: new Set(),
     }
     for (const e of events) {
       if (e.aggregateType === 'maintenance') t.calendar = true
       if (e.aggregateType === 'incident' || e.aggregateType === 'maintenance') {
         t.home = t.uptime = t.historyIndex = true
         t.records.add(e.aggregateId)
+        // A record that starts at another time may move to another month's page.
         const fields = e.payload.fields
-        if (Array.isArray(fields) && fields.includes('started_at')) t.months = 'all'
+        const moves = ['started_at', 'scheduled_for']
+        if (Array.isArray(fields) && fields.some((f) => moves.includes(String(f)))) t.months = 'all'
       } else if (e.aggregateType === 'component' || e.aggregateType === 'component_group') {
         t.home = t.uptime = true
         t.calendar ||= e.aggregateType === 'component'
+        // Open incidents say which components still work; a component's name (or its absence)
+        // is on the page of every incident that named it.
+        if (e.aggregateType === 'component') {
+          t.open = true
+          const fields = e.payload.fields
+          if (!Array.isArray(fields) || fields.some((f) => f !== 'status'))
+            t.naming.add(e.aggregateId)
+        }
       }
     }
     return t
@@ -248,24 +337,29 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
     mkdirSync(outDir, { recursive: true })
     if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
     publishBrandFiles(deps.config.brand, outDir)
-    const months = new Set(await listMonths(deps.db, deps.config.page.timeZone))
+    // Nothing is trusted from before: the database may have been restored or replaced, and the
+    // files on disk are rewritten whatever they hold.
+    reads.clear()
+    published.clear()
+    lastMonths = null
     const all = await listAllIds(deps.db)
     let files = await renderTargets({
       home: true,
       uptime: true,
       historyIndex: true,
       records: new Set(all.map((r) => r.id)),
-      months,
+      months: 'all',
       calendar: true,
+      open: false,
+      naming: new Set(),
     })
-    const snapshot = await loadSnapshot(deps)
+    const snapshot = await loadSnapshot(deps, reads.records)
     const { locales } = deps.config
     for (const locale of locales.all) {
       const at = (p: string) => localePath(p, locale, locales)
-      write(
-        at('/404/'),
-        await renderer.render('/404/', siteData(deps, snapshot, locale).notFound()),
-      )
+      const notFound = siteData(deps, snapshot, locale).notFound()
+      write(at('/404/'), await renderer.render('/404/', notFound))
+      published.set(at('/404/'), inputKey(notFound))
       files++
       // Pages of records this database does not hold (erased by a restore, or published from
       // another database) would go on being served: they go.
@@ -278,7 +372,6 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
         dir('maintenance'),
         all.filter((r) => r.kind === 'maintenance').map((r) => r.id),
       )
-      prune(dir('history'), months)
     }
     prune(
       COMPONENT_BADGES_DIR,
@@ -373,18 +466,21 @@ export function createPublisher(opts: { deps: Deps; renderer: SiteRenderer; outD
 
   /**
    * While something is open, "ongoing for 42 min" and "next update by" age on pages nobody
-   * re-publishes; refreshing the home page and open incident pages keeps them honest without JS.
+   * re-publishes, and at midnight the uptime bars move on a day: refreshing the pages that change
+   * with time keeps them honest without JS. The others come out the same and are not rewritten.
    */
   async function refreshOpen(): Promise<number> {
-    const open = await listOpen(deps.db)
-    if (open.length === 0) return 0
+    // The home page and the uptime bars move at midnight too; unchanged pages are not rewritten.
+    const open = await listOpen(deps.db, reads.records)
     return renderTargets({
       home: true,
-      uptime: false,
-      historyIndex: false,
+      uptime: true,
+      historyIndex: open.length > 0,
       records: new Set(open.map((r) => r.id)),
       months: new Set(),
       calendar: false,
+      open: false,
+      naming: new Set(),
     })
   }
 

@@ -113,13 +113,13 @@ export const components = {
         action: 'component.update',
         target: { type: 'component', id },
         events: [
-          event(
-            'component.updated',
-            id,
-            after.status !== before.status
+          event('component.updated', id, {
+            // What the publisher re-renders depends on it (a name is on every incident page).
+            fields: Object.keys(stripUndefined(patch)),
+            ...(after.status !== before.status
               ? { status_changed: true, old_status: before.status, new_status: after.status }
-              : { status_changed: false },
-          ),
+              : { status_changed: false }),
+          }),
         ],
         status: 200,
         body: after,

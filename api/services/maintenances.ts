@@ -140,6 +140,8 @@ async function transition(
           update_id: update.id,
           status,
           deliver_notifications: deliver,
+          // Starting moves the window to when it started (the history's month may change).
+          ...(entering ? { fields: ['started_at'] } : {}),
         },
       },
     ],

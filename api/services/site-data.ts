@@ -15,12 +15,14 @@ import type {
   UptimeSummary,
 } from '../../core/site-data.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
-import { localePath } from '../../core/site-data.ts'
+import type { ChannelName } from '../../core/channels.ts'
+import { localePath, withLive } from '../../core/site-data.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { pageStatus } from '../../core/status-rollup.ts'
 import { toLocalDate } from '../../core/local-time.ts'
 import { dayWindows, incidentsByDay } from '../../core/uptime.ts'
 import { getIncident, listLatest, listMonths, listStartedBetween } from '../../db/incidents.ts'
+import { statusHistorySince, type StatusHistoryEntry } from '../../db/components.ts'
 import { catalogFor } from '../../templates/locales/index.ts'
 import type { Config } from '../config.ts'
 import type { Deps } from '../deps.ts'
@@ -77,6 +79,8 @@ export function commonFrom(
     locale,
     locales: config.locales,
     brand: siteBrand(config),
+    // Until a route says otherwise (core/site-data.ts withLive), as of now.
+    live: true,
   }
 }
 
@@ -204,10 +208,40 @@ export function incidentLineOf(
   }
 }
 
+/**
+ * Where the site's data is read from: the database itself, or the publisher's caches
+ * (api/jobs/publish-reads.ts), which answer the same questions from what has not changed since
+ * the last publish. Pages are built from either the same way.
+ */
+export interface SiteReads {
+  /** Full records started in [from, to), newest first. */
+  startedBetween(from: string, to: string): Promise<IncidentRecord[]>
+  /** The `limit` most recently started records. */
+  latest(limit: number): Promise<IncidentRecord[]>
+  /** Every month with something in it (page's zone), newest first. */
+  months(): Promise<string[]>
+  /** Component status history since an instant (db/components.ts statusHistorySince). */
+  statusHistory(since: string): Promise<StatusHistoryEntry[]>
+}
+
+export function databaseReads(deps: Deps): SiteReads {
+  return {
+    startedBetween: (from, to) => listStartedBetween(deps.db, from, to),
+    latest: (limit) => listLatest(deps.db, limit),
+    months: () => listMonths(deps.db, deps.config.page.timeZone),
+    statusHistory: (since) => statusHistorySince(deps.db, since),
+  }
+}
+
 /** The incidents started since `from` and the open ones (which may have started earlier). */
-async function incidentsSince(deps: Deps, snapshot: StatusSnapshot, from: string) {
+async function incidentsSince(
+  deps: Deps,
+  reads: SiteReads,
+  snapshot: StatusSnapshot,
+  from: string,
+) {
   const now = deps.clock.now()
-  const started = await listStartedBetween(deps.db, from, new Date(now.getTime() + 1).toISOString())
+  const started = await reads.startedBetween(from, new Date(now.getTime() + 1).toISOString())
   const byId = new Map(started.map((r) => [r.id, r]))
   for (const r of snapshot.incidents) if (r.status !== 'resolved') byId.set(r.id, r)
   return [...byId.values()].filter((r) => r.kind === 'incident')
@@ -215,14 +249,15 @@ async function incidentsSince(deps: Deps, snapshot: StatusSnapshot, from: string
 
 async function uptimeSummary(
   deps: Deps,
+  reads: SiteReads,
   snapshot: StatusSnapshot,
   line: (r: IncidentRecord) => IncidentView,
 ): Promise<UptimeSummary> {
   const now = deps.clock.now()
   const windows = dayWindows(now, UPTIME_DAYS, deps.config.page.timeZone)
   const [all, records] = await Promise.all([
-    uptime.all(deps, UPTIME_DAYS),
-    incidentsSince(deps, snapshot, new Date(windows[0]!.start).toISOString()),
+    uptime.all(deps, UPTIME_DAYS, { snapshot, history: reads.statusHistory }),
+    incidentsSince(deps, reads, snapshot, new Date(windows[0]!.start).toISOString()),
   ])
   const spans = records.map((r) => ({ ...r, components: r.components.map((c) => c.id) }))
   const byComponent = incidentsByDay(spans, windows, now)
@@ -262,13 +297,14 @@ export function siteData(
   deps: Deps,
   snapshot: StatusSnapshot,
   locale: Locale = deps.config.locales.default,
+  reads: SiteReads = databaseReads(deps),
 ) {
   const common = commonFrom(snapshot, deps.config, locale)
   const lang: ViewLocale = { locale, locales: deps.config.locales }
   const view = (r: IncidentRecord) => incidentViewOf(r, snapshot.components, [], lang)
   const line = (r: IncidentRecord) => incidentLineOf(r, snapshot.components, lang)
   let uptimeOnce: Promise<UptimeSummary> | null = null
-  const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps, snapshot, line))
+  const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps, reads, snapshot, line))
   return {
     common,
     async home(): Promise<RouteData> {
@@ -278,7 +314,7 @@ export function siteData(
       const recentDays = dayWindows(now, RECENT_DAYS, tz)
       const from = new Date(recentDays[0]!.start).toISOString()
       const [recent, up] = await Promise.all([
-        listStartedBetween(deps.db, from, new Date(now.getTime() + 1).toISOString()),
+        reads.startedBetween(from, new Date(now.getTime() + 1).toISOString()),
         uptimeOf(),
       ])
       // The snapshot already holds every open incident, newest first.
@@ -295,7 +331,7 @@ export function siteData(
       )
       const days = recentDays.map((w) => w.date).reverse()
       const incidents = recent.filter((r) => r.kind === 'incident')
-      return {
+      return withLive({
         kind: 'home',
         common,
         active: active.map(view),
@@ -305,7 +341,7 @@ export function siteData(
           incidents: incidents.filter((r) => toLocalDate(r.started_at, tz) === date).map(line),
         })),
         uptime: up,
-      }
+      })
     },
     async incident(id: string): Promise<RouteData> {
       const r = await getIncident(deps.db, id)
@@ -314,40 +350,44 @@ export function siteData(
     },
     /** The page of an incident or maintenance window already loaded. */
     async incidentOf(r: IncidentRecord): Promise<RouteData> {
-      if (r.kind === 'maintenance') return { kind: 'maintenance', common, maintenance: view(r) }
+      if (r.kind === 'maintenance') {
+        return withLive({ kind: 'maintenance', common, maintenance: view(r) })
+      }
       const sentences = r.compensation
         ? (await recovery.compensation(deps, r.id)).sentences_by_locale[locale]
         : []
-      return {
+      return withLive({
         kind: 'incident',
         common,
         incident: incidentViewOf(r, snapshot.components, sentences, lang),
-      }
+      })
     },
     async history(month: string | null): Promise<RouteData> {
       // Months are the page's (TIME_ZONE): an incident at 23:30 UTC on the 31st may be next month's.
       const tz = snapshot.page.time_zone
-      const index = await listMonths(deps.db, tz)
+      const index = await reads.months()
       const shown = month ? [month] : index.slice(0, HISTORY_INDEX_MONTHS)
       const months: HistoryMonth[] = []
       for (const m of shown) {
-        const list = await listStartedBetween(
-          deps.db,
-          monthStartIn(m, tz),
-          monthStartIn(nextMonth(m), tz),
-        )
+        const list = await reads.startedBetween(monthStartIn(m, tz), monthStartIn(nextMonth(m), tz))
         months.push({ month: m, incidents: list.map(line) })
       }
-      return { kind: 'history', common, months, index, current: month }
+      return withLive({ kind: 'history', common, months, index, current: month })
     },
     async uptime(): Promise<RouteData> {
-      return { kind: 'uptime', common, uptime: await uptimeOf() }
+      return withLive({ kind: 'uptime', common, uptime: await uptimeOf() })
     },
     notFound(): RouteData {
-      return { kind: 'not-found', common }
+      return withLive({ kind: 'not-found', common })
+    },
+    report(): RouteData {
+      return withLive({ kind: 'report', common })
+    },
+    subscribe(channels: ChannelName[]): RouteData {
+      return withLive({ kind: 'subscribe', common, channels })
     },
     async feedItems(): Promise<IncidentView[]> {
-      return (await listLatest(deps.db, FEED_ITEMS)).map(view)
+      return (await reads.latest(FEED_ITEMS)).map(view)
     },
   }
 }

@@ -2,37 +2,52 @@ import type { IncidentRecord } from '../../core/records.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { v2Documents, V2_LIST_LIMIT } from '../../core/statuspage-v2.ts'
 import { listComponents, listGroups } from '../../db/components.ts'
-import { listIncidents, listOpen } from '../../db/incidents.ts'
+import { listIncidents, listOpen, type RecordCache } from '../../db/incidents.ts'
 import { latestOutboxId } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 import { localWriteCount } from './write.ts'
 
-/** Reads everything the public views need: components, groups, open and recent incidents and windows. */
-export async function loadSnapshot(deps: Deps): Promise<StatusSnapshot> {
+/**
+ * Reads everything the public views need: components, groups, open and recent incidents and
+ * windows (the records through the publisher's cache when it passes one).
+ */
+export async function loadSnapshot(deps: Deps, cache?: RecordCache): Promise<StatusSnapshot> {
   const [components, groups, open, recent, upcoming, recentWindows] = await Promise.all([
     listComponents(deps.db),
     listGroups(deps.db),
-    listOpen(deps.db),
-    listIncidents(deps.db, {
-      kind: 'incident',
-      order: 'started_desc',
-      limit: V2_LIST_LIMIT,
-      offset: 0,
-    }),
-    listIncidents(deps.db, {
-      kind: 'maintenance',
-      statuses: ['scheduled'],
-      notCancelled: true,
-      order: 'scheduled_asc',
-      limit: 500,
-      offset: 0,
-    }),
-    listIncidents(deps.db, {
-      kind: 'maintenance',
-      order: 'scheduled_desc',
-      limit: V2_LIST_LIMIT,
-      offset: 0,
-    }),
+    listOpen(deps.db, cache),
+    listIncidents(
+      deps.db,
+      {
+        kind: 'incident',
+        order: 'started_desc',
+        limit: V2_LIST_LIMIT,
+        offset: 0,
+      },
+      cache,
+    ),
+    listIncidents(
+      deps.db,
+      {
+        kind: 'maintenance',
+        statuses: ['scheduled'],
+        notCancelled: true,
+        order: 'scheduled_asc',
+        limit: 500,
+        offset: 0,
+      },
+      cache,
+    ),
+    listIncidents(
+      deps.db,
+      {
+        kind: 'maintenance',
+        order: 'scheduled_desc',
+        limit: V2_LIST_LIMIT,
+        offset: 0,
+      },
+      cache,
+    ),
   ])
   const merge = (
     lists: IncidentRecord[][],

@@ -1,15 +1,26 @@
 import { componentUptime, dayWindows, groupUptime, type StatusChange } from '../../core/uptime.ts'
-import { listComponents, listGroups, statusHistorySince } from '../../db/components.ts'
+import type { StatusSnapshot } from '../../core/snapshot.ts'
+import {
+  listComponents,
+  listGroups,
+  statusHistorySince,
+  type StatusHistoryEntry,
+} from '../../db/components.ts'
 import type { Deps } from '../deps.ts'
 import { components } from './components.ts'
 
 // Days are the page's calendar days (TIME_ZONE), as every date on the site is.
-async function historyByComponent(deps: Deps, days: number) {
+async function historyByComponent(
+  deps: Deps,
+  days: number,
+  read: (since: string) => Promise<StatusHistoryEntry[]> = (since) =>
+    statusHistorySince(deps.db, since),
+) {
   const now = deps.clock.now()
   const timeZone = deps.config.page.timeZone
   const since = new Date(dayWindows(now, days, timeZone)[0]!.start)
   const byComponent = new Map<string, StatusChange[]>()
-  for (const h of await statusHistorySince(deps.db, since.toISOString())) {
+  for (const h of await read(since.toISOString())) {
     const list = byComponent.get(h.component_id) ?? []
     list.push({ status: h.status, at: new Date(h.at) })
     byComponent.set(h.component_id, list)
@@ -35,12 +46,22 @@ export const uptime = {
     }
   },
 
-  /** Every component's and group's uptime (a group's is the mean of its components'). */
-  async all(deps: Deps, days: number) {
+  /**
+   * Every component's and group's uptime (a group's is the mean of its components'). The
+   * publisher passes the components it already read and its cached history.
+   */
+  async all(
+    deps: Deps,
+    days: number,
+    from: {
+      snapshot?: Pick<StatusSnapshot, 'components' | 'groups'>
+      history?: (since: string) => Promise<StatusHistoryEntry[]>
+    } = {},
+  ) {
     const [list, groups, { now, timeZone, byComponent }] = await Promise.all([
-      listComponents(deps.db),
-      listGroups(deps.db),
-      historyByComponent(deps, days),
+      from.snapshot?.components ?? listComponents(deps.db),
+      from.snapshot?.groups ?? listGroups(deps.db),
+      historyByComponent(deps, days, from.history),
     ])
     const perComponent = new Map(
       list.map((c) => [

@@ -462,6 +462,7 @@ export const en: Catalog = {
       notYet: 'Not yet',
       duration: 'Duration',
       ongoingFor: (d) => `ongoing for ${d}`,
+      ongoing: 'ongoing',
       resolvedAfter: (d) => `Resolved after ${d}.`,
       workaround: 'Workaround: what you can do meanwhile',
       whileItLasted: 'Workaround, while it lasted:',

@@ -144,6 +144,8 @@ export interface IncidentWords {
   notYet: string
   duration: string
   ongoingFor(duration: string): string
+  /** An open incident in a list that is not re-published as time passes (history). */
+  ongoing: string
   /** The resolved page's first words, before the resolving update ("Resolved after 1 h 12 min."). */
   resolvedAfter(duration: string): string
   /** The open incident's box: what a customer can do until it is fixed. */

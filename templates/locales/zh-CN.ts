@@ -308,6 +308,7 @@ export const zhCN: Catalog = {
       notYet: '尚未解决',
       duration: '持续时间',
       ongoingFor: (d) => `已持续 ${d}`,
+      ongoing: '进行中',
       resolvedAfter: (d) => `已解决，共持续 ${d}。`,
       workaround: '临时解决办法：在修复之前您可以这样做',
       whileItLasted: '事件期间的临时解决办法：',
