@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
+import { publishBrandFiles } from '../../api/jobs/brand-files.node.ts'
 import {
   copyPublishedTree,
   writeAtomic,
@@ -194,6 +195,26 @@ describe('published files compressed once', () => {
     expect(gunzipSync(readFileSync(join(to, 'enhance.js.gz')))).toEqual(page(5))
     expect(readFileSync(join(to, 'favicon.ico'))).toEqual(page(6))
     expect(() => readFileSync(join(to, 'favicon.ico.gz'))).toThrow(/ENOENT/)
+  })
+
+  it("the brand's files are published whole, the stylesheet with its .gz", () => {
+    const src = tempDir('brand-src')
+    const out = tempDir('precompressed')
+    writeFileSync(join(src, 'look.css'), page(8))
+    writeFileSync(join(src, 'logo.svg'), page(9))
+    const brand = {
+      color: null,
+      logoFile: join(src, 'logo.svg'),
+      faviconFile: null,
+      cssFile: join(src, 'look.css'),
+      companyName: null,
+      companyUrl: null,
+      supportUrl: null,
+    }
+    expect(publishBrandFiles(brand, out)).toBe(2)
+    expect(readFileSync(join(out, 'brand', 'brand.css'))).toEqual(page(8))
+    expect(gunzipSync(readFileSync(join(out, 'brand', 'brand.css.gz')))).toEqual(page(8))
+    expect(readFileSync(join(out, 'brand', 'logo.svg'))).toEqual(page(9))
   })
 
   it('a reader during rewrites sees the old or the new file and .gz, never a part', async () => {
