@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { crc32, gzipSync } from 'node:zlib'
 import { createHash } from 'node:crypto'
 import { NOSNIFF, SITE_PAGE_HEADERS } from './http/security-headers.ts'
 
@@ -15,6 +15,44 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.ico': 'image/x-icon',
   '.txt': 'text/plain; charset=utf-8',
+}
+
+/** The published file's media type, from its extension. */
+export function contentType(file: string): string {
+  return TYPES[extname(file)] ?? 'application/octet-stream'
+}
+
+/** Worth sending gzipped: text-like and longer than a packet's worth of headers. */
+export function isCompressible(file: string, length: number): boolean {
+  return length > 512 && /^(text|application\/(json|rss|atom))/.test(contentType(file))
+}
+
+/** The level both the publisher's `.gz` siblings and the fallback here use: the same bytes. */
+export const GZIP_LEVEL = 6
+
+/**
+ * `gz` is a gzip of exactly `body`: its trailer's CRC-32 and length match. Not an mtime rule:
+ * a file replaced within the clock's granularity would keep its old sibling's mtime.
+ */
+export function isGzipOf(gz: Buffer, body: Buffer): boolean {
+  return (
+    gz.length >= 18 &&
+    gz[0] === 0x1f &&
+    gz[1] === 0x8b &&
+    gz.readUInt32LE(gz.length - 4) === body.length >>> 0 &&
+    gz.readUInt32LE(gz.length - 8) === crc32(body)
+  )
+}
+
+/** The publisher's `<file>.gz` when it is a gzip of this very body, else null. */
+function precompressed(file: string, body: Buffer): Buffer | null {
+  let gz: Buffer
+  try {
+    gz = readFileSync(`${file}.gz`)
+  } catch {
+    return null
+  }
+  return isGzipOf(gz, body) ? gz : null
 }
 
 /** Live status: fresh for seconds; a CDN may serve a stale copy while it revalidates or when we are down. */
@@ -42,7 +80,8 @@ export interface StaticHit {
 /**
  * Serves the published site from memory, revalidated against the file's mtime:
  * files are replaced by rename, so a changed mtime or size means a new version. Bodies are gzipped
- * and headers built once per version; every response carries an ETag (one per encoding).
+ * (or their fresh `.gz` sibling read) and headers built once per version; every response carries
+ * an ETag (one per encoding).
  */
 export function createStaticCache(root: string, opts: { revalidateMs?: number } = {}) {
   // How long a file's version is trusted before it is checked again (a stat per request costs);
@@ -57,7 +96,8 @@ export function createStaticCache(root: string, opts: { revalidateMs?: number } 
     } catch {
       return null
     }
-    if (p.includes('\0')) return null
+    // `.gz` files are the publisher's encodings of their siblings, never pages of their own.
+    if (p.includes('\0') || p.endsWith('.gz')) return null
     if (p.endsWith('/')) p += 'index.html'
     else if (!extname(p)) p += '/index.html'
     const file = normalize(join(root, p))
@@ -106,9 +146,12 @@ export function createStaticCache(root: string, opts: { revalidateMs?: number } 
       if (known) return known
       throw err
     }
-    const type = TYPES[extname(file)] ?? 'application/octet-stream'
-    const compressible = /^(text|application\/(json|rss|atom))/.test(type)
-    const gzip = compressible && body.length > 512 ? gzipSync(body, { level: 6 }) : null
+    const type = contentType(file)
+    // Compressed once by the publisher, off this thread; only files it did not write (or one
+    // caught between its two renames) are compressed here.
+    const gzip = isCompressible(file, body.length)
+      ? (precompressed(file, body) ?? gzipSync(body, { level: GZIP_LEVEL }))
+      : null
     const tag = createHash('sha1').update(body).digest('base64url').slice(0, 20)
     const entry: Entry = {
       checkedAt: now,

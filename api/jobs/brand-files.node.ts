@@ -1,9 +1,10 @@
 // The brand's files (BRAND_LOGO, BRAND_FAVICON, BRAND_CSS) copied into the published site at the
 // paths the pages link to (brandPaths), so the page never loads them from elsewhere.
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { isAbsolute, join, resolve } from 'node:path'
 import type { Config } from '../config.ts'
 import { brandPaths } from '../services/site-data.ts'
+import { writePublishedFile } from './published-file.node.ts'
 
 const REPO = resolve(import.meta.dirname, '../..')
 
@@ -15,7 +16,7 @@ function located(file: string): string | null {
 
 const VARIABLES = { logo: 'BRAND_LOGO', favicon: 'BRAND_FAVICON', css: 'BRAND_CSS' } as const
 
-/** Copies each configured brand file; a missing one fails naming its variable and path. */
+/** Publishes each configured brand file; a missing one fails naming its variable and path. */
 export function publishBrandFiles(brand: Config['brand'], outDir: string): number {
   const files = { logo: brand.logoFile, favicon: brand.faviconFile, css: brand.cssFile }
   const paths = brandPaths(brand)
@@ -26,9 +27,8 @@ export function publishBrandFiles(brand: Config['brand'], outDir: string): numbe
     if (!from || !to) continue
     const source = located(from)
     if (!source) throw new Error(`${VARIABLES[key]} names a file that does not exist: ${from}`)
-    const target = join(outDir, to)
-    mkdirSync(dirname(target), { recursive: true })
-    copyFileSync(source, target)
+    // Swapped in whole (a reader never sees half a stylesheet), with its `.gz`.
+    writePublishedFile(join(outDir, to), readFileSync(source))
     copied++
   }
   return copied
