@@ -61,9 +61,15 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
 /** The wall-clock value of an `<input type="datetime-local">`: "2026-03-29T03:30". */
 export function toLocalInput(iso: string, timeZone: string): string {
+  return localInput(`${timeZone} ${iso}`)
+}
+
+// Every publish places the same incidents on the same days.
+const localInput = memoized(20_000, (key) => {
+  const [timeZone = 'UTC', iso = ''] = key.split(' ')
   const w = wallAt(Date.parse(iso), timeZone)
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`
-}
+})
 
 /** A calendar day in the zone, as `<input type="date">` holds it: "2026-03-29". */
 export function toLocalDate(iso: string, timeZone: string): string {

@@ -1,15 +1,12 @@
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
-  writeFileSync,
 } from 'node:fs'
 import { createHash } from 'node:crypto'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { atomFeed, rssFeed } from '../../core/feeds.ts'
 import { monthIn } from '../../core/format.ts'
 import type { IncidentRecord } from '../../core/records.ts'
@@ -30,6 +27,7 @@ import { sitePath, siteData } from '../services/site-data.ts'
 import { enabledChannels } from '../services/subscriber-endpoint.ts'
 import { badgeFiles, COMPONENT_BADGES_DIR } from './badge-files.ts'
 import { createPublishReads } from './publish-reads.ts'
+import { copyPublishedTree, writeAtomic, writePublishedFile } from './published-file.node.ts'
 import { retryDelay } from './retry.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
 
@@ -100,16 +98,6 @@ export function fileFor(path: string): string {
   return `${path.slice(1)}index.html`
 }
 
-let tmpCounter = 0
-
-/** Write to a temp file beside the target, then rename: a reader sees the old file or the new one. */
-export function writeAtomic(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true })
-  const tmp = `${file}.tmp-${process.pid}-${++tmpCounter}`
-  writeFileSync(tmp, content)
-  renameSync(tmp, file)
-}
-
 /**
  * Turns outbox events into static files: re-renders only what an event touched (its page, the
  * home page, history, feeds, the v2 JSON) and swaps each file in atomically. Its position is kept
@@ -164,7 +152,9 @@ export function createPublisher(opts: {
     }
     writeAtomic(stateFile, JSON.stringify(state))
   }
-  const write = (path: string, content: string) => writeAtomic(join(outDir, fileFor(path)), content)
+  // Each file with its gzip beside it, compressed once here rather than by the server.
+  const write = (path: string, content: string) =>
+    writePublishedFile(join(outDir, fileFor(path)), content)
   const reads = createPublishReads(deps)
   /** The history's months as last published; null until this process has published them. */
   let lastMonths: string[] | null = null
@@ -335,7 +325,7 @@ export function createPublisher(opts: {
     const eventId = await latestOutboxId(deps.db)
     const event = eventId ? await outboxEventAt(deps.db, eventId) : null
     mkdirSync(outDir, { recursive: true })
-    if (existsSync(renderer.clientDir)) cpSync(renderer.clientDir, outDir, { recursive: true })
+    if (existsSync(renderer.clientDir)) copyPublishedTree(renderer.clientDir, outDir)
     publishBrandFiles(deps.config.brand, outDir)
     // Nothing is trusted from before: the database may have been restored or replaced, and the
     // files on disk are rewritten whatever they hold.

@@ -256,7 +256,7 @@ async function uptimeSummary(
   const now = deps.clock.now()
   const windows = dayWindows(now, UPTIME_DAYS, deps.config.page.timeZone)
   const [all, records] = await Promise.all([
-    uptime.all(deps, UPTIME_DAYS, { snapshot, history: reads.statusHistory }),
+    uptime.all(deps, UPTIME_DAYS, { snapshot, history: (since) => reads.statusHistory(since) }),
     incidentsSince(deps, reads, snapshot, new Date(windows[0]!.start).toISOString()),
   ])
   const spans = records.map((r) => ({ ...r, components: r.components.map((c) => c.id) }))
@@ -330,7 +330,12 @@ export function siteData(
         (a, b) => rank(a) - rank(b) || (a.scheduled_for ?? '').localeCompare(b.scheduled_for ?? ''),
       )
       const days = recentDays.map((w) => w.date).reverse()
-      const incidents = recent.filter((r) => r.kind === 'incident')
+      const byDay = new Map<string, IncidentRecord[]>()
+      for (const r of recent) {
+        if (r.kind !== 'incident') continue
+        const date = toLocalDate(r.started_at, tz)
+        byDay.set(date, [...(byDay.get(date) ?? []), r])
+      }
       return withLive({
         kind: 'home',
         common,
@@ -338,7 +343,7 @@ export function siteData(
         maintenances: windows.map(view),
         recent: days.map((date) => ({
           date,
-          incidents: incidents.filter((r) => toLocalDate(r.started_at, tz) === date).map(line),
+          incidents: (byDay.get(date) ?? []).map(line),
         })),
         uptime: up,
       })
