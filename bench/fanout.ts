@@ -211,7 +211,8 @@ for (const [i, workers] of WORKERS.entries()) {
   // Progress comes from the threads' own counters: polling the deliveries table (a scan of
   // 100,000 rows) ten times a second would cost the process under test a good part of a core.
   for (;;) {
-    await sleep(20)
+    // Each look is a message to every thread and back: not so often that it costs them.
+    await sleep(100)
     const st = (await threads.stats()).total
     if (st.sent + st.failed + st.skipped < SUBSCRIBERS) continue
     // All answered by the server; the last outcomes are recorded a few milliseconds later.

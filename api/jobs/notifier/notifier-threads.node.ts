@@ -53,7 +53,10 @@ export function startNotifierThreads(
   }))
   let stopping = false
   let asked = 0
-  const pending = new Map<number, { left: number; threads: NotifierStats[]; done: () => void }>()
+  const pending = new Map<
+    number,
+    { waiting: Set<Worker>; threads: NotifierStats[]; done: () => void }
+  >()
 
   /** One state for the whole notifier: a failing thread wins, then a starting one. */
   function report() {
@@ -114,7 +117,8 @@ export function startNotifierThreads(
           const p = pending.get(m.id)
           if (!p) return
           p.threads.push(m.stats)
-          if (--p.left === 0) p.done()
+          p.waiting.delete(w)
+          if (p.waiting.size === 0) p.done()
         }
       })
       w.on('error', (err: Error) => {
@@ -124,7 +128,9 @@ export function startNotifierThreads(
       w.on('exit', () => {
         if (slot.worker === w) slot.worker = null
         // A thread that died cannot answer: count it as having sent nothing more.
-        for (const p of pending.values()) if (--p.left === 0) p.done()
+        for (const p of pending.values()) {
+          if (p.waiting.delete(w) && p.waiting.size === 0) p.done()
+        }
         resolve()
         if (!stopping) scheduleRestart(slot, lastError)
       })
@@ -156,7 +162,7 @@ export function startNotifierThreads(
       return new Promise((resolve) => {
         if (live.length === 0) return resolve(sum())
         pending.set(id, {
-          left: live.length,
+          waiting: new Set(live.map((s) => s.worker!)),
           threads,
           done: () => {
             pending.delete(id)
