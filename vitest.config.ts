@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config'
 const UNIT = ['tests/core/**/*.test.ts', 'tests/api/config.test.ts', 'tests/fixtures/*.test.ts']
 /**
  * Tests that drive real programs beyond the app itself: Chromium, `npm start`, `wrangler dev`,
- * notifier processes killed in a loop. They make the full suite; `npm run test:fast` leaves them out.
+ * notifier processes and threads killed. They make the full suite; `npm run test:fast` leaves them out.
  */
 const SYSTEM = [
   'tests/site/browser.test.ts',
@@ -13,6 +13,7 @@ const SYSTEM = [
   'tests/notifier/crash.test.ts',
   'tests/notifier/channels-crash.test.ts',
   'tests/notifier/mailbox.test.ts',
+  'tests/notifier/threads.test.ts',
   'tests/e2e/**/*.test.ts',
   'tests/worker/**/*.test.ts',
 ]

@@ -92,6 +92,7 @@ const ConfigSchema = z
     DKIM_SELECTOR: z.string().min(1).optional(),
     DKIM_PRIVATE_KEY: z.string().min(1).optional(),
     NOTIFIER: z.enum(['on', 'off']).default('on'),
+    NOTIFIER_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
     MAILBOX_DIR: z.string().min(1).default('./data/mailbox'),
     TRUST_PROXY: Bool.default(false),
     SUBSCRIBE_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
@@ -267,6 +268,8 @@ const ConfigSchema = z
             }
           : undefined,
       notifier: c.NOTIFIER === 'on',
+      /** Notifier threads in the server, each with its own connection (they share the leases). */
+      notifierWorkers: c.NOTIFIER_WORKERS,
       mailboxDir: c.MAILBOX_DIR,
     },
   }))

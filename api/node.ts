@@ -23,7 +23,8 @@ import { startPublisherThread } from './jobs/publisher-thread.node.ts'
 import { retryDelay } from './jobs/retry.ts'
 import { createScheduler } from './jobs/scheduler.ts'
 import { createMailboxRoute } from './jobs/notifier/channels/email-mailbox.node.ts'
-import { createNotifier, transportFor } from './jobs/notifier/notifier.node.ts'
+import { startNotifierThreads } from './jobs/notifier/notifier-threads.node.ts'
+import { describeSmtp } from './jobs/notifier/channels/email-transport.node.ts'
 import { parseNotifierTiming, type NotifierTiming } from './jobs/notifier/timing.ts'
 import { jsonLogger } from './log.ts'
 import { demoSeedDecision, seedDemo } from './seed/demo.ts'
@@ -129,10 +130,14 @@ const { db } = deps
 
 const publisher = await startPublisherThread(config, log, health)
 
-// Notifier (email): in this process unless NOTIFIER=off. Without SMTP_URL, mail goes to the dev
-// mailbox, served at /_mailbox/ (console admins) so a newcomer can read what subscribers would get.
+// Notifier: NOTIFIER_WORKERS threads of this process unless NOTIFIER=off, off the request loop.
+// Without SMTP_URL, mail goes to the dev mailbox (the threads write the files), served here at
+// /_mailbox/ (console admins) so a newcomer can read what subscribers would get.
 const notifier = config.mail.notifier
-  ? createNotifier(deps, { transport: transportFor(config.mail), timing: notifierTiming })
+  ? startNotifierThreads(config, log, health, {
+      workers: config.mail.notifierWorkers,
+      timing: notifierTiming,
+    })
   : null
 if (!notifier) health.set('notifier', 'off')
 const mailbox =
@@ -141,7 +146,6 @@ deps.afterCommit = () => {
   publisher.kick()
   notifier?.kick()
 }
-notifier?.start()
 
 const scheduler = createScheduler(deps)
 const nodeHandler = createNodeHandler(createApp(deps), config.publicDir)
@@ -164,7 +168,7 @@ const lines = [
   `  health          ${base}/healthz`,
   `  console         ${base}/admin/`,
   notifier
-    ? `  email           ${mailbox ? `dev mailbox ${base}/_mailbox/  (sign in as an admin; set SMTP_URL to send for real)` : notifier.transport.describe}`
+    ? `  email           ${mailbox ? `dev mailbox ${base}/_mailbox/  (sign in as an admin; set SMTP_URL to send for real)` : describeSmtp(config.mail.smtpUrl ?? '')}`
     : '  email           off (NOTIFIER=off)',
   generated
     ? `  admin token     ${generated}\n                  shown once: store it now (it is kept only as a hash)`

@@ -4,8 +4,10 @@
  *
  * 1. baseline: the sink's own intake rate from a minimal sender, nodemailer's SMTP pool sending
  *    one pre-rendered message over and over as fast as it can (same pool size);
- * 2. the notifier: from the update's commit to the last delivery recorded as sent: fan-out (one
- *    INSERT … SELECT), claiming, rendering each personal email, SMTP, recording.
+ * 2. the notifier on N sender threads (the server's own, api/jobs/notifier/notifier-threads.node.ts:
+ *    each its own connection, lease owner and SMTP pool, sharing the leases), by default once
+ *    with 1 and once with 2: from an update's commit to the last delivery recorded as sent:
+ *    fan-out (one INSERT … SELECT), claiming, rendering each personal email, SMTP, recording.
  *
  * The last line printed is the headline, as key=value pairs. Run: node bench/fanout.ts [--help]
  */
@@ -15,8 +17,7 @@ import { parseArgs } from 'node:util'
 import nodemailer from 'nodemailer'
 import { parseConfig } from '../api/config.ts'
 import type { Deps } from '../api/deps.ts'
-import { smtpTransport } from '../api/jobs/notifier/channels/email-transport.node.ts'
-import { createNotifier } from '../api/jobs/notifier/notifier.node.ts'
+import { startNotifierThreads } from '../api/jobs/notifier/notifier-threads.node.ts'
 import { DEFAULT_TIMING } from '../api/jobs/notifier/timing.ts'
 import { components } from '../api/services/components.ts'
 import { incidents } from '../api/services/incidents.ts'
@@ -30,7 +31,8 @@ import { ROOT, fmt, runContext, sleep, tempDir } from './server.ts'
 
 const HELP = `Usage: node bench/fanout.ts [options]
   --subscribers N   confirmed subscribers (default 100000)
-  --pool N          SMTP pool connections, for both runs (default 10)
+  --pool N          SMTP pool connections, for the baseline and each sender thread (default 10)
+  --workers N,...   notifier sender threads, one run per count (default 1,2)
   --baseline N      messages in the minimal-sender baseline (default 20000)
   --help`
 
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     subscribers: { type: 'string', default: '100000' },
     pool: { type: 'string', default: '10' },
     baseline: { type: 'string', default: '20000' },
+    workers: { type: 'string', default: '1,2' },
     help: { type: 'boolean', default: false },
   },
 })
@@ -49,6 +52,11 @@ if (args.help) {
 const SUBSCRIBERS = Number(args.subscribers)
 const POOL = Number(args.pool)
 const BASELINE = Number(args.baseline)
+const WORKERS = args.workers.split(',').map(Number)
+if (WORKERS.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) {
+  console.error('--workers takes counts from 1 to 16, comma-separated')
+  process.exit(1)
+}
 
 interface SinkStats {
   count: number
@@ -183,56 +191,62 @@ console.log(
 )
 await sink.reset()
 
-// --- 2. The notifier: one update to N subscribers.
-const notifier = createNotifier(deps, {
-  transport: smtpTransport({ ...config.mail, smtpUrl }),
-  timing: { ...DEFAULT_TIMING, pollMs: 50 },
-})
-notifier.start()
-const cpu0 = process.cpuUsage()
-t = performance.now()
-await incidents.postUpdate(deps, ctx, inc.id, {
-  status: 'identified',
-  body: 'We found the cause: an expired certificate at our card processor.',
-  deliver_notifications: true,
-})
-notifier.kick()
-// Progress comes from the notifier's own counters: polling the deliveries table (a scan of
-// 100,000 rows) ten times a second would cost the process under test a good part of a core.
-let fannedOutAt = 0
-for (;;) {
-  await sleep(20)
-  if (!fannedOutAt && (await db.execute('SELECT 1 FROM deliveries LIMIT 1')).rows.length) {
-    fannedOutAt = performance.now()
+// --- 2. The notifier on N threads: one update to N subscribers per run (a new update each run).
+const STATUSES = ['identified', 'monitoring', 'investigating'] as const
+const runs: { workers: number; rate: number; seconds: number; cpuMs: number }[] = []
+for (const [i, workers] of WORKERS.entries()) {
+  const threads = startNotifierThreads(config, deps.log, undefined, {
+    workers,
+    timing: { ...DEFAULT_TIMING, pollMs: 50 },
+  })
+  await threads.ready
+  const cpu0 = process.cpuUsage()
+  t = performance.now()
+  await incidents.postUpdate(deps, ctx, inc.id, {
+    status: STATUSES[i % STATUSES.length]!,
+    body: `We found the cause: an expired certificate at our card processor (run ${i + 1}).`,
+    deliver_notifications: true,
+  })
+  threads.kick()
+  // Progress comes from the threads' own counters: polling the deliveries table (a scan of
+  // 100,000 rows) ten times a second would cost the process under test a good part of a core.
+  for (;;) {
+    // Each look is a message to every thread and back: not so often that it costs them.
+    await sleep(100)
+    const st = (await threads.stats()).total
+    if (st.sent + st.failed + st.skipped < SUBSCRIBERS) continue
+    // All answered by the server; the last outcomes are recorded a few milliseconds later.
+    const c = await deliveryCounts(db)
+    if (c.pending === 0) break
   }
-  const st = notifier.stats
-  if (st.sent + st.failed + st.skipped < SUBSCRIBERS) continue
-  // All answered by the server; the last outcomes are recorded a few milliseconds later.
-  const c = await deliveryCounts(db)
-  if (c.pending === 0) break
+  const seconds = (performance.now() - t) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const cpuMs = (cpu.user + cpu.system) / 1000 / SUBSCRIBERS
+  await threads.stop()
+  const counts = await deliveryCounts(db)
+  const s = await sink.stats()
+  await sink.reset()
+  const rate = SUBSCRIBERS / seconds
+  runs.push({ workers, rate, seconds, cpuMs })
+  console.log(
+    `notifier, ${workers} thread(s): ${fmt(counts.sent)} sent in all, ${fmt(counts.failed)} failed, sink received ` +
+      `${fmt(s.count)}; last delivery ${fmt(seconds)} s after the update = ${fmt(rate)} msg/s ` +
+      `(${fmt((rate / baselineRate) * 100)}% of the baseline; CPU ${fmt(cpuMs)} ms a message, all threads; ` +
+      `1-min load average ${fmt(loadavg()[0] ?? NaN)} at the end)`,
+  )
 }
-const seconds = (performance.now() - t) / 1000
-const cpu = process.cpuUsage(cpu0)
-const cpuMs = (cpu.user + cpu.system) / 1000 / SUBSCRIBERS
-await notifier.stop()
-const counts = await deliveryCounts(db)
-const s = await sink.stats()
-const rate = SUBSCRIBERS / seconds
 sink.child.send({ type: 'stop' })
 db.close()
 
 console.log(
-  `fan-out: ${fmt(SUBSCRIBERS)} deliveries inserted ${fmt((fannedOutAt - t) / 1000)} s after the update`,
-)
-console.log(
-  `notifier: ${fmt(counts.sent)} sent, ${fmt(counts.failed)} failed, sink received ${fmt(s.count)}; ` +
-    `last delivery ${fmt(seconds)} s after the update = ${fmt(rate)} msg/s ` +
-    `(${fmt((rate / baselineRate) * 100)}% of the baseline; notifier CPU ${fmt(cpuMs)} ms a message; ` +
-    `1-min load average ${fmt(loadavg()[0] ?? NaN)} at the end)`,
-)
-console.log(
-  `fanout_subscribers=${SUBSCRIBERS} time_to_last_delivery_s=${seconds.toFixed(2)} msgs_per_s=${Math.round(rate)} ` +
-    `sink_baseline_msgs_per_s=${Math.round(baselineRate)} ratio=${(rate / baselineRate).toFixed(2)} ` +
-    `cpu_ms_per_msg=${cpuMs.toFixed(3)} baseline_cpu_ms_per_msg=${baselineCpuMs.toFixed(3)} pool=${POOL}`,
+  `fanout_subscribers=${SUBSCRIBERS} sink_baseline_msgs_per_s=${Math.round(baselineRate)} ` +
+    runs
+      .map(
+        (r) =>
+          `msgs_per_s_${r.workers}=${Math.round(r.rate)} ratio_${r.workers}=${(r.rate / baselineRate).toFixed(2)} ` +
+          `time_to_last_delivery_s_${r.workers}=${r.seconds.toFixed(2)} cpu_ms_per_msg_${r.workers}=${r.cpuMs.toFixed(3)}`,
+      )
+      .join(' ') +
+    ` baseline_cpu_ms_per_msg=${baselineCpuMs.toFixed(3)} pool=${POOL}`,
 )
 process.exit(0)

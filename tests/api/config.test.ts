@@ -37,6 +37,17 @@ describe('config', () => {
       expect(msg).toContain(name)
   })
 
+  it('runs 1 to 16 notifier threads: NOTIFIER_WORKERS, default 1, anything else refused', () => {
+    expect(parseConfig({}).mail.notifierWorkers).toBe(1)
+    for (const n of [1, 2, 16]) {
+      expect(parseConfig({ NOTIFIER_WORKERS: String(n) }).mail.notifierWorkers).toBe(n)
+    }
+    const bad = ['0', '-1', '17', '1.5', 'two', '1e3', ' ']
+    for (const v of bad) {
+      expect(() => parseConfig({ NOTIFIER_WORKERS: v }), v).toThrow(/NOTIFIER_WORKERS/)
+    }
+  })
+
   it('takes SUPPORT_EMAIL as the Reply-To of mail about reports, when it is an address', () => {
     expect(parseConfig({}).mail.supportEmail).toBeUndefined()
     expect(parseConfig({ SUPPORT_EMAIL: 'help@acme.com' }).mail.supportEmail).toBe('help@acme.com')

@@ -33,6 +33,8 @@ export interface NotifierOptions {
   random?: () => number
   /** Makes the HTTP calls of the URL channels (webhooks, chat); tests inject failures here. */
   post?: HttpPoster
+  /** The fan-out created deliveries (a notifier thread tells the others to look for work). */
+  onDeliveries?: () => void
 }
 
 /**
@@ -69,7 +71,10 @@ export function createNotifier(deps: Deps, opts: NotifierOptions) {
     while (running) {
       try {
         const r = await fanOut.runOnce()
-        if (r.deliveries > 0) sender.kick()
+        if (r.deliveries > 0) {
+          sender.kick()
+          opts.onDeliveries?.()
+        }
         if (failures > 0) deps.health?.set('notifier', 'ok')
         failures = 0
       } catch (err) {

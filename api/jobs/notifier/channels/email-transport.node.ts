@@ -65,14 +65,26 @@ export function smtpTransport(
     socketTimeout: 60_000,
     dkim: mail.dkim ? { ...mail.dkim, headerFieldNames: DKIM_SIGNED_HEADERS } : undefined,
   })
-  const url = new URL(mail.smtpUrl)
   return {
-    describe: `SMTP ${url.protocol}//${url.host}`,
+    describe: describeSmtp(mail.smtpUrl),
     async send(email) {
-      await transporter.sendMail(await buildMessage(email))
+      // The raw bytes are sent as they are; the Message-ID and boundary given here only spare
+      // nodemailer drawing random bytes for a message and a MIME tree it never writes out.
+      const built = await buildMessage(email)
+      await transporter.sendMail({ ...built, messageId: email.messageId, baseBoundary: 'raw' })
     },
-    async close() {},
+    // The pool's idle connections would keep a notifier thread from ending.
+    close() {
+      transporter.close()
+      return Promise.resolve()
+    },
   }
+}
+
+/** The SMTP server as the start-up lines name it (no credentials). */
+export function describeSmtp(smtpUrl: string): string {
+  const url = new URL(smtpUrl)
+  return `SMTP ${url.protocol}//${url.host}`
 }
 
 /** A file name that a resend of the same message overwrites: one file per Message-ID. */
