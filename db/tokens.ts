@@ -94,6 +94,15 @@ export function revokeToken(id: string, at: string, version: number): Statement[
   ]
 }
 
+/**
+ * The credentials version: changes with every token or person row, in any process (triggers of
+ * migration 0012), so a cached token check is still right while it is unchanged.
+ */
+export async function credentialsVersion(db: Db): Promise<number> {
+  const rs = await db.execute('SELECT n FROM credentials_version WHERE id = 1')
+  return rs.rows[0] ? Number(rs.rows[0].n) : 0
+}
+
 export function touchToken(id: string, at: string): Statement {
   return { sql: 'UPDATE api_tokens SET last_used_at = ? WHERE id = ?', args: [at, id] }
 }
