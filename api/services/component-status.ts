@@ -5,13 +5,18 @@ import type { Db, Statement } from '../../db/client.ts'
 import { getComponentsByIds, recordStatusChange, setComponentStatus } from '../../db/components.ts'
 import { updateAtVersion } from '../../db/versions.ts'
 
-/** Loads the named components, or fails with the field path of each id that does not exist. */
+/**
+ * Loads the named components, or fails with the field path of each id that does not exist;
+ * `alsoIds` are loaded in the same query when they exist (no error for those).
+ */
 export async function loadComponents(
   db: Db,
   ids: readonly string[],
   field: string,
+  alsoIds: readonly string[] = [],
 ): Promise<Map<string, Component>> {
-  const found = new Map((await getComponentsByIds(db, ids)).map((c) => [c.id, c]))
+  const wanted = alsoIds.length ? [...new Set([...ids, ...alsoIds])] : ids
+  const found = new Map((await getComponentsByIds(db, wanted)).map((c) => [c.id, c]))
   const missing = ids.filter((id) => !found.has(id))
   if (missing.length) {
     throw new DomainError(

@@ -164,8 +164,7 @@ async function planUpdate(
     const open = await listOpen(deps.db)
     for (const c of r.components) if (!next.has(c.id)) next.set(c.id, restingStatus(c.id, r, open))
   }
-  const current = await loadComponents(deps.db, [...next.keys()], 'components')
-  for (const c of await getComponentsByIds(deps.db, ids)) current.set(c.id, c)
+  const current = await loadComponents(deps.db, [...next.keys()], 'components', ids)
   const { statements, affected } = changeStatuses(current, versions, next, at, r.id)
 
   // The incident remembers each component's status *during* the incident, not after it.
