@@ -36,6 +36,7 @@ const HELP = `Usage: node bench/api-write.ts [options]   (each option also reads
   --max-duration S  closed-loop (max throughput) seconds       BENCH_MAX_DURATION (5)
   --incidents N     open incidents the updates spread over     BENCH_INCIDENTS (400)
   --components N    components                                 BENCH_COMPONENTS (5)
+  --no-notifier     run the server with NOTIFIER=off (the API's own cost, without mailing)
   --cpu-prof DIR    run the server with --cpu-prof, profiles written to DIR
   --dump FILE       write every open-loop request as CSV (due_ms,sent_ms,end_ms,status)`
 
@@ -52,6 +53,7 @@ const { values: flags } = parseArgs({
     incidents: { type: 'string' },
     components: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'no-notifier': { type: 'boolean' },
     dump: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -319,7 +321,8 @@ async function main() {
   const context = runContext()
   console.log(context.text)
   const nodeArgs = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${flags['cpu-prof']}`] : []
-  const server = await startServer({ demo: false, nodeArgs })
+  const env: Record<string, string> = flags['no-notifier'] ? { NOTIFIER: 'off' } : {}
+  const server = await startServer({ demo: false, nodeArgs, env })
   let open: Awaited<ReturnType<typeof openLoop>> & { serverCpu: number; clientCpu: number }
   let closed: Awaited<ReturnType<typeof closedLoop>> & { serverCpu: number; clientCpu: number }
   try {
@@ -400,6 +403,7 @@ async function main() {
       `errors=${open.errors}`,
       `unsent=${open.unsent}`,
       `clients=${opts.clients}`,
+      `notifier=${flags['no-notifier'] ? 'off' : 'on'}`,
       `max_updates_per_s=${fmt(closed.rate)}`,
       `server_cpu=${Math.round(open.serverCpu)}%`,
       `client_cpu=${Math.round(open.clientCpu)}%`,
