@@ -15,8 +15,16 @@ import { clientIp, ipKey, limiterPerApp } from './services/rate-limit.ts'
 
 export const RANK: Record<Scope, number> = { read: 1, write: 2, admin: 3 }
 
+type NodeCrypto = typeof import('node:crypto')
+// Node's own SHA-256 where the runtime has it (no import: this file is in the Worker's bundle):
+// Web Crypto's digest is asynchronous, a trip through the thread pool on every request.
+const nodeCrypto = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
+
 /** SHA-256 hex of a token: tokens are long random strings, so a fast hash is enough. */
 export async function hashToken(token: string): Promise<string> {
+  if (nodeCrypto) return nodeCrypto.createHash('sha256').update(token).digest('hex')
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
 }

@@ -3,6 +3,7 @@ import type { Scope } from '../../core/schemas/token.ts'
 import type { Role } from '../../core/schemas/user.ts'
 import { openDatabase } from '../../db/open.node.ts'
 import { insertUser } from '../../db/users.ts'
+import { hashToken } from '../../api/auth.ts'
 import { tokens } from '../../api/services/tokens.ts'
 import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
 
@@ -150,6 +151,25 @@ describe('token checks are cached per process, and every change to a token or it
       expect((await write(t, secret, 2)).status).toBe(201)
     } finally {
       other.close()
+    }
+  })
+
+  it('hashes as Web Crypto does (the path Workers take) for every kind of secret', async () => {
+    const secrets = [
+      '',
+      'a',
+      'amd_' + 'x'.repeat(40),
+      'ünïcödé ✓ 日本',
+      '\u0000\n\t',
+      '\ud800 lone surrogate',
+      'x'.repeat(5000),
+    ]
+    for (const s of secrets) {
+      const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s))
+      const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join(
+        '',
+      )
+      expect(await hashToken(s)).toBe(hex)
     }
   })
 })
