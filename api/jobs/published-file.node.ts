@@ -1,6 +1,6 @@
 // How the publisher puts a file into the published folder: atomically, and compressed once here
 // (on the publisher's thread) so the server's request loop only reads the `.gz` sibling.
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { rmSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { GZIP_LEVEL, isCompressible } from '../static.node.ts'
@@ -25,6 +25,10 @@ export function writePublishedFile(file: string, content: string | Uint8Array): 
   const body = typeof content === 'string' ? Buffer.from(content) : content
   if (isCompressible(file, body.length)) {
     writeAtomic(`${file}.gz`, gzipSync(body, { level: GZIP_LEVEL }))
+  } else {
+    // A file that shrank below the threshold leaves no gzip of what it was (never served, as it
+    // does not match, but the folder should hold only what is published).
+    rmSync(`${file}.gz`, { force: true })
   }
   writeAtomic(file, body)
 }
