@@ -253,10 +253,19 @@ async function uptimeSummary(
   snapshot: StatusSnapshot,
   line: (r: IncidentRecord) => IncidentView,
 ): Promise<UptimeSummary> {
-  const now = deps.clock.now()
-  const windows = dayWindows(now, UPTIME_DAYS, deps.config.page.timeZone)
+  // As of the end of the current minute, the finest unit the bars show: while a component is
+  // down, today's figures would otherwise differ at every publish, and the uptime page with them.
+  // The end, not the start, so a component that went down a second ago already colours today.
+  // Never past today, though: the last minute before midnight stays today's.
+  const windows = dayWindows(deps.clock.now(), UPTIME_DAYS, deps.config.page.timeZone)
+  const minuteEnd = Math.ceil(deps.clock.now().getTime() / 60_000) * 60_000
+  const now = new Date(Math.min(minuteEnd, windows.at(-1)!.end - 1))
   const [all, records] = await Promise.all([
-    uptime.all(deps, UPTIME_DAYS, { snapshot, history: (since) => reads.statusHistory(since) }),
+    uptime.all(deps, UPTIME_DAYS, {
+      snapshot,
+      history: (since) => reads.statusHistory(since),
+      at: now,
+    }),
     incidentsSince(deps, reads, snapshot, new Date(windows[0]!.start).toISOString()),
   ])
   const spans = records.map((r) => ({ ...r, components: r.components.map((c) => c.id) }))

@@ -15,8 +15,8 @@ async function historyByComponent(
   days: number,
   read: (since: string) => Promise<StatusHistoryEntry[]> = (since) =>
     statusHistorySince(deps.db, since),
+  now = deps.clock.now(),
 ) {
-  const now = deps.clock.now()
   const timeZone = deps.config.page.timeZone
   const since = new Date(dayWindows(now, days, timeZone)[0]!.start)
   const byComponent = new Map<string, StatusChange[]>()
@@ -56,12 +56,14 @@ export const uptime = {
     from: {
       snapshot?: Pick<StatusSnapshot, 'components' | 'groups'>
       history?: (since: string) => Promise<StatusHistoryEntry[]>
+      /** The instant the figures are as of (default: now). */
+      at?: Date
     } = {},
   ) {
     const [list, groups, { now, timeZone, byComponent }] = await Promise.all([
       from.snapshot?.components ?? listComponents(deps.db),
       from.snapshot?.groups ?? listGroups(deps.db),
-      historyByComponent(deps, days, from.history),
+      historyByComponent(deps, days, from.history, from.at),
     ])
     const perComponent = new Map(
       list.map((c) => [
