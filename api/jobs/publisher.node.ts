@@ -166,7 +166,6 @@ export function createPublisher(opts: {
   const emitText = (path: string, content: string) => emit(path, digest(content), () => content)
 
   async function renderTargets(t: Targets): Promise<number> {
-    const read = reads.forPublish()
     const snapshot = await timed('reads', 'reads', () => loadSnapshot(deps, reads.records))
     const { locales } = deps.config
     const ids = new Set(t.records)
@@ -179,11 +178,13 @@ export function createPublisher(opts: {
     const tz = snapshot.page.time_zone
     // The months change only when a record moves (its start edited) or lands in a month not
     // listed yet; records are never deleted.
-    const known = await read.months()
+    const known = await reads.forPublish().months()
     if (t.months === 'all' || records.some((r) => !known.includes(monthIn(r.started_at, tz)))) {
       reads.forgetMonths()
     }
-    const index = await timed('reads', 'reads', () => reads.forPublish().months())
+    // This publish's reads, from here on: every page and locale sees the same months.
+    const read = reads.forPublish()
+    const index = await timed('reads', 'reads', () => read.months())
     // Every month page links the months beside it, and the index lists them all: when a month
     // comes or goes, every history page is stale (and an emptied month's page must go).
     const allMonths = t.months === 'all' || lastMonths?.join() !== index.join()
@@ -201,11 +202,12 @@ export function createPublisher(opts: {
     }
     lastMonths = index
     // A removed component's badge goes with it.
-    if (t.open)
+    if (t.open) {
       prune(
         COMPONENT_BADGES_DIR,
         snapshot.components.map((c) => c.id),
       )
+    }
     if (t.calendar && (await emitText(MAINTENANCE_CALENDAR_PATH, await calendars.site(deps)))) {
       files++
     }

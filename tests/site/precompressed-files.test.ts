@@ -22,7 +22,7 @@ afterEach(async () => {
 })
 
 /** A page long enough to be compressed, different for each `n`, and always the same length. */
-function page(n: number, length = 4000): Buffer {
+function page(n: number, length = 40_000): Buffer {
   const head = `<!DOCTYPE html><html lang="en"><title>v${String(n).padStart(6, '0')}</title><p>`
   return Buffer.from(head.padEnd(length - 4, 'status ok. ') + '</p>')
 }
@@ -107,7 +107,7 @@ describe('published files compressed once', () => {
     const dir = tempDir('precompressed')
     const current = page(2)
     const crcOff = gzipSync(current)
-    crcOff.writeUInt32LE(crcOff.readUInt32LE(crcOff.length - 8) ^ 1, crcOff.length - 8)
+    crcOff.writeUInt32LE((crcOff.readUInt32LE(crcOff.length - 8) ^ 1) >>> 0, crcOff.length - 8)
     const stale: [string, Buffer | 'dir'][] = [
       ['the previous version, same length', gzipSync(page(1))],
       ['the previous version, shorter', gzipSync(page(1, 3000))],
@@ -220,7 +220,7 @@ describe('published files compressed once', () => {
   it('a reader during rewrites sees the old or the new file and .gz, never a part', async () => {
     const dir = tempDir('precompressed')
     const file = join(dir, 'index.html')
-    const versions = [page(1, 30_000), page(2, 90_000)]
+    const versions = [page(1, 40_000), page(2, 90_000)]
     const writer = spawn(
       process.execPath,
       [
