@@ -13,6 +13,7 @@
 import type { InStatement } from '@libsql/client'
 import { migrate } from '../../db/migrate.node.ts'
 import { openDatabase } from '../../db/open.node.ts'
+import { prng } from '../../tests/fixtures/prng.ts'
 
 export interface SeedOptions {
   incidents: number
@@ -36,23 +37,6 @@ export interface SeedResult {
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
-
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return {
-    next,
-    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-  }
-}
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz'
 

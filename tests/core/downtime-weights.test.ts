@@ -1,3 +1,4 @@
+import { prng } from '../fixtures/prng.ts'
 import { describe, expect, it } from 'vitest'
 import { componentCredit, monthWindow, parseCreditPolicy } from '../../core/compensation.ts'
 import {
@@ -17,16 +18,6 @@ const STATUSES: UptimeStatus[] = [
   'under_maintenance',
 ]
 
-/** A deterministic pseudo-random sequence (mulberry32): the same histories on every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let x = Math.imul(seed ^ (seed >>> 15), seed | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 describe('downtime weights: one table for uptime, credits and impact', () => {
   it('counts a major outage in full, a partial outage at 30%, the rest not at all', () => {
     expect(DOWNTIME_WEIGHTS).toEqual({
@@ -45,7 +36,8 @@ describe('downtime weights: one table for uptime, credits and impact', () => {
   })
 
   it('gives the same weighted downtime through uptime and through the credit, for 200 histories', () => {
-    const next = random(11)
+    // The same histories on every run.
+    const { next } = prng(11)
     const month = monthWindow(new Date('2026-03-15T00:00:00Z'), 'UTC')
     const policy = parseCreditPolicy('sla:10,99:25,95:100')
     let checked = 0
