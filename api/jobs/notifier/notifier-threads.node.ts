@@ -5,6 +5,9 @@ import type { Logger } from '../../log.ts'
 import { retryDelay } from '../retry.ts'
 import type { NotifierTiming } from './timing.ts'
 
+/** How long a stopping thread may take to record what it has in flight. */
+const STOP_GRACE_MS = 10_000
+
 export type NotifierStats = { sent: number; retried: number; failed: number; skipped: number }
 
 export type FromNotifierWorker =
@@ -174,7 +177,12 @@ export function startNotifierThreads(
     },
     /** The running threads (for tests that kill one). */
     threads: () => slots.flatMap((s) => (s.worker ? [s.worker] : [])),
-    /** Stops claiming, lets every thread finish and record what it has in flight, then ends them. */
+    /**
+     * Stops claiming, lets every thread finish and record what it has in flight, then ends them.
+     * A thread that cannot finish (its database gone or replaced, a server that never answers)
+     * is ended after STOP_GRACE_MS: what it had claimed is sent again after its lease runs out,
+     * under the same Message-ID (decision 004), and a shutdown never hangs on it.
+     */
     async stop() {
       stopping = true
       await Promise.all(
@@ -182,9 +190,20 @@ export function startNotifierThreads(
           clearTimeout(slot.restart)
           const w = slot.worker
           if (!w) return
-          const exited = new Promise((r) => w.once('exit', r))
+          const exited = new Promise<true>((r) => w.once('exit', () => r(true)))
           w.postMessage({ type: 'stop' })
-          await exited
+          let timer: ReturnType<typeof setTimeout> | undefined
+          const late = new Promise<false>(
+            (r) => (timer = setTimeout(() => r(false), STOP_GRACE_MS)),
+          )
+          const done = await Promise.race([exited, late])
+          clearTimeout(timer)
+          if (!done) {
+            log.warn('notifier thread did not finish in time; ending it', {
+              grace_ms: STOP_GRACE_MS,
+            })
+            await w.terminate()
+          }
         }),
       )
     },

@@ -46,6 +46,8 @@ async function stop(): Promise<void> {
   await notifier.stop()
   db.close()
   port.close()
+  // Ends this thread only; a timer or socket left by a library must not keep it alive.
+  process.exit(0)
 }
 
 port.on('message', (m: ToNotifierWorker) => {
