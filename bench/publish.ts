@@ -254,7 +254,14 @@ async function main() {
   let demoHome: { gzip: number; raw: number; encoding: string }
   try {
     const s0 = performance.now()
-    server = await startServer({ demo: false, nodeArgs, env })
+    // `npm run build` leaves the database without its identity (the server's first start makes
+    // it), so this start publishes everything once more: as long as the full build, or longer.
+    server = await startServer({
+      demo: false,
+      nodeArgs,
+      env,
+      readyTimeoutS: Math.max(60, opts.buildTimeout),
+    })
     console.log(
       `server pid ${server.pid} on ${server.base} ready in ${fmt((performance.now() - s0) / 1000)} s (catch-up on start)`,
     )

@@ -27,6 +27,8 @@ export interface StartOptions {
   /** Extra flags for the server's node, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
   nodeArgs?: string[]
   env?: Record<string, string>
+  /** How long to wait for /healthz to answer 200 (default 30 s). */
+  readyTimeoutS?: number
 }
 
 /** A port the kernel just handed out on 127.0.0.1 (free at the time of asking). */
@@ -119,7 +121,8 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
   }
   running.add(server)
 
-  const deadline = Date.now() + 30_000
+  const readyS = opts.readyTimeoutS ?? 30
+  const deadline = Date.now() + readyS * 1000
   for (;;) {
     if (exitCode !== undefined) {
       remove()
@@ -135,7 +138,7 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
     }
     if (Date.now() > deadline) {
       await server.stop()
-      throw new Error(`server not healthy after 30 s:\n${output}`)
+      throw new Error(`server not healthy after ${readyS} s:\n${output}`)
     }
     await sleep(50)
   }
