@@ -165,7 +165,8 @@ export function createPublisher(opts: {
   /** Files whose content is cheap to make: written only when the bytes changed. */
   const emitText = (path: string, content: string) => emit(path, digest(content), () => content)
 
-  async function renderTargets(t: Targets): Promise<number> {
+  /** Publishes what `t` makes stale; the files written and the snapshot it read. */
+  async function renderTargets(t: Targets): Promise<{ files: number; snapshot: StatusSnapshot }> {
     const snapshot = await timed('reads', 'reads', () => loadSnapshot(deps, reads.records))
     const { locales } = deps.config
     const ids = new Set(t.records)
@@ -216,7 +217,7 @@ export function createPublisher(opts: {
       if (await emitText(`/api/v2/${name}`, JSON.stringify(doc))) files++
     }
     for (const [path, svg] of badgeFiles(snapshot, locales.default)) await emitText(path, svg)
-    return files
+    return { files, snapshot }
   }
 
   /** The pages (and feeds) of one locale that `t` makes stale; `at` maps a path into the locale. */
@@ -329,7 +330,7 @@ export function createPublisher(opts: {
     published.clear()
     lastMonths = null
     const all = await listAllIds(deps.db)
-    let files = await renderTargets({
+    const full = await renderTargets({
       home: true,
       uptime: true,
       historyIndex: true,
@@ -339,7 +340,9 @@ export function createPublisher(opts: {
       open: false,
       naming: new Set(),
     })
-    const snapshot = await loadSnapshot(deps, reads.records)
+    // The same snapshot the pages were built from, not a second read.
+    const { snapshot } = full
+    let { files } = full
     const { locales } = deps.config
     for (const locale of locales.all) {
       const at = (p: string) => localePath(p, locale, locales)
@@ -458,7 +461,7 @@ export function createPublisher(opts: {
   async function refreshOpen(): Promise<number> {
     // The home page and the uptime bars move at midnight too; unchanged pages are not rewritten.
     const open = await listOpen(deps.db, reads.records)
-    return renderTargets({
+    const { files } = await renderTargets({
       home: true,
       uptime: true,
       historyIndex: open.length > 0,
@@ -468,6 +471,7 @@ export function createPublisher(opts: {
       open: false,
       naming: new Set(),
     })
+    return files
   }
 
   function notify(eventId: number) {
