@@ -6,9 +6,11 @@ import type { Deps } from '../deps.ts'
 import { jsonLogger } from '../log.ts'
 import { createPublisher } from './publisher.node.ts'
 import { loadSiteRenderer } from './site-renderer.node.ts'
+import { lowerThreadPriority } from './thread-priority.node.ts'
 
 // The publisher thread (see publisher-thread.node.ts): catch up, then publish on every kick.
 const { config } = workerData as { config: Config }
+lowerThreadPriority()
 const port = parentPort!
 const db = await openDatabase(config.databaseUrl, config.databaseAuthToken)
 const deps: Deps = { db, clock: systemClock, config, log: jsonLogger }

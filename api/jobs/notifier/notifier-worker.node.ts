@@ -7,6 +7,7 @@ import type { Config } from '../../config.ts'
 import type { Deps } from '../../deps.ts'
 import { failing, type Health, type PartState } from '../../health.ts'
 import { jsonLogger } from '../../log.ts'
+import { lowerThreadPriority } from '../thread-priority.node.ts'
 import { createNotifier, transportFor } from './notifier.node.ts'
 import type { FromNotifierWorker, ToNotifierWorker } from './notifier-threads.node.ts'
 import type { NotifierTiming } from './timing.ts'
@@ -14,6 +15,7 @@ import type { NotifierTiming } from './timing.ts'
 // One notifier thread (see notifier-threads.node.ts): fan-out and sending with its own
 // connection and lease owner; the supervisor relays kicks and reports its health.
 const { config, timing } = workerData as { config: Config; timing: NotifierTiming }
+lowerThreadPriority()
 const port = parentPort!
 const post = (m: FromNotifierWorker) => port.postMessage(m)
 
