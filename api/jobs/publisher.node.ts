@@ -7,6 +7,7 @@ import type { IncidentRecord } from '../../core/records.ts'
 import type { Locale } from '../../core/schemas/subscription.ts'
 import { localePath, type RouteData } from '../../core/site-data.ts'
 import { publishBrandFiles } from './brand-files.node.ts'
+import { isSettled } from '../../core/settled.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { v2Documents } from '../../core/statuspage-v2.ts'
 import { catalogFor } from '../../templates/locales/index.ts'
@@ -77,7 +78,20 @@ function inputKey(route: RouteData): string {
   const data = route.common.live
     ? route
     : { ...route, common: { ...route.common, generated_at: '' } }
-  return digest(JSON.stringify(data))
+  return digest(JSON.stringify(data, (_key, value: unknown) => settledDigest(value) ?? value))
+}
+
+/**
+ * A settled value (core/settled.ts: views of unchanged records, a reused uptime summary) is
+ * hashed once and stands in the page's key by its digest: equal content, equal digest. Most of a
+ * big page's data is settled from one publish to the next, so most of its key costs nothing.
+ */
+const settledDigests = new WeakMap<object, string>()
+function settledDigest(value: unknown): string | undefined {
+  if (!isSettled(value)) return undefined
+  let d = settledDigests.get(value)
+  if (d === undefined) settledDigests.set(value, (d = `\u0000${digest(JSON.stringify(value))}`))
+  return d
 }
 
 function digest(text: string): string {

@@ -3,6 +3,7 @@ import { monthStartIn, nextMonth } from '../../core/format.ts'
 import { realChanges, workaroundWhereChanged } from '../../core/incident-page.ts'
 import { shownIn, type LocaleSettings, type Translations } from '../../core/localized.ts'
 import { notFound } from '../../core/errors.ts'
+import { settle } from '../../core/settled.ts'
 import { renderMarkdown } from '../../core/markdown.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import type { Component } from '../../core/schemas/component.ts'
@@ -247,11 +248,21 @@ async function incidentsSince(
   return [...byId.values()].filter((r) => r.kind === 'incident')
 }
 
+/**
+ * The last summaries made, by everything they were made from: the status history by identity
+ * (the publisher's cache hands back the same array while its mark holds; a fresh read never
+ * matches), the rest by value. Within a minute in which no status changed and no incident moved
+ * in or out of a day, the next publish reuses the summary: same figures, no recomputation, and
+ * the page hashes and renders that see the same object do less.
+ */
+const madeSummaries = new Map<string, { history: unknown; summary: UptimeSummary }>()
+
 async function uptimeSummary(
   deps: Deps,
   reads: SiteReads,
   snapshot: StatusSnapshot,
   line: (r: IncidentRecord) => IncidentView,
+  inputs: string,
 ): Promise<UptimeSummary> {
   // As of the end of the current minute, the finest unit the bars show: while a component is
   // down, today's figures would otherwise differ at every publish, and the uptime page with them.
@@ -260,14 +271,29 @@ async function uptimeSummary(
   const windows = dayWindows(deps.clock.now(), UPTIME_DAYS, deps.config.page.timeZone)
   const minuteEnd = Math.ceil(deps.clock.now().getTime() / 60_000) * 60_000
   const now = new Date(Math.min(minuteEnd, windows.at(-1)!.end - 1))
-  const [all, records] = await Promise.all([
-    uptime.all(deps, UPTIME_DAYS, {
-      snapshot,
-      history: (since) => reads.statusHistory(since),
-      at: now,
-    }),
-    incidentsSince(deps, reads, snapshot, new Date(windows[0]!.start).toISOString()),
+  const since = new Date(windows[0]!.start).toISOString()
+  const [history, records] = await Promise.all([
+    reads.statusHistory(since),
+    incidentsSince(deps, reads, snapshot, since),
   ])
+  const key = JSON.stringify([
+    inputs,
+    now.toISOString(),
+    deps.config.page.timeZone,
+    snapshot.components,
+    snapshot.groups,
+    records.map((r) => {
+      const { name, path } = line(r)
+      return [r.id, r.started_at, r.resolved_at, r.components.map((c) => c.id), name, path]
+    }),
+  ])
+  const made = madeSummaries.get(key)
+  if (made?.history === history) return made.summary
+  const all = await uptime.all(deps, UPTIME_DAYS, {
+    snapshot,
+    history: () => Promise.resolve(history),
+    at: now,
+  })
   const spans = records.map((r) => ({ ...r, components: r.components.map((c) => c.id) }))
   const byComponent = incidentsByDay(spans, windows, now)
   const dayIncidents: UptimeSummary['day_incidents'] = {}
@@ -287,7 +313,7 @@ async function uptimeSummary(
       const v = line(r)
       incidents[r.id] = { name: v.name, path: v.path }
     }
-  return {
+  const summary: UptimeSummary = {
     days: UPTIME_DAYS,
     components: Object.fromEntries(
       all.components.map((c) => [c.id, { uptime: c.uptime, days: c.days }]),
@@ -296,6 +322,28 @@ async function uptimeSummary(
     day_incidents: dayIncidents,
     incidents,
   }
+  // One entry per locale is all a publisher needs; the bound keeps other callers from piling up.
+  if (madeSummaries.size >= 8) madeSummaries.clear()
+  madeSummaries.set(key, { history, summary: settle(summary) })
+  return summary
+}
+
+const shaped = new WeakMap<IncidentRecord, Map<string, IncidentView>>()
+
+/**
+ * A view of `r` made once per record object and `inputs` (what else the view reads). Records are
+ * never changed in place (a new version is a new object), so a view cannot go stale; at most a few
+ * views are kept per record (locales × the components' names), and all go with the record.
+ */
+function shapedOnce(r: IncidentRecord, inputs: string, make: () => IncidentView): IncidentView {
+  let views = shaped.get(r)
+  if (!views) shaped.set(r, (views = new Map<string, IncidentView>()))
+  let v = views.get(inputs)
+  if (!v) {
+    if (views.size >= 8) views.clear()
+    views.set(inputs, (v = settle(make())))
+  }
+  return v
 }
 
 /**
@@ -310,10 +358,19 @@ export function siteData(
 ) {
   const common = commonFrom(snapshot, deps.config, locale)
   const lang: ViewLocale = { locale, locales: deps.config.locales }
-  const view = (r: IncidentRecord) => incidentViewOf(r, snapshot.components, [], lang)
-  const line = (r: IncidentRecord) => incidentLineOf(r, snapshot.components, lang)
+  // Everything a view reads besides its record: a record the publisher's cache hands back
+  // unchanged (db/incidents.ts RecordCache) is then shaped once, not at every publish.
+  const inputs = JSON.stringify([
+    locale,
+    deps.config.locales,
+    snapshot.components.map((c) => [c.id, c.name, c.status, c.only_show_if_degraded]),
+  ])
+  const view = (r: IncidentRecord) =>
+    shapedOnce(r, `view ${inputs}`, () => incidentViewOf(r, snapshot.components, [], lang))
+  const line = (r: IncidentRecord) =>
+    shapedOnce(r, `line ${inputs}`, () => incidentLineOf(r, snapshot.components, lang))
   let uptimeOnce: Promise<UptimeSummary> | null = null
-  const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps, reads, snapshot, line))
+  const uptimeOf = () => (uptimeOnce ??= uptimeSummary(deps, reads, snapshot, line, inputs))
   return {
     common,
     async home(): Promise<RouteData> {
