@@ -274,9 +274,15 @@ export function insertIncident(r: IncidentRecord): Statement[] {
 
 /**
  * Rewrites the incident's row and its affected components from the record, only if the row is
- * still at `version` (read before the record; see db/versions.ts).
+ * still at `version` (read before the record; see db/versions.ts). Given the components it held
+ * when read (`componentsBefore`) and the same now, they are not rewritten: most updates only add
+ * to the timeline, and every statement costs the write path.
  */
-export function updateIncident(r: IncidentRecord, version: number): Statement[] {
+export function updateIncident(
+  r: IncidentRecord,
+  version: number,
+  componentsBefore?: IncidentRecord['components'],
+): Statement[] {
   return [
     ...updateAtVersion(
       'incidents',
@@ -306,8 +312,14 @@ export function updateIncident(r: IncidentRecord, version: number): Statement[] 
         translationsArg(r.translations),
       ],
     ),
-    ...replaceIncidentComponents(r),
+    ...(componentsBefore && sameComponents(componentsBefore, r.components)
+      ? []
+      : replaceIncidentComponents(r)),
   ]
+}
+
+function sameComponents(a: IncidentRecord['components'], b: IncidentRecord['components']) {
+  return a.length === b.length && a.every((c, i) => c.id === b[i]!.id && c.status === b[i]!.status)
 }
 
 function replaceIncidentComponents(r: IncidentRecord): Statement[] {

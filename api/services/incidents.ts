@@ -168,6 +168,7 @@ async function planUpdate(
   const { statements, affected } = changeStatuses(current, versions, next, at, r.id)
 
   // The incident remembers each component's status *during* the incident, not after it.
+  const before = r.components
   const during = new Map(r.components.map((c) => [c.id, c.status]))
   if (input.status !== 'resolved') for (const [id, s] of next) during.set(id, s)
   r.components = [...during].map(([id, status]) => ({ id, status }))
@@ -200,7 +201,7 @@ async function planUpdate(
     record: r,
     components: current,
     change: {
-      statements: [...updateIncident(r, version), insertUpdate(update), ...statements],
+      statements: [...updateIncident(r, version, before), insertUpdate(update), ...statements],
       action: ACTION[eventType],
       target: { type: 'incident', id: r.id },
       events: [timelineEvent(eventType, r, update)],
