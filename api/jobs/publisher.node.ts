@@ -24,6 +24,7 @@ import { createPublishReads } from './publish-reads.ts'
 import { copyPublishedTree, writeAtomic, writePublishedFile } from './published-file.node.ts'
 import { retryDelay } from './retry.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
+import { createFragmentCache } from './fragment-cache.ts'
 
 const STATE_FILE = '.published.json'
 const MAX_REST_MS = 250
@@ -152,6 +153,8 @@ export function createPublisher(opts: {
   const reads = createPublishReads(deps)
   /** The history's months as last published; null until this process has published them. */
   let lastMonths: string[] | null = null
+  /** Rendered parts of pages by their inputs (Reuse.astro), kept across publishes. */
+  const fragments = createFragmentCache()
   /** Per published path, the key of what is in its file now (a page's inputs, else its bytes). */
   const published = new Map<string, string>()
   /** Writes the file unless what it is made from (`key`) is what was last written there. */
@@ -251,7 +254,7 @@ export function createPublisher(opts: {
     const page = async (path: string, load: () => Promise<RouteData>) => {
       const route = await timed(at(path), 'data', load)
       const key = await timed(at(path), 'hash', () => inputKey(route))
-      if (await emit(at(path), key, () => renderer.render(path, route))) files++
+      if (await emit(at(path), key, () => renderer.render(path, route, fragments))) files++
     }
     for (const [path, load] of jobs) await page(path, load)
     if (t.home || t.records.size) {
@@ -328,6 +331,8 @@ export function createPublisher(opts: {
     // files on disk are rewritten whatever they hold.
     reads.clear()
     published.clear()
+    // A full build renders every part afresh (the proof compares against one).
+    fragments.clear()
     lastMonths = null
     const all = await listAllIds(deps.db)
     const full = await renderTargets({

@@ -2,16 +2,23 @@ import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { RouteData } from '../../core/site-data.ts'
+import type { FragmentCache } from './fragment-cache.ts'
 
 export const SITE_DIST = join(import.meta.dirname, '../../site/dist')
 
 interface AstroApp {
-  render(request: Request, options: { locals: { route: RouteData } }): Promise<Response>
+  render(
+    request: Request,
+    options: { locals: { route: RouteData; fragments?: FragmentCache } },
+  ): Promise<Response>
 }
 
 export interface SiteRenderer {
-  /** Renders one route of the Astro site with its data; throws unless the page rendered. */
-  render(path: string, route: RouteData): Promise<string>
+  /**
+   * Renders one route of the Astro site with its data; throws unless the page rendered. With
+   * `fragments`, parts whose inputs were rendered before are reused from it (Reuse.astro).
+   */
+  render(path: string, route: RouteData, fragments?: FragmentCache): Promise<string>
   /** Identifies this build of the site, so a new build triggers a full re-render. */
   buildId: string
   clientDir: string
@@ -32,9 +39,9 @@ export async function loadSiteRenderer(dist = SITE_DIST): Promise<SiteRenderer> 
   return {
     buildId: String(statSync(entry).mtimeMs),
     clientDir: join(dist, 'client'),
-    async render(path, route) {
+    async render(path, route, fragments) {
       const res = await app.render(new Request(`http://amends.invalid${path}`), {
-        locals: { route },
+        locals: { route, fragments },
       })
       const expected = route.kind === 'not-found' ? [200, 404] : [200]
       const html = await res.text()
