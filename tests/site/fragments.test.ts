@@ -16,11 +16,15 @@ const DAY = 24 * 60 * 60_000
 /** The pages made of reused parts (site/src/components/Reuse.astro). */
 const REUSING = /^\/(uptime\/|history\/(\d{4}-\d{2}\/)?)?$/
 
-/** Two components (one in a group) with an incident in their bars, one open, one resolved. */
+/**
+ * Three components: one in a group, two with an incident in their bars (one open, one resolved;
+ * their links differ by locale) and one without (its bar is the same data in every locale).
+ */
 async function statusPage() {
   const t = await createTestApp({ env: { LOCALES: 'en,zh-CN' } })
   const checkout = await makeComponent(t, { name: 'Checkout' })
   const login = await makeComponent(t, { name: 'Login' })
+  await makeComponent(t, { name: 'Search' })
   await makeGroup(t, { name: 'Storefront', components: [login.id] })
   const resolved = (await makeIncident(t, {
     name: 'Checkout was slow',
