@@ -71,14 +71,13 @@ interface Targets {
 }
 
 /**
- * What a page is made from, as a short hash: the route's data, without the publish time unless
- * the page shows it (core/site-data.ts liveRoute). Equal inputs render equal bytes.
+ * What a page is made from, as a short hash: the route's data without the publish time (equal
+ * inputs render equal bytes). Null for a page that shows the publish time (core/site-data.ts
+ * liveRoute): its inputs differ at every publish, and hashing them would only say so.
  */
-function inputKey(route: RouteData): string {
-  const data = route.common.live
-    ? route
-    : { ...route, common: { ...route.common, generated_at: '' } }
-  return digest(JSON.stringify(data))
+function inputKey(route: RouteData): string | null {
+  if (route.common.live) return null
+  return digest(JSON.stringify({ ...route, common: { ...route.common, generated_at: '' } }))
 }
 
 function digest(text: string): string {
@@ -157,12 +156,16 @@ export function createPublisher(opts: {
   const fragments = createFragmentCache()
   /** Per published path, the key of what is in its file now (a page's inputs, else its bytes). */
   const published = new Map<string, string>()
-  /** Writes the file unless what it is made from (`key`) is what was last written there. */
-  async function emit(path: string, key: string, content: () => string | Promise<string>) {
-    if (published.get(path) === key) return false
+  /**
+   * Writes the file unless what it is made from (`key`) is what was last written there; a null
+   * key (a page showing the publish time) is written every time.
+   */
+  async function emit(path: string, key: string | null, content: () => string | Promise<string>) {
+    if (key !== null && published.get(path) === key) return false
     const bytes = await timed(path, 'render', content)
     await timed(path, 'write', () => write(path, bytes))
-    published.set(path, key)
+    if (key === null) published.delete(path)
+    else published.set(path, key)
     return true
   }
   /** Files whose content is cheap to make: written only when the bytes changed. */
@@ -353,7 +356,7 @@ export function createPublisher(opts: {
       const at = (p: string) => localePath(p, locale, locales)
       const notFound = siteData(deps, snapshot, locale).notFound()
       write(at('/404/'), await renderer.render('/404/', notFound))
-      published.set(at('/404/'), inputKey(notFound))
+      published.set(at('/404/'), inputKey(notFound) ?? '')
       files++
       // Pages of records this database does not hold (erased by a restore, or published from
       // another database) would go on being served: they go.
