@@ -147,7 +147,7 @@ export function createPublisher(opts: {
     writeAtomic(stateFile, JSON.stringify(state))
   }
   // Each file with its gzip beside it, compressed once here rather than by the server.
-  const write = (path: string, content: string) =>
+  const write = (path: string, content: string | Uint8Array) =>
     writePublishedFile(join(outDir, fileFor(path)), content)
   const reads = createPublishReads(deps)
   /** The history's months as last published; null until this process has published them. */
@@ -160,7 +160,11 @@ export function createPublisher(opts: {
    * Writes the file unless what it is made from (`key`) is what was last written there; a null
    * key (a page showing the publish time) is written every time.
    */
-  async function emit(path: string, key: string | null, content: () => string | Promise<string>) {
+  async function emit(
+    path: string,
+    key: string | null,
+    content: () => string | Uint8Array | Promise<string | Uint8Array>,
+  ) {
     if (key !== null && published.get(path) === key) return false
     const bytes = await timed(path, 'render', content)
     await timed(path, 'write', () => write(path, bytes))
@@ -257,7 +261,7 @@ export function createPublisher(opts: {
     const page = async (path: string, load: () => Promise<RouteData>) => {
       const route = await timed(at(path), 'data', load)
       const key = await timed(at(path), 'hash', () => inputKey(route))
-      if (await emit(at(path), key, () => renderer.render(path, route, fragments))) files++
+      if (await emit(at(path), key, () => renderer.renderFile(path, route, fragments))) files++
     }
     for (const [path, load] of jobs) await page(path, load)
     if (t.home || t.records.size) {
@@ -355,7 +359,7 @@ export function createPublisher(opts: {
     for (const locale of locales.all) {
       const at = (p: string) => localePath(p, locale, locales)
       const notFound = siteData(deps, snapshot, locale).notFound()
-      write(at('/404/'), await renderer.render('/404/', notFound))
+      write(at('/404/'), await renderer.renderFile('/404/', notFound))
       published.set(at('/404/'), inputKey(notFound) ?? '')
       files++
       // Pages of records this database does not hold (erased by a restore, or published from

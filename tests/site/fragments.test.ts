@@ -68,9 +68,9 @@ function recording(r: SiteRenderer) {
   const calls: { path: string; route: RouteData; cached: number | undefined }[] = []
   const renderer: SiteRenderer = {
     ...r,
-    render(path, route, fragments) {
+    renderFile(path, route, fragments) {
       calls.push({ path, route, cached: fragments?.size })
-      return r.render(path, route, fragments)
+      return r.renderFile(path, route, fragments)
     },
   }
   return { calls, renderer }
