@@ -25,6 +25,7 @@ import { createPublishReads } from './publish-reads.ts'
 import { copyPublishedTree, writeAtomic, writePublishedFile } from './published-file.node.ts'
 import { retryDelay } from './retry.ts'
 import type { SiteRenderer } from './site-renderer.node.ts'
+import { createFragmentCache } from './fragment-cache.ts'
 
 const STATE_FILE = '.published.json'
 const MAX_REST_MS = 250
@@ -71,13 +72,13 @@ interface Targets {
 }
 
 /**
- * What a page is made from, as a short hash: the route's data, without the publish time unless
- * the page shows it (core/site-data.ts liveRoute). Equal inputs render equal bytes.
+ * What a page is made from, as a short hash: the route's data without the publish time (equal
+ * inputs render equal bytes). Null for a page that shows the publish time (core/site-data.ts
+ * liveRoute): its inputs differ at every publish, and hashing them would only say so.
  */
-function inputKey(route: RouteData): string {
-  const data = route.common.live
-    ? route
-    : { ...route, common: { ...route.common, generated_at: '' } }
+function inputKey(route: RouteData): string | null {
+  if (route.common.live) return null
+  const data = { ...route, common: { ...route.common, generated_at: '' } }
   return digest(JSON.stringify(data, (_key, value: unknown) => settledDigest(value) ?? value))
 }
 
@@ -161,19 +162,29 @@ export function createPublisher(opts: {
     writeAtomic(stateFile, JSON.stringify(state))
   }
   // Each file with its gzip beside it, compressed once here rather than by the server.
-  const write = (path: string, content: string) =>
+  const write = (path: string, content: string | Uint8Array) =>
     writePublishedFile(join(outDir, fileFor(path)), content)
   const reads = createPublishReads(deps)
   /** The history's months as last published; null until this process has published them. */
   let lastMonths: string[] | null = null
+  /** Rendered parts of pages by their inputs (Reuse.astro), kept across publishes. */
+  const fragments = createFragmentCache()
   /** Per published path, the key of what is in its file now (a page's inputs, else its bytes). */
   const published = new Map<string, string>()
-  /** Writes the file unless what it is made from (`key`) is what was last written there. */
-  async function emit(path: string, key: string, content: () => string | Promise<string>) {
-    if (published.get(path) === key) return false
+  /**
+   * Writes the file unless what it is made from (`key`) is what was last written there; a null
+   * key (a page showing the publish time) is written every time.
+   */
+  async function emit(
+    path: string,
+    key: string | null,
+    content: () => string | Uint8Array | Promise<string | Uint8Array>,
+  ) {
+    if (key !== null && published.get(path) === key) return false
     const bytes = await timed(path, 'render', content)
     await timed(path, 'write', () => write(path, bytes))
-    published.set(path, key)
+    if (key === null) published.delete(path)
+    else published.set(path, key)
     return true
   }
   /** Files whose content is cheap to make: written only when the bytes changed. */
@@ -265,7 +276,7 @@ export function createPublisher(opts: {
     const page = async (path: string, load: () => Promise<RouteData>) => {
       const route = await timed(at(path), 'data', load)
       const key = await timed(at(path), 'hash', () => inputKey(route))
-      if (await emit(at(path), key, () => renderer.render(path, route))) files++
+      if (await emit(at(path), key, () => renderer.renderFile(path, route, fragments))) files++
     }
     for (const [path, load] of jobs) await page(path, load)
     if (t.home || t.records.size) {
@@ -342,6 +353,8 @@ export function createPublisher(opts: {
     // files on disk are rewritten whatever they hold.
     reads.clear()
     published.clear()
+    // A full build renders every part afresh (the proof compares against one).
+    fragments.clear()
     lastMonths = null
     const all = await listAllIds(deps.db)
     const full = await renderTargets({
@@ -361,8 +374,8 @@ export function createPublisher(opts: {
     for (const locale of locales.all) {
       const at = (p: string) => localePath(p, locale, locales)
       const notFound = siteData(deps, snapshot, locale).notFound()
-      write(at('/404/'), await renderer.render('/404/', notFound))
-      published.set(at('/404/'), inputKey(notFound))
+      write(at('/404/'), await renderer.renderFile('/404/', notFound))
+      published.set(at('/404/'), inputKey(notFound) ?? '')
       files++
       // Pages of records this database does not hold (erased by a restore, or published from
       // another database) would go on being served: they go.

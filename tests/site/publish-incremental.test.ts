@@ -13,9 +13,13 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
-/** A full build into a fresh folder, at the clock's time: what the incremental folder must equal. */
+/**
+ * A full build into a fresh folder, at the clock's time: what the incremental folder must equal.
+ * It reuses no rendered part (not even within itself), so a part reused under a key that misses
+ * one of its inputs shows up as a difference.
+ */
 async function fullBuild(t: TestApp) {
-  const { publisher, outDir } = await publisherFor(t)
+  const { publisher, outDir } = await publisherFor(t, { reuse: false })
   await publisher.publishAll()
   return outDir
 }

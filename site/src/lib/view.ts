@@ -26,15 +26,19 @@ export function routeOf<K extends RouteData['kind']>(
 }
 
 /** The catalog of the page's locale (dates, statuses) and its site words. */
-export const catalogOf = (common: SiteCommon) => catalogFor(common.locale)
-export const wordsOf = (common: SiteCommon) => catalogFor(common.locale).site
+export const catalogOf = (common: Pick<SiteCommon, 'locale'>) => catalogFor(common.locale)
+export const wordsOf = (common: Pick<SiteCommon, 'locale'>) => catalogFor(common.locale).site
 
 /** A site path as a link in the page's locale: every internal link goes through this. */
-export const hrefOf = (common: SiteCommon, path: string) =>
+export const hrefOf = (common: Pick<SiteCommon, 'locale' | 'locales'>, path: string) =>
   localePath(path, common.locale, common.locales)
 
 /** "1 h 12 min" when resolved, "ongoing for 1 h 18 min" while open (measured at publish time). */
-export function incidentDuration(i: IncidentView, now: string, catalog = catalogFor('en')): string {
+export function incidentDuration(
+  i: Pick<IncidentView, 'started_at' | 'resolved_at'>,
+  now: string,
+  catalog = catalogFor('en'),
+): string {
   const lang = catalog.lang
   if (i.resolved_at)
     return formatDuration(Date.parse(i.resolved_at) - Date.parse(i.started_at), lang)
@@ -44,7 +48,10 @@ export function incidentDuration(i: IncidentView, now: string, catalog = catalog
 }
 
 /** Length of a maintenance window, or null when it has no planned end. */
-export function windowLength(m: IncidentView, lang = 'en'): string | null {
+export function windowLength(
+  m: Pick<IncidentView, 'scheduled_for' | 'scheduled_until'>,
+  lang = 'en',
+): string | null {
   if (!m.scheduled_for || !m.scheduled_until) return null
   return formatDuration(Date.parse(m.scheduled_until) - Date.parse(m.scheduled_for), lang)
 }
@@ -65,7 +72,10 @@ export interface DayLook {
 }
 
 /** An uptime day: its colour is its worst state; its sentence says how long each lasted. */
-export function dayLook(day: DayUptime | GroupDayUptime, common: SiteCommon): DayLook {
+export function dayLook(
+  day: DayUptime | GroupDayUptime,
+  common: Pick<SiteCommon, 'locale'>,
+): DayLook {
   const u = wordsOf(common).uptime
   const date = wordsOf(common).frame.day(day.date)
   const time = (seconds: number) => u.duration(seconds * 1000)
@@ -122,6 +132,57 @@ export function dayIncidents(uptime: UptimeSummary, id: string) {
     out[date] = ids.flatMap((i) => uptime.incidents[i] ?? [])
   return out
 }
+
+/**
+ * What a line of an incident list shows (IncidentLine.astro), and nothing more: a list is reused
+ * (Reuse.astro) while these stay the same, whatever else of its incidents changes.
+ */
+export function lineOf(i: IncidentView) {
+  return {
+    kind: i.kind,
+    name: i.name,
+    status: i.status,
+    impact: i.impact,
+    path: i.path,
+    text_lang: { name: i.text_lang.name },
+    started_at: i.started_at,
+    resolved_at: i.resolved_at,
+    scheduled_for: i.scheduled_for,
+    scheduled_until: i.scheduled_until,
+    cancelled_at: i.cancelled_at,
+    postmortem_published_at: i.postmortem_published_at,
+  }
+}
+export type IncidentLineView = ReturnType<typeof lineOf>
+
+/**
+ * An incident list (IncidentList.astro) as it shows: the publish time only while one of its
+ * incidents is open (its "ongoing for"), so a list of resolved ones does not change with time.
+ */
+export function listOf(
+  incidents: readonly IncidentView[],
+  timeZone: string,
+  now: string | null,
+  empty: string,
+) {
+  const open = incidents.some((i) => !i.resolved_at)
+  return { incidents: incidents.map(lineOf), timeZone, now: open ? now : null, empty }
+}
+export type ListView = ReturnType<typeof listOf>
+
+/** What an uptime bar (UptimeBar.astro) of a component or group shows; null without figures. */
+export function barOf(uptime: UptimeSummary, id: string, kind: 'component' | 'group') {
+  const own = kind === 'group' ? uptime.groups[id] : uptime.components[id]
+  return own ? { uptime: own.uptime, days: own.days, incidents: dayIncidents(uptime, id) } : null
+}
+export type BarView = NonNullable<ReturnType<typeof barOf>>
+
+/** What a component's row on the home page (ComponentItem.astro) shows. */
+export function itemOf(c: Component, uptime: UptimeSummary) {
+  const { id, name, status, description } = c
+  return { component: { id, name, status, description }, bar: barOf(uptime, id, 'component') }
+}
+export type ItemView = ReturnType<typeof itemOf>
 
 /** A row of the component list: a group with its shown members, or a component on its own. */
 export type ComponentRow =
