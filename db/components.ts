@@ -246,13 +246,12 @@ export async function nextTopLevelPosition(db: Db): Promise<number> {
 }
 
 /**
- * Changes to the status history since it was last read: the count and the newest id (rows are
- * only ever added). The publisher keeps the history it read while this stays the same.
+ * Changes to the status history since it was last read: its newest id. Rows are only ever added
+ * and AUTOINCREMENT never reuses an id, so every change moves it; a database restored from a
+ * backup is caught before this (the publisher compares the database's identity and starts over).
+ * Counting the rows instead scanned the whole table at every publish (1.5 ms at 30,000 rows).
  */
 export async function statusHistoryMark(db: Db): Promise<string> {
-  const rs = await db.execute(
-    'SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS last FROM component_status_changes',
-  )
-  const row = rs.rows[0]!
-  return `${num(row, 'n')}:${num(row, 'last')}`
+  const rs = await db.execute('SELECT COALESCE(MAX(id), 0) AS last FROM component_status_changes')
+  return String(num(rs.rows[0]!, 'last'))
 }

@@ -171,6 +171,44 @@ export async function listIncidents(
   f: IncidentFilter,
   cache?: RecordCache,
 ): Promise<{ items: IncidentRecord[]; total: number }> {
+  const q = filterSql(f)
+  // One read transaction: the count is of the same state as the page.
+  const [page, count] = await db.batch(
+    [
+      {
+        sql: `SELECT ${cache ? 'id, version' : INCIDENT_COLS} FROM incidents WHERE ${q.where} ORDER BY ${q.order} LIMIT ? OFFSET ?`,
+        args: [...q.args, f.limit, f.offset],
+      },
+      { sql: `SELECT COUNT(*) AS n FROM incidents WHERE ${q.where}`, args: q.args },
+    ],
+    'read',
+  )
+  const items = cache
+    ? await throughCache(
+        db,
+        page!.rows.map((r) => ({ id: str(r, 'id'), version: num(r, 'version') })),
+        cache,
+      )
+    : await hydrate(db, page!.rows.map(rowToHead))
+  return { items, total: num(count!.rows[0]!, 'n') }
+}
+
+/** A page of records matching the filter, without the count (the publisher has no use for it). */
+export function listIncidentItems(
+  db: Db,
+  f: IncidentFilter,
+  cache?: RecordCache,
+): Promise<IncidentRecord[]> {
+  const q = filterSql(f)
+  return select(
+    db,
+    `FROM incidents WHERE ${q.where} ORDER BY ${q.order} LIMIT ? OFFSET ?`,
+    [...q.args, f.limit, f.offset],
+    cache,
+  )
+}
+
+function filterSql(f: IncidentFilter): { where: string; args: (string | number)[]; order: string } {
   const where = ['kind = ?']
   const args: (string | number)[] = [f.kind]
   if (f.statuses?.length) {
@@ -198,21 +236,7 @@ export async function listIncidents(
     scheduled_asc: 'scheduled_for ASC, created_at ASC',
     scheduled_desc: 'scheduled_for DESC, created_at DESC',
   }[f.order]
-  const whereSql = where.join(' AND ')
-  const [page, count] = await db.batch(
-    [
-      {
-        sql: `SELECT ${cache ? 'id, version' : INCIDENT_COLS} FROM incidents WHERE ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-        args: [...args, f.limit, f.offset],
-      },
-      { sql: `SELECT COUNT(*) AS n FROM incidents WHERE ${whereSql}`, args },
-    ],
-    'read',
-  )
-  const items = cache
-    ? await throughCache(db, page!.rows, cache)
-    : await hydrate(db, page!.rows.map(rowToHead))
-  return { items, total: num(count!.rows[0]!, 'n') }
+  return { where: where.join(' AND '), args, order }
 }
 
 /** Open incidents and active maintenance: what can still hold a component's status. */
@@ -550,16 +574,34 @@ async function select(
   args: readonly (string | number)[],
   cache?: RecordCache,
 ): Promise<IncidentRecord[]> {
+  if (!cache) {
+    const rs = await db.execute({ sql: `SELECT ${INCIDENT_COLS} ${from}`, args: [...args] })
+    return hydrate(db, rs.rows.map(rowToHead))
+  }
+  // Ids and versions as one string: a publish asks for ~1,500 of them, and each row of a result
+  // costs more than the bytes it holds (measured 3–4 ms for 800 rows, 1 ms as one string). The
+  // subquery's ORDER BY is kept: an aggregate over an ordered subquery reads it in that order.
   const rs = await db.execute({
-    sql: `SELECT ${cache ? 'id, version' : INCIDENT_COLS} ${from}`,
+    sql: `SELECT group_concat(id || char(31) || version, char(30)) AS list FROM (SELECT id, version ${from})`,
     args: [...args],
   })
-  return cache ? throughCache(db, rs.rows, cache) : hydrate(db, rs.rows.map(rowToHead))
+  const list = rs.rows[0]?.list
+  const wanted =
+    typeof list === 'string' && list !== ''
+      ? list.split('\x1e').map((pair) => {
+          const [id, version] = pair.split('\x1f')
+          return { id: id!, version: Number(version) }
+        })
+      : []
+  return throughCache(db, wanted, cache)
 }
 
-/** The records of `rows` (id, version), loading those the cache lacks at that version. */
-async function throughCache(db: Db, rows: Row[], cache: RecordCache): Promise<IncidentRecord[]> {
-  const wanted = rows.map((r) => ({ id: str(r, 'id'), version: num(r, 'version') }))
+/** The records of `wanted` (id, version), loading those the cache lacks at that version. */
+async function throughCache(
+  db: Db,
+  wanted: { id: string; version: number }[],
+  cache: RecordCache,
+): Promise<IncidentRecord[]> {
   const found = new Map<string, IncidentRecord>()
   const missing: string[] = []
   for (const w of wanted) {

@@ -2,7 +2,7 @@ import type { IncidentRecord } from '../../core/records.ts'
 import type { StatusSnapshot } from '../../core/snapshot.ts'
 import { v2Documents, V2_LIST_LIMIT } from '../../core/statuspage-v2.ts'
 import { listComponents, listGroups } from '../../db/components.ts'
-import { listIncidents, listOpen, type RecordCache } from '../../db/incidents.ts'
+import { listIncidentItems, listOpen, type RecordCache } from '../../db/incidents.ts'
 import { latestOutboxId } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 import { localWriteCount } from './write.ts'
@@ -16,7 +16,7 @@ export async function loadSnapshot(deps: Deps, cache?: RecordCache): Promise<Sta
     listComponents(deps.db),
     listGroups(deps.db),
     listOpen(deps.db, cache),
-    listIncidents(
+    listIncidentItems(
       deps.db,
       {
         kind: 'incident',
@@ -26,7 +26,7 @@ export async function loadSnapshot(deps: Deps, cache?: RecordCache): Promise<Sta
       },
       cache,
     ),
-    listIncidents(
+    listIncidentItems(
       deps.db,
       {
         kind: 'maintenance',
@@ -38,7 +38,7 @@ export async function loadSnapshot(deps: Deps, cache?: RecordCache): Promise<Sta
       },
       cache,
     ),
-    listIncidents(
+    listIncidentItems(
       deps.db,
       {
         kind: 'maintenance',
@@ -70,9 +70,9 @@ export async function loadSnapshot(deps: Deps, cache?: RecordCache): Promise<Sta
     generated_at: deps.clock.now().toISOString(),
     components,
     groups,
-    incidents: merge([open.filter((r) => r.kind === 'incident'), recent.items], desc),
+    incidents: merge([open.filter((r) => r.kind === 'incident'), recent], desc),
     maintenances: merge(
-      [open.filter((r) => r.kind === 'maintenance'), upcoming.items, recentWindows.items],
+      [open.filter((r) => r.kind === 'maintenance'), upcoming, recentWindows],
       asc,
     ),
   }
