@@ -169,28 +169,20 @@ export interface IncidentFilter {
 export async function listIncidents(
   db: Db,
   f: IncidentFilter,
-  cache?: RecordCache,
 ): Promise<{ items: IncidentRecord[]; total: number }> {
   const q = filterSql(f)
   // One read transaction: the count is of the same state as the page.
   const [page, count] = await db.batch(
     [
       {
-        sql: `SELECT ${cache ? 'id, version' : INCIDENT_COLS} FROM incidents WHERE ${q.where} ORDER BY ${q.order} LIMIT ? OFFSET ?`,
+        sql: `SELECT ${INCIDENT_COLS} FROM incidents WHERE ${q.where} ORDER BY ${q.order} LIMIT ? OFFSET ?`,
         args: [...q.args, f.limit, f.offset],
       },
       { sql: `SELECT COUNT(*) AS n FROM incidents WHERE ${q.where}`, args: q.args },
     ],
     'read',
   )
-  const items = cache
-    ? await throughCache(
-        db,
-        page!.rows.map((r) => ({ id: str(r, 'id'), version: num(r, 'version') })),
-        cache,
-      )
-    : await hydrate(db, page!.rows.map(rowToHead))
-  return { items, total: num(count!.rows[0]!, 'n') }
+  return { items: await hydrate(db, page!.rows.map(rowToHead)), total: num(count!.rows[0]!, 'n') }
 }
 
 /** A page of records matching the filter, without the count (the publisher has no use for it). */
