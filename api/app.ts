@@ -8,6 +8,7 @@ import { handleError } from './errors.ts'
 import { healthReport } from './health.ts'
 import { strictBody } from './http/request-body.ts'
 import { securityHeaders } from './http/security-headers.ts'
+import { alertRoutes } from './routes/alerts.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { calendarRoutes } from './routes/calendar.ts'
 import { componentRoutes } from './routes/components.ts'
@@ -85,6 +86,7 @@ export function createApp(deps: Deps) {
     metricsRoutes,
     playbookRoutes,
     auditRoutes,
+    alertRoutes,
   ]) {
     app.route('/api/v1', routes(deps))
   }

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { DomainError } from '../core/errors.ts'
+import { AlertSource } from '../core/schemas/alerts.ts'
 import type { Scope } from '../core/schemas/token.ts'
 import { ROLE_SCOPE } from '../core/schemas/user.ts'
 import {
@@ -8,6 +9,7 @@ import {
   touchToken,
   type ActiveToken,
 } from '../db/tokens.ts'
+import { sourceOfTokenHash } from '../db/alert-rules.ts'
 import type { Deps } from './deps.ts'
 import type { AppEnv } from './env.ts'
 import { displayName } from './services/write.ts'
@@ -136,5 +138,52 @@ export function requireScope(deps: Deps, scope: Scope): MiddlewareHandler<AppEnv
       lastTouched.set(token.id, now.getTime())
       await deps.db.execute(touchToken(token.id, now.toISOString())).catch(() => {})
     }
+  }
+}
+
+const SOURCE_NAMES: Record<AlertSource, string> = {
+  alertmanager: 'Alertmanager',
+  grafana: 'Grafana',
+  generic: 'Monitoring',
+}
+
+/**
+ * A monitoring system's webhook (`/api/v1/alerts/{source}`): the source's own token (rotated with
+ * `POST /api/v1/alert-sources/{source}/token`), as `Authorization: Bearer` or, for senders that
+ * cannot set a header, as `?token=`; or any write-scope API token. Unknown tokens count against
+ * the same guessing limit as API tokens.
+ */
+export function requireAlertSource(deps: Deps): MiddlewareHandler<AppEnv> {
+  const byApiToken = requireScope(deps, 'write')
+  const failures = failureLimiter(deps)
+  return async (c, next) => {
+    const source = AlertSource.safeParse(c.req.param('source'))
+    if (!source.success) throw new DomainError('not_found', 'not_found', 'Unknown alert source')
+    const header = c.req.header('authorization') ?? ''
+    const secret = presentedToken(header) ?? c.req.query('token') ?? null
+    if (secret && (await sourceOfTokenHash(deps.db, await hashToken(secret))) === source.data) {
+      c.set('actor', { id: null, name: `${SOURCE_NAMES[source.data]} alerts`, scope: 'write' })
+      return next()
+    }
+    // Not this source's token: an API token in the header may still be one.
+    if (header) return byApiToken(c, next)
+    const taken = secret
+      ? failures.take(ipKey(clientIp(c, deps.config.trustProxy)))
+      : ({ ok: true } as const)
+    if (!taken.ok) {
+      c.header('Retry-After', String(taken.retryAfterSeconds))
+      throw new DomainError(
+        'rate_limited',
+        'rate_limited',
+        'Too many unknown tokens from your network',
+      )
+    }
+    throw new DomainError(
+      'unauthorized',
+      'unauthorized',
+      secret
+        ? 'The alert token is unknown; rotate one with POST /api/v1/alert-sources/{source}/token'
+        : 'Send the source token as "Authorization: Bearer <token>" or ?token=, or a write API token',
+    )
   }
 }

@@ -18,6 +18,7 @@ export type VersionedTable =
   | 'feedback'
   | 'api_tokens'
   | 'users'
+  | 'drafts'
 
 /** The current versions of the rows that exist (read them before the rows themselves). */
 export async function readVersions(

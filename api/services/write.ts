@@ -174,3 +174,21 @@ export async function retryOnConflict<T>(deps: Deps, attempt: () => Promise<T>):
     }
   }
 }
+
+/**
+ * Commits rows that need no audit entry and no event (a repeated alert refreshing its signal):
+ * one atomic batch, a guard's abort as a StaleWrite for retryOnConflict.
+ */
+export async function commitRows(
+  deps: Deps,
+  target: { type: string; id: string },
+  statements: Statement[],
+): Promise<void> {
+  try {
+    await deps.db.batch(statements, 'write')
+  } catch (err) {
+    if (isStaleWrite(err)) throw new StaleWrite(target)
+    throw err
+  }
+  writesByDb.set(deps.db, localWriteCount(deps.db) + 1)
+}

@@ -56,3 +56,21 @@ export function userText(opts: { singleLine?: boolean } = {}) {
     'Must be a single line (no tab or line break)',
   )
 }
+
+/**
+ * Text a machine sends (an alert's labels and summary): never refused for a stray character, since
+ * a lost alert costs more than a mangled label, so what `textProblem` refuses becomes U+FFFD.
+ */
+export function machineText(max: number) {
+  return z
+    .string()
+    .max(max * 4)
+    .transform((s) =>
+      normaliseLineBreaks(
+        s.replace(/(?![\t\n\r])\p{Cc}|\p{Surrogate}|\p{Noncharacter_Code_Point}/gu, '\uFFFD'),
+      )
+        .trim()
+        // By code point: cutting between the halves of a pair would leave a lone surrogate.
+        .replace(new RegExp(`^(.{${max}}).+$`, 'su'), '$1'),
+    )
+}

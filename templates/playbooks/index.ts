@@ -5,6 +5,7 @@ import { degradedPerformance } from './degraded-performance.ts'
 import { networkDns } from './network-dns.ts'
 import { plannedMaintenance } from './planned-maintenance.ts'
 import { securityIncident } from './security-incident.ts'
+import { serviceOutage } from './service-outage.ts'
 import { thirdPartyOutage } from './third-party-outage.ts'
 
 /** Every prepared playbook by id, in the order a listing shows them. */
@@ -13,6 +14,7 @@ export const PLAYBOOKS: Readonly<Record<string, Playbook>> = Object.freeze(
     [
       databaseOutage,
       degradedPerformance,
+      serviceOutage,
       thirdPartyOutage,
       securityIncident,
       networkDns,

@@ -9,12 +9,20 @@ describe('OpenAPI document', () => {
     const doc = res.body
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/alert-rules',
+      '/api/v1/alert-rules/{id}',
+      '/api/v1/alert-sources/{source}/token',
+      '/api/v1/alerts/{source}',
       '/api/v1/audit',
       '/api/v1/component-groups',
       '/api/v1/component-groups/{id}',
       '/api/v1/components',
       '/api/v1/components/{id}',
       '/api/v1/components/{id}/uptime',
+      '/api/v1/drafts',
+      '/api/v1/drafts/{id}',
+      '/api/v1/drafts/{id}/dismiss',
+      '/api/v1/drafts/{id}/publish',
       '/api/v1/feedback',
       '/api/v1/feedback/{id}',
       '/api/v1/feedback/{id}/assign',

@@ -41,10 +41,11 @@ function fillError(p: Playbook, options: FillOptions): DomainError {
 }
 
 describe('playbook registry', () => {
-  it('holds the six typical incident types under their own ids', () => {
+  it('holds the seven typical incident types under their own ids', () => {
     expect(Object.keys(PLAYBOOKS)).toEqual([
       'database-outage',
       'degraded-performance',
+      'service-outage',
       'third-party-outage',
       'security-incident',
       'network-dns',
