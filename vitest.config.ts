@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config'
 /** Pure functions: no database, run once. */
 const UNIT = ['tests/core/**/*.test.ts', 'tests/api/config.test.ts', 'tests/fixtures/*.test.ts']
 /**
- * Tests that drive real programs beyond the app itself: Chromium, `npm start`, `wrangler dev`,
- * notifier processes and threads killed. They make the full suite; `npm run test:fast` leaves them out.
+ * Tests that drive real programs beyond the app itself: Chromium, Alertmanager, `npm start`,
+ * `wrangler dev`, notifier processes and threads killed. They make the full suite;
+ * `npm run test:fast` leaves them out.
  */
 const SYSTEM = [
   'tests/site/browser.test.ts',
@@ -56,7 +57,7 @@ export default defineConfig({
         test: {
           name: 'system',
           include: SYSTEM,
-          globalSetup: ['./tests/global-setup.ts', './tests/chromium-setup.ts'],
+          globalSetup: ['./tests/global-setup.ts', './tests/system-setup.ts'],
           // Generous: these start browsers and processes on a 2-core machine that may be busy.
           testTimeout: 120_000,
           hookTimeout: 180_000,
