@@ -59,7 +59,7 @@ describe('Alertmanager → draft incidents', () => {
         const list = await drafts(t)
         return list[0]?.signals.length === 2 ? list : null
       },
-      am.output,
+      () => am.output(),
     )
     expect(Date.now() - fired).toBeLessThan(60_000)
     expect(await drafts(t)).toHaveLength(1)
@@ -87,7 +87,7 @@ describe('Alertmanager → draft incidents', () => {
         const list = await drafts(t)
         return list[0]?.cleared_at ? list : null
       },
-      am.output,
+      () => am.output(),
     )
     expect(cleared).toMatchObject({ state: 'published', incident_id: published.body.id })
     expect(cleared.signals.every((s: any) => s.status === 'resolved')).toBe(true)
@@ -114,7 +114,7 @@ describe('Alertmanager → draft incidents', () => {
           const s = (await drafts(t))[0]?.signals[0]
           return s && want(s) ? s : null
         },
-        am.output,
+        () => am.output(),
       )
 
     for (let flap = 1; flap <= 3; flap++) {
