@@ -113,6 +113,15 @@ const ConfigSchema = z
     SLO_UPDATE_GAP_MINUTES: z.coerce.number().int().min(1).default(60),
     SLO_POSTMORTEM_DAYS: z.coerce.number().int().min(1).default(5),
     ONCALL_EMAIL: z.email().optional(),
+    REPORT_SPIKE_WINDOW_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(10),
+    REPORT_SPIKE_MIN: z.coerce.number().int().min(2).max(10_000).default(5),
+    REPORT_SPIKE_FACTOR: z.coerce.number().min(1).max(1_000).default(4),
+    REPORT_BANNER: Bool.default(false),
     ONCALL_WEBHOOK_URL: z.url().optional(),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -217,6 +226,17 @@ const ConfigSchema = z
       },
       oncallEmail: c.ONCALL_EMAIL,
       oncallWebhookUrl: c.ONCALL_WEBHOOK_URL,
+    },
+    /**
+     * Customer reports as a signal: REPORT_SPIKE_MIN reports about one component within the window,
+     * and REPORT_SPIKE_FACTOR times its usual rate (the week before), open a draft.
+     */
+    reportSpikes: {
+      windowMinutes: c.REPORT_SPIKE_WINDOW_MINUTES,
+      min: c.REPORT_SPIKE_MIN,
+      factor: c.REPORT_SPIKE_FACTOR,
+      /** The public page says "we're looking into reports" while such a draft is open. */
+      banner: c.REPORT_BANNER,
     },
     /** OpenID Connect sign-in, when an issuer and client are configured. */
     oidc:

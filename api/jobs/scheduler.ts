@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts'
 import { retryDelay } from './retry.ts'
 import { maintenances } from '../services/maintenances.ts'
 import { runRecoveryJobs } from './recovery-jobs.ts'
+import { checkReportSpikes } from '../services/report-spikes.ts'
 
 /**
  * Clock-driven work in the server process: starts and completes maintenance windows on time,
@@ -20,6 +21,8 @@ export function createScheduler(deps: Deps) {
     for (const m of moved) deps.log.info('maintenance moved', m)
     // After the moves, so a window that just completed gets no overrun notice.
     for (const n of await runRecoveryJobs(deps)) deps.log.info('notice emitted', { ...n })
+    // A spike also ends with time: only a tick notices that the window has emptied.
+    for (const d of await checkReportSpikes(deps)) if (d.opened) deps.log.info('draft opened', d)
     return moved
   }
 

@@ -33,6 +33,7 @@ import { getSubscriber, type SubscriberRecord } from '../../db/subscribers.ts'
 import { getUser, setInboxDigest } from '../../db/users.ts'
 import { readVersion } from '../../db/versions.ts'
 import type { Deps } from '../deps.ts'
+import { checkReportSpikes } from './report-spikes.ts'
 import type { FollowUpAnswer } from './links.ts'
 import { signingSecret } from './secrets.ts'
 import { sitePath } from './site-data.ts'
@@ -212,6 +213,16 @@ async function openFollowUp(deps: Deps, token: string): Promise<FollowUpLink | n
   }
 }
 
+/**
+ * After a report is stored: does it make a spike? A failure here must not lose the report (it is
+ * committed); the scheduler checks again on its next tick.
+ */
+async function spikeCheck(deps: Deps): Promise<void> {
+  await checkReportSpikes(deps).catch((err: Error) =>
+    deps.log.warn('report spike check failed', { error: err.message }),
+  )
+}
+
 export const feedback = {
   /**
    * A report from a customer: checks that the named component and incident exist, then stores it
@@ -247,7 +258,7 @@ export const feedback = {
       closed_at: null,
       assigned_to: null,
     }
-    return commit(deps, REPORTER, {
+    const stored = await commit(deps, REPORTER, {
       statements: [insertFeedback(f)],
       action: 'feedback.create',
       target: target(f.id),
@@ -256,6 +267,8 @@ export const feedback = {
       body: f,
       details: { source: f.source, incident_id: f.incident_id, component_id: f.component_id },
     })
+    await spikeCheck(deps)
+    return stored
   },
 
   async list(deps: Deps, q: FeedbackListQuery): Promise<{ items: FeedbackView[]; total: number }> {
@@ -497,6 +510,8 @@ export const feedback = {
         feedback_id: f?.id ?? null,
       },
     })
+    // "Still affected" is a report too: many at once after a resolution is a signal.
+    if (input.answer === 'still_affected') await spikeCheck(deps)
     return { link, feedback: f }
   },
 }

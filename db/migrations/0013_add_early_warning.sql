@@ -67,3 +67,7 @@ CREATE TABLE signals (
   resolved_at TEXT
 );
 CREATE UNIQUE INDEX signals_once_per_draft ON signals (draft_id, source, key);
+
+-- Customer reports counted per component in a sliding window, and over the week before it.
+CREATE INDEX feedback_by_time ON feedback (created_at);
+CREATE INDEX follow_up_answers_by_time ON follow_up_answers (answered_at);
