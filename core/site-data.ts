@@ -129,6 +129,12 @@ export type RouteData =
       /** The last 14 days in the page's zone, newest first; a day with no incident has an empty list. */
       recent: { date: string; incidents: IncidentView[] }[]
       uptime: UptimeSummary
+      /**
+       * REPORT_BANNER: the components customers' reports are being looked into for (open drafts
+       * reports are part of); empty when the reports name no component; null when there are none
+       * (or the notice is off).
+       */
+      lookingInto: string[] | null
     }
   | { kind: 'incident'; common: SiteCommon; incident: IncidentView }
   | { kind: 'maintenance'; common: SiteCommon; maintenance: IncidentView }

@@ -135,6 +135,15 @@ export async function listDrafts(
   return { items: page!.rows.map(rowToDraft), total: num(count!.rows[0]!, 'n') }
 }
 
+/** The component keys of open drafts that customers' reports are part of (the page's notice). */
+export async function openReportDraftKeys(db: Db): Promise<string[]> {
+  const rs = await db.execute(
+    `SELECT DISTINCT d.component_key FROM drafts d JOIN signals s ON s.draft_id = d.id
+     WHERE d.state = 'open' AND s.kind = 'reports' ORDER BY d.component_key`,
+  )
+  return rs.rows.map((row) => str(row, 'component_key'))
+}
+
 /** The drafts published as this incident (an incident has at most one). */
 export async function draftOfIncident(db: Db, incidentId: string): Promise<DraftRecord | null> {
   const rs = await db.execute({

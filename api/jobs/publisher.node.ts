@@ -312,6 +312,8 @@ export function createPublisher(opts: {
       naming: new Set(),
     }
     for (const e of events) {
+      // A draft opened or closed moves the home page's notice of reports (REPORT_BANNER).
+      if (e.aggregateType === 'draft') t.home = true
       if (e.aggregateType === 'maintenance') t.calendar = true
       if (e.aggregateType === 'incident' || e.aggregateType === 'maintenance') {
         t.home = t.uptime = t.historyIndex = true

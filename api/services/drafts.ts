@@ -170,7 +170,15 @@ export const drafts = {
         statements: updateDraft(next, version),
         action: 'draft.dismissed',
         target: { type: 'draft', id },
-        events: [],
+        // The page's notice of reports (REPORT_BANNER) goes with the draft.
+        events: [
+          {
+            type: 'draft.dismissed',
+            aggregateType: 'draft',
+            aggregateId: id,
+            payload: { draft_id: id, component_id: draft.componentKey || null },
+          },
+        ],
         status: 200,
         body: draftView(next, await signalsOf(deps.db, [id])),
         details: { reason: input.reason },

@@ -24,6 +24,7 @@ import { toLocalDate } from '../../core/local-time.ts'
 import { dayWindows, incidentsByDay } from '../../core/uptime.ts'
 import { getIncident, listLatest, listMonths, listStartedBetween } from '../../db/incidents.ts'
 import { statusHistorySince, type StatusHistoryEntry } from '../../db/components.ts'
+import { openReportDraftKeys } from '../../db/drafts.ts'
 import { catalogFor } from '../../templates/locales/index.ts'
 import type { Config } from '../config.ts'
 import type { Deps } from '../deps.ts'
@@ -347,6 +348,18 @@ function shapedOnce(r: IncidentRecord, inputs: string, make: () => IncidentView)
 }
 
 /**
+ * The components customers' reports are being looked into for, for the page's notice
+ * (REPORT_BANNER), or null: named in the page's order, and the notice stays until staff publish
+ * or dismiss the draft.
+ */
+async function lookingInto(deps: Deps, snapshot: StatusSnapshot): Promise<string[] | null> {
+  if (!deps.config.reportSpikes.banner) return null
+  const keys = await openReportDraftKeys(deps.db)
+  if (keys.length === 0) return null
+  return snapshot.components.filter((c) => keys.includes(c.id)).map((c) => c.name)
+}
+
+/**
  * Builds the data for each kind of page. One snapshot is shared by all routes of a publish, so
  * a batch of pages is consistent and the database is read once for the common part.
  */
@@ -412,6 +425,7 @@ export function siteData(
           incidents: (byDay.get(date) ?? []).map(line),
         })),
         uptime: up,
+        lookingInto: await lookingInto(deps, snapshot),
       })
     },
     async incident(id: string): Promise<RouteData> {

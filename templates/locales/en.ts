@@ -408,6 +408,10 @@ export const en: Catalog = {
       past: 'Past incidents',
       history: 'Incident history',
       noIncidents: 'No incidents reported.',
+      lookingInto: (components) =>
+        components.length
+          ? `We’re looking into reports of problems with ${listFormat.format(components)}.`
+          : 'We’re looking into reports of problems and will post an update here.',
       groupMeta: (n, uptime, days) =>
         `${n} ${n === 1 ? 'component' : 'components'} · ${uptime} uptime over ${days} days`,
     },

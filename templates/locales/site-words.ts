@@ -73,6 +73,11 @@ export interface SiteWords {
     past: string
     history: string
     noIncidents: string
+    /**
+     * The early-warning notice (REPORT_BANNER): customers' reports about these components (empty:
+     * about no component in particular) are being looked into, before any incident is published.
+     */
+    lookingInto(components: readonly string[]): string
     /** Under a group's name: "3 components · 99.95% uptime over 90 days". */
     groupMeta(components: number, uptime: string, days: number): string
   }

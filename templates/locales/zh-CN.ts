@@ -255,6 +255,10 @@ export const zhCN: Catalog = {
       past: '过往事件',
       history: '事件历史',
       noIncidents: '未报告任何事件。',
+      lookingInto: (components) =>
+        components.length
+          ? `我们收到了有关${listFormat.format(components)}的问题反馈，正在调查。`
+          : '我们收到了问题反馈，正在调查，并会在此发布更新。',
       groupMeta: (n, uptime, days) => `${n} 个组件 · 过去 ${days} 天可用性 ${uptime}`,
     },
     uptime: {
