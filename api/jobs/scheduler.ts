@@ -1,12 +1,13 @@
 import type { Deps } from '../deps.ts'
 import { retryDelay } from './retry.ts'
 import { maintenances } from '../services/maintenances.ts'
+import { runDueChecks } from './checks.ts'
 import { runRecoveryJobs } from './recovery-jobs.ts'
 
 /**
  * Clock-driven work in the server process: starts and completes maintenance windows on time,
  * then emits the service-recovery notices that are due (follow-ups, maintenance reminders and
- * overruns, on-call nudges; see recovery-jobs.ts). `tick()` does one pass (tests call it after
+ * overruns, on-call nudges; see recovery-jobs.ts), then runs the checks that are due (checks.ts). `tick()` does one pass (tests call it after
  * moving the clock) and returns the windows it moved; `start()` ticks on an interval.
  */
 export function createScheduler(deps: Deps) {
@@ -20,6 +21,7 @@ export function createScheduler(deps: Deps) {
     for (const m of moved) deps.log.info('maintenance moved', m)
     // After the moves, so a window that just completed gets no overrun notice.
     for (const n of await runRecoveryJobs(deps)) deps.log.info('notice emitted', { ...n })
+    await runDueChecks(deps)
     return moved
   }
 
