@@ -7,8 +7,9 @@ import { runRecoveryJobs } from './recovery-jobs.ts'
 /**
  * Clock-driven work in the server process: starts and completes maintenance windows on time,
  * then emits the service-recovery notices that are due (follow-ups, maintenance reminders and
- * overruns, on-call nudges; see recovery-jobs.ts), then runs the checks that are due (checks.ts). `tick()` does one pass (tests call it after
- * moving the clock) and returns the windows it moved; `start()` ticks on an interval.
+ * overruns, on-call nudges; see recovery-jobs.ts), then runs the checks that are due (checks.ts).
+ * `tick()` does one pass (tests call it after moving the clock) and returns the windows it moved;
+ * `start()` ticks on an interval.
  */
 export function createScheduler(deps: Deps) {
   let timer: ReturnType<typeof setInterval> | null = null
