@@ -153,7 +153,10 @@ export function saveRun(id: string, claimedNext: string, state: RunState, at: st
   }
 }
 
-/** Puts back the state a run replaced (its signal could not be recorded: the next run retries). */
+/**
+ * Sets a check's run state outright: back to what a run replaced (its signal could not be
+ * recorded: the next run retries), or afresh after an edit.
+ */
 export function restoreRun(id: string, state: RunState): Statement {
   return {
     sql: 'UPDATE checks SET failures = ?, down = ? WHERE id = ?',

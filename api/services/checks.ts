@@ -20,6 +20,7 @@ import {
   insertCheck,
   insertResult,
   listChecks,
+  restoreRun,
   resultsOf,
   savePing,
   updateCheck,
@@ -164,6 +165,13 @@ export const checks = {
       host: merged.host ?? undefined,
       port: merged.port ?? undefined,
     })
+    // Down and pointed elsewhere: the old component's signal resolves, the new one is confirmed
+    // afresh by the next runs (its own N failures).
+    const moved =
+      before.state === 'down' &&
+      (merged.component_id !== before.component_id ||
+        merged.component_status !== before.component_status)
+    if (moved) await signalCheck(deps, before, 'resolved', 'The check was pointed elsewhere')
     const at = deps.clock.now().toISOString()
     // A new schedule starts now; a heartbeat keeps counting from its last ping.
     const rescheduled =
@@ -193,6 +201,7 @@ export const checks = {
           next_run_at: next,
           updated_at: at,
         }),
+        ...(moved ? [restoreRun(id, { failures: 0, down: false })] : []),
       ],
       action: 'check.updated',
       target: { type: 'check', id },

@@ -355,3 +355,61 @@ describe('outbound safety', () => {
     }
   })
 })
+
+describe('the checks API', () => {
+  it('needs admin to write and read to read; edits keep to the fields of their kind', async () => {
+    const t = await checkApp()
+    const c = await makeComponent(t)
+    const listener = await flakyTcpListener()
+    const check = await createCheck(t, {
+      kind: 'tcp',
+      name: 'Port',
+      host: '127.0.0.1',
+      port: listener.port,
+      component_id: c.id,
+    })
+    const reader = await t.token('read')
+    const writer = await t.token('write')
+    expect((await t.api('GET', '/api/v1/checks', undefined, { token: reader })).body).toHaveLength(
+      1,
+    )
+    const patch = { name: 'Renamed' }
+    for (const token of [reader, writer]) {
+      const res = await t.api('PATCH', `/api/v1/checks/${check.id}`, patch, { token })
+      expect(res.status).toBe(403)
+    }
+    const wrong = [
+      { url: 'https://example.com/' },
+      { keyword: 'ok' },
+      { expected_status: '200' },
+      { grace_seconds: 10 },
+    ]
+    for (const body of wrong) {
+      const res = await t.api('PATCH', `/api/v1/checks/${check.id}`, body)
+      expect(res.status, JSON.stringify(body)).toBe(422)
+      expect(res.body.error.code).toBe('invalid_check')
+    }
+    for (const body of [
+      { kind: 'tcp', name: 'x', host: '127.0.0.1', component_id: c.id },
+      { kind: 'http', name: 'x', component_id: c.id },
+      { kind: 'heartbeat', name: 'x', url: 'https://example.com/', component_id: c.id },
+      {
+        kind: 'http',
+        name: 'x',
+        url: 'https://e.com/',
+        expected_status: '399-200',
+        component_id: c.id,
+      },
+    ]) {
+      const res = await t.api('POST', '/api/v1/checks', body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.body.error.code).toBe('invalid_input')
+    }
+    const edited = await t.api('PATCH', `/api/v1/checks/${check.id}`, { name: 'Renamed', port: 1 })
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200)
+    expect(edited.body).toMatchObject({ name: 'Renamed', port: 1, host: '127.0.0.1' })
+    expect((await t.api('GET', '/api/v1/checks')).body).toHaveLength(1)
+    expect((await t.api('DELETE', `/api/v1/checks/${check.id}`)).status).toBe(204)
+    expect((await t.api('GET', `/api/v1/checks/${check.id}`)).status).toBe(404)
+  })
+})
