@@ -69,7 +69,8 @@ export function guardedLookup(allowPrivate: boolean, resolve: Resolver = systemR
 }
 
 /**
- * The one way Amends POSTs to a URL someone gave it (webhooks, chat hooks, on-call's webhook).
+ * The one way Amends calls a URL someone gave it (webhooks, chat hooks, on-call's webhook, the
+ * GET of an HTTP check).
  * The URL's shape is checked first (core/outbound.ts); then, when the connection is made, every
  * address the name resolves to must be public (any one refused refuses the call), and the socket
  * goes to exactly those addresses: a name that resolved to a public address when it was given and
