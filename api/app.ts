@@ -11,6 +11,7 @@ import { securityHeaders } from './http/security-headers.ts'
 import { alertRoutes } from './routes/alerts.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { calendarRoutes } from './routes/calendar.ts'
+import { checkRoutes, heartbeatRoutes } from './routes/checks.ts'
 import { componentRoutes } from './routes/components.ts'
 import { mountFeedback } from './routes/feedback.ts'
 import { incidentRoutes } from './routes/incidents.ts'
@@ -46,6 +47,8 @@ export function createApp(deps: Deps) {
 
   // The SMS provider posts signed forms: mounted before the JSON-only rule below.
   app.route('/api/v1', smsRoutes(deps))
+  // A cron job's heartbeat ping is `curl -X POST <url>`, with whatever body and type: nothing of it is read.
+  app.route('/api/v1', heartbeatRoutes(deps))
   app.use('/api/v1/*', async (c, next) => {
     if (WITH_BODY.has(c.req.method)) {
       const type = c.req.header('content-type') ?? ''
@@ -87,6 +90,7 @@ export function createApp(deps: Deps) {
     playbookRoutes,
     auditRoutes,
     alertRoutes,
+    checkRoutes,
   ]) {
     app.route('/api/v1', routes(deps))
   }

@@ -153,6 +153,8 @@ const ConfigSchema = z
       .pipe(z.array(ChannelName, 'Must be channels, comma-separated: ' + CHANNELS.join(', ')))
       .default([...CHANNELS]),
     OUTBOUND_ALLOW_PRIVATE: Bool.default(false),
+    CHECK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+    CHECK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     SMS_API_URL: z.url().default('https://api.twilio.com'),
     SMS_ACCOUNT_SID: z.string().min(1).optional(),
     SMS_AUTH_TOKEN: z.string().min(1).optional(),
@@ -261,6 +263,8 @@ const ConfigSchema = z
      * set (http, private and loopback addresses: for tests and private networks).
      */
     outbound: { allowPrivate: c.OUTBOUND_ALLOW_PRIVATE },
+    /** Checks Amends runs: results kept this many days; at most this many probes at once. */
+    checks: { retentionDays: c.CHECK_RETENTION_DAYS, concurrency: c.CHECK_CONCURRENCY },
     /** A Twilio-compatible SMS provider, when configured. */
     sms:
       c.SMS_ACCOUNT_SID && c.SMS_AUTH_TOKEN && c.SMS_FROM

@@ -22,6 +22,7 @@ import { readPublishedState } from './jobs/publisher.node.ts'
 import { startPublisherThread } from './jobs/publisher-thread.node.ts'
 import { retryDelay } from './jobs/retry.ts'
 import { createScheduler } from './jobs/scheduler.ts'
+import { createCheckProbes } from './http/check-probes.node.ts'
 import { createMailboxRoute } from './jobs/notifier/channels/email-mailbox.node.ts'
 import { startNotifierThreads } from './jobs/notifier/notifier-threads.node.ts'
 import { describeSmtp } from './jobs/notifier/channels/email-transport.node.ts'
@@ -147,6 +148,7 @@ deps.afterCommit = () => {
   notifier?.kick()
 }
 
+deps.probes = createCheckProbes({ allowPrivate: config.outbound.allowPrivate })
 const scheduler = createScheduler(deps)
 const nodeHandler = createNodeHandler(createApp(deps), config.publicDir)
 handle = mailbox

@@ -17,3 +17,6 @@ export function randomString(length: number, alphabet: string): string {
   }
   return out
 }
+
+/** The alphabet of secrets shown once (alert source and heartbeat tokens). */
+export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'

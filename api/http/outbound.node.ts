@@ -43,19 +43,11 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): unknown }, 
 const systemResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true })
 
 /**
- * The one way Amends POSTs to a URL someone gave it (webhooks, chat hooks, on-call's webhook).
- * The URL's shape is checked first (core/outbound.ts); then, when the connection is made, every
- * address the name resolves to must be public (any one refused refuses the call), and the socket
- * goes to exactly those addresses: a name that resolved to a public address when it was given and
- * to 127.0.0.1 now (DNS rebinding) is refused, as is an IP literal. Redirects are not followed
- * (a 3xx is the receiver's answer), and a refusal is an error postAndClassify sorts as permanent.
+ * A DNS lookup for sockets that refuses (RefusedTarget) a name any of whose addresses is not
+ * public, unless `allowPrivate`; the socket then goes to exactly the addresses judged. Used by
+ * every outbound connection (HTTP posts here, TCP checks in check-probes.node.ts).
  */
-export function createOutboundPoster(opts: OutboundOptions): OutboundPoster {
-  const allowPrivate = opts.allowPrivate
-  const resolve = opts.resolve ?? systemResolver
-  const answerTimeout = opts.answerTimeoutMs ?? 10_000
-  const connectTimeout = opts.connectTimeoutMs ?? 5_000
-
+export function guardedLookup(allowPrivate: boolean, resolve: Resolver = systemResolver) {
   const lookup: LookupFunction = (hostname, options, callback) => {
     resolve(hostname)
       .then((found) => {
@@ -73,6 +65,25 @@ export function createOutboundPoster(opts: OutboundOptions): OutboundPoster {
       })
       .catch((err: NodeJS.ErrnoException) => callback(err, '', 0))
   }
+  return lookup
+}
+
+/**
+ * The one way Amends calls a URL someone gave it (webhooks, chat hooks, on-call's webhook, the
+ * GET of an HTTP check).
+ * The URL's shape is checked first (core/outbound.ts); then, when the connection is made, every
+ * address the name resolves to must be public (any one refused refuses the call), and the socket
+ * goes to exactly those addresses: a name that resolved to a public address when it was given and
+ * to 127.0.0.1 now (DNS rebinding) is refused, as is an IP literal. Redirects are not followed
+ * (a 3xx is the receiver's answer), and a refusal is an error postAndClassify sorts as permanent.
+ */
+export function createOutboundPoster(opts: OutboundOptions): OutboundPoster {
+  const allowPrivate = opts.allowPrivate
+  const resolve = opts.resolve ?? systemResolver
+  const answerTimeout = opts.answerTimeoutMs ?? 10_000
+  const connectTimeout = opts.connectTimeoutMs ?? 5_000
+
+  const lookup = guardedLookup(allowPrivate, resolve)
 
   const connectTo = buildConnector({ timeout: connectTimeout, lookup })
   const agent = new Agent({

@@ -1,14 +1,16 @@
 import type { Deps } from '../deps.ts'
 import { retryDelay } from './retry.ts'
 import { maintenances } from '../services/maintenances.ts'
+import { runDueChecks } from './checks.ts'
 import { runRecoveryJobs } from './recovery-jobs.ts'
 import { checkReportSpikes } from '../services/report-spikes.ts'
 
 /**
  * Clock-driven work in the server process: starts and completes maintenance windows on time,
  * then emits the service-recovery notices that are due (follow-ups, maintenance reminders and
- * overruns, on-call nudges; see recovery-jobs.ts). `tick()` does one pass (tests call it after
- * moving the clock) and returns the windows it moved; `start()` ticks on an interval.
+ * overruns, on-call nudges; see recovery-jobs.ts), then runs the checks that are due (checks.ts).
+ * `tick()` does one pass (tests call it after moving the clock) and returns the windows it moved;
+ * `start()` ticks on an interval.
  */
 export function createScheduler(deps: Deps) {
   let timer: ReturnType<typeof setInterval> | null = null
@@ -23,6 +25,7 @@ export function createScheduler(deps: Deps) {
     for (const n of await runRecoveryJobs(deps)) deps.log.info('notice emitted', { ...n })
     // A spike also ends with time: only a tick notices that the window has emptied.
     for (const d of await checkReportSpikes(deps)) if (d.opened) deps.log.info('draft opened', d)
+    await runDueChecks(deps)
     return moved
   }
 

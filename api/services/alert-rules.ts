@@ -1,5 +1,5 @@
 import { DomainError, notFound } from '../../core/errors.ts'
-import { newId, randomString } from '../../core/ids.ts'
+import { BASE62, newId, randomString } from '../../core/ids.ts'
 import type { AlertRule, AlertRuleCreate, AlertSource } from '../../core/schemas/alerts.ts'
 import {
   deleteAlertRule,
@@ -13,8 +13,6 @@ import { getComponent } from '../../db/components.ts'
 import { hashToken } from '../auth.ts'
 import type { Deps } from '../deps.ts'
 import { commit, type WriteContext } from './write.ts'
-
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 /** Mappings from alert labels to components, and each monitoring source's own token. */
 export const alertRules = {
