@@ -100,7 +100,7 @@ function ruleTable(c: Context<AppEnv>, p: RulesPageProps): Html {
 <tbody>
 ${p.rules.map((r) => html`<tr>
 <td data-label="When an alert has" class="lead">${labelList(r.match)}</td>
-<td data-label="From">${r.source ? SOURCE_NAMES[r.source] : 'Any source'}</td>
+<td data-label="From" class="nowrap">${r.source ? SOURCE_NAMES[r.source] : 'Any source'}</td>
 <td data-label="Component">${nameOf(r.component_id)} ${componentPill(r.component_status)}</td>
 <td data-label="Publishing">${r.auto_publish ? html`<strong>Automatic</strong>` : 'A draft to review'}</td>
 <td data-label="Added">${time(r.created_at, p.timeZone)}</td>

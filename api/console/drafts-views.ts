@@ -36,7 +36,7 @@ function proposedStatus(d: Draft): Html {
   const status = d.component_id
     ? (d.proposal as IncidentCreate | null)?.components?.[d.component_id]
     : undefined
-  return status ? componentPill(status) : html``
+  return status ? html`<span class="small muted">Proposes</span> ${componentPill(status)}` : html``
 }
 
 const clearedBadge = html`<span class="pill s-cleared">cleared</span>`
@@ -116,11 +116,11 @@ ${d.state === 'open' ? html`<section aria-labelledby="proposal-h">
 <h2 id="proposal-h">The proposal</h2>
 ${p.editForm ?? p.preview ?? ''}
 </section>` : ''}
-${d.state === 'open' && p.canWrite ? html`<section aria-labelledby="dismiss-h" class="card">
+${d.state === 'open' && p.canWrite ? html`<section aria-labelledby="dismiss-h">
 <h2 id="dismiss-h">Dismiss</h2>
 <p class="small muted">Nothing customers noticed, or a false alarm: the reason is kept for the team and the metrics.</p>
 ${formAlert(p.dismiss.errors, ['reason'])}
-<form method="post" action="/admin/drafts/${d.id}/dismiss" class="stacked">
+<form method="post" action="/admin/drafts/${d.id}/dismiss" class="stacked wide">
 ${writeFields(c)}
 ${textarea({ form: 'dismiss', name: 'reason', label: 'Why dismiss it', value: typeof reason === 'string' ? reason : '', errors: p.dismiss.errors, rows: 2, required: true })}
 <div class="actions"><button type="submit" class="danger">Dismiss the draft</button></div>
@@ -139,7 +139,7 @@ function signalTable(signals: readonly SignalView[], timeZone: string): Html {
 <thead><tr><th scope="col">Source</th><th scope="col">Summary</th><th scope="col">Labels</th><th scope="col">Status</th><th scope="col">Fired</th><th scope="col">First seen</th><th scope="col">Last seen</th></tr></thead>
 <tbody>
 ${signals.map((s) => html`<tr>
-<td data-label="Source" class="lead">${SOURCES[s.source] ?? s.source}${s.severity ? html` <span class="small muted">${s.severity}</span>` : ''}</td>
+<td data-label="Source" class="lead"><span class="nowrap">${SOURCES[s.source] ?? s.source}</span>${s.severity ? html` <span class="small muted">${s.severity}</span>` : ''}</td>
 <td data-label="Summary">${s.summary || html`<span class="muted">none</span>`}</td>
 <td data-label="Labels">${Object.keys(s.labels).length ? html`<ul class="labels">${Object.entries(s.labels).map(([k, v]) => html`<li><code>${k}=${v}</code></li>`)}</ul>` : html`<span class="muted">none</span>`}</td>
 <td data-label="Status"><span class="pill s-${s.status === 'firing' ? 'firing' : 'cleared'}">${s.status}</span></td>

@@ -122,11 +122,13 @@ export function mountDrafts(app: Hono<AppEnv>, deps: Deps): void {
     let preview: Html | null = null
     if (draft.state === 'open') {
       const values = s.values ?? (stored.success ? proposalForm(stored.data) : null)
+      const playbook = playbookNamed(values ? one(values, 'template') : '')
+      // A playbook's proposal leaves impact to the playbook: the select shows what it will be.
+      if (values && !s.values && playbook && !one(values, 'impact')) values.impact = playbook.impact
       // The stored proposal is shown as it would read; a form sent back shows its own preview.
       const shown =
         s.preview ?? (s.values || !stored.success ? null : await previewFor(stored.data))
       if (writer) {
-        const playbook = playbookNamed(values ? one(values, 'template') : '')
         const affected = values
           ? components.filter((x) => componentsOf(values)[x.id]).map((x) => x.name)
           : []
