@@ -54,7 +54,7 @@ function snippet(t: RotatedToken): Html {
             type: Bearer
             credentials: ${t.token}`
     return html`<p class="small">Alertmanager configuration (a receiver; route alerts to it):</p>
-      <pre class="snippet">${yaml}</pre>`
+      <pre class="snippet" tabindex="0">${yaml}</pre>`
   }
   if (t.source === 'grafana') {
     return html`<p class="small">
@@ -67,7 +67,7 @@ function snippet(t: RotatedToken): Html {
   -H 'Content-Type: application/json' \\
   -d '{"status":"firing","component":"Payments API","severity":"critical","summary":"p99 latency 9s"}'`
   return html`<p class="small">Send alerts as JSON, for example:</p>
-    <pre class="snippet">${curl}</pre>`
+    <pre class="snippet" tabindex="0">${curl}</pre>`
 }
 
 function rotatedCard(t: RotatedToken): Html {

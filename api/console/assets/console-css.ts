@@ -351,5 +351,5 @@ table.subscribers .contact{display:block;font-weight:400}
 .s-dismissed{color:var(--muted)}
 .labels{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0}
 .labels code{font-size:.8125rem;background:var(--surf);border:1px solid var(--line);border-radius:4px;padding:0 .25rem;overflow-wrap:anywhere}
-pre.snippet{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.875rem;margin:.5rem 0;padding:.75rem;border:1px solid var(--line);border-radius:6px;background:var(--surf)}
+pre.snippet{white-space:pre;overflow-x:auto;overflow-wrap:normal;font-size:.875rem;margin:.5rem 0;padding:.75rem;border:1px solid var(--line);border-radius:6px;background:var(--surf)}
 `
