@@ -96,6 +96,15 @@ export async function activeDraft(
   return row ? { draft: rowToDraft(row), version: num(row, 'version') } : null
 }
 
+/** Every active draft (open, or published with its incident unresolved), oldest signal first. */
+export async function listActiveDrafts(db: Db, limit: number): Promise<DraftRecord[]> {
+  const rs = await db.execute({
+    sql: `SELECT d.* FROM drafts d WHERE ${ACTIVE} ORDER BY d.first_signal_at, d.id LIMIT ?`,
+    args: [limit],
+  })
+  return rs.rows.map(rowToDraft)
+}
+
 /** A guard: the component has no active draft (another writer opened one first). */
 export function noActiveDraft(componentKey: string): Statement {
   return guard(

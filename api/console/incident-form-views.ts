@@ -28,6 +28,11 @@ export interface OpenFormProps {
   preview?: Html | null
   /** The names `vars.component` will default to, for its hint. */
   derivedComponent?: string | null
+  /** Where the form posts and what its button says: a draft's page reuses it to edit a proposal. */
+  action?: string
+  submitLabel?: string
+  /** The "start from a playbook" choices (the draft page has its playbook already). */
+  starts?: boolean
 }
 
 /** Field names a label on this form stands for (for the alert and the live preview's list). */
@@ -73,16 +78,18 @@ export function openIncidentForm(c: Context<AppEnv>, p: OpenFormProps): Html {
           ? `${x.description}. Empty: ${p.derivedComponent ? `“${p.derivedComponent}”, the affected components` : 'the names of the affected components'}.`
           : `${x.description}. Example: ${x.example}`,
     })
+  const action = p.action ?? '/admin/incidents/new'
+  const submit = p.submitLabel ?? 'Publish the incident'
   // prettier-ignore
-  return html`<nav aria-label="Start from" class="starts">
+  return html`${p.starts === false ? '' : html`<nav aria-label="Start from" class="starts">
 <p class="muted">Start from a playbook (prepared wording you fill in), or write your own.</p>
 <ul class="choices">
 ${p.playbooks.map((x) => html`<li><a href="/admin/incidents/new?playbook=${x.id}"${x.id === pb?.id ? html` aria-current="page"` : ''}>${x.title.en}</a></li>`)}
 <li><a href="/admin/incidents/new"${pb ? '' : html` aria-current="page"`}>Write my own</a></li>
 </ul>
-</nav>
+</nav>`}
 ${formAlert(errors, Object.keys(labels))}
-<form method="post" action="/admin/incidents/new" class="stacked wide" data-preview="/admin/incidents/new/preview" data-preview-into="preview">
+<form method="post" action="${action}" class="stacked wide" data-preview="/admin/incidents/new/preview" data-preview-into="preview">
 ${writeFields(c)}
 ${pb ? html`<input type="hidden" name="template" value="${pb.id}">` : ''}
 <fieldset class="statuses">
@@ -111,8 +118,8 @@ ${select({ name: 'impact', label: 'Impact', value: val('impact', pb?.impact ?? '
 ${checkbox({ name: 'notify', label: 'Email subscribers about it', checked: v ? one(v, 'notify') === 'on' : true, errors, hint: 'Subscribers of the affected components (and of everything) get the first update by email.' })}
 <div id="preview" class="preview">${p.preview ?? html`<p class="muted">Press Preview to see what the status page and the email will say${pb ? ', with the playbook filled in' : ''}.</p>`}</div>
 <div class="actions">
-<button type="submit" class="secondary" name="_action" value="preview" formaction="/admin/incidents/new#preview">Preview</button>
-<button type="submit">Publish the incident</button>
+<button type="submit" class="secondary" name="_action" value="preview" formaction="${action}#preview">Preview</button>
+<button type="submit">${submit}</button>
 </div>
 </form>`
 }

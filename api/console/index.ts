@@ -10,7 +10,9 @@ import { handleError } from '../errors.ts'
 import { CONSOLE_PAGE_HEADERS, NOSNIFF } from '../http/security-headers.ts'
 import { loadSession } from '../http/session.ts'
 import { formBody } from '../pages/page-middleware.ts'
+import { mountAlertRules } from './alert-rules.ts'
 import { mountConsoleAssets } from './assets.ts'
+import { mountDrafts } from './drafts.ts'
 import { authPage, consolePage } from './layout.ts'
 import { inboxWaiting, mountInbox } from './inbox.ts'
 import { mountIncidents } from './incidents.ts'
@@ -96,6 +98,8 @@ export function consoleRoutes(deps: Deps) {
 
   app.get('/admin', (c) => c.redirect('/admin/', 301))
   mountNow(app, deps)
+  mountDrafts(app, deps)
+  mountAlertRules(app, deps)
   mountIncidents(app, deps)
   mountImpact(app, deps)
   mountApology(app, deps)

@@ -20,6 +20,7 @@ export const SECTIONS = [
   { id: 'subscribers', label: 'Subscribers', href: '/admin/subscribers', role: 'admin' },
   { id: 'people', label: 'People', href: '/admin/people', role: 'admin' },
   { id: 'tokens', label: 'API tokens', href: '/admin/tokens', role: 'admin' },
+  { id: 'alerts', label: 'Alert rules', href: '/admin/alert-rules', role: 'admin' },
 ] as const satisfies readonly { id: string; label: string; href: string; role: Role }[]
 
 export type Section = (typeof SECTIONS)[number]['id'] | 'account'

@@ -9,6 +9,8 @@ import { componentPill, impactPill, statusPill, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
 export interface NowProps {
+  /** Drafts from monitoring (drafts-views.ts draftCards): first, they are what needs a person. */
+  drafts: Html
   status: PageStatus
   siteUrl: string
   /** Components not operational, as the public page shows them now. */
@@ -27,15 +29,16 @@ const EXCERPT = 160
 const excerpt = (s: string) => (s.length > EXCERPT ? `${s.slice(0, EXCERPT - 1).trimEnd()}…` : s)
 
 /**
- * The console's front page, for a phone at 3 a.m.: the page status, then the open incidents with
- * the most overdue update first, the button to open one, maintenance, and what customers report.
+ * The console's front page, for a phone at 3 a.m.: drafts from monitoring waiting for a person,
+ * the page status, the open incidents with the most overdue update first, the button to open
+ * one, maintenance, and what customers report.
  */
 export function nowPage(p: NowProps): Html {
   const openButton = p.canWrite
     ? html`<p><a class="button big" href="/admin/incidents/new">Open an incident</a></p>`
     : ''
   // prettier-ignore
-  return html`<section class="banner i-${p.status.indicator}" aria-labelledby="page-status-h">
+  return html`${p.drafts}<section class="banner i-${p.status.indicator}" aria-labelledby="page-status-h">
 <h2 id="page-status-h" class="banner-title">${p.status.description}</h2>
 <p class="small">What the <a href="${p.siteUrl}/">public status page</a> shows now.${p.troubled.length ? '' : ' Every component is operational.'}</p>
 ${p.troubled.length ? html`<ul class="plain">${p.troubled.map((c) => html`<li>${c.name} ${componentPill(c.status)}</li>`)}</ul>` : ''}

@@ -55,7 +55,7 @@ export const alertRules = {
       target: { type: 'alert_rule', id },
       events: [],
       status: 204,
-      body: undefined,
+      body: null,
       details: rule,
     })
   },

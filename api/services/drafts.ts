@@ -5,6 +5,7 @@ import type { Incident } from '../../core/schemas/incident.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
 import {
   getDraft,
+  listActiveDrafts,
   listDrafts,
   signalsOf,
   updateDraft,
@@ -102,6 +103,16 @@ export const drafts = {
       items.map((d) => d.id),
     )
     return { items: items.map((d) => draftView(d, signals)), total }
+  },
+
+  /** What still needs a person: open drafts, and published ones whose incident is unresolved. */
+  async active(deps: Deps, limit = 100): Promise<Draft[]> {
+    const items = await listActiveDrafts(deps.db, limit)
+    const signals = await signalsOf(
+      deps.db,
+      items.map((d) => d.id),
+    )
+    return items.map((d) => draftView(d, signals))
   },
 
   async get(deps: Deps, id: string): Promise<Draft> {

@@ -342,4 +342,14 @@ table.inbox tr.r-late td:first-child,table.inbox tr.r-overdue td:first-child{box
 .answer-comment{margin:0}
 @media (min-width:641px){table.follow-up td.addr,table.follow-up td.fb-link{white-space:nowrap}}
 table.subscribers .contact{display:block;font-weight:400}
+.draft-card{border-left:6px solid var(--maint)}
+.draft-card h3{font-size:1.125rem;margin:0 0 .25rem}
+.draft-card p{margin:.375rem 0}
+.draft-card .actions{margin-top:.5rem}
+.s-firing,.s-draft{color:var(--major)}
+.s-cleared,.s-published{color:var(--ok)}
+.s-dismissed{color:var(--muted)}
+.labels{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0}
+.labels code{font-size:.8125rem;background:var(--surf);border:1px solid var(--line);border-radius:4px;padding:0 .25rem;overflow-wrap:anywhere}
+pre.snippet{white-space:pre;overflow-x:auto;overflow-wrap:normal;font-size:.875rem;margin:.5rem 0;padding:.75rem;border:1px solid var(--line);border-radius:6px;background:var(--surf)}
 `
