@@ -19,6 +19,7 @@ import { maintenanceRoutes } from './routes/maintenances.ts'
 import { publicV2Routes } from './routes/public-v2.ts'
 import { recoveryRoutes } from './routes/recovery.ts'
 import { metricsRoutes, staffPages } from './routes/metrics.ts'
+import { oncallDraftPageRoutes } from './routes/oncall-draft-pages.ts'
 import { playbookRoutes } from './routes/playbooks.ts'
 import { smsRoutes } from './routes/sms.ts'
 import { mountSubscriptions } from './routes/subscriptions.ts'
@@ -103,6 +104,7 @@ export function createApp(deps: Deps) {
   })
   mountFeedback(app, deps, { trustProxy: deps.config.trustProxy })
   app.route('/', calendarRoutes(deps))
+  app.route('/', oncallDraftPageRoutes(deps))
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -183,6 +183,16 @@ export function reportResponse(
   return { state, seconds: waited }
 }
 
+/**
+ * The nearest-rank percentile (p in 0..100): the smallest value at least p % of the values are at
+ * or below, always one of the values (p90 of 10 values is the 9th smallest).
+ */
+export function percentile(xs: readonly number[], p: number): number | null {
+  if (xs.length === 0) return null
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!
+}
+
 export function median(xs: readonly number[]): number | null {
   if (xs.length === 0) return null
   const s = [...xs].sort((a, b) => a - b)

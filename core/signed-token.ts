@@ -13,6 +13,7 @@ const TokenPurpose = z.enum([
   'feedback',
   'calendar',
   'sms_code',
+  'draft_publish',
 ])
 export type TokenPurpose = z.infer<typeof TokenPurpose>
 

@@ -1,6 +1,7 @@
 import type { InStatement, Row } from '@libsql/client'
 import type { Db } from './client.ts'
-import { num, str, strOrNull } from './rows.ts'
+import type { DraftTiming } from '../core/signal-to-message.ts'
+import { num, oneOf, str, strOrNull } from './rows.ts'
 
 export interface TimelineRow {
   id: string
@@ -132,4 +133,31 @@ export async function incidentFeedbackTimings(db: Db, id: string): Promise<Feedb
     args: [id],
   })
   return rs.rows.map(feedbackTiming)
+}
+
+/**
+ * Drafts whose first signal came in [from, to), newest first, with their incident's first public
+ * update (the first message customers saw).
+ */
+export async function draftTimings(db: Db, from: string, to: string): Promise<DraftTiming[]> {
+  const rs = await db.execute({
+    sql: `SELECT d.id, d.state, d.origin, d.component_key, d.first_signal_at, d.incident_id,
+                 d.dismissed_at, d.dismissed_reason,
+                 (SELECT MIN(u.created_at) FROM incident_updates u WHERE u.incident_id = d.incident_id)
+                   AS first_public_at
+          FROM drafts d WHERE d.first_signal_at >= ? AND d.first_signal_at < ?
+          ORDER BY d.first_signal_at DESC, d.id`,
+    args: [from, to],
+  })
+  return rs.rows.map((r) => ({
+    id: str(r, 'id'),
+    state: oneOf(r, 'state', ['open', 'published', 'dismissed'] as const),
+    origin: oneOf(r, 'origin', ['alert', 'check', 'reports'] as const),
+    component_id: str(r, 'component_key') || null,
+    first_signal_at: str(r, 'first_signal_at'),
+    incident_id: strOrNull(r, 'incident_id'),
+    first_public_at: strOrNull(r, 'first_public_at'),
+    dismissed_at: strOrNull(r, 'dismissed_at'),
+    dismissed_reason: strOrNull(r, 'dismissed_reason'),
+  }))
 }

@@ -1,4 +1,5 @@
 import { underline } from '../core/markdown.ts'
+import { headerText } from './mail-header.ts'
 import type { Locale } from '../core/schemas/subscription.ts'
 import type { IncidentView } from '../core/site-data.ts'
 import type { Catalog } from './locales/en.ts'
@@ -15,6 +16,7 @@ export type EmailKind =
   | 'feedback_received'
   | 'feedback_answered'
   | 'oncall_nudge'
+  | 'draft_nudge'
   | 'invite'
   | 'password_reset'
 
@@ -116,6 +118,18 @@ export type DirectContent =
       dueAt: string
     }
   | {
+      /** A draft incident opened from signals: what fired, and the two ways to act on it. */
+      kind: 'draft_nudge'
+      /** The component's name, or null when no rule maps the signals to one. */
+      component: string | null
+      since: string
+      /** Staff-only text from monitoring: escaped like any other text. */
+      signals: { summary: string; severity: string | null; status: 'firing' | 'resolved' }[]
+      publishUrl: string
+      consoleUrl: string
+      expiresAt: string
+    }
+  | {
       /** A team member's invitation to the console: who invited them, as what. */
       kind: 'invite'
       url: string
@@ -131,6 +145,7 @@ const DIRECT_KINDS = new Set<string>([
   'feedback_received',
   'feedback_answered',
   'oncall_nudge',
+  'draft_nudge',
   'invite',
   'password_reset',
 ])
@@ -486,6 +501,7 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
       ].join(''),
     }
   }
+  if (input.kind === 'draft_nudge') return draftNudge(input)
   if (input.kind === 'invite' || input.kind === 'password_reset') return accountEmail(input)
   const f = t.feedback
   const why = f.why(input.page.name)
@@ -541,6 +557,51 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
 }
 
 /** An invitation or a reset link: one button, when it stops working, what to do if unexpected. */
+function draftNudge(input: BaseEnvelope & Extract<DirectContent, { kind: 'draft_nudge' }>): Body {
+  const t = catalogFor('en')
+  const d = t.oncall.draft
+  const esc = escapeHtml
+  const component = input.component ?? 'an unmapped service'
+  const intro = d.intro(component, t.time(input.since, input.page.timeZone))
+  const once = d.once(t.time(input.expiresAt, input.page.timeZone))
+  // One line per signal, whatever line ends monitoring put in its text.
+  const lines = input.signals.map((s) =>
+    headerText(
+      `${s.severity ? `[${s.severity}] ` : ''}${s.summary}${s.status === 'resolved' ? ' (resolved)' : ''}`,
+    ),
+  )
+  return {
+    subject: d.subject(input.component ?? 'unmapped alerts'),
+    text: [
+      intro,
+      '',
+      `${d.fired}:`,
+      ...lines.map((l) => `- ${l}`),
+      '',
+      `${d.publish}:`,
+      input.publishUrl,
+      once,
+      '',
+      `${d.review}:`,
+      input.consoleUrl,
+      '',
+      '--',
+      d.why(input.page.name),
+    ].join('\n'),
+    html: [
+      h1(d.subject(input.component ?? 'unmapped alerts')),
+      `<p style="${P}">${esc(intro)}</p>`,
+      h2(d.fired),
+      `<ul style="${P};padding-left:20px">${lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
+      `<p style="margin:20px 0"><a href="${esc(input.publishUrl)}" style="${BUTTON}">${esc(d.publish)}</a> `,
+      `<a href="${esc(input.consoleUrl)}" style="${BUTTON_QUIET}">${esc(d.review)}</a></p>`,
+      `<p style="${P};${MUTED}">${esc(once)}</p>`,
+      `<hr style="border:0;border-top:1px solid #d0d7de;margin:20px 0">`,
+      `<p style="${P};${MUTED}">${esc(d.why(input.page.name))}</p>`,
+    ].join(''),
+  }
+}
+
 function accountEmail(
   input: BaseEnvelope & Extract<DirectContent, { kind: 'invite' | 'password_reset' }>,
 ): Body {

@@ -8,6 +8,7 @@ import type {
 } from '../../core/communication-slo.ts'
 import type {
   CommunicationMetrics,
+  DraftMetrics,
   IncidentMetrics,
   ReportMetrics,
   WindowDays,
@@ -155,6 +156,19 @@ export function reportsSection(
 
 function summaryRows(w: readonly [WindowMetrics, WindowMetrics], t: Targets) {
   const rows: [string, (s: WindowMetrics) => unknown][] = [
+    [
+      'First signal → first public message, median',
+      (s) =>
+        s.signal_to_message.published
+          ? `${dur(s.signal_to_message.median_s)} (${s.signal_to_message.published} published from drafts)`
+          : 'none published from drafts',
+    ],
+    ['First signal → first public message, p90', (s) => dur(s.signal_to_message.p90_s)],
+    [
+      'Drafts dismissed (no public message)',
+      (s) =>
+        `${s.signal_to_message.dismissed}${s.signal_to_message.open ? `; ${s.signal_to_message.open} waiting` : ''}`,
+    ],
     ['Incidents', (s) => s.incidents],
     [
       'First public message, median',
@@ -330,6 +344,48 @@ function postmortemSection(rows: readonly IncidentMetrics[], t: Targets, p: Page
   )
 }
 
+const draftOutcome = (d: DraftMetrics, timeZone: string): Html =>
+  d.state === 'published'
+    ? html`${dur(d.seconds)} ·
+      ${d.incident_id ? html`<a href="/admin/metrics/incidents/${d.incident_id}">published</a>` : 'published'}`
+    : d.state === 'dismissed'
+      ? html`<span class="muted"
+          >dismissed
+          ${d.dismissed_at ? time(d.dismissed_at, timeZone) : ''}${d.dismissed_reason ? `: ${d.dismissed_reason}` : ''}</span
+        >`
+      : html`<strong class="late">waiting for a decision</strong>`
+
+/** The headline: first signal to first public message, one bar per published draft. */
+function signalSection(drafts: readonly DraftMetrics[], t: Targets, p: PageProps): Html {
+  const target = t.first_update_minutes * 60
+  const bars: Bar[] = drafts.flatMap((d, i) =>
+    d.seconds === null
+      ? []
+      : [{ label: String(i + 1), seconds: d.seconds, late: d.seconds > target, open: false }],
+  )
+  // prettier-ignore
+  const table = html`<table class="stack">
+<caption>Drafts opened by alerts, checks and report spikes, oldest first</caption>
+<thead><tr><th scope="col">#</th><th scope="col">First signal</th><th scope="col">From</th><th scope="col">To the first public message</th></tr></thead>
+<tbody>${drafts.map((d, i) => html`<tr><td class="idx">${i + 1}</td><td data-label="First signal">${time(d.first_signal_at, p.timeZone)}</td><td data-label="From">${d.origin}</td><td data-label="To the first public message">${draftOutcome(d, p.timeZone)}</td></tr>`)}</tbody>
+</table>`
+  return chartWithTable(
+    {
+      id: 'signals',
+      title: 'Time from the first signal to the first public message',
+      summary: `${bars.length} drafts published, ${drafts.filter((d) => d.state === 'dismissed').length} dismissed, ${drafts.filter((d) => d.state === 'open').length} waiting.`,
+      caption:
+        'One bar per published draft, numbered as in the table: how long customers waited after monitoring (or their own reports) first said something was wrong. Dismissed drafts have no bar. The dashed line is the first-message target.',
+      bars,
+      targets: [{ seconds: target, label: `first message ${t.first_update_minutes} min` }],
+      empty: drafts.length
+        ? 'No draft was published yet: nothing to measure.'
+        : `No drafts in the ${p.window}.`,
+    },
+    drafts.length ? table : html``,
+  )
+}
+
 interface PageProps {
   timeZone: string
   /** "last 30 days" */
@@ -341,7 +397,11 @@ interface PageProps {
 export function metricsBody(
   m: CommunicationMetrics,
   days: WindowDays,
-  list: { incidents: readonly IncidentMetrics[]; reports: readonly ReportMetrics[] },
+  list: {
+    incidents: readonly IncidentMetrics[]
+    reports: readonly ReportMetrics[]
+    drafts: readonly DraftMetrics[]
+  },
   timeZone: string,
 ): Html {
   const t = m.targets
@@ -360,6 +420,8 @@ export function metricsBody(
 </table>
 <p class="small muted">An incident opened without a backdated start of impact has a first message at 0 min by construction: it is shown as “opened at impact start” and left out of the first-message figures. Set the start of impact when you open an incident late.</p>
 <nav aria-label="Window of the charts" class="tabs"><ul>${tab(30)}${tab(90)}</ul></nav>
+<h2>First signal to first public message</h2>
+${signalSection([...list.drafts].reverse(), t, p)}
 <h2>First public message</h2>
 ${firstMessageSection(incidents, t, p)}
 <h2>Gaps between updates</h2>

@@ -43,6 +43,7 @@ export function mountMetrics(app: Hono<AppEnv>, deps: Deps): void {
     const list = {
       incidents: m.incidents.filter((r) => r.started_at >= since),
       reports: m.reports.filter((r) => r.created_at >= since),
+      drafts: m.drafts.filter((r) => r.first_signal_at >= since),
     }
     return c.html(
       consolePage(c, deps.config.page.name, {

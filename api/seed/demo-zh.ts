@@ -6,6 +6,8 @@ import type { LocaleSettings, LocalizedInput } from '../../core/localized.ts'
  * Chinese throughout. The post-mortems stay English, so the page's "not translated" note shows.
  */
 const ZH: Readonly<Record<string, string>> = {
+  'Checkout pages load at their usual speed again.': '结账页面的加载速度已恢复正常。',
+  'Receipt emails go out within seconds again.': '收据邮件又能在几秒内发出了。',
   'Slow dashboard loading': '控制台加载缓慢',
   'Some pages of the dashboard take longer than usual to load. We are looking into it.':
     '控制台的部分页面加载比平时慢，我们正在排查。',

@@ -12,6 +12,7 @@ import { feedback } from '../services/feedback.ts'
 import { incidents } from '../services/incidents.ts'
 import { maintenances } from '../services/maintenances.ts'
 import { recovery } from '../services/recovery.ts'
+import { demoDrafts } from './demo-drafts.ts'
 import { demoText } from './demo-zh.ts'
 import { subscriptions } from '../services/subscriptions.ts'
 import { commit, customerSignature, systemActor, type WriteContext } from '../services/write.ts'
@@ -362,6 +363,48 @@ async function writeDemo(deps: Deps): Promise<{ incidents: number; components: n
       },
     ],
   )
+  // Alerts that opened drafts: two published minutes later, two dismissed as no customer impact.
+  count += await demoDrafts(d, ctx, at, [
+    {
+      ago: 20 * DAY + 3 * HOUR,
+      component: checkout,
+      alertname: 'CheckoutLatencyHigh',
+      summary: 'Checkout p99 latency above 4 s for 5 minutes (eu-west-1)',
+      status: 'degraded_performance',
+      decidedAfter: 6,
+      outcome: { resolvedAfter: 41, body: tr('Checkout pages load at their usual speed again.') },
+    },
+    {
+      ago: 12 * DAY + 5 * HOUR,
+      component: webhooks,
+      alertname: 'WebhookQueueDepth',
+      summary: 'Webhook delivery queue above 50,000 events',
+      status: 'degraded_performance',
+      decidedAfter: 4,
+      outcome: {
+        dismissed:
+          'Planned replay of failed deliveries: the queue grew on purpose, no customer was delayed.',
+      },
+    },
+    {
+      ago: 4 * DAY + 2 * HOUR,
+      component: email,
+      alertname: 'EmailSendLatency',
+      summary: 'Receipt emails queued for more than 5 minutes',
+      status: 'degraded_performance',
+      decidedAfter: 11,
+      outcome: { resolvedAfter: 55, body: tr('Receipt emails go out within seconds again.') },
+    },
+    {
+      ago: 1 * DAY + 6 * HOUR,
+      component: login,
+      alertname: 'LoginErrorRate',
+      summary: 'Login error rate above 2 % for 3 minutes',
+      status: 'partial_outage',
+      decidedAfter: 9,
+      outcome: { dismissed: 'Load test by our own team; customers were not affected.' },
+    },
+  ])
   // What customers reported, and how fast they heard back: most within 2 hours, one after
   // nearly four, one still waiting (the follow-up answer is written with the amends above).
   await reports(d, ctx, end, [

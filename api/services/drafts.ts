@@ -79,7 +79,7 @@ function mustBeOpen(d: DraftRecord, doing: string): void {
 }
 
 /** The proposal as the incident API reads it; a proposal that no longer validates is a 422. */
-function proposalOf(d: DraftRecord): IncidentCreate {
+export function proposalOf(d: DraftRecord): IncidentCreate {
   const parsed = IncidentCreate.safeParse(d.proposal)
   if (!parsed.success) throw validationError(parsed.error, 'proposal')
   return parsed.data

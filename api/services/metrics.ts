@@ -12,12 +12,15 @@ import { notFound } from '../../core/errors.ts'
 import type {
   CommunicationMetrics as CommunicationMetricsSchema,
   CommunicationWindow,
+  DraftTimingRow,
   IncidentCommunicationMetrics as IncidentCommunicationSchema,
   IncidentCommunicationRow,
   ReportResponseRow,
 } from '../../core/schemas/metrics.ts'
 import type { z } from 'zod'
+import { draftRow, signalToMessage } from '../../core/signal-to-message.ts'
 import {
+  draftTimings,
   feedbackTimings,
   incidentFeedbackTimings,
   incidentTimeline,
@@ -38,6 +41,7 @@ export type WindowDays = (typeof WINDOWS)[number]
  */
 export type IncidentMetrics = z.infer<typeof IncidentCommunicationRow>
 export type ReportMetrics = z.infer<typeof ReportResponseRow>
+export type DraftMetrics = z.infer<typeof DraftTimingRow>
 export type WindowMetrics = z.infer<typeof CommunicationWindow>
 export type CommunicationMetrics = z.infer<typeof CommunicationMetricsSchema>
 export type IncidentCommunicationMetrics = z.infer<typeof IncidentCommunicationSchema>
@@ -69,6 +73,7 @@ function reportRow(f: FeedbackTiming, now: Date): ReportMetrics {
 function windowSummary(
   rows: readonly IncidentMetrics[],
   reports: readonly ReportMetrics[],
+  drafts: readonly DraftMetrics[],
 ): WindowMetrics {
   const s = summarise(
     rows,
@@ -101,6 +106,7 @@ function windowSummary(
       within_24h: s.reports.within_2h + s.reports.within_24h,
       overdue: s.reports.overdue,
     },
+    signal_to_message: signalToMessage(drafts),
   }
 }
 
@@ -126,16 +132,19 @@ export async function communicationMetrics(deps: Deps): Promise<CommunicationMet
   const now = deps.clock.now()
   const to = new Date(now.getTime() + 1).toISOString()
   const since = (days: number) => new Date(now.getTime() - days * DAY).toISOString()
-  const [timelines, feedback] = await Promise.all([
+  const [timelines, feedback, draftTimes] = await Promise.all([
     incidentTimelines(deps.db, since(90), to),
     feedbackTimings(deps.db, since(90), to),
+    draftTimings(deps.db, since(90), to),
   ])
   const incidents = timelines.map((t) => figures(deps, t, now))
   const reports = feedback.map((f) => reportRow(f, now))
+  const drafts = draftTimes.map(draftRow)
   const rolling = (days: WindowDays) =>
     windowSummary(
       incidents.filter((r) => r.started_at >= since(days)),
       reports.filter((r) => r.created_at >= since(days)),
+      drafts.filter((r) => r.first_signal_at >= since(days)),
     )
   return {
     generated_at: now.toISOString(),
@@ -143,6 +152,7 @@ export async function communicationMetrics(deps: Deps): Promise<CommunicationMet
     rolling: { '30d': rolling(30), '90d': rolling(90) },
     incidents,
     reports,
+    drafts,
   }
 }
 

@@ -154,6 +154,39 @@ export const CommunicationSummary = z
   })
   .meta({ id: 'CommunicationSummary' })
 
+export const DraftTimingRow = z
+  .object({
+    id: z.string(),
+    state: z.enum(['open', 'published', 'dismissed']),
+    origin: z.enum(['alert', 'check', 'reports']),
+    component_id: z.string().nullable(),
+    first_signal_at: Instant,
+    incident_id: z.string().nullable(),
+    first_public_at: Instant.nullable().meta({
+      description: "The published incident's first public update",
+    }),
+    seconds: Seconds.nullable().meta({
+      description: 'First signal → first public message; null unless published',
+    }),
+    dismissed_at: Instant.nullable(),
+    dismissed_reason: z.string().nullable(),
+  })
+  .meta({ id: 'DraftTimingRow' })
+
+export const SignalToMessage = z
+  .object({
+    drafts: z.number().int().meta({ description: 'Drafts whose first signal is in the window' }),
+    published: z.number().int(),
+    median_s: Seconds.nullable().meta({
+      description: 'First signal → first public message, over the published drafts',
+    }),
+    p90_s: Seconds.nullable().meta({ description: 'Nearest-rank 90th percentile of the same' }),
+    dismissed: z.number().int().meta({ description: 'Counted apart: no public message' }),
+    dismissed_median_s: Seconds.nullable().meta({ description: 'First signal → dismissal' }),
+    open: z.number().int().meta({ description: 'Still waiting for a decision' }),
+  })
+  .meta({ id: 'SignalToMessage' })
+
 // The first version's flat names, kept for existing clients with the same (now honest) figures.
 const old = (description: string) => ({ deprecated: true, description })
 
@@ -218,6 +251,10 @@ export const CommunicationWindow = CommunicationSummary.extend({
       overdue: z.number().int(),
     })
     .meta(old('`reports`')),
+  signal_to_message: SignalToMessage.meta({
+    description:
+      'The headline: from the first signal (alert, check, report spike) to the first public message',
+  }),
 }).meta({ id: 'CommunicationWindow' })
 
 export const CommunicationMetrics = z
@@ -230,6 +267,9 @@ export const CommunicationMetrics = z
     }),
     reports: z.array(ReportResponseRow).meta({
       description: 'Reports received in the last 90 days, newest first',
+    }),
+    drafts: z.array(DraftTimingRow).meta({
+      description: 'Drafts whose first signal came in the last 90 days, newest first',
     }),
   })
   .meta({ id: 'CommunicationMetrics' })

@@ -148,6 +148,16 @@ export interface Catalog {
     subject(kind: 'update_due' | 'postmortem_due', name: string): string
     body(kind: 'update_due' | 'postmortem_due', due: string): string
     why(page: string): string
+    /** A draft incident opened from signals (alerts, checks, report spikes). */
+    draft: {
+      subject(component: string): string
+      intro(component: string, since: string): string
+      fired: string
+      publish: string
+      once(expires: string): string
+      review: string
+      why(page: string): string
+    }
   }
   /** Mail to the team about their own console account (English only, like on-call). */
   account: {
@@ -332,6 +342,18 @@ export const en: Catalog = {
         : `The post-mortem for this incident is due by ${due}. Publish it to keep the promise made to customers.`,
     why: (page) =>
       `Sent to on-call by ${page} because a communication promise is about to be missed.`,
+    draft: {
+      subject: (component) => `Draft incident: ${component}`,
+      intro: (component, since) =>
+        `Signals about ${component} since ${since} opened a draft incident. Customers see nothing yet: publish it now, even without a cause, or dismiss it.`,
+      fired: 'What fired',
+      publish: 'Publish as is',
+      once: (expires) =>
+        `The button opens a page that shows the proposal; it publishes only when you confirm there. It works until ${expires}.`,
+      review: 'Review, edit or dismiss in the console',
+      why: (page) =>
+        `Sent to on-call by ${page} because monitoring signals opened a draft incident.`,
+    },
   },
   account: {
     inviteSubject: (page) => `You are invited to the ${page} console`,

@@ -59,10 +59,22 @@ describe('demo seed', () => {
     // broken update promise, a post-mortem on time and one late, reports answered within 2 h,
     // one after, one still open.
     expect(metrics.rolling['90d']).toMatchObject({
-      first_message: { measured: 5, not_measured: 1, on_time: 4, late: 1, median_s: 9 * 60 },
+      // The two incidents published from alert drafts are opened at impact start: not measured
+      // here, but measured from their first signal below.
+      first_message: { measured: 5, not_measured: 3, on_time: 4, late: 1, median_s: 9 * 60 },
       cadence: { broken: 1, incidents_with_broken_promises: 1 },
       postmortems: { on_time: 1, published_late: 1, awaiting_resolution: 1 },
       reports: { within_2h: 4, within_24h: 1, after_24h: 0, open: 1, overdue: 0 },
+    })
+    // The headline metric: alerts published after 6 and 11 min, two dismissed after 4 and 9 min.
+    expect(metrics.rolling['30d'].signal_to_message).toEqual({
+      drafts: 4,
+      published: 2,
+      median_s: (6 * 60 + 11 * 60) / 2,
+      p90_s: 11 * 60,
+      dismissed: 2,
+      dismissed_median_s: (4 * 60 + 9 * 60) / 2,
+      open: 0,
     })
     expect((await t.api('GET', '/api/v1/subscribers')).body.length).toBe(3)
     // Everything went through the real write path.

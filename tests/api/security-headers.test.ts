@@ -58,6 +58,8 @@ const CASES: [string, string, string, Record<string, string>, string | null, num
   ['subscribe page', 'POST', '/subscribe', form, 'email=a%40example.com', 200, true],
   ['subscriber link error', 'GET', '/manage/garbage', {}, null, 400, true],
   ['follow-up link error', 'GET', '/follow-up/garbage', {}, null, 400, true],
+  ['on-call publish link error', 'GET', '/on-call/drafts/garbage', {}, null, 400, true],
+  ['on-call publish link POST error', 'POST', '/on-call/drafts/garbage', form, '', 400, true],
   ['report form error', 'POST', '/report', form, 'message=', 400, true],
   ['form media type error', 'POST', '/report', {}, 'x', 415, true],
   ['static page', 'GET', '/', {}, null, 200, true],

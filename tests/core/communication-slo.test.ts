@@ -3,6 +3,7 @@ import {
   DEFAULT_SLO_TARGETS,
   dueNudges,
   incidentSlo,
+  percentile,
   reportResponse,
   reportSummary,
   summarise,
@@ -324,5 +325,17 @@ describe('a window of incidents', () => {
       [],
     )
     expect(only.first_message).toMatchObject({ measured: 0, not_measured: 1, on_time_rate: null })
+  })
+})
+
+describe('percentile (nearest rank)', () => {
+  it('is always one of the values: the smallest with p % at or below it', () => {
+    expect(percentile([], 90)).toBeNull()
+    expect(percentile([7], 90)).toBe(7)
+    expect(percentile([3, 1, 2], 90)).toBe(3)
+    expect(percentile([10, 1, 9, 2, 8, 3, 7, 4, 6, 5], 90)).toBe(9)
+    expect(percentile([10, 1, 9, 2, 8, 3, 7, 4, 6, 5, 11], 90)).toBe(10)
+    expect(percentile([4, 1, 3, 2], 50)).toBe(2)
+    expect(percentile([4, 1, 3, 2], 100)).toBe(4)
   })
 })

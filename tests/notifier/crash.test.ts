@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { deliveryCounts } from '../../db/deliveries.ts'
-import { makeIncident } from '../fixtures/factories.ts'
+import { makeComponent, makeIncident } from '../fixtures/factories.ts'
+import { startReceiver } from '../fixtures/http-receiver.ts'
 import { startSmtpSink, type SmtpSink } from '../fixtures/smtp-sink.ts'
 import { createTestApp } from '../fixtures/test-app.ts'
 import { addManySubscribers, waitUntil } from './world.ts'
@@ -140,4 +141,59 @@ describe('notifier processes side by side', () => {
     expect(sink.messages).toHaveLength(3_000)
     expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(3_000)
   })
+})
+
+describe('on-call nudge for a new draft, notifier killed mid-send', () => {
+  it('is sent once: the delivery ledger carries the send over to the restarted process', async () => {
+    const t = await createTestApp()
+    let arrived = 0
+    let firstKilledAt = Number.POSITIVE_INFINITY
+    // The first copy reaches the server, which holds its answer; the process is killed meanwhile
+    // and the server never takes that copy (the transaction did not complete).
+    sink = await startSmtpSink({
+      delayMs: () => (arrived++ === 0 ? 30_000 : 0),
+      data: (m) => (m.at < firstKilledAt ? 'drop' : null),
+    })
+    const hook = await startReceiver()
+    await makeComponent(t, { name: 'Payments API' })
+    const res = await t.api('POST', '/api/v1/alerts/generic', {
+      status: 'firing',
+      component: 'Payments API',
+      summary: 'p99 latency 9 s',
+      id: 'latency',
+    })
+    expect(res.status).toBe(202)
+    const env = {
+      DATABASE_URL: t.testDb.url,
+      SMTP_URL: sink.url,
+      SITE_URL: 'https://status.example.com',
+      ONCALL_EMAIL: 'oncall@example.com',
+      ONCALL_WEBHOOK_URL: `${hook.url}/page`,
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+      NOTIFIER_LEASE_MS: '1000',
+      NOTIFIER_POLL_MS: '20',
+      NOTIFIER_RETRY_BASE_MS: '20',
+      NOTIFIER_RETRY_CAP_MS: '200',
+    }
+    const first = startNotifier(env)
+    await waitUntil(() => arrived >= 1, 60_000)
+    firstKilledAt = Date.now()
+    first.kill('SIGKILL')
+    await exited(first)
+
+    const second = startNotifier(env)
+    await waitUntil(async () => {
+      const c = await deliveryCounts(t.deps.db)
+      return c.pending === 0 && c.sent === 2
+    }, 60_000)
+    second.kill('SIGTERM')
+    await exited(second)
+    await hook.close()
+
+    expect(arrived).toBe(2)
+    expect(sink.to('oncall@example.com')).toHaveLength(1)
+    expect(sink.messages).toHaveLength(1)
+    expect(hook.received).toHaveLength(1)
+    expect(await deliveryCounts(t.deps.db)).toEqual({ pending: 0, sent: 2, failed: 0 })
+  }, 120_000)
 })

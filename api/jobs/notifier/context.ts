@@ -5,6 +5,7 @@ import type { IncidentView } from '../../../core/site-data.ts'
 import { getComponent, listComponents } from '../../../db/components.ts'
 import type { Db } from '../../../db/client.ts'
 import { feedbackForMail, type FeedbackMail } from '../../../db/deliveries.ts'
+import { getDraft, signalsOf, type DraftRecord, type SignalRecord } from '../../../db/drafts.ts'
 import { getIncident } from '../../../db/incidents.ts'
 import { outboxEventAt, type StoredEvent } from '../../../db/journal.ts'
 import { num, str } from '../../../db/rows.ts'
@@ -17,6 +18,7 @@ import {
 } from '../../../templates/record-email.ts'
 import type { EmailUpdate } from '../../../templates/render.ts'
 import type { Deps } from '../../deps.ts'
+import { draftConsoleUrl, draftPublishLink } from '../../services/draft-links.ts'
 import { linkUrl } from '../../services/person-links.ts'
 import { recovery } from '../../services/recovery.ts'
 import { incidentViewOf, sitePath } from '../../services/site-data.ts'
@@ -89,6 +91,7 @@ export type EventContext =
       nudge: NudgeKind
       dueAt: string
     }
+  | DraftNudgeContext
   | {
       type: 'record'
       event: StoredEvent
@@ -163,6 +166,7 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
   }
   if (route.audience === 'staff') return digestContext(deps, event)
   if (route.audience === 'person') return personContext(deps, event, route)
+  if (route.kind === 'draft_nudge') return draftNudgeContext(deps, event, route)
   if (route.audience === 'component') return componentContext(deps, event, route)
   const components = await listComponents(deps.db)
   if (route.kind === 'confirmation') return { type: 'subscriber', event, route, components }
@@ -260,6 +264,53 @@ async function personContext(
     route: { ...route, kind },
     url: await linkUrl(deps, link.purpose, link.id),
     expiresAt: link.expires_at,
+  }
+}
+
+/** On-call's nudge about a new draft: what fired, and the two links. */
+export interface DraftNudgeContext {
+  type: 'draft'
+  event: StoredEvent
+  route: EmailRoute
+  draft: DraftRecord
+  /** The component's name, or null for signals no rule maps to a component. */
+  component: string | null
+  /** The signals that had fired when the draft opened (a retry renders the same ones). */
+  signals: SignalRecord[]
+  consoleUrl: string
+  publishUrl: string
+  expiresAt: string
+}
+
+/**
+ * A draft that was published or dismissed before the nudge went needs no nudge: someone already
+ * decided (an auto-published draft's incident reaches subscribers the usual way).
+ */
+async function draftNudgeContext(
+  deps: Deps,
+  event: StoredEvent,
+  route: EmailRoute,
+): Promise<EventContext> {
+  const found = await getDraft(deps.db, event.aggregateId)
+  if (!found) return { type: 'gone', reason: `skipped: draft ${event.aggregateId} not found` }
+  const draft = found.draft
+  if (draft.state !== 'open')
+    return { type: 'gone', reason: `skipped: the draft was ${draft.state}` }
+  const component = draft.componentKey ? await getComponent(deps.db, draft.componentKey) : null
+  const signals = (await signalsOf(deps.db, [draft.id])).filter(
+    (s) => s.first_at <= event.createdAt,
+  )
+  const link = await draftPublishLink(deps, draft.id, new Date(event.createdAt))
+  return {
+    type: 'draft',
+    event,
+    route,
+    draft,
+    component: component?.name ?? null,
+    signals,
+    consoleUrl: draftConsoleUrl(deps, draft.id),
+    publishUrl: link.url,
+    expiresAt: link.expiresAt,
   }
 }
 

@@ -10,7 +10,8 @@ import type { EmailKind } from '../../../templates/render.ts'
  * - `contact`: the contact address of the (non-email) subscriber in `payload.subscriber_id`, by
  *   email, whatever its status (it may just have been quarantined);
  * - `feedback`: the address left with the feedback in `payload.feedback_id` (no subscriber);
- * - `oncall`: the configured on-call mailbox and webhook (no subscriber);
+ * - `oncall`: the configured on-call mailbox and webhook (no subscriber): deadlines about to be
+ *   missed, and drafts opened by alerts, checks or report spikes;
  * - `person`: one team member, at the address in `payload.email` (their console link);
  * - `staff`: the team about new customer reports: the on-call mailbox and every active person
  *   who asked for the inbox digest.
@@ -58,6 +59,7 @@ export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'feedback.answered': { kind: 'feedback_answered', audience: 'feedback' },
   'feedback.digest': { kind: 'feedback_digest', audience: 'staff' },
   'oncall.nudge': { kind: 'oncall_nudge', audience: 'oncall' },
+  'draft.opened': { kind: 'draft_nudge', audience: 'oncall' },
   'user.invited': { kind: 'invite', audience: 'person' },
   'user.password_reset_requested': { kind: 'password_reset', audience: 'person' },
 }

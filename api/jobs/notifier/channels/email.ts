@@ -14,7 +14,7 @@ import {
   type RenderedEmail,
 } from '../../../../templates/render.ts'
 import { mailPage } from '../../../config.ts'
-import type { EventContext } from '../context.ts'
+import type { DraftNudgeContext, EventContext } from '../context.ts'
 import { digestEmail, inFeedbackThread } from '../feedback-mail.ts'
 import { subscriberMessage } from '../subscriber-message.ts'
 import type { Channel, RenderKit } from './channel.ts'
@@ -41,6 +41,7 @@ export function createEmailChannel(
     if (ctx.type === 'person') return buildPerson(d, ctx)
     if (ctx.type === 'digest') return digestEmail(deps, ctx, d, host)
     if (ctx.type === 'feedback' || ctx.type === 'oncall') return buildDirect(d, ctx)
+    if (ctx.type === 'draft') return buildDraftNudge(d, ctx)
     if (ctx.type === 'component') return { skip: 'skipped: component changes are not mailed' }
     const s = d.subscriber
     if (!s) return { skip: `skipped: ${ctx.event.type} is mailed to subscribers only` }
@@ -105,6 +106,30 @@ export function createEmailChannel(
         kind: 'invite',
         invitedBy: typeof p.invited_by === 'string' ? p.invited_by : page.name,
         role: typeof p.role === 'string' ? p.role : 'viewer',
+      }),
+    }
+  }
+
+  /** On-call's nudge about a new draft, threaded per draft. */
+  function buildDraftNudge(d: ClaimedDelivery, ctx: DraftNudgeContext): Built {
+    const address = d.address
+    if (!address) return { skip: `skipped: ${ctx.event.type} goes to a plain address only` }
+    return {
+      email: renderEmail({
+        ...baseEnvelope(ctx.event, 'en', address),
+        messageId: `<draft.${ctx.draft.id}.${d.eventId}.${addressTag(address)}@${host}>`,
+        inReplyTo: null,
+        kind: 'draft_nudge',
+        component: ctx.component,
+        since: ctx.draft.firstSignalAt,
+        signals: ctx.signals.map((s) => ({
+          summary: s.summary,
+          severity: s.severity,
+          status: s.status,
+        })),
+        publishUrl: ctx.publishUrl,
+        consoleUrl: ctx.consoleUrl,
+        expiresAt: ctx.expiresAt,
       }),
     }
   }

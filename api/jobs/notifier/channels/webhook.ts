@@ -10,7 +10,7 @@ import type { ClaimedDelivery, SubscriberRecipient } from '../../../../db/delive
 import { catalogFor } from '../../../../templates/render.ts'
 import { mailPage } from '../../../config.ts'
 import { createSecretOpener } from '../../../services/secret-box.node.ts'
-import type { EventContext } from '../context.ts'
+import type { DraftNudgeContext, EventContext } from '../context.ts'
 import type { Channel, Rendered, RenderKit } from './channel.ts'
 import { postAndClassify, type HttpCall, type HttpPoster } from './http-post.ts'
 import { standardWebhookHeaders } from './webhook-signature.node.ts'
@@ -124,6 +124,7 @@ export function createWebhookChannel(kit: RenderKit, post: HttpPoster): Channel<
 
   /** The on-call nudge to ONCALL_WEBHOOK_URL (a plain address): unsigned, with its own key. */
   function renderOncall(d: ClaimedDelivery, ctx: Live): Rendered<WebhookMessage> {
+    if (ctx.type === 'draft' && d.address) return renderDraftNudge(d.address, d.eventId, ctx)
     if (ctx.type !== 'oncall' || !d.address)
       return { skip: `skipped: ${ctx.event.type} has no webhook body` }
     const r = ctx.record
@@ -149,6 +150,48 @@ export function createWebhookChannel(kit: RenderKit, post: HttpPoster): Channel<
               url: `${page.url}${ctx.view.path}`,
             },
             text: `${o.subject(ctx.nudge, r.name)}: ${o.body(ctx.nudge, ctx.dueAt)}`,
+          }),
+        },
+      },
+    }
+  }
+
+  /** A new draft, for a pager or chat bridge: what fired and the two links, as data. */
+  function renderDraftNudge(
+    url: string,
+    eventId: number,
+    ctx: DraftNudgeContext,
+  ): Rendered<WebhookMessage> {
+    const d = ctx.draft
+    const id = `draft.${d.id}.${eventId}`
+    const component = ctx.component ?? 'unmapped alerts'
+    return {
+      message: {
+        secret: null,
+        call: {
+          url,
+          id,
+          headers: { 'idempotency-key': id },
+          body: JSON.stringify({
+            type: 'draft.opened',
+            id,
+            draft: {
+              id: d.id,
+              component_id: d.componentKey || null,
+              component: ctx.component,
+              origin: d.origin,
+              first_signal_at: d.firstSignalAt,
+              signals: ctx.signals.map((s) => ({
+                source: s.source,
+                severity: s.severity,
+                status: s.status,
+                summary: s.summary,
+              })),
+            },
+            console_url: ctx.consoleUrl,
+            publish_url: ctx.publishUrl,
+            publish_url_expires_at: ctx.expiresAt,
+            text: `${catalogFor('en').oncall.draft.subject(component)}: ${ctx.consoleUrl}`,
           }),
         },
       },
