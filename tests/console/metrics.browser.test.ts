@@ -67,7 +67,8 @@ describe('console metrics in Chromium', () => {
     await signInPage(page, base, VIEWER)
     await page.goto(`${base}/admin/metrics`)
     const charts = page.locator('figure.chart svg')
-    expect(await charts.count()).toBe(4)
+    // First signal → first public message, then the four charts of the incidents.
+    expect(await charts.count()).toBe(5)
     for (const svg of await charts.all()) {
       const box = (await svg.boundingBox())!
       expect(box.width).toBeLessThanOrEqual(390)
