@@ -6,7 +6,7 @@ import type { ImpactView } from '../../core/schemas/recovery.ts'
 import { downtimeWeightsText } from '../../core/uptime.ts'
 import { amendsNav } from './amends-nav.ts'
 import { windowText } from './clock.ts'
-import { impactPill, statusPill, time } from './labels.ts'
+import { excerpt, impactPill, statusPill, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
 export interface ImpactPageProps {
@@ -18,7 +18,6 @@ export interface ImpactPageProps {
 const count = new Intl.NumberFormat('en-GB')
 const SOURCE_LABELS = { form: 'Report form', follow_up: 'Follow-up: still affected' } as const
 const EXCERPT = 200
-const excerpt = (s: string) => (s.length > EXCERPT ? `${s.slice(0, EXCERPT - 1).trimEnd()}…` : s)
 
 /** A stretch of outage in words: "None", "Under 1 min", "3 h 12 min". */
 export function outageText(seconds: number): string {
@@ -74,7 +73,7 @@ ${m.components.map((c) => html`<tr><td class="lead">${c.name}</td><td data-label
 <section aria-labelledby="reports-h">
 <h2 id="reports-h">Customer reports <span class="count">(${count.format(m.reports.total)})</span></h2>
 ${m.reports.total === 0 ? html`<p>No customer has reported a problem about this incident.</p>` : html`<ul class="cards reports">
-${m.reports.items.map((r) => html`<li class="card"><blockquote class="quote">${excerpt(r.message)}</blockquote>
+${m.reports.items.map((r) => html`<li class="card"><blockquote class="quote">${excerpt(r.message, EXCERPT)}</blockquote>
 <p class="small row">${statusPill(r.status)} <span class="muted">${SOURCE_LABELS[r.source]} · ${time(r.created_at, p.timeZone)}</span> <a href="/admin/inbox/${r.id}">Open in the inbox<span class="vh">: report of ${time(r.created_at, p.timeZone)}</span></a></p></li>`)}
 </ul>
 ${m.reports.total > m.reports.items.length ? html`<p class="small muted">The ${count.format(m.reports.items.length)} newest of ${count.format(m.reports.total)} are shown.</p>` : ''}`}

@@ -9,7 +9,7 @@ import { displayName } from '../services/write.ts'
 import { ago } from './clock.ts'
 import { formAlert, select, textarea, writeFields, type FieldErrors } from './forms.ts'
 import { responseClock, type ResponseClock } from './inbox-clock.ts'
-import { time } from './labels.ts'
+import { excerpt, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
 /** The inbox's views: every report, the open ones, the late ones, those assigned to me. */
@@ -25,10 +25,6 @@ const STATUS_LABEL: Record<string, string> = {
 const statusPill = (s: string) => html`<span class="pill s-${s}">${STATUS_LABEL[s] ?? s}</span>`
 
 const EXCERPT = 140
-const excerpt = (s: string) => {
-  const one = s.replace(/\s+/g, ' ').trim()
-  return one.length > EXCERPT ? `${one.slice(0, EXCERPT - 1).trimEnd()}…` : one
-}
 
 /** Names of what reports point at: incidents, components, people. */
 export interface InboxNames {
@@ -108,7 +104,7 @@ ${p.items.length === 0 ? html`<p>${p.page > 1 ? 'No more reports.' : EMPTY[p.sho
 <tbody>${p.items.map((f) => {
     const k = responseClock(f, p.now)
     const assignee = f.assigned_to ? p.names.people.get(f.assigned_to) : undefined
-    return html`<tr class="r-${k.state}"><td class="lead"><a href="/admin/inbox/${f.id}">${excerpt(f.message)}</a><br><span class="small muted">${from(f)}</span></td><td data-label="Answer">${statusPill(f.status)} ${clockText(k)}</td><td data-label="Received">${ago(f.created_at, p.now)}<br><span class="small muted">${time(f.created_at, p.timeZone)}</span></td><td data-label="About">${about(f, p.names)}</td><td data-label="Assigned to">${assignee ?? html`<span class="muted">Nobody</span>`}</td></tr>`
+    return html`<tr class="r-${k.state}"><td class="lead"><a href="/admin/inbox/${f.id}">${excerpt(f.message, EXCERPT)}</a><br><span class="small muted">${from(f)}</span></td><td data-label="Answer">${statusPill(f.status)} ${clockText(k)}</td><td data-label="Received">${ago(f.created_at, p.now)}<br><span class="small muted">${time(f.created_at, p.timeZone)}</span></td><td data-label="About">${about(f, p.names)}</td><td data-label="Assigned to">${assignee ?? html`<span class="muted">Nobody</span>`}</td></tr>`
   })}</tbody>
 </table>`}
 ${p.pages > 1 ? html`<nav class="pager" aria-label="Inbox pages">

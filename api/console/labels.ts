@@ -17,6 +17,12 @@ export const impactPill = (impact: string) =>
 export const componentPill = (s: ComponentStatus) =>
   html`<span class="pill s-${s}">${componentStatusLabel(s)}</span>`
 
+/** A customer's message shortened for a list: one line, at most `max` characters. */
+export function excerpt(s: string, max: number): string {
+  const one = s.replace(/\s+/g, ' ').trim()
+  return one.length > max ? `${one.slice(0, max - 1).trimEnd()}…` : one
+}
+
 /** An instant in the page's time zone, machine-readable too. */
 export const time = (iso: string, timeZone: string) =>
   html`<time datetime="${iso}">${formatTime(iso, timeZone)}</time>`

@@ -5,7 +5,7 @@ import type { Incident } from '../../core/schemas/incident.ts'
 import type { IncidentRecord } from '../../core/records.ts'
 import type { FeedbackRecord } from '../../db/feedback.ts'
 import { ago, fromNow, type UpdateClock } from './clock.ts'
-import { componentPill, impactPill, statusPill, time } from './labels.ts'
+import { componentPill, excerpt, impactPill, statusPill, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
 export interface NowProps {
@@ -26,7 +26,6 @@ export interface NowProps {
 }
 
 const EXCERPT = 160
-const excerpt = (s: string) => (s.length > EXCERPT ? `${s.slice(0, EXCERPT - 1).trimEnd()}…` : s)
 
 /**
  * The console's front page, for a phone at 3 a.m.: drafts from monitoring waiting for a person,
@@ -66,7 +65,7 @@ ${p.upcoming.map((m) => html`<li class="card"><p><strong>${m.name}</strong> ${st
 <section aria-labelledby="reports-h">
 <h2 id="reports-h">Recent reports from customers</h2>
 ${p.reports.length === 0 ? html`<p>No reports yet.</p>` : html`<ul class="cards">
-${p.reports.map(({ feedback: f, incident }) => html`<li class="card"><blockquote class="quote"><a href="/admin/inbox/${f.id}">${excerpt(f.message)}</a></blockquote><p class="small muted">${statusPill(f.status)} ${ago(f.created_at, p.now)}${incident ? html` · about <a href="/admin/incidents/${incident.id}">${incident.name}</a>` : ''}${f.source === 'follow_up' ? ' · answer to a follow-up' : ''}</p></li>`)}
+${p.reports.map(({ feedback: f, incident }) => html`<li class="card"><blockquote class="quote"><a href="/admin/inbox/${f.id}">${excerpt(f.message, EXCERPT)}</a></blockquote><p class="small muted">${statusPill(f.status)} ${ago(f.created_at, p.now)}${incident ? html` · about <a href="/admin/incidents/${incident.id}">${incident.name}</a>` : ''}${f.source === 'follow_up' ? ' · answer to a follow-up' : ''}</p></li>`)}
 </ul>`}
 <p class="small"><a href="/admin/inbox">All reports, in the inbox</a></p>
 </section>`
