@@ -2,11 +2,12 @@ import type { Context } from 'hono'
 import { html } from 'hono/html'
 import type { Draft, SignalView } from '../../core/schemas/alerts.ts'
 import type { Component } from '../../core/schemas/component.ts'
+import type { DraftReport } from '../../db/draft-reports.ts'
 import type { IncidentCreate } from '../../core/schemas/incident.ts'
 import type { AppEnv } from '../env.ts'
 import { ago } from './clock.ts'
 import { formAlert, textarea, writeFields, type FieldErrors, type Form } from './forms.ts'
-import { componentPill, time } from './labels.ts'
+import { componentPill, excerpt, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
 const SOURCES: Record<string, string> = {
@@ -68,7 +69,7 @@ ${open.map((d) => {
     return html`<article class="card draft-card">
 <h3><a href="/admin/drafts/${d.id}">${subject}</a></h3>
 <p class="row">${proposedStatus(d)}${d.cleared_at ? html` ${clearedBadge}` : ''}</p>
-<p class="small muted">From ${originOf(d)} · first signal ${ago(d.first_signal_at, p.now)} · ${firing(d)} of ${d.signals.length} ${d.signals.length === 1 ? 'signal' : 'signals'} firing</p>
+<p class="small muted">From ${originOf(d)} · first signal ${ago(d.first_signal_at, p.now)} · ${firing(d)} of ${d.signals.length} ${d.signals.length === 1 ? 'signal' : 'signals'} firing${d.report_count ? ` · ${d.report_count} customer ${d.report_count === 1 ? 'report' : 'reports'}` : ''}</p>
 ${d.cleared_at ? html`<p class="small">Every signal has resolved: it may be over already. Review it, and dismiss it if customers never noticed.</p>` : ''}
 <div class="actions">
 ${p.canWrite ? oneButton(c, `/admin/drafts/${d.id}/publish`, html`Publish as is<span class="vh">: ${subject}</span>`) : ''}
@@ -96,6 +97,8 @@ export interface DraftPageProps {
   /** A refusal of publishing (the draft changed meanwhile). */
   errors?: FieldErrors
   dismiss: { values: Form | null; errors?: FieldErrors }
+  /** The customer reports a spike attached (db/draft-reports.ts), oldest first. */
+  reports: readonly DraftReport[]
   timeZone: string
   now: Date
 }
@@ -129,6 +132,31 @@ ${textarea({ form: 'dismiss', name: 'reason', label: 'Why dismiss it', value: ty
 <section aria-labelledby="signals-h">
 <h2 id="signals-h">Signals <span class="count">(${d.signals.length})</span></h2>
 ${signalTable(d.signals, p.timeZone)}
+</section>
+${p.reports.length ? reportList(d, p.reports, p.timeZone) : ''}`
+}
+
+const REPORT_EXCERPT = 200
+
+/** The reports a spike attached, and what publishing does for the people who wrote them. */
+function reportList(d: Draft, reports: readonly DraftReport[], timeZone: string): Html {
+  const addressed = reports.filter((r) => r.hasEmail).length
+  const thanks =
+    d.state !== 'open'
+      ? ''
+      : addressed === 0
+        ? html`<p class="small muted">None of them left an address.</p>`
+        : html`<p class="small">
+            Publishing thanks the ${addressed === 1 ? 'one person' : html`${addressed} people`} who
+            left an address by email: “you helped us find this”, with a link to the incident.
+          </p>`
+  // prettier-ignore
+  return html`<section aria-labelledby="reports-h">
+<h2 id="reports-h">Customer reports <span class="count">(${reports.length})</span></h2>
+${thanks}
+<ul class="cards">
+${reports.map((r) => html`<li class="card"><blockquote class="quote"><a href="/admin/inbox/${r.id}">${excerpt(r.message, REPORT_EXCERPT)}</a></blockquote><p class="small muted">${time(r.createdAt, timeZone)} · ${r.hasEmail ? 'left an address' : 'no address'}</p></li>`)}
+</ul>
 </section>`
 }
 

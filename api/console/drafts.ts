@@ -115,7 +115,11 @@ export function mountDrafts(app: Hono<AppEnv>, deps: Deps): void {
     s: PageState = {},
     status: 200 | RefusalStatus = 200,
   ) {
-    const [draft, components] = await Promise.all([drafts.get(deps, id), listComponents(deps.db)])
+    const [draft, components, reports] = await Promise.all([
+      drafts.get(deps, id),
+      listComponents(deps.db),
+      drafts.reports(deps, id),
+    ])
     const stored = IncidentCreate.safeParse(draft.proposal)
     const writer = canWrite(c)
     let editForm: Html | null = null
@@ -159,6 +163,7 @@ export function mountDrafts(app: Hono<AppEnv>, deps: Deps): void {
       preview,
       errors: s.errors,
       dismiss: s.dismiss ?? { values: null },
+      reports,
       timeZone: tz,
       now: deps.clock.now(),
     })

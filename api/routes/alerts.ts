@@ -7,6 +7,7 @@ import {
   AlertSource,
   Draft,
   DraftDismiss,
+  DraftReportView,
   DraftPatch,
 } from '../../core/schemas/alerts.ts'
 import { Pagination } from '../../core/schemas/common.ts'
@@ -172,6 +173,37 @@ export function alertRoutes(deps: Deps) {
       },
     }),
     async (c) => c.json(await drafts.get(deps, c.req.valid('param').id), 200),
+  )
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/drafts/{id}/reports',
+      tags: draftTags,
+      security,
+      middleware: read,
+      request: { params: IdParam },
+      description:
+        'The customer reports a spike attached to the draft, oldest first. Publishing the draft ' +
+        'links those about no incident to the new one and thanks each reporter who left an address.',
+      responses: {
+        200: json(z.array(DraftReportView), 'The reports'),
+        401: errors[401],
+        404: errors[404],
+      },
+    }),
+    async (c) => {
+      const reports = await drafts.reports(deps, c.req.valid('param').id)
+      return c.json(
+        reports.map((r) => ({
+          id: r.id,
+          message: r.message,
+          created_at: r.createdAt,
+          has_email: r.hasEmail,
+          incident_id: r.incidentId,
+        })),
+        200,
+      )
+    },
   )
   app.openapi(
     createRoute({

@@ -13,9 +13,17 @@ import {
   type DraftState,
   type SignalRecord,
 } from '../../db/drafts.ts'
+import {
+  linkReportsToIncident,
+  reportCounts,
+  reportsOfDraft,
+  type DraftReport,
+} from '../../db/draft-reports.ts'
 import type { Deps } from '../deps.ts'
 import { validationError } from '../errors.ts'
 import { plans } from './incidents.ts'
+import type { Statement } from '../../db/client.ts'
+import type { OutboxEvent } from '../../db/journal.ts'
 import { commit, retryOnConflict, type WriteContext } from './write.ts'
 
 /**
@@ -42,7 +50,11 @@ export function proposalFor(
   })
 }
 
-export function draftView(d: DraftRecord, signals: readonly SignalRecord[]): Draft {
+export function draftView(
+  d: DraftRecord,
+  signals: readonly SignalRecord[],
+  reportCount: number,
+): Draft {
   return {
     id: d.id,
     state: d.state,
@@ -58,9 +70,48 @@ export function draftView(d: DraftRecord, signals: readonly SignalRecord[]): Dra
     created_at: d.createdAt,
     published_at: d.publishedAt,
     dismissed_at: d.dismissedAt,
+    report_count: reportCount,
     signals: signals
       .filter((s) => s.draftId === d.id)
       .map(({ id: _id, draftId: _draft, ...s }) => s),
+  }
+}
+
+/** Drafts as the API shows them: with their signals and how many reports are attached. */
+async function viewsOf(deps: Deps, items: readonly DraftRecord[]): Promise<Draft[]> {
+  const ids = items.map((d) => d.id)
+  const [signals, counts] = await Promise.all([signalsOf(deps.db, ids), reportCounts(deps.db, ids)])
+  return items.map((d) => draftView(d, signals, counts.get(d.id) ?? 0))
+}
+
+/**
+ * What publishing does for the reports attached to the draft: each one about no incident becomes
+ * one about this incident, and each reporter who left an address is thanked once the incident is
+ * public ("you helped us find this"), through the feedback thread they already have. Written in
+ * the publishing batch, so a draft published twice cannot thank twice.
+ */
+async function thanksFor(
+  deps: Deps,
+  draftId: string,
+  incidentId: string,
+): Promise<{ rows: Statement[]; events: OutboxEvent[] }> {
+  const reports = (await reportsOfDraft(deps.db, draftId)).filter((r) => !r.incidentId)
+  if (reports.length === 0) return { rows: [], events: [] }
+  return {
+    rows: [
+      linkReportsToIncident(
+        reports.map((r) => r.id),
+        incidentId,
+      ),
+    ],
+    events: reports
+      .filter((r) => r.hasEmail)
+      .map((r) => ({
+        type: 'feedback.helped',
+        aggregateType: 'feedback',
+        aggregateId: r.id,
+        payload: { feedback_id: r.id, incident_id: incidentId },
+      })),
   }
 }
 
@@ -98,26 +149,23 @@ export const drafts = {
       q.per_page,
       (q.page - 1) * q.per_page,
     )
-    const signals = await signalsOf(
-      deps.db,
-      items.map((d) => d.id),
-    )
-    return { items: items.map((d) => draftView(d, signals)), total }
+    return { items: await viewsOf(deps, items), total }
   },
 
   /** What still needs a person: open drafts, and published ones whose incident is unresolved. */
   async active(deps: Deps, limit = 100): Promise<Draft[]> {
-    const items = await listActiveDrafts(deps.db, limit)
-    const signals = await signalsOf(
-      deps.db,
-      items.map((d) => d.id),
-    )
-    return items.map((d) => draftView(d, signals))
+    return viewsOf(deps, await listActiveDrafts(deps.db, limit))
   },
 
   async get(deps: Deps, id: string): Promise<Draft> {
     const { draft } = await load(deps, id)
-    return draftView(draft, await signalsOf(deps.db, [id]))
+    return (await viewsOf(deps, [draft]))[0]!
+  },
+
+  /** The customer reports attached to the draft (its spike's), oldest first. */
+  async reports(deps: Deps, id: string): Promise<DraftReport[]> {
+    await load(deps, id)
+    return reportsOfDraft(deps.db, id)
   },
 
   /** Replaces the proposal; checked as publishing would check it (components, playbook). */
@@ -131,7 +179,7 @@ export const drafts = {
         proposal: patch.proposal,
         editedAt: deps.clock.now().toISOString(),
       }
-      const view = draftView(next, await signalsOf(deps.db, [id]))
+      const view = (await viewsOf(deps, [next]))[0]!
       return commit(deps, ctx, {
         statements: updateDraft(next, version),
         action: 'draft.edited',
@@ -152,16 +200,14 @@ export const drafts = {
       const { draft, version } = await load(deps, id)
       mustBeOpen(draft, 'published')
       const planned = await plans.create(deps, proposalOf(draft))
+      const incidentId = planned.record.id
       const at = deps.clock.now().toISOString()
-      const next: DraftRecord = {
-        ...draft,
-        state: 'published',
-        incidentId: planned.record.id,
-        publishedAt: at,
-      }
+      const next: DraftRecord = { ...draft, state: 'published', incidentId, publishedAt: at }
+      const thanks = await thanksFor(deps, id, incidentId)
       return commit(deps, ctx, {
         ...planned.change,
-        statements: [...planned.change.statements, ...updateDraft(next, version)],
+        statements: [...planned.change.statements, ...updateDraft(next, version), ...thanks.rows],
+        events: [...planned.change.events, ...thanks.events],
         details: { ...(planned.change.details as object), draft_id: id, origin: draft.origin },
       })
     })
@@ -191,7 +237,7 @@ export const drafts = {
           },
         ],
         status: 200,
-        body: draftView(next, await signalsOf(deps.db, [id])),
+        body: (await viewsOf(deps, [next]))[0]!,
         details: { reason: input.reason },
       })
     })

@@ -1,4 +1,5 @@
 import { listComponents } from '../../db/components.ts'
+import { attachReports } from '../../db/draft-reports.ts'
 import { firingReportKeys, reportsPerComponent } from '../../db/report-counts.ts'
 import type { Deps } from '../deps.ts'
 import { recordSignals, type DraftTouch, type IncomingSignal } from './signals.ts'
@@ -52,5 +53,14 @@ export async function checkReportSpikes(deps: Deps): Promise<DraftTouch[]> {
       autoPublish: false,
     })
   }
-  return signals.length ? recordSignals(deps, 'Customer reports', signals, components) : []
+  if (!signals.length) return []
+  const touched = await recordSignals(deps, 'Customer reports', signals, components)
+  // The window's reports go with the open draft they made fire (its page lists them; publishing
+  // thanks them). Reports arriving while the signal fires join at the next call.
+  const firingKeys = new Set(signals.filter((s) => s.status === 'firing').map((s) => s.key))
+  const attach = touched
+    .filter((d) => d.state === 'open' && firingKeys.has(d.component_id ?? ''))
+    .map((d) => attachReports(d.id, d.component_id ?? '', iso(now - windowMs), iso(now + 1)))
+  if (attach.length) await deps.db.batch(attach, 'write')
+  return touched
 }

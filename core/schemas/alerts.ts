@@ -130,10 +130,25 @@ export const Draft = z
     created_at: Timestamp,
     published_at: Timestamp.nullable(),
     dismissed_at: Timestamp.nullable(),
+    /** Customer reports attached by a spike: `GET /drafts/{id}/reports` lists them. */
+    report_count: z.number().int(),
     signals: z.array(SignalView),
   })
   .meta({ id: 'Draft' })
 export type Draft = z.infer<typeof Draft>
+
+/** A customer report attached to a draft (the address stays in the inbox). */
+export const DraftReportView = z
+  .object({
+    id: Id,
+    message: z.string(),
+    created_at: Timestamp,
+    has_email: z.boolean(),
+    /** The incident it was about, or the one the draft became once published. */
+    incident_id: Id.nullable(),
+  })
+  .meta({ id: 'DraftReport' })
+export type DraftReportView = z.infer<typeof DraftReportView>
 
 /** Editing a draft replaces its proposal: the incident exactly as it will be published. */
 export const DraftPatch = z.object({ proposal: IncidentCreate }).strict().meta({ id: 'DraftPatch' })

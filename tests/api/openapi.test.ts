@@ -26,6 +26,7 @@ describe('OpenAPI document', () => {
       '/api/v1/drafts/{id}',
       '/api/v1/drafts/{id}/dismiss',
       '/api/v1/drafts/{id}/publish',
+      '/api/v1/drafts/{id}/reports',
       '/api/v1/feedback',
       '/api/v1/feedback/{id}',
       '/api/v1/feedback/{id}/assign',
