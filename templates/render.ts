@@ -15,6 +15,7 @@ export type EmailKind =
   | 'quarantined'
   | 'feedback_received'
   | 'feedback_answered'
+  | 'feedback_helped'
   | 'oncall_nudge'
   | 'draft_nudge'
   | 'invite'
@@ -105,6 +106,14 @@ export type DirectContent =
       link: { url: string; incident: boolean }
     }
   | {
+      /**
+       * To a reporter whose report led to a published incident: thanks, and the incident's page.
+       * Only staff-written text goes in (the incident's name), for the reason above.
+       */
+      kind: 'feedback_helped'
+      incident: { name: string; url: string }
+    }
+  | {
       kind: 'feedback_answered'
       /** Sanitised HTML and its plain form. */
       answer: { html: string; text: string }
@@ -144,6 +153,7 @@ export type EmailInput = (EmailEnvelope & EmailContent) | (BaseEnvelope & Direct
 const DIRECT_KINDS = new Set<string>([
   'feedback_received',
   'feedback_answered',
+  'feedback_helped',
   'oncall_nudge',
   'draft_nudge',
   'invite',
@@ -523,6 +533,30 @@ function directEmail(input: BaseEnvelope & DirectContent, t: Catalog): Body {
         `<p style="${P}">${esc(f.thanks)}</p>`,
         `<p style="${P}">${esc(f.promise)}</p>`,
         `<p style="${P}"><a href="${esc(input.link.url)}" style="${LINK}">${esc(label)}</a></p>`,
+        rule,
+        muted(why),
+      ].join(''),
+    }
+  }
+  if (input.kind === 'feedback_helped') {
+    const body = f.helpedBody(input.incident.name)
+    return {
+      subject: f.subject(input.page.name),
+      text: [
+        f.helped,
+        '',
+        body,
+        '',
+        `${t.followIncident}${t.colon.trim()}`,
+        input.incident.url,
+        '',
+        '--',
+        why,
+      ].join('\n'),
+      html: [
+        h1(f.helped),
+        `<p style="${P}">${esc(body)}</p>`,
+        `<p style="${P}"><a href="${esc(input.incident.url)}" style="${LINK}">${esc(t.followIncident)}</a></p>`,
         rule,
         muted(why),
       ].join(''),

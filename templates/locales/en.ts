@@ -139,6 +139,9 @@ export interface Catalog {
     /** The thank-you's link when the report names no incident. */
     statusPage: string
     answerIntro: string
+    /** To a reporter whose report was among those that led to an incident, once it is public. */
+    helped: string
+    helpedBody(incident: string): string
     signed(author: string): string
     more(url: string): string
     why(page: string): string
@@ -328,6 +331,9 @@ export const en: Catalog = {
     promise: 'A person will read your message and answer within 24 hours.',
     statusPage: 'See the current status of our services',
     answerIntro: 'Here is our answer to your message.',
+    helped: 'Thank you — you helped us find this.',
+    helpedBody: (incident) =>
+      `Your report was one of the first signs of a problem. We looked into it and have now published an incident, “${incident}”, where we will post updates until it is fixed.`,
     signed: (author) => `— ${author}`,
     more: (url) => `Anything else? Tell us here: ${url}`,
     why: (page) =>

@@ -187,6 +187,9 @@ export const zhCN: Catalog = {
     promise: '我们的工作人员会阅读您的消息，并在 24 小时内回复。',
     statusPage: '查看我们服务的当前状态',
     answerIntro: '以下是我们对您消息的回复。',
+    helped: '谢谢您——是您帮我们发现了这个问题。',
+    helpedBody: (incident) =>
+      `您的反馈是这个问题最早的迹象之一。我们已着手调查，并发布了事件“${incident}”；在问题解决之前，我们会在那里持续发布进展。`,
     signed: (author) => `—— ${author}`,
     more: (url) => `还有其他问题？请在这里告诉我们：${url}`,
     why: (page) => `您收到这封邮件，是因为您给 ${page} 发送了消息。我们不会将您加入任何邮件列表。`,

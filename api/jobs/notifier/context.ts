@@ -69,7 +69,9 @@ export type EventContext =
       event: StoredEvent
       route: EmailRoute
       feedback: FeedbackMail
-      /** The page of the incident the report is about, for the thank-you's link. */
+      /** The incident the report is about (named by the "you helped" thank-you), if any. */
+      incident: IncidentRecord | null
+      /** Its page, for the thank-you's link. */
       incidentPath: string | null
       /** The events of the answers mailed before this one (the thread it continues). */
       earlier: number[]
@@ -160,6 +162,7 @@ async function loadContext(deps: Deps, eventId: number): Promise<EventContext> {
       event,
       route,
       feedback,
+      incident,
       incidentPath: incident ? sitePath(incident) : null,
       earlier: await earlierAnswers(deps.db, event),
     }

@@ -80,7 +80,9 @@ export function createFanOut(deps: Deps, opts: FanOutOptions) {
     if (route.audience === 'feedback') {
       const feedbackId = e.payload.feedback_id
       if (typeof feedbackId !== 'string') return []
-      const quota = route.kind === 'feedback_received' ? quotaOf(THANK_YOU_QUOTA) : undefined
+      // Mail to an address anyone may type into the form keeps to the thank-you quota; an answer
+      // is written by staff to this one report, so it always goes.
+      const quota = route.kind !== 'feedback_answered' ? quotaOf(THANK_YOU_QUOTA) : undefined
       return [fanOutToFeedbackReporter({ ...base, feedbackId, quota })]
     }
     if (route.audience === 'oncall') {

@@ -48,15 +48,21 @@ export function digestEmail(
   }
 }
 
+/** The mails to a reporter that follow the first thank-you in its thread. */
+const THREADED = ['feedback.answered', 'feedback.helped']
+
 /**
- * The answers mailed about the same report before this one (their events, oldest first): each
- * answer references them, so the reporter's mail program shows one conversation. From the
- * append-only outbox, so the answer for a given event never changes (Message-IDs stay stable).
+ * The answers (and "you helped" thanks) mailed about the same report before this one (their
+ * events, oldest first): each references them, so the reporter's mail program shows one
+ * conversation. From the append-only outbox, so the mail for a given event never changes
+ * (Message-IDs stay stable).
  */
+
 export async function earlierAnswers(db: Db, event: StoredEvent): Promise<number[]> {
-  if (event.type !== 'feedback.answered') return []
+  if (!THREADED.includes(event.type)) return []
   const rs = await db.execute({
-    sql: `SELECT id FROM outbox WHERE type = 'feedback.answered' AND id < ? AND aggregate_id = ?
+    sql: `SELECT id FROM outbox
+          WHERE type IN ('feedback.answered', 'feedback.helped') AND id < ? AND aggregate_id = ?
           ORDER BY id`,
     args: [event.id, event.aggregateId],
   })

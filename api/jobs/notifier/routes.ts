@@ -57,6 +57,7 @@ export const EMAIL_ROUTES: Readonly<Record<string, EmailRoute>> = {
   'subscriber.quarantined': { kind: 'quarantined', audience: 'contact' },
   'feedback.received': { kind: 'feedback_received', audience: 'feedback' },
   'feedback.answered': { kind: 'feedback_answered', audience: 'feedback' },
+  'feedback.helped': { kind: 'feedback_helped', audience: 'feedback' },
   'feedback.digest': { kind: 'feedback_digest', audience: 'staff' },
   'oncall.nudge': { kind: 'oncall_nudge', audience: 'oncall' },
   'draft.opened': { kind: 'draft_nudge', audience: 'oncall' },

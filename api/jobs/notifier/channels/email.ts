@@ -1,3 +1,4 @@
+import { shownIn } from '../../../../core/localized.ts'
 import { markdownToText, renderMarkdown } from '../../../../core/markdown.ts'
 import { knownLocale } from '../../../../core/schemas/subscription.ts'
 import type { ClaimedDelivery } from '../../../../db/deliveries.ts'
@@ -172,6 +173,31 @@ export function createEmailChannel(
         ...ids,
         kind: 'feedback_received',
         link: { url: `${page.url}${path ?? '/'}`, incident: path !== null },
+      })
+      return { email: inFeedbackThread(email, references, support) }
+    }
+    if (ctx.route.kind === 'feedback_helped') {
+      // Sent once the draft the report was part of became this incident (api/services/drafts.ts).
+      if (!ctx.incident || !ctx.incidentPath) return { skip: 'skipped: the incident is gone' }
+      const { references, ...ids } = feedbackMessageIds({
+        feedbackId: fb.id,
+        eventId: d.eventId,
+        earlier: ctx.earlier,
+        address,
+        host,
+      })
+      const name = shownIn(
+        ctx.incident.name,
+        ctx.incident.translations,
+        'name',
+        envelope.locale,
+        deps.config.locales,
+      ).text
+      const email = renderEmail({
+        ...envelope,
+        ...ids,
+        kind: 'feedback_helped',
+        incident: { name, url: `${page.url}${ctx.incidentPath}` },
       })
       return { email: inFeedbackThread(email, references, support) }
     }
