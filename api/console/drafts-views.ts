@@ -14,12 +14,19 @@ const SOURCES: Record<string, string> = {
   alertmanager: 'Alertmanager',
   grafana: 'Grafana',
   generic: 'Generic webhook',
+  reports: 'Customer reports',
+}
+
+/** A signal's source in words: a check by its name (its source is `check:<id>`). */
+function sourceName(s: Pick<SignalView, 'source' | 'labels'>): string {
+  if (s.source.startsWith('check:')) return s.labels.check ?? 'a check'
+  return SOURCES[s.source] ?? s.source
 }
 
 /** Where a draft came from, in words: its signals' sources ("Alertmanager", "a check"). */
 export function originOf(d: Draft): string {
   if (d.origin === 'reports') return 'customer reports'
-  const sources = [...new Set(d.signals.map((s) => SOURCES[s.source] ?? s.source))]
+  const sources = [...new Set(d.signals.map(sourceName))]
   if (d.origin === 'check') return sources.length ? `check ${sources.join(', ')}` : 'a check'
   return sources.length ? sources.join(', ') : 'alerts'
 }
@@ -115,6 +122,7 @@ ${d.state === 'published' && d.incident_id ? html`<div class="when sent"><p>Publ
 ${d.state === 'dismissed' ? html`<div class="when none"><p>Dismissed ${d.dismissed_at ? time(d.dismissed_at, p.timeZone) : ''}: ${d.dismissed_reason}</p></div>` : ''}
 ${d.state === 'open' && p.canWrite ? html`<div class="actions">${oneButton(c, `/admin/drafts/${d.id}/publish`, html`Publish as is`)}</div>
 <p class="small muted">Publishes the saved proposal below; save your changes first.</p>` : ''}
+${p.reports.length ? reportList(d, p.reports, p.timeZone) : ''}
 ${d.state === 'open' ? html`<section aria-labelledby="proposal-h">
 <h2 id="proposal-h">The proposal</h2>
 ${p.editForm ?? p.preview ?? ''}
@@ -133,7 +141,7 @@ ${textarea({ form: 'dismiss', name: 'reason', label: 'Why dismiss it', value: ty
 <h2 id="signals-h">Signals <span class="count">(${d.signals.length})</span></h2>
 ${signalTable(d.signals, p.timeZone)}
 </section>
-${p.reports.length ? reportList(d, p.reports, p.timeZone) : ''}`
+`
 }
 
 const REPORT_EXCERPT = 200
@@ -167,7 +175,7 @@ function signalTable(signals: readonly SignalView[], timeZone: string): Html {
 <thead><tr><th scope="col">Source</th><th scope="col">Summary</th><th scope="col">Labels</th><th scope="col">Status</th><th scope="col">Fired</th><th scope="col">First seen</th><th scope="col">Last seen</th></tr></thead>
 <tbody>
 ${signals.map((s) => html`<tr>
-<td data-label="Source" class="lead"><span class="nowrap">${SOURCES[s.source] ?? s.source}</span>${s.severity ? html` <span class="small muted">${s.severity}</span>` : ''}</td>
+<td data-label="Source" class="lead"><span class="nowrap">${sourceName(s)}</span>${s.severity ? html` <span class="small muted">${s.severity}</span>` : ''}</td>
 <td data-label="Summary">${s.summary || html`<span class="muted">none</span>`}</td>
 <td data-label="Labels">${Object.keys(s.labels).length ? html`<ul class="labels">${Object.entries(s.labels).map(([k, v]) => html`<li><code>${k}=${v}</code></li>`)}</ul>` : html`<span class="muted">none</span>`}</td>
 <td data-label="Status"><span class="pill s-${s.status === 'firing' ? 'firing' : 'cleared'}">${s.status}</span></td>

@@ -16,6 +16,7 @@ const EMAIL = 'admin@example.com'
 let server: ServerProcess
 let dir: string
 let draftId = ''
+let reportsDraftId = ''
 
 /**
  * The real server with the demo's components and incidents, one admin, one rule, and alerts
@@ -80,6 +81,28 @@ beforeAll(async () => {
     id: 'latency',
   })
   expect(generic.status).toBe(202)
+  // Five customers report trouble with a third component (the form's limit is five an hour per
+  // address): a draft from reports, with them attached; three left an address.
+  const third = components[2]!
+  for (let n = 1; n <= 5; n++) {
+    const res = await server.request('POST', '/api/v1/feedback', {
+      component: third.id,
+      message:
+        n === 1
+          ? 'Exports have been stuck at 0 % for twenty minutes — our month-end close depends on them, <b>please</b> look.'
+          : `Export ${n} never finishes`,
+      ...(n <= 3 ? { email: `customer${n}@example.com` } : {}),
+    })
+    expect(res.status).toBe(202)
+  }
+  const open = (await server.request('GET', '/api/v1/drafts?state=open')).body as {
+    id: string
+    origin: string
+    report_count: number
+  }[]
+  const fromReports = open.find((d) => d.origin === 'reports')!
+  expect(fromReports.report_count).toBe(5)
+  reportsDraftId = fromReports.id
 })
 
 afterAll(async () => {
@@ -101,6 +124,24 @@ describe('drafts in the console (real server, Chromium)', () => {
       expect(
         await checkConsolePage(b, server.base, EMAIL, 'draft', `/admin/drafts/${draftId}`),
       ).toEqual([])
+      const reports = await checkConsolePage(
+        b,
+        server.base,
+        EMAIL,
+        'draft-reports',
+        `/admin/drafts/${reportsDraftId}`,
+        async (page) => {
+          const section = page.locator('section[aria-labelledby="reports-h"]')
+          expect(await section.locator('h2').textContent()).toBe('Customer reports (5)')
+          expect((await section.innerText()).replace(/\s+/g, ' ')).toContain(
+            'Publishing thanks the 3 people who left an address',
+          )
+          // The customer's markup is text, never live.
+          expect(await section.locator('b').count()).toBe(0)
+          expect(await section.locator('a[href^="/admin/inbox/"]').count()).toBe(5)
+        },
+      )
+      expect(reports).toEqual([])
       // The rules page as a token was just made: shown once, with the sender's configuration.
       const rotated = await checkConsolePage(
         b,
