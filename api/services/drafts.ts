@@ -199,7 +199,13 @@ export const drafts = {
     return retryOnConflict(deps, async () => {
       const { draft, version } = await load(deps, id)
       mustBeOpen(draft, 'published')
-      const planned = await plans.create(deps, proposalOf(draft))
+      // The incident started when the first signal said so, not when someone clicked: the page's
+      // history and uptime then tell customers the same story they lived (staff may set another).
+      const proposal = proposalOf(draft)
+      const planned = await plans.create(deps, {
+        ...proposal,
+        started_at: proposal.started_at ?? draft.firstSignalAt,
+      })
       const incidentId = planned.record.id
       const at = deps.clock.now().toISOString()
       const next: DraftRecord = { ...draft, state: 'published', incidentId, publishedAt: at }

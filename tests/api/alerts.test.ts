@@ -182,6 +182,8 @@ describe('inbound alerts open draft incidents', () => {
       })
     await fire('a')
     const [draft] = await draftsOf(t)
+    // Someone looks at it seven minutes later: the incident still started with the alert.
+    t.clock.advance(7 * 60_000)
     const [one, two] = await Promise.all([
       t.api('POST', `/api/v1/drafts/${draft.id}/publish`, {}),
       t.api('POST', `/api/v1/drafts/${draft.id}/publish`, {}),
@@ -190,6 +192,8 @@ describe('inbound alerts open draft incidents', () => {
     const published = one.status === 201 ? one.body : two.body
     expect(published.name).toBe('Checkout unavailable')
     expect(published.status).toBe('investigating')
+    expect(published.started_at).toBe(draft.first_signal_at)
+    expect(published.incident_updates[0].created_at).toBe(t.clock.now().toISOString())
     expect(published.components).toEqual([
       expect.objectContaining({ id: c.id, status: 'major_outage' }),
     ])
