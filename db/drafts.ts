@@ -123,21 +123,30 @@ export async function getDraft(
   return row ? { draft: rowToDraft(row), version: num(row, 'version') } : null
 }
 
-/** Drafts newest first, of some states (all when none are given). */
+/**
+ * Drafts newest first: of some states (all when none are given), or the active ones (open, or
+ * published with the incident unresolved: what `activeDraft` and the Now page mean by it).
+ */
 export async function listDrafts(
   db: Db,
-  states: readonly DraftState[],
+  states: readonly DraftState[] | 'active',
   limit: number,
   offset: number,
 ): Promise<{ items: DraftRecord[]; total: number }> {
-  const where = states.length ? `WHERE state IN (${placeholders(states.length)})` : ''
+  const args = states === 'active' ? [] : states
+  const where =
+    states === 'active'
+      ? `WHERE ${ACTIVE}`
+      : states.length
+        ? `WHERE d.state IN (${placeholders(states.length)})`
+        : ''
   const [page, count] = await db.batch(
     [
       {
-        sql: `SELECT * FROM drafts ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`,
-        args: [...states, limit, offset],
+        sql: `SELECT d.* FROM drafts d ${where} ORDER BY d.created_at DESC, d.id LIMIT ? OFFSET ?`,
+        args: [...args, limit, offset],
       },
-      { sql: `SELECT COUNT(*) AS n FROM drafts ${where}`, args: [...states] },
+      { sql: `SELECT COUNT(*) AS n FROM drafts d ${where}`, args: [...args] },
     ],
     'read',
   )

@@ -35,7 +35,10 @@ const SourceParam = z.object({
 })
 
 const DraftListQuery = z.object({
-  state: z.enum(['active', 'open', 'published', 'dismissed']).optional(),
+  state: z.enum(['active', 'open', 'published', 'dismissed']).optional().meta({
+    description:
+      '`active`: what still needs a person (open drafts, and published ones whose incident is unresolved)',
+  }),
 })
 
 /**

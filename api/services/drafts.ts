@@ -141,11 +141,9 @@ export const drafts = {
     deps: Deps,
     q: { state?: DraftState | 'active' } & Pagination,
   ): Promise<{ items: Draft[]; total: number }> {
-    const states: DraftState[] =
-      q.state === 'active' ? ['open'] : q.state ? [q.state] : ['open', 'published', 'dismissed']
     const { items, total } = await listDrafts(
       deps.db,
-      states,
+      q.state === 'active' ? 'active' : q.state ? [q.state] : [],
       q.per_page,
       (q.page - 1) * q.per_page,
     )

@@ -209,6 +209,29 @@ describe('inbound alerts open draft incidents', () => {
     expect(next.body.drafts[0].id).not.toBe(draft.id)
   })
 
+  it('?state=active lists what still needs a person: open drafts and unresolved incidents', async () => {
+    const t = await createTestApp()
+    const a = await makeComponent(t, { name: 'A' })
+    const b = await makeComponent(t, { name: 'B' })
+    const fire = async (component: string) =>
+      (await t.api('POST', '/api/v1/alerts/generic', { status: 'firing', component })).body
+        .drafts[0].id as string
+    const active = async () =>
+      ((await t.api('GET', '/api/v1/drafts?state=active')).body as { id: string }[])
+        .map((d) => d.id)
+        .sort()
+    const open = await fire(a.id)
+    const toPublish = await fire(b.id)
+    const incident = (await t.api('POST', `/api/v1/drafts/${toPublish}/publish`, {})).body
+    expect(await active()).toEqual([open, toPublish].sort())
+    const listed = await t.api('GET', '/api/v1/drafts?state=active')
+    expect(listed.headers.get('x-total-count')).toBe('2')
+    await t.api('POST', `/api/v1/incidents/${incident.id}/resolve`, {})
+    expect(await active()).toEqual([open])
+    expect(((await t.api('GET', '/api/v1/drafts?state=open')).body as any[]).length).toBe(1)
+    expect(((await t.api('GET', '/api/v1/drafts?state=published')).body as any[]).length).toBe(1)
+  })
+
   it('dismisses with a reason only; edits are checked as publishing would check them', async () => {
     const t = await createTestApp()
     const c = await makeComponent(t, { name: 'Mail' })
