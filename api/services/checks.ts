@@ -171,7 +171,11 @@ export const checks = {
       before.state === 'down' &&
       (merged.component_id !== before.component_id ||
         merged.component_status !== before.component_status)
+    // Down and paused: nothing will run to clear it, so its signal resolves now (else the draft
+    // would wait for a check that no longer runs); resuming confirms any outage afresh.
+    const paused = before.state === 'down' && before.enabled && merged.enabled === false
     if (moved) await signalCheck(deps, before, 'resolved', 'The check was pointed elsewhere')
+    else if (paused) await signalCheck(deps, before, 'resolved', 'The check was paused')
     const at = deps.clock.now().toISOString()
     // A new schedule starts now; a heartbeat keeps counting from its last ping.
     const rescheduled =
@@ -201,7 +205,7 @@ export const checks = {
           next_run_at: next,
           updated_at: at,
         }),
-        ...(moved ? [restoreRun(id, { failures: 0, down: false })] : []),
+        ...(moved || paused ? [restoreRun(id, { failures: 0, down: false })] : []),
       ],
       action: 'check.updated',
       target: { type: 'check', id },

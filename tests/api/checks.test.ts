@@ -261,6 +261,38 @@ describe('heartbeats', () => {
     expect((await t.api('GET', `/api/v1/checks/${beat.id}`)).body.state).toBe('up')
   })
 
+  it('pausing a check that is down resolves its signal; resuming confirms afresh', async () => {
+    const t = await checkApp()
+    const c = await makeComponent(t, { name: 'Nightly export' })
+    const beat = await createCheck(t, {
+      kind: 'heartbeat',
+      name: 'Export cron',
+      interval_seconds: 600,
+      grace_seconds: 60,
+      component_id: c.id,
+    })
+    t.clock.advance(661_000)
+    await tick(t, 0)
+    expect((await draftsOf(t))[0].cleared_at).toBeNull()
+    const paused = await t.api('PATCH', `/api/v1/checks/${beat.id}`, { enabled: false })
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200)
+    expect(paused.body.state).not.toBe('down')
+    const [draft] = await draftsOf(t)
+    expect(draft.cleared_at).toBe(t.clock.now().toISOString())
+    expect(draft.signals[0]).toMatchObject({ status: 'resolved' })
+    // Paused, nothing runs and nothing fires again.
+    t.clock.advance(3_600_000)
+    await tick(t, 0)
+    expect((await draftsOf(t))[0].signals[0].status).toBe('resolved')
+    // Resumed without a ping: down again after a full period and grace, on the same draft.
+    expect((await t.api('PATCH', `/api/v1/checks/${beat.id}`, { enabled: true })).status).toBe(200)
+    t.clock.advance(661_000)
+    await tick(t, 0)
+    const after = await draftsOf(t)
+    expect(after).toHaveLength(1)
+    expect(after[0].signals[0]).toMatchObject({ status: 'firing', fired: 2 })
+  })
+
   it('an unknown token is a 404 in the one error shape and writes nothing', async () => {
     const t = await checkApp()
     for (const token of ['nope', 'amdbeat_' + 'x'.repeat(40), '%00', 'a'.repeat(200)]) {
