@@ -29,6 +29,8 @@ export function textProblem(s: string): string | null {
   return null
 }
 
+const INVISIBLE_ONLY = /^[\p{Cf}\p{Z}\s\u115F\u1160\u3164\uFFA0]+$/u
+
 /** CRLF and lone CR become LF, so stored text has one kind of line break. */
 export const normaliseLineBreaks = (s: string) => s.replace(/\r\n?/g, '\n')
 
@@ -49,6 +51,10 @@ export function userText(opts: { singleLine?: boolean } = {}) {
     })
     .trim()
     .overwrite(normaliseLineBreaks)
+    // Zero-width and format characters (and the Hangul fillers used as blank names) are fine
+    // inside text (joiners in emoji and many scripts) but are no text on their own: a name or a
+    // reason made of them shows as nothing while passing `.min(1)`.
+    .refine((s) => s === '' || !INVISIBLE_ONLY.test(s), 'Contains only invisible characters')
   if (!opts.singleLine) return text
   // U+0085 is refused above as a C1 control; U+2028/2029 are line breaks to mail clients and JS.
   return text.refine(
