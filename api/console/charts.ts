@@ -102,7 +102,9 @@ function svg(spec: ChartSpec): string {
     out.push(
       `<rect class="${cls}" x="${n(x)}" y="${n(base - h)}" width="${n(width)}" height="${n(h)}"></rect>`,
     )
-    if (i % every === 0 || i === spec.bars.length - 1) {
+    // The last bar is labelled too, unless its label would run into the previous one.
+    const last = i === spec.bars.length - 1 && (i % every) * slot >= 16
+    if (i % every === 0 || last) {
       out.push(
         `<text class="tick" x="${n(x + width / 2)}" y="${H - 6}" text-anchor="middle">${esc(b.label)}</text>`,
       )

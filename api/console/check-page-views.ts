@@ -12,8 +12,9 @@ import {
   KIND_NAMES,
   period,
   responseText,
+  failingNote,
   statePill,
-  targetText,
+  targetCell,
 } from './checks-views.ts'
 import { ago } from './clock.ts'
 import { formAlert, writeFields, type FieldErrors, type Form } from './forms.ts'
@@ -22,7 +23,7 @@ import type { Html } from './layout.ts'
 
 /** Results in the strip and the table (the newest). */
 export const STRIP_RESULTS = 60
-export const TABLE_RESULTS = 50
+export const TABLE_RESULTS = 20
 
 export interface CheckPageProps {
   check: Check
@@ -68,23 +69,22 @@ function responseChart(results: readonly CheckResult[], timeZone: string): Html 
     seen.down ||= !r.up
     hours.set(h, seen)
   }
-  const bars: Bar[] = [...hours.values()]
-    .filter((h) => h.slowest !== null)
-    .map((h) => ({
-      label: formatClock(h.at, timeZone).slice(0, 2),
-      seconds: h.slowest! / 1000,
-      late: h.down,
-    }))
+  // An hour of failures only has no answer to time: a red stub, not a gap that reads as fine.
+  const bars: Bar[] = [...hours.values()].map((h) => ({
+    label: formatClock(h.at, timeZone).slice(0, 2),
+    seconds: (h.slowest ?? 0) / 1000,
+    late: h.down,
+  }))
   const slowest = Math.max(0, ...bars.map((b) => b.seconds * 1000))
   const failed = [...hours.values()].filter((h) => h.down).length
   return barChart({
     id: 'response',
     title: 'Slowest response per hour, last 24 h',
-    summary: `${bars.length} hours with answers; the slowest took ${Math.round(slowest)} ms. ${failed} ${failed === 1 ? 'hour' : 'hours'} had a failed run.`,
+    summary: `${bars.length} hours with runs; the slowest took ${Math.round(slowest)} ms. ${failed} ${failed === 1 ? 'hour' : 'hours'} had a failed run.`,
     caption: `One bar per hour (labelled with its hour): the slowest answer in it. Red: the hour had a failed run. Slowest of the day: ${Math.round(slowest)} ms.`,
     bars,
     targets: [],
-    empty: 'No answers with a response time in the last 24 h.',
+    empty: 'No runs in the last 24 h.',
     unit: slowest >= 2000 ? { seconds: 1, name: 's' } : { seconds: 0.001, name: 'ms' },
   })
 }
@@ -114,7 +114,7 @@ function manage(c: Context<AppEnv>, p: CheckPageProps): Html {
   const k = p.check
   const base = `/admin/checks/${k.id}`
   // prettier-ignore
-  return html`<section aria-labelledby="manage-h">
+  return html`<section aria-labelledby="manage-h" class="manage">
 <h2 id="manage-h">Manage</h2>
 <div class="actions">
 ${k.enabled ? oneButton(c, `${base}/pause`, 'Pause the check', 'secondary') : oneButton(c, `${base}/resume`, 'Resume the check', '')}
@@ -140,14 +140,14 @@ export function checkPage(c: Context<AppEnv>, p: CheckPageProps): Html {
   const k = p.check
   const last = p.latest[0]
   // prettier-ignore
-  return html`<p class="row">${statePill(k)} <span class="small muted">${KIND_NAMES[k.kind]} check</span></p>
-<p class="target"><code>${targetText(k)}</code></p>
-<p class="small muted">Signals ${componentName(p.components, k.component_id)} as ${componentPill(k.component_status)} after ${k.confirm_after} ${k.confirm_after === 1 ? 'failure' : 'failures'} in a row · ${k.kind === 'heartbeat' ? `grace ${period(k.grace_seconds)}` : `every ${period(k.interval_seconds)}`}${k.consecutive_failures ? ` · ${k.consecutive_failures} failed in a row now` : ''}</p>
+  return html`<p class="row">${statePill(k)}${failingNote(k)} <span class="small muted">${KIND_NAMES[k.kind]} check</span></p>
+<p class="target">${targetCell(k)}</p>
+<p class="small muted">Signals ${componentName(p.components, k.component_id)} as ${componentPill(k.component_status)} after ${k.confirm_after} ${k.confirm_after === 1 ? 'failure' : 'failures'} in a row · ${k.kind === 'heartbeat' ? `grace ${period(k.grace_seconds)}` : `every ${period(k.interval_seconds)}`}</p>
 ${p.draft ? html`<div class="when${p.draft.state === 'open' ? '' : ' none'}"><p>This check's signal ${p.draft.state === 'open' ? 'opened' : 'joined'} <a href="/admin/drafts/${p.draft.id}">a draft</a> (${p.draft.state === 'open' ? 'open, not public' : p.draft.state}).</p></div>` : ''}
-<ul class="figures">
+<ul class="figures check-figures">
 <li><span class="n">${formatUptime(p.uptimeDay)}</span><span class="what">uptime, 24 h</span></li>
 <li><span class="n">${formatUptime(p.uptimeWeek)}</span><span class="what">uptime, 7 days</span></li>
-<li><span class="n">${last ? responseText(last) : '—'}</span><span class="what">last result${last ? html`, ${ago(last.at, p.now)}` : ''}</span></li>
+<li${last && !last.up ? html` class="bad"` : ''}><span class="n">${last ? responseText(last) : '—'}</span><span class="what">last result${last ? html`, ${ago(last.at, p.now)}` : ''}</span></li>
 </ul>
 <h2>Recent results</h2>
 ${strip(p.latest, p.timeZone)}

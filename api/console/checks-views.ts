@@ -39,6 +39,18 @@ const STATE_LABELS: Record<CheckState, string> = {
   paused: 'Paused',
 }
 
+/** A target as the list and the check page show it: an address in code, a period in words. */
+export const targetCell = (c: Check) =>
+  c.kind === 'heartbeat' ? html`${targetText(c)}` : html`<code>${targetText(c)}</code>`
+
+/** Failures short of confirmation: still up, but on-call should see it coming. */
+export const failingNote = (c: Check) =>
+  c.enabled && c.state === 'up' && c.consecutive_failures
+    ? html` <span class="small late nowrap"
+        >${c.consecutive_failures} of ${c.confirm_after} failed</span
+      >`
+    : ''
+
 /** A check's state now, paused first: a paused check's last result is no longer news. */
 export function stateOf(c: Check): CheckState {
   if (!c.enabled) return 'paused'
@@ -53,9 +65,9 @@ export const statePill = (c: Check) => {
 export const componentName = (components: readonly Component[], id: string) =>
   components.find((x) => x.id === id)?.name ?? 'A deleted component'
 
-/** A result's figure: "212 ms", or the status it lacked ("down"). */
+/** A result's figure: "212 ms", else up or down (a heartbeat's ping, a failure). */
 export const responseText = (r: CheckResult) =>
-  r.response_ms === null ? (r.up ? 'up' : 'no answer') : `${r.response_ms} ms`
+  r.response_ms === null ? (r.up ? 'up' : 'down') : `${r.response_ms} ms`
 
 /** A check with what the list shows of its runs. */
 export interface CheckRow {
@@ -72,9 +84,16 @@ export interface NewHeartbeat {
   intervalSeconds: number
 }
 
+/** A crontab schedule close to a heartbeat's period (cron counts whole minutes and hours). */
+export function cronSchedule(seconds: number): string {
+  if (seconds < 3600) return `*/${Math.max(1, Math.floor(seconds / 60))} * * * *`
+  const hours = Math.floor(seconds / 3600)
+  if (hours === 1) return '0 * * * *'
+  return hours < 24 ? `0 */${hours} * * *` : '0 3 * * *'
+}
+
 function heartbeatCard(h: NewHeartbeat): Html {
-  const minutes = Math.max(1, Math.floor(h.intervalSeconds / 60))
-  const cron = `*/${minutes} * * * * your-job && curl -fsS -m 10 --retry 3 -X POST ${h.pingUrl}`
+  const cron = `${cronSchedule(h.intervalSeconds)} your-job && curl -fsS -m 10 --retry 3 -X POST ${h.pingUrl}`
   // prettier-ignore
   return html`<section class="card once" aria-labelledby="once-h">
 <h2 id="once-h">Heartbeat “${h.name}” added: copy its ping URL now</h2>
@@ -99,10 +118,10 @@ ${p.canAdmin ? html`<p>Add one with the form below.</p>` : html`<p>An admin can 
 <tbody>
 ${rows.map(({ check: c, last, uptimeDay }) => html`<tr>
 <td data-label="Check" class="lead"><a href="/admin/checks/${c.id}">${c.name}</a> <span class="small muted">${KIND_NAMES[c.kind]}</span></td>
-<td data-label="Target" class="target"><code>${targetText(c)}</code></td>
+<td data-label="Target" class="target">${targetCell(c)}</td>
 <td data-label="Component">${componentName(p.components, c.component_id)}</td>
-<td data-label="State">${statePill(c)}</td>
-<td data-label="Last result">${last ? html`${time(last.at, p.timeZone)} <span class="small muted nowrap">${responseText(last)}</span>` : html`<span class="muted">none yet</span>`}</td>
+<td data-label="State">${statePill(c)}${failingNote(c)}</td>
+<td data-label="Last result">${last ? html`${time(last.at, p.timeZone)} <span class="small nowrap${last.up ? ' muted' : ' late'}">${responseText(last)}</span>` : html`<span class="muted">none yet</span>`}</td>
 <td data-label="Uptime 24 h" class="num">${formatUptime(uptimeDay)}</td>
 </tr>`)}
 </tbody>

@@ -359,11 +359,13 @@ pre.snippet{white-space:pre;overflow-x:auto;overflow-wrap:normal;font-size:.875r
 .s-check-paused{color:var(--muted)}
 .target code{overflow-wrap:anywhere;word-break:break-all}
 p.target{margin:.25rem 0}
-.strip{display:flex;flex-wrap:wrap;gap:2px;list-style:none;margin:.5rem 0;padding:0}
+.strip{display:flex;flex-wrap:wrap;align-items:flex-start;gap:2px;list-style:none;margin:.5rem 0;padding:0}
 .strip li,.legend .key{display:inline-block;width:.5rem;height:1.75rem;border-radius:2px;background:var(--ok)}
-.strip li.down,.legend .key.down{background:var(--major);height:1.75rem;box-shadow:inset 0 -.875rem 0 var(--bg)}
+.strip li.down{background:var(--major);height:.875rem}
 .legend .key{height:1rem;vertical-align:middle;margin:0 .25rem 0 .5rem}
 .legend .key:first-child{margin-left:0}
-.legend .key.down{height:1rem;box-shadow:inset 0 -.5rem 0 var(--bg)}
+.legend .key.down{background:var(--major);height:.5rem;vertical-align:top;margin-top:.3rem}
+.manage details.action{margin-top:.75rem}
 table.results td:last-child{overflow-wrap:anywhere}
+.figures.check-figures{grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));max-width:40rem}
 `
