@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { createCheckProbes } from '../../api/http/check-probes.node.ts'
-import { createScheduler } from '../../api/jobs/scheduler.ts'
+import { checkApp, createCheck, tick } from '../fixtures/checks.ts'
 import { createPerson, signIn } from '../fixtures/console.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import { flakyHttpServer } from '../fixtures/flaky-servers.ts'
 import { auditCount, snapshot } from '../fixtures/people.ts'
-import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
-
-const MINUTE = 60_000
+import type { TestApp } from '../fixtures/test-app.ts'
 
 /** A fresh idempotency key, as each rendered form carries. */
 const idem = () => Math.random().toString(36).slice(2).padEnd(24, '0').slice(0, 24)
-
-/** An app whose checks may call 127.0.0.1 (the local servers), with Node's probes. */
-async function checkApp() {
-  const t = await createTestApp({ env: { OUTBOUND_ALLOW_PRIVATE: 'true' } })
-  t.deps.probes = createCheckProbes({ allowPrivate: true })
-  return t
-}
 
 async function session(t: TestApp, role: 'viewer' | 'editor' | 'admin') {
   const p = await createPerson(t, { role, email: `${role}@example.com`, name: `Pat ${role}` })
@@ -28,12 +18,6 @@ async function listChecks(t: TestApp) {
   const res = await t.api('GET', '/api/v1/checks')
   expect(res.status).toBe(200)
   return res.body as any[]
-}
-
-/** One scheduler pass, then the clock moves past the next interval. */
-async function tick(t: TestApp, ms = MINUTE) {
-  await createScheduler(t.deps).tick()
-  t.clock.advance(ms)
 }
 
 describe('adding checks from the console', () => {
@@ -176,14 +160,13 @@ describe('who may do what', () => {
   it('a viewer sees the list and a check, without forms, and gets 403 on every write', async () => {
     const t = await checkApp()
     const api = await makeComponent(t)
-    const made = await t.api('POST', '/api/v1/checks', {
+    const made = await createCheck(t, {
       kind: 'http',
       name: 'Site',
       url: 'https://example.com/',
       component_id: api.id,
     })
-    expect(made.status).toBe(201)
-    const id = made.body.id as string
+    const id = made.id as string
     const viewer = await session(t, 'viewer')
     const editor = await session(t, 'editor')
     const list = await viewer.get('/admin/checks')
@@ -230,7 +213,7 @@ describe('one check: results, pause, edit, delete', () => {
     const t = await checkApp()
     const api = await makeComponent(t, { name: 'Public API' })
     const server = await flakyHttpServer('all systems go')
-    const made = await t.api('POST', '/api/v1/checks', {
+    const made = await createCheck(t, {
       kind: 'http',
       name: 'API health',
       url: server.url,
@@ -239,7 +222,7 @@ describe('one check: results, pause, edit, delete', () => {
       component_id: api.id,
       confirm_after: 2,
     })
-    const id = made.body.id as string
+    const id = made.id as string
     await tick(t)
     await tick(t)
     await server.set('error')
@@ -271,14 +254,14 @@ describe('one check: results, pause, edit, delete', () => {
     const t = await checkApp()
     const api = await makeComponent(t)
     const other = await makeComponent(t, { name: 'Website' })
-    const made = await t.api('POST', '/api/v1/checks', {
+    const made = await createCheck(t, {
       kind: 'tcp',
       name: 'Database port',
       host: 'db.example.com',
       port: 5432,
       component_id: api.id,
     })
-    const id = made.body.id as string
+    const id = made.id as string
     const s = await session(t, 'admin')
     const get = async () => (await t.api('GET', `/api/v1/checks/${id}`)).body
 
@@ -342,7 +325,7 @@ describe('one check: results, pause, edit, delete', () => {
     const t = await checkApp()
     const api = await makeComponent(t)
     const hostile = '<img src=x onerror=alert(1)>'
-    const made = await t.api('POST', '/api/v1/checks', {
+    const made = await createCheck(t, {
       kind: 'http',
       name: hostile,
       url: 'http://127.0.0.1:1/',
@@ -350,10 +333,9 @@ describe('one check: results, pause, edit, delete', () => {
       timeout_ms: 200,
       component_id: api.id,
     })
-    expect(made.status).toBe(201)
     await tick(t)
     const s = await session(t, 'admin')
-    for (const path of ['/admin/checks', `/admin/checks/${made.body.id}`]) {
+    for (const path of ['/admin/checks', `/admin/checks/${made.id}`]) {
       const html = await (await s.get(path)).text()
       expect(html, path).not.toContain('<img src=x')
       expect(html, path).toContain('&lt;img src=x onerror=alert(1)&gt;')
