@@ -1,39 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword } from '../../api/http/passwords.ts'
+import { describe, expect, it } from 'vitest'
 import { newId } from '../../core/ids.ts'
 import { insertResult } from '../../db/checks.ts'
 import { openDatabase } from '../../db/open.node.ts'
-import { insertUser } from '../../db/users.ts'
 import { useBrowser } from '../fixtures/browser.ts'
-import { PASSWORD } from '../fixtures/console.ts'
 import { checkConsolePage } from '../fixtures/console-browser.ts'
-import { startServer, waitHealthy, type ServerProcess } from '../fixtures/server-process.ts'
+import { startConsoleServer } from '../fixtures/console-server.ts'
+import { stopServersAfterEach } from '../fixtures/server-process.ts'
 
-const EMAIL = 'admin@example.com'
 const HOUR = 3_600_000
-
-let server: ServerProcess
-let dir: string
-let checkId = ''
+const servers = stopServersAfterEach()
+const browser = useBrowser()
 
 /**
  * The real server with the demo's components, one admin, and checks of every kind: an HTTP check
  * with a long URL and a day of results (up, slow, down with an error that carries markup), a TCP
- * check that never answers, and a paused one.
+ * check that never answers, and a paused heartbeat.
  */
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'amends-console-checks-'))
-  const dbUrl = `file:${join(dir, 'amends.db')}`
-  server = await startServer({
-    DATABASE_URL: dbUrl,
-    PUBLIC_DIR: join(dir, 'public'),
-    AMENDS_DEMO: 'true',
-    OUTBOUND_ALLOW_PRIVATE: 'true',
-  })
-  await waitHealthy(server)
+async function serverWithChecks() {
+  const server = await startConsoleServer({ AMENDS_DEMO: 'true', OUTBOUND_ALLOW_PRIVATE: 'true' })
+  servers.push(server)
+  const admin = await server.addPerson('admin', { name: 'Robin Okafor' })
   const components = (await server.request('GET', '/api/v1/components')).body as { id: string }[]
   const add = async (body: Record<string, unknown>) => {
     const res = await server.request('POST', '/api/v1/checks', {
@@ -45,7 +31,7 @@ beforeAll(async () => {
     return (res.body as { id: string }).id
   }
   // Port 1 on this machine refuses: the runs the server makes are real failures.
-  checkId = await add({
+  const checkId = await add({
     kind: 'http',
     name: 'Checkout API health (eu-west-1, deep probe through the load balancer)',
     url: 'http://127.0.0.1:1/api/v2/health/checkout-service-with-a-long-name?region=eu-west-1&probe=deep',
@@ -53,39 +39,25 @@ beforeAll(async () => {
   })
   await add({ kind: 'tcp', name: 'Primary database', host: '127.0.0.1', port: 1 })
   await add({ kind: 'heartbeat', name: 'Nightly billing export', enabled: false })
-  const db = await openDatabase(dbUrl)
-  try {
-    const at = new Date().toISOString()
-    const admin = { id: newId(), email: EMAIL, name: 'Robin Okafor', role: 'admin' as const }
-    await db.execute(
-      insertUser(
-        { ...admin, status: 'active', created_at: at, updated_at: at },
-        await hashPassword(PASSWORD),
-      ),
-    )
-    // A day of runs every 30 min, oldest first: fast, then a slow hour, then a few failures.
-    const now = Date.now()
-    const runs = Array.from({ length: 48 }, (_, i) => {
-      const down = i >= 40 && i < 44
-      return insertResult(newId(), checkId, {
-        at: new Date(now - (48 - i) * HOUR * 0.5).toISOString(),
-        up: !down,
-        response_ms: down ? null : i >= 30 && i < 34 ? 1400 + i * 10 : 90 + ((i * 37) % 80),
-        error: down ? 'answered 503 <html><title>Service Unavailable</title>' : null,
-      })
+  // A day of runs every 30 min, oldest first: fast, then a slow hour, then a few failures.
+  const now = Date.now()
+  const runs = Array.from({ length: 48 }, (_, i) => {
+    const down = i >= 40 && i < 44
+    return insertResult(newId(), checkId, {
+      at: new Date(now - (48 - i) * HOUR * 0.5).toISOString(),
+      up: !down,
+      response_ms: down ? null : i >= 30 && i < 34 ? 1400 + i * 10 : 90 + ((i * 37) % 80),
+      error: down ? 'answered 503 <html><title>Service Unavailable</title>' : null,
     })
+  })
+  const db = await openDatabase(server.dbUrl)
+  try {
     await db.batch(runs, 'write')
   } finally {
     db.close()
   }
-})
-
-afterAll(async () => {
-  await server?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
-})
-
-const browser = useBrowser()
+  return { server, email: admin.email, checkId }
+}
 
 describe('checks in the console (real server, Chromium)', () => {
   it(
@@ -93,15 +65,16 @@ describe('checks in the console (real server, Chromium)', () => {
     { timeout: 400_000 },
     async () => {
       const b = await browser()
-      expect(await checkConsolePage(b, server.base, EMAIL, 'checks', '/admin/checks')).toEqual([])
+      const { server, email, checkId } = await serverWithChecks()
+      expect(await checkConsolePage(b, server.base, email, 'checks', '/admin/checks')).toEqual([])
       expect(
-        await checkConsolePage(b, server.base, EMAIL, 'check', `/admin/checks/${checkId}`),
+        await checkConsolePage(b, server.base, email, 'check', `/admin/checks/${checkId}`),
       ).toEqual([])
       // The answer to adding a heartbeat: its ping URL, shown once, with a crontab line.
       const added = await checkConsolePage(
         b,
         server.base,
-        EMAIL,
+        email,
         'check-heartbeat-added',
         '/admin/checks?kind=heartbeat',
         async (page) => {
