@@ -35,7 +35,7 @@ type CheckState = 'up' | 'down' | 'waiting' | 'paused'
 const STATE_LABELS: Record<CheckState, string> = {
   up: 'Up',
   down: 'Down',
-  waiting: 'Waiting for a first result',
+  waiting: 'Waiting',
   paused: 'Paused',
 }
 
@@ -59,7 +59,9 @@ export function stateOf(c: Check): CheckState {
 
 export const statePill = (c: Check) => {
   const s = stateOf(c)
-  return html`<span class="pill s-check-${s}">${STATE_LABELS[s]}</span>`
+  // "Waiting" stays short in the badge; a screen reader hears what for.
+  const more = s === 'waiting' ? html`<span class="vh"> for a first result</span>` : ''
+  return html`<span class="pill s-check-${s}">${STATE_LABELS[s]}${more}</span>`
 }
 
 export const componentName = (components: readonly Component[], id: string) =>
@@ -100,7 +102,7 @@ function heartbeatCard(h: NewHeartbeat): Html {
 <code class="secret">${h.pingUrl}</code>
 <p class="small muted">Shown only this once: the token in it is stored only as a hash. Lost it? Delete the check and add it again.</p>
 <p class="small">Ping it at the end of each successful run (GET or POST, no body). For example, in a crontab:</p>
-<pre class="snippet" tabindex="0">${cron}</pre>
+<pre class="snippet wrap" tabindex="0">${cron}</pre>
 <p class="small"><a href="/admin/checks/${h.id}">Open the check</a></p>
 </section>`
 }

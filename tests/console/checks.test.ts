@@ -107,7 +107,7 @@ describe('adding checks from the console', () => {
     expect(list).toContain('<code>http://127.0.0.1:8080/health</code>')
     expect(list).toContain('<code>127.0.0.1:5432</code>')
     expect(list).toContain('<td data-label="Target" class="target">pinged every 24 h</td>')
-    expect(list).toContain('Waiting for a first result')
+    expect(list).toContain('Waiting<span class="vh"> for a first result</span>')
     expect(list).toMatch(/<span class="pill s-check-up">Up<\/span>/)
     // The list never shows the token again.
     expect(list).not.toContain(url)

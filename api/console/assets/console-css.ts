@@ -366,6 +366,8 @@ p.target{margin:.25rem 0}
 .legend .key:first-child{margin-left:0}
 .legend .key.down{background:var(--major);height:.5rem;vertical-align:top;margin-top:.3rem}
 .manage details.action{margin-top:.75rem}
+/* One crontab line: wrapped on screen, still one line when copied */
+pre.snippet.wrap{white-space:pre-wrap;overflow-wrap:anywhere}
 table.results td:last-child{overflow-wrap:anywhere}
 .figures.check-figures{grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));max-width:40rem}
 `
