@@ -100,3 +100,14 @@ export function afterRun(
   const confirmed = failures >= confirmAfter
   return { state: { failures, down: confirmed }, signal: confirmed ? 'firing' : null }
 }
+
+/** Runs in a window: how many, and how many of them were up. */
+export interface ResultTally {
+  total: number
+  up: number
+}
+
+/** Uptime in percent over a window's runs; null when nothing ran (no data is not 100%). */
+export function uptimePercent(t: ResultTally): number | null {
+  return t.total === 0 ? null : (t.up / t.total) * 100
+}

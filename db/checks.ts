@@ -1,5 +1,5 @@
 import type { Row } from '@libsql/client'
-import { parseHostPort, type CheckKind, type RunState } from '../core/checks.ts'
+import { parseHostPort, type CheckKind, type ResultTally, type RunState } from '../core/checks.ts'
 import type { AlertedStatus } from '../core/schemas/alerts.ts'
 import type { Check, CheckResult } from '../core/schemas/checks.ts'
 import type { Db, Statement } from './client.ts'
@@ -38,6 +38,15 @@ function rowToCheck(row: Row): Check {
     next_run_at: str(row, 'next_run_at'),
     created_at: str(row, 'created_at'),
     updated_at: str(row, 'updated_at'),
+  }
+}
+
+function rowToResult(row: Row): CheckResult {
+  return {
+    at: str(row, 'at'),
+    up: bool(row, 'up'),
+    response_ms: row.response_ms === null ? null : num(row, 'response_ms'),
+    error: strOrNull(row, 'error'),
   }
 }
 
@@ -193,12 +202,7 @@ export async function resultsOf(
       ORDER BY at, id LIMIT ?`,
     args: [checkId, since, limit],
   })
-  return rs.rows.map((row) => ({
-    at: str(row, 'at'),
-    up: bool(row, 'up'),
-    response_ms: row.response_ms === null ? null : num(row, 'response_ms'),
-    error: strOrNull(row, 'error'),
-  }))
+  return rs.rows.map(rowToResult)
 }
 
 export function pruneResults(before: string): Statement {
@@ -210,4 +214,28 @@ export function deleteCheck(id: string): Statement[] {
     { sql: 'DELETE FROM check_results WHERE check_id = ?', args: [id] },
     { sql: 'DELETE FROM checks WHERE id = ?', args: [id] },
   ]
+}
+
+/** How many runs a check had from `since` on, and how many were up (uptime without the rows). */
+export async function resultTally(db: Db, checkId: string, since: string): Promise<ResultTally> {
+  const rs = await db.execute({
+    sql: `SELECT COUNT(*) AS total, COALESCE(SUM(up), 0) AS up FROM check_results
+      WHERE check_id = ? AND at >= ?`,
+    args: [checkId, since],
+  })
+  return { total: num(rs.rows[0]!, 'total'), up: num(rs.rows[0]!, 'up') }
+}
+
+/** A check's newest results, newest first, at most `limit` (the strip and the table). */
+export async function latestResults(
+  db: Db,
+  checkId: string,
+  limit: number,
+): Promise<CheckResult[]> {
+  const rs = await db.execute({
+    sql: `SELECT at, up, response_ms, error FROM check_results WHERE check_id = ?
+      ORDER BY at DESC, id DESC LIMIT ?`,
+    args: [checkId, limit],
+  })
+  return rs.rows.map(rowToResult)
 }

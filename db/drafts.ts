@@ -257,3 +257,17 @@ export function putSignal(s: SignalRecord): Statement {
     ],
   }
 }
+
+/** The newest draft a signal source (`check:<id>`) joined or opened, or null. */
+export async function latestDraftOfSource(
+  db: Db,
+  source: string,
+): Promise<{ id: string; state: DraftState } | null> {
+  const rs = await db.execute({
+    sql: `SELECT d.id, d.state FROM drafts d JOIN signals s ON s.draft_id = d.id
+      WHERE s.source = ? ORDER BY d.created_at DESC LIMIT 1`,
+    args: [source],
+  })
+  const row = rs.rows[0]
+  return row ? { id: str(row, 'id'), state: oneOf(row, 'state', STATES) } : null
+}

@@ -22,7 +22,8 @@ export const SOURCE_NAMES: Record<AlertSource, string> = {
   generic: 'Generic webhook',
 }
 
-const ALERTED_OPTIONS = OUTAGE_OPTIONS.filter((o) => o.value !== 'operational')
+/** The statuses an alert (or a check) may propose for its component. */
+export const ALERTED_OPTIONS = OUTAGE_OPTIONS.filter((o) => o.value !== 'operational')
 
 /** A token just made for a source: shown once, with where to send alerts and how. */
 export interface RotatedToken {

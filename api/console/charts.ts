@@ -34,6 +34,8 @@ export interface ChartSpec {
   targets: readonly Target[]
   /** Said instead of an empty chart when there are no bars. */
   empty: string
+  /** The axis unit, when durations are not minutes or longer (response times: `ms`). */
+  unit?: { seconds: number; name: string }
 }
 
 // The drawing, in viewBox units: about one CSS pixel each at 390 px, so 11-unit labels stay legible
@@ -72,7 +74,7 @@ function svg(spec: ChartSpec): string {
     ...spec.bars.map((b) => b.seconds),
     ...spec.targets.map((t) => t.seconds),
   )
-  const unit = axisUnit(highest)
+  const unit = spec.unit ?? axisUnit(highest)
   // Headroom above the highest bar or line, so a target's label never sits on the frame.
   const step = tickStep((highest * 1.15) / unit.seconds || 1)
   const top = Math.max(step, Math.ceil((highest * 1.15) / unit.seconds / step) * step)
@@ -100,7 +102,9 @@ function svg(spec: ChartSpec): string {
     out.push(
       `<rect class="${cls}" x="${n(x)}" y="${n(base - h)}" width="${n(width)}" height="${n(h)}"></rect>`,
     )
-    if (i % every === 0 || i === spec.bars.length - 1) {
+    // The last bar is labelled too, unless its label would run into the previous one.
+    const last = i === spec.bars.length - 1 && (i % every) * slot >= 16
+    if (i % every === 0 || last) {
       out.push(
         `<text class="tick" x="${n(x + width / 2)}" y="${H - 6}" text-anchor="middle">${esc(b.label)}</text>`,
       )

@@ -11,6 +11,7 @@ import { CONSOLE_PAGE_HEADERS, NOSNIFF } from '../http/security-headers.ts'
 import { loadSession } from '../http/session.ts'
 import { formBody } from '../pages/page-middleware.ts'
 import { mountAlertRules } from './alert-rules.ts'
+import { mountChecks } from './checks.ts'
 import { mountConsoleAssets } from './assets.ts'
 import { mountDrafts } from './drafts.ts'
 import { authPage, consolePage } from './layout.ts'
@@ -100,6 +101,7 @@ export function consoleRoutes(deps: Deps) {
   mountNow(app, deps)
   mountDrafts(app, deps)
   mountAlertRules(app, deps)
+  mountChecks(app, deps)
   mountIncidents(app, deps)
   mountImpact(app, deps)
   mountApology(app, deps)

@@ -15,6 +15,7 @@ export const SECTIONS = [
   { id: 'inbox', label: 'Inbox', href: '/admin/inbox', role: 'viewer' },
   { id: 'maintenance', label: 'Maintenance', href: '/admin/maintenance', role: 'viewer' },
   { id: 'components', label: 'Components', href: '/admin/components', role: 'viewer' },
+  { id: 'checks', label: 'Checks', href: '/admin/checks', role: 'viewer' },
   { id: 'metrics', label: 'Metrics', href: '/admin/metrics', role: 'viewer' },
   { id: 'audit', label: 'Audit log', href: '/admin/audit', role: 'viewer' },
   { id: 'subscribers', label: 'Subscribers', href: '/admin/subscribers', role: 'admin' },

@@ -8,3 +8,9 @@ export function canWrite(c: Context<AppEnv>): boolean {
   const role = c.get('signedIn')?.user.role
   return role !== undefined && RANK[ROLE_SCOPE[role]] >= RANK[ROLE_SCOPE.editor]
 }
+
+/** Whether the signed-in person is an admin: the settings pages show their forms only to them. */
+export function canAdmin(c: Context<AppEnv>): boolean {
+  const role = c.get('signedIn')?.user.role
+  return role !== undefined && RANK[ROLE_SCOPE[role]] >= RANK[ROLE_SCOPE.admin]
+}

@@ -137,7 +137,8 @@ export const checks = {
       target: { type: 'check', id },
       events: [],
       status: 201,
-      body: null,
+      // What a resent form or request learns: which check it made (never the token again).
+      body: { id },
       details: { ...input, target },
     })
     const check = await existing(deps, id)
@@ -211,7 +212,7 @@ export const checks = {
       target: { type: 'check', id },
       events: [],
       status: 200,
-      body: null,
+      body: { id },
       details: editDetails(before, patch),
     })
     return existing(deps, id)
@@ -227,7 +228,7 @@ export const checks = {
       target: { type: 'check', id },
       events: [],
       status: 204,
-      body: undefined,
+      body: { id },
       details: check,
     })
   },

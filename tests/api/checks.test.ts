@@ -1,39 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { createCheckProbes } from '../../api/http/check-probes.node.ts'
 import { runDueChecks } from '../../api/jobs/checks.ts'
-import { createScheduler } from '../../api/jobs/scheduler.ts'
 import { fixedClock } from '../../core/clock.ts'
 import { openDatabase } from '../../db/open.node.ts'
+import { checkApp, createCheck, draftsOf, tick } from '../fixtures/checks.ts'
 import { makeComponent } from '../fixtures/factories.ts'
 import { flakyHttpServer, flakyTcpListener } from '../fixtures/flaky-servers.ts'
-import { createTestApp, type TestApp } from '../fixtures/test-app.ts'
+import { createTestApp } from '../fixtures/test-app.ts'
 
 const MINUTE = 60_000
-
-/** An app whose checks may call 127.0.0.1 (the local servers), with Node's probes. */
-async function checkApp(env: Record<string, string> = {}) {
-  const t = await createTestApp({ env: { OUTBOUND_ALLOW_PRIVATE: 'true', ...env } })
-  t.deps.probes = createCheckProbes({ allowPrivate: true })
-  return t
-}
-
-async function createCheck(t: TestApp, body: Record<string, unknown>) {
-  const res = await t.api('POST', '/api/v1/checks', body)
-  expect(res.status, JSON.stringify(res.body)).toBe(201)
-  return res.body
-}
-
-async function draftsOf(t: TestApp) {
-  const res = await t.api('GET', '/api/v1/drafts')
-  expect(res.status).toBe(200)
-  return res.body as any[]
-}
-
-/** One scheduler pass, then the clock moves past the next interval. */
-async function tick(t: TestApp, ms = MINUTE) {
-  await createScheduler(t.deps).tick()
-  t.clock.advance(ms)
-}
 
 describe('HTTP checks', () => {
   it('open one draft only after N consecutive failures of every kind, and clear it on recovery', async () => {

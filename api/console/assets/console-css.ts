@@ -352,4 +352,22 @@ table.subscribers .contact{display:block;font-weight:400}
 .labels{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0;padding:0}
 .labels code{font-size:.8125rem;background:var(--surf);border:1px solid var(--line);border-radius:4px;padding:0 .25rem;overflow-wrap:anywhere}
 pre.snippet{white-space:pre;overflow-x:auto;overflow-wrap:normal;font-size:.875rem;margin:.5rem 0;padding:.75rem;border:1px solid var(--line);border-radius:6px;background:var(--surf)}
+/* Checks: state badges, the strip of recent results (shape and words as well as colour) */
+.s-check-up{color:var(--ok)}
+.s-check-down{color:var(--major)}
+.s-check-waiting{color:var(--maint)}
+.s-check-paused{color:var(--muted)}
+.target code{overflow-wrap:anywhere;word-break:break-all}
+p.target{margin:.25rem 0}
+.strip{display:flex;flex-wrap:wrap;align-items:flex-start;gap:2px;list-style:none;margin:.5rem 0;padding:0}
+.strip li,.legend .key{display:inline-block;width:.5rem;height:1.75rem;border-radius:2px;background:var(--ok)}
+.strip li.down{background:var(--major);height:.875rem}
+.legend .key{height:1rem;vertical-align:middle;margin:0 .25rem 0 .5rem}
+.legend .key:first-child{margin-left:0}
+.legend .key.down{background:var(--major);height:.5rem;vertical-align:top;margin-top:.3rem}
+.manage details.action{margin-top:.75rem}
+/* One crontab line: wrapped on screen, still one line when copied */
+pre.snippet.wrap{white-space:pre-wrap;overflow-wrap:anywhere}
+table.results td:last-child{overflow-wrap:anywhere}
+.figures.check-figures{grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));max-width:40rem}
 `
