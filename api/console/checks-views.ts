@@ -30,10 +30,11 @@ export function targetText(c: Check): string {
   return `pinged every ${period(c.interval_seconds)}`
 }
 
-type CheckState = 'up' | 'down' | 'waiting' | 'paused'
+type CheckState = 'up' | 'failing' | 'down' | 'waiting' | 'paused'
 
 const STATE_LABELS: Record<CheckState, string> = {
   up: 'Up',
+  failing: 'Failing',
   down: 'Down',
   waiting: 'Waiting',
   paused: 'Paused',
@@ -43,9 +44,15 @@ const STATE_LABELS: Record<CheckState, string> = {
 export const targetCell = (c: Check) =>
   c.kind === 'heartbeat' ? html`${targetText(c)}` : html`<code>${targetText(c)}</code>`
 
-/** Failures short of confirmation: still up, but on-call should see it coming. */
+/**
+ * Failures short of confirmation: not down yet (no draft), but not up either — a green "Up" next
+ * to failing runs would tell a tired reader the opposite of what is happening.
+ */
+const failing = (c: Check) => c.enabled && c.state !== 'down' && c.consecutive_failures > 0
+
+/** How far a failing check is from being confirmed down. */
 export const failingNote = (c: Check) =>
-  c.enabled && c.state === 'up' && c.consecutive_failures
+  failing(c)
     ? html` <span class="small late nowrap"
         >${c.consecutive_failures} of ${c.confirm_after} failed</span
       >`
@@ -54,6 +61,7 @@ export const failingNote = (c: Check) =>
 /** A check's state now, paused first: a paused check's last result is no longer news. */
 export function stateOf(c: Check): CheckState {
   if (!c.enabled) return 'paused'
+  if (failing(c)) return 'failing'
   return c.state === 'unknown' ? 'waiting' : c.state
 }
 

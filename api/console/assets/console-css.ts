@@ -354,6 +354,7 @@ table.subscribers .contact{display:block;font-weight:400}
 pre.snippet{white-space:pre;overflow-x:auto;overflow-wrap:normal;font-size:.875rem;margin:.5rem 0;padding:.75rem;border:1px solid var(--line);border-radius:6px;background:var(--surf)}
 /* Checks: state badges, the strip of recent results (shape and words as well as colour) */
 .s-check-up{color:var(--ok)}
+.s-check-failing{color:var(--partial)}
 .s-check-down{color:var(--major)}
 .s-check-waiting{color:var(--maint)}
 .s-check-paused{color:var(--muted)}
