@@ -11,6 +11,7 @@ import {
 } from '../../../../templates/message-id.ts'
 import {
   renderEmail,
+  type DirectContent,
   type EmailEnvelope,
   type RenderedEmail,
 } from '../../../../templates/render.ts'
@@ -159,33 +160,32 @@ export function createEmailChannel(
     const fb = ctx.feedback
     const envelope = baseEnvelope(ctx.event, fb.locale, address)
     const reportUrl = `${page.url}/report`
-    const support = deps.config.mail.supportEmail
+    // Every mail about a report is one thread: the first thank-you starts it, the rest (answers,
+    // "you helped") reply to it and reference what came between.
+    const { references, ...ids } = feedbackMessageIds({
+      feedbackId: fb.id,
+      eventId: ctx.route.kind === 'feedback_received' ? null : d.eventId,
+      earlier: ctx.earlier,
+      address,
+      host,
+    })
+    const inThread = (content: DirectContent): Built => ({
+      email: inFeedbackThread(
+        renderEmail({ ...envelope, ...ids, ...content }),
+        references,
+        deps.config.mail.supportEmail,
+      ),
+    })
     if (ctx.route.kind === 'feedback_received') {
-      const { references, ...ids } = feedbackMessageIds({
-        feedbackId: fb.id,
-        eventId: null,
-        address,
-        host,
-      })
       const path = ctx.incidentPath
-      const email = renderEmail({
-        ...envelope,
-        ...ids,
+      return inThread({
         kind: 'feedback_received',
         link: { url: `${page.url}${path ?? '/'}`, incident: path !== null },
       })
-      return { email: inFeedbackThread(email, references, support) }
     }
     if (ctx.route.kind === 'feedback_helped') {
       // Sent once the draft the report was part of became this incident (api/services/drafts.ts).
       if (!ctx.incident || !ctx.incidentPath) return { skip: 'skipped: the incident is gone' }
-      const { references, ...ids } = feedbackMessageIds({
-        feedbackId: fb.id,
-        eventId: d.eventId,
-        earlier: ctx.earlier,
-        address,
-        host,
-      })
       const name = shownIn(
         ctx.incident.name,
         ctx.incident.translations,
@@ -193,31 +193,18 @@ export function createEmailChannel(
         envelope.locale,
         deps.config.locales,
       ).text
-      const email = renderEmail({
-        ...envelope,
-        ...ids,
+      return inThread({
         kind: 'feedback_helped',
         incident: { name, url: `${page.url}${ctx.incidentPath}` },
       })
-      return { email: inFeedbackThread(email, references, support) }
     }
     if (!fb.reply) return { skip: 'skipped: the reply is gone' }
-    const { references, ...ids } = feedbackMessageIds({
-      feedbackId: fb.id,
-      eventId: d.eventId,
-      earlier: ctx.earlier,
-      address,
-      host,
-    })
-    const email = renderEmail({
-      ...envelope,
-      ...ids,
+    return inThread({
       kind: 'feedback_answered',
       answer: { html: renderMarkdown(fb.reply.body), text: markdownToText(fb.reply.body) },
       author: fb.reply.author,
       reportUrl,
     })
-    return { email: inFeedbackThread(email, references, support) }
   }
 
   return {
