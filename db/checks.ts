@@ -144,6 +144,14 @@ export function insertCheck(
 }
 
 /** An edit of a check's settings; its run state (failures, down) is the runs' own. */
+/** A heartbeat's new token (its hash): the old ping URL stops working in the same write. */
+export function setHeartbeatToken(id: string, tokenHash: string, at: string): Statement {
+  return {
+    sql: "UPDATE checks SET token_hash = ?, updated_at = ? WHERE id = ? AND kind = 'heartbeat'",
+    args: [tokenHash, at, id],
+  }
+}
+
 export function updateCheck(id: string, c: CheckColumns): Statement {
   return {
     sql: `UPDATE checks SET ${COLUMNS.map((k) => `${k} = ?`).join(', ')} WHERE id = ?`,

@@ -118,6 +118,7 @@ function manage(c: Context<AppEnv>, p: CheckPageProps): Html {
 <h2 id="manage-h">Manage</h2>
 <div class="actions">
 ${k.enabled ? oneButton(c, `${base}/pause`, 'Pause the check', 'secondary') : oneButton(c, `${base}/resume`, 'Resume the check', '')}
+${k.kind === 'heartbeat' ? oneButton(c, `${base}/token`, 'New ping URL', 'secondary', 'The current ping URL stops working at once: every job that pings it must get the new one. Go on?') : ''}
 </div>
 <details class="action"${p.edit.errors ? html` open` : ''}>
 <summary>Edit the settings</summary>

@@ -92,6 +92,8 @@ export interface NewHeartbeat {
   name: string
   pingUrl: string
   intervalSeconds: number
+  /** A new URL for a heartbeat that had one: the old one no longer works. */
+  replaced?: boolean
 }
 
 /** A crontab schedule close to a heartbeat's period (cron counts whole minutes and hours). */
@@ -106,9 +108,9 @@ function heartbeatCard(h: NewHeartbeat): Html {
   const cron = `${cronSchedule(h.intervalSeconds)} your-job && curl -fsS -m 10 --retry 3 -X POST ${h.pingUrl}`
   // prettier-ignore
   return html`<section class="card once" aria-labelledby="once-h">
-<h2 id="once-h">Heartbeat “${h.name}” added: copy its ping URL now</h2>
+<h2 id="once-h">${h.replaced ? html`New ping URL for “${h.name}”: copy it now` : html`Heartbeat “${h.name}” added: copy its ping URL now`}</h2>
 <code class="secret">${h.pingUrl}</code>
-<p class="small muted">Shown only this once: the token in it is stored only as a hash. Lost it? Delete the check and add it again.</p>
+<p class="small muted">${h.replaced ? 'The old URL no longer works: give this one to every job that pinged it. ' : ''}Shown only this once: the token in it is stored only as a hash. Lost it? Make a new one on the check's page.</p>
 <p class="small">Ping it at the end of each successful run (GET or POST, no body). For example, in a crontab:</p>
 <pre class="snippet wrap" tabindex="0">${cron}</pre>
 <p class="small"><a href="/admin/checks/${h.id}">Open the check</a></p>

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono'
 import { uptimePercent, type CheckKind } from '../../core/checks.ts'
 import { DomainError } from '../../core/errors.ts'
 import { CheckCreate, CheckKind as Kinds, CheckPatch } from '../../core/schemas/checks.ts'
-import type { Check } from '../../core/schemas/checks.ts'
+import type { Check, CheckCreated } from '../../core/schemas/checks.ts'
 import { Id } from '../../core/schemas/common.ts'
 import { latestResults, resultTally } from '../../db/checks.ts'
 import { listComponents } from '../../db/components.ts'
@@ -26,6 +26,16 @@ import {
 import { consoleWording } from './incident-input.ts'
 import { consolePage, noticeFrom } from './layout.ts'
 import { canAdmin } from './roles.ts'
+
+/** A heartbeat's ping URL as the page shows it once (after adding it, or a new one). */
+function shownOnce(made: CheckCreated): NewHeartbeat {
+  return {
+    id: made.id,
+    name: made.name,
+    pingUrl: made.ping_url ?? '',
+    intervalSeconds: made.interval_seconds,
+  }
+}
 
 const NOTICES: Record<string, string> = {
   added: 'Check added: its first run is due now',
@@ -194,13 +204,7 @@ export function mountChecks(app: Hono<AppEnv>, deps: Deps): void {
       const made = await runOnce(deps, c, form, () => checks.create(deps, ctx, checked.data))
       if (!made.ping_url) return c.redirect(`/admin/checks/${made.id}?notice=added`, 303)
       // Not a redirect: the ping URL holds the secret, shown this once, never in a URL bar.
-      const created = {
-        id: made.id,
-        name: made.name,
-        pingUrl: made.ping_url,
-        intervalSeconds: made.interval_seconds,
-      }
-      return await listPage(c, { kind: kind.data, created })
+      return await listPage(c, { kind: kind.data, created: shownOnce(made) })
     } catch (err) {
       const refused = refusal(err)
       if (!refused) throw err
@@ -241,6 +245,22 @@ export function mountChecks(app: Hono<AppEnv>, deps: Deps): void {
       return c.redirect(`/admin/checks/${id}?notice=${verb}d`, 303)
     })
   }
+
+  app.post('/admin/checks/:id/token', admin, async (c) => {
+    const id = idOf(c)
+    const form = await readForm(deps, c)
+    const { ctx, replay } = await consoleWrite(deps, c, form)
+    // Sent again: the URL was made (and shown) by the first; its secret cannot be shown twice.
+    if (replay) return c.redirect(`/admin/checks/${id}?notice=sent`, 303)
+    try {
+      const made = await runOnce(deps, c, form, () => checks.newPingUrl(deps, ctx, id))
+      return await listPage(c, { created: { ...shownOnce(made), replaced: true } })
+    } catch (err) {
+      const refused = refusal(err)
+      if (!refused) throw err
+      return onePage(c, id, { errors: refused.errors }, refused.status)
+    }
+  })
 
   app.post('/admin/checks/:id/delete', admin, async (c) => {
     const id = idOf(c)

@@ -109,6 +109,21 @@ export function checkRoutes(deps: Deps) {
   )
   app.openapi(
     createRoute({
+      method: 'post',
+      path: '/checks/{id}/token',
+      tags,
+      security,
+      middleware: admin,
+      request: { params: IdParam },
+      description:
+        "A heartbeat's new token and ping URL, shown once; the old URL stops working at once. " +
+        'Other checks have no ping URL (422).',
+      responses: { 200: json(CheckCreated, 'The new ping URL'), ...writeErrors, 422: errors[422] },
+    }),
+    async (c) => c.json(await checks.newPingUrl(deps, writeCtx(c), c.req.valid('param').id), 200),
+  )
+  app.openapi(
+    createRoute({
       method: 'get',
       path: '/checks/{id}/results',
       tags,

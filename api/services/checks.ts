@@ -21,6 +21,7 @@ import {
   insertResult,
   listChecks,
   restoreRun,
+  setHeartbeatToken,
   resultsOf,
   savePing,
   updateCheck,
@@ -99,6 +100,9 @@ export function signalCheck(
   ])
 }
 
+const newHeartbeatToken = () => `amdbeat_${randomString(40, BASE62)}`
+const pingUrlOf = (deps: Deps, token: string) => `${deps.config.siteUrl}/api/v1/heartbeats/${token}`
+
 /** Checks Amends runs (HTTP, TCP) or waits for (heartbeats); runs are api/jobs/checks.ts. */
 export const checks = {
   list: (deps: Deps) => listChecks(deps.db),
@@ -109,7 +113,7 @@ export const checks = {
     const target = await targetOf(deps, input.kind, input)
     const at = deps.clock.now().toISOString()
     const heartbeat = input.kind === 'heartbeat'
-    const token = heartbeat ? `amdbeat_${randomString(40, BASE62)}` : null
+    const token = heartbeat ? newHeartbeatToken() : null
     const interval = input.interval_seconds ?? DEFAULTS.interval_seconds
     const grace = heartbeat ? (input.grace_seconds ?? DEFAULTS.grace_seconds) : 0
     const id = newId()
@@ -143,7 +147,33 @@ export const checks = {
     })
     const check = await existing(deps, id)
     if (!token) return check
-    return { ...check, token, ping_url: `${deps.config.siteUrl}/api/v1/heartbeats/${token}` }
+    return { ...check, token, ping_url: pingUrlOf(deps, token) }
+  },
+
+  /**
+   * A heartbeat's new ping URL (the old one was lost or leaked): shown once like the first, and
+   * the old token stops working in the same write. The check's schedule is left as it is.
+   */
+  async newPingUrl(deps: Deps, ctx: WriteContext, id: string): Promise<CheckCreated> {
+    const check = await existing(deps, id)
+    if (check.kind !== 'heartbeat') {
+      throw new DomainError(
+        'unprocessable',
+        'not_a_heartbeat',
+        'Only a heartbeat has a ping URL: this check calls its target itself',
+      )
+    }
+    const token = newHeartbeatToken()
+    await commit(deps, ctx, {
+      statements: [setHeartbeatToken(id, await hashToken(token), deps.clock.now().toISOString())],
+      action: 'check.token_rotated',
+      target: { type: 'check', id },
+      events: [],
+      status: 200,
+      body: { id },
+      details: { name: check.name },
+    })
+    return { ...(await existing(deps, id)), token, ping_url: pingUrlOf(deps, token) }
   },
 
   async edit(deps: Deps, ctx: WriteContext, id: string, patch: CheckPatch): Promise<Check> {

@@ -268,6 +268,44 @@ describe('heartbeats', () => {
     expect(after[0].signals[0]).toMatchObject({ status: 'firing', fired: 2 })
   })
 
+  it('a new token for a heartbeat replaces the old one; other checks have none', async () => {
+    const t = await checkApp()
+    const c = await makeComponent(t)
+    const beat = await createCheck(t, {
+      kind: 'heartbeat',
+      name: 'Backup',
+      interval_seconds: 3_600,
+      component_id: c.id,
+    })
+    const renewed = await t.api('POST', `/api/v1/checks/${beat.id}/token`, {})
+    expect(renewed.status, JSON.stringify(renewed.body)).toBe(200)
+    expect(renewed.body.token).toMatch(/^amdbeat_[0-9A-Za-z]{40}$/)
+    expect(renewed.body.token).not.toBe(beat.token)
+    expect(renewed.body.ping_url).toBe(
+      `https://status.example.com/api/v1/heartbeats/${renewed.body.token}`,
+    )
+    expect(renewed.body.next_run_at).toBe(beat.next_run_at)
+    const ping = (token: string) =>
+      t.api('POST', `/api/v1/heartbeats/${token}`, undefined, { token: null })
+    expect((await ping(beat.token)).status).toBe(404)
+    expect((await ping(renewed.body.token)).status).toBe(200)
+
+    const tcp = await createCheck(t, {
+      kind: 'tcp',
+      name: 'DB',
+      host: '127.0.0.1',
+      port: 5432,
+      component_id: c.id,
+    })
+    const refused = await t.api('POST', `/api/v1/checks/${tcp.id}/token`, {})
+    expect(refused.status).toBe(422)
+    expect(refused.body.error.code).toBe('not_a_heartbeat')
+    const viewer = await t.api('POST', `/api/v1/checks/${beat.id}/token`, {}, {
+      token: null,
+    })
+    expect(viewer.status).toBe(401)
+  })
+
   it('an unknown token is a 404 in the one error shape and writes nothing', async () => {
     const t = await checkApp()
     for (const token of ['nope', 'amdbeat_' + 'x'.repeat(40), '%00', 'a'.repeat(200)]) {

@@ -17,6 +17,7 @@ describe('OpenAPI document', () => {
       '/api/v1/checks',
       '/api/v1/checks/{id}',
       '/api/v1/checks/{id}/results',
+      '/api/v1/checks/{id}/token',
       '/api/v1/component-groups',
       '/api/v1/component-groups/{id}',
       '/api/v1/components',

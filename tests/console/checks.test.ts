@@ -111,6 +111,27 @@ describe('adding checks from the console', () => {
     expect(list).toMatch(/<span class="pill s-check-up">Up<\/span>/)
     // The list never shows the token again.
     expect(list).not.toContain(url)
+
+    // Lost or leaked: a new ping URL from the check's page, shown once; the old one stops.
+    const beatId = all.find((c) => c.kind === 'heartbeat')!.id
+    expect(await (await s.get(`/admin/checks/${beatId}`)).text()).toContain('New ping URL')
+    const renew = { _idem: idem() }
+    const again = await s.post(`/admin/checks/${beatId}/token`, renew)
+    expect(again.status).toBe(200)
+    const fresh = await again.text()
+    expect(fresh).toContain('New ping URL for “Nightly billing export”: copy it now')
+    const newUrl = /<code class="secret">([^<]+)<\/code>/.exec(fresh)![1]!
+    expect(newUrl).not.toBe(url)
+    expect((await t.app.request(new URL(url).pathname, { method: 'POST' })).status).toBe(404)
+    expect((await t.app.request(new URL(newUrl).pathname, { method: 'POST' })).status).toBe(200)
+    // Sent twice: one new URL, and no second secret on the page.
+    const resent = await s.post(`/admin/checks/${beatId}/token`, renew)
+    expect(resent.status).toBe(303)
+    expect((await t.app.request(new URL(newUrl).pathname, { method: 'POST' })).status).toBe(200)
+    expect(await auditCount(t, 'check.token_rotated')).toBe(1)
+    // An HTTP check has no ping URL to renew, and its page offers none.
+    const httpId = all.find((c) => c.kind === 'http')!.id
+    expect(await (await s.get(`/admin/checks/${httpId}`)).text()).not.toContain('New ping URL')
   })
 
   it('refuses bad input beside its field, and creates nothing', async () => {
