@@ -6,6 +6,36 @@ import { recordSignals, type DraftTouch, type IncomingSignal } from './signals.t
 
 const WEEK_MS = 7 * 24 * 60 * 60_000
 
+/** How long a week's counts stand in for the usual rate: they move by 1/10,080 a minute. */
+const USUAL_FRESH_MS = 60_000
+
+const usualCache = new WeakMap<
+  Deps['db'],
+  { at: number; windowMs: number; counts: Promise<Map<string, number>> }
+>()
+
+/**
+ * The week before the window, per component: the expensive read (every report of a week), made
+ * at most once a minute per database connection and shared by the reports and ticks meanwhile.
+ * Only the baseline is remembered; the window itself is always read, so a spike is seen at once.
+ * A cache, not a lock: another process computes its own, and both are right.
+ */
+function usualCounts(deps: Deps, now: number, windowMs: number): Promise<Map<string, number>> {
+  const cached = usualCache.get(deps.db)
+  if (
+    cached &&
+    cached.windowMs === windowMs &&
+    now >= cached.at &&
+    now - cached.at < USUAL_FRESH_MS
+  )
+    return cached.counts
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const counts = reportsPerComponent(deps.db, iso(now - windowMs - WEEK_MS), iso(now - windowMs))
+  counts.catch(() => usualCache.delete(deps.db))
+  usualCache.set(deps.db, { at: now, windowMs, counts })
+  return counts
+}
+
 /**
  * Customer reports as a signal (issue 15): per component, the reports of the last window against
  * its usual rate over the week before. At least `min` reports and `factor` times the usual opens
@@ -21,7 +51,7 @@ export async function checkReportSpikes(deps: Deps): Promise<DraftTouch[]> {
   // A report stamped this very millisecond is in the window: `until` is exclusive.
   const [current, week, firing, components] = await Promise.all([
     reportsPerComponent(deps.db, iso(now - windowMs), iso(now + 1)),
-    reportsPerComponent(deps.db, iso(now - windowMs - WEEK_MS), iso(now - windowMs)),
+    usualCounts(deps, now, windowMs),
     firingReportKeys(deps.db),
     listComponents(deps.db),
   ])

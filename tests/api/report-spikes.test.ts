@@ -93,6 +93,27 @@ describe('a spike of customer reports opens a draft', () => {
     expect(draft.signals[0].summary).toBe('12 customer reports in 10 min (usually 3.0)')
   })
 
+  it('reads the usual rate again after a minute (it is remembered that long, not longer)', async () => {
+    const t = await app()
+    const c = await makeComponent(t)
+    await report(t, 1, { component: c.id })
+    // A busy week appears (as if written by another process): 3 reports every ten minutes.
+    const now = t.clock.now().getTime()
+    const rows = []
+    for (let w = 1; w <= 1008; w++)
+      for (let k = 0; k < 3; k++)
+        rows.push({
+          sql: `INSERT INTO feedback (id, incident_id, component_id, subscriber_id, email, message, source, status, created_at)
+                VALUES (?, NULL, ?, NULL, NULL, 'old', 'form', 'closed', ?)`,
+          args: [newId(), c.id, new Date(now - 10 * 60_000 - w * 10 * 60_000 + k).toISOString()],
+        })
+    await t.deps.db.batch(rows, 'write')
+    t.clock.advance(61_000)
+    // Five in the window is no spike against a usual three.
+    for (let i = 2; i <= 5; i++) await report(t, i, { component: c.id })
+    expect(await drafts(t)).toEqual([])
+  })
+
   it('clears once the window has emptied, at the next scheduler tick', async () => {
     const t = await app()
     const c = await makeComponent(t)
