@@ -300,9 +300,14 @@ describe('heartbeats', () => {
     const refused = await t.api('POST', `/api/v1/checks/${tcp.id}/token`, {})
     expect(refused.status).toBe(422)
     expect(refused.body.error.code).toBe('not_a_heartbeat')
-    const viewer = await t.api('POST', `/api/v1/checks/${beat.id}/token`, {}, {
-      token: null,
-    })
+    const viewer = await t.api(
+      'POST',
+      `/api/v1/checks/${beat.id}/token`,
+      {},
+      {
+        token: null,
+      },
+    )
     expect(viewer.status).toBe(401)
   })
 
