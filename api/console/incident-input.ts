@@ -135,7 +135,20 @@ export function updateTextInput(
  */
 export function consoleWording(errors: FieldErrors): FieldErrors {
   const out: FieldErrors = {}
-  for (const [k, m] of Object.entries(errors))
-    out[k] = /^Required \(or give a template\)$|received undefined$/.test(m) ? 'Required' : m
+  for (const [k, m] of Object.entries(errors)) out[k] = inWords(m)
   return out
+}
+
+/** The schema's own bounds, said as a person would beside a field ("At most 65535"). */
+const BOUNDS: [RegExp, string][] = [
+  [/^Required \(or give a template\)$|received undefined$/, 'Required'],
+  [/^Too big: expected number to be <=?(\d+)$/, 'At most $1'],
+  [/^Too small: expected number to be >=?(\d+)$/, 'At least $1'],
+  [/^Too big: expected string to have <=?(\d+) characters$/, 'At most $1 characters'],
+]
+
+function inWords(message: string): string {
+  for (const [pattern, words] of BOUNDS)
+    if (pattern.test(message)) return message.replace(pattern, words)
+  return message
 }

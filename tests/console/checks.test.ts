@@ -144,15 +144,23 @@ describe('adding checks from the console', () => {
       [{ kind: 'http', name: 'Site', url: 'not a url' }, 'url', /./],
       [{ kind: 'http', name: '', url: 'https://example.com/' }, 'name', /Must not be empty/],
       [{ kind: 'http', name: 'Site' }, 'url', /Required/],
-      [{ kind: 'tcp', name: 'DB', host: 'db.example.com', port: '70000' }, 'port', /./],
-      [{ kind: 'tcp', name: 'DB', host: 'db.example.com', port: '0' }, 'port', /./],
+      [
+        { kind: 'tcp', name: 'DB', host: 'db.example.com', port: '70000' },
+        'port',
+        /^At most 65535$/,
+      ],
+      [{ kind: 'tcp', name: 'DB', host: 'db.example.com', port: '0' }, 'port', /^At least 1$/],
       [{ kind: 'tcp', name: 'DB', host: 'db.example.com', port: 'eighty' }, 'port', /whole/],
       [
         { kind: 'http', name: 'Site', url: 'https://x.example/', expected_status: '299-200' },
         'expected_status',
         /low to high/,
       ],
-      [{ kind: 'heartbeat', name: 'Job', interval_seconds: '5' }, 'interval_seconds', /./],
+      [
+        { kind: 'heartbeat', name: 'Job', interval_seconds: '5' },
+        'interval_seconds',
+        /^At least \d+$/,
+      ],
       [
         { kind: 'http', name: 'Site', url: 'https://x.example/', component_id: 'nope' },
         'component_id',
