@@ -90,7 +90,8 @@ export async function consoleWrite(
   if (!/^[a-z0-9]{24}$/.test(key) || !actor.id) return { ctx: { actor }, replay: null }
   const storedKey = `console:${key}`
   const stored = await findIdempotentResponse(deps.db, actor.id, storedKey)
-  if (stored) return { ctx: { actor }, replay: JSON.parse(stored.response) as unknown }
+  // A write whose answer had no body (stored as null) was still made: `{}` says "sent before".
+  if (stored) return { ctx: { actor }, replay: (JSON.parse(stored.response) as unknown) ?? {} }
   return {
     ctx: { actor, idempotency: { key: storedKey, requestHash: `console ${c.req.path}` } },
     replay: null,
