@@ -3,6 +3,7 @@ import type { AlertedStatus, Draft, DraftDismiss, DraftPatch } from '../../core/
 import { IncidentCreate } from '../../core/schemas/incident.ts'
 import type { Incident } from '../../core/schemas/incident.ts'
 import type { Pagination } from '../../core/schemas/common.ts'
+import type { Statement } from '../../db/client.ts'
 import {
   getDraft,
   listActiveDrafts,
@@ -19,11 +20,10 @@ import {
   reportsOfDraft,
   type DraftReport,
 } from '../../db/draft-reports.ts'
+import type { OutboxEvent } from '../../db/journal.ts'
 import type { Deps } from '../deps.ts'
 import { validationError } from '../errors.ts'
 import { plans } from './incidents.ts'
-import type { Statement } from '../../db/client.ts'
-import type { OutboxEvent } from '../../db/journal.ts'
 import { commit, retryOnConflict, type WriteContext } from './write.ts'
 
 /**
