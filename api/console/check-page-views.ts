@@ -17,7 +17,7 @@ import {
   targetCell,
 } from './checks-views.ts'
 import { ago } from './clock.ts'
-import { formAlert, writeFields, type FieldErrors, type Form } from './forms.ts'
+import { formAlert, postButton, writeFields, type FieldErrors, type Form } from './forms.ts'
 import { componentPill, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
@@ -105,11 +105,6 @@ ${results.slice(0, TABLE_RESULTS).map((r) => html`<tr>
 </table>`
 }
 
-function oneButton(c: Context<AppEnv>, action: string, label: string, cls: string, confirm = '') {
-  // prettier-ignore
-  return html`<form method="post" action="${action}">${writeFields(c)}<button type="submit" class="${cls}"${confirm ? html` data-confirm="${confirm}"` : ''}>${label}</button></form>`
-}
-
 function manage(c: Context<AppEnv>, p: CheckPageProps): Html {
   const k = p.check
   const base = `/admin/checks/${k.id}`
@@ -117,8 +112,8 @@ function manage(c: Context<AppEnv>, p: CheckPageProps): Html {
   return html`<section aria-labelledby="manage-h" class="manage">
 <h2 id="manage-h">Manage</h2>
 <div class="actions">
-${k.enabled ? oneButton(c, `${base}/pause`, 'Pause the check', 'secondary') : oneButton(c, `${base}/resume`, 'Resume the check', '')}
-${k.kind === 'heartbeat' ? oneButton(c, `${base}/token`, 'New ping URL', 'secondary', 'The current ping URL stops working at once: every job that pings it must get the new one. Go on?') : ''}
+${k.enabled ? postButton(c, `${base}/pause`, 'Pause the check', { cls: 'secondary' }) : postButton(c, `${base}/resume`, 'Resume the check')}
+${k.kind === 'heartbeat' ? postButton(c, `${base}/token`, 'New ping URL', { cls: 'secondary', confirm: 'The current ping URL stops working at once: every job that pings it must get the new one. Go on?' }) : ''}
 </div>
 <details class="action"${p.edit.errors ? html` open` : ''}>
 <summary>Edit the settings</summary>
@@ -131,7 +126,7 @@ ${checkFields({ kind: k.kind, values: p.edit.values, errors: p.edit.errors, comp
 </details>
 <div class="card danger-zone">
 <p class="small">Deleting removes the check and its results${k.state === 'down' ? '; its signal resolves' : ''}.</p>
-<div class="actions">${oneButton(c, `${base}/delete`, 'Delete the check', 'danger', `Delete “${k.name}” and its results?`)}</div>
+<div class="actions">${postButton(c, `${base}/delete`, 'Delete the check', { cls: 'danger', confirm: `Delete “${k.name}” and its results?` })}</div>
 </div>
 </section>`
 }

@@ -6,7 +6,14 @@ import type { DraftReport } from '../../db/draft-reports.ts'
 import type { IncidentCreate } from '../../core/schemas/incident.ts'
 import type { AppEnv } from '../env.ts'
 import { ago } from './clock.ts'
-import { formAlert, textarea, writeFields, type FieldErrors, type Form } from './forms.ts'
+import {
+  formAlert,
+  postButton,
+  textarea,
+  writeFields,
+  type FieldErrors,
+  type Form,
+} from './forms.ts'
 import { componentPill, excerpt, time } from './labels.ts'
 import type { Html } from './layout.ts'
 
@@ -49,12 +56,6 @@ function proposedStatus(d: Draft): Html {
 
 const clearedBadge = html`<span class="pill s-cleared">cleared</span>`
 
-/** A form that posts to `action` with one button (CSRF and a fresh idempotency key). */
-function oneButton(c: Context<AppEnv>, action: string, label: Html, cls = ''): Html {
-  // prettier-ignore
-  return html`<form method="post" action="${action}">${writeFields(c)}<button type="submit"${cls ? html` class="${cls}"` : ''}>${label}</button></form>`
-}
-
 /**
  * The Now page's drafts: each open one with where it came from, how long it has been going, how
  * many signals fire, and one-click publishing; a published one whose alerts all resolved asks
@@ -79,7 +80,7 @@ ${open.map((d) => {
 <p class="small muted">From ${originOf(d)} · first signal ${ago(d.first_signal_at, p.now)} · ${firing(d)} of ${d.signals.length} ${d.signals.length === 1 ? 'signal' : 'signals'} firing${d.report_count ? ` · ${d.report_count} customer ${d.report_count === 1 ? 'report' : 'reports'}` : ''}</p>
 ${d.cleared_at ? html`<p class="small">Every signal has resolved: it may be over already. Review it, and dismiss it if customers never noticed.</p>` : ''}
 <div class="actions">
-${p.canWrite ? oneButton(c, `/admin/drafts/${d.id}/publish`, html`Publish as is<span class="vh">: ${subject}</span>`) : ''}
+${p.canWrite ? postButton(c, `/admin/drafts/${d.id}/publish`, html`Publish as is<span class="vh">: ${subject}</span>`) : ''}
 <a class="button secondary" href="/admin/drafts/${d.id}">Review<span class="vh"> ${subject}</span></a>
 </div>
 </article>`
@@ -120,7 +121,7 @@ export function draftPage(c: Context<AppEnv>, p: DraftPageProps): Html {
 ${formAlert(p.errors, [])}
 ${d.state === 'published' && d.incident_id ? html`<div class="when sent"><p>Published ${d.published_at ? time(d.published_at, p.timeZone) : ''} as <a href="/admin/incidents/${d.incident_id}">this incident</a>.</p>${d.cleared_at ? html`<p>Alerts resolved — <a href="/admin/incidents/${d.incident_id}#resolve">resolve the incident?</a></p>` : ''}</div>` : ''}
 ${d.state === 'dismissed' ? html`<div class="when none"><p>Dismissed ${d.dismissed_at ? time(d.dismissed_at, p.timeZone) : ''}: ${d.dismissed_reason}</p></div>` : ''}
-${d.state === 'open' && p.canWrite ? html`<div class="actions">${oneButton(c, `/admin/drafts/${d.id}/publish`, html`Publish as is`)}</div>
+${d.state === 'open' && p.canWrite ? html`<div class="actions">${postButton(c, `/admin/drafts/${d.id}/publish`, html`Publish as is`)}</div>
 <p class="small muted">Publishes the saved proposal below; save your changes first.</p>` : ''}
 ${p.reports.length ? reportList(d, p.reports, p.timeZone) : ''}
 ${d.state === 'open' ? html`<section aria-labelledby="proposal-h">

@@ -76,6 +76,22 @@ export function writeFields(c: Context<AppEnv>, key = randomString(24, KEY_ALPHA
 const KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 
 /**
+ * A form that posts to `action` with one button (CSRF and a fresh idempotency key): publish,
+ * pause, delete. `confirm` asks first (the console's script reads `data-confirm`).
+ */
+export function postButton(
+  c: Context<AppEnv>,
+  action: string,
+  label: Html | string,
+  opts: { cls?: string; confirm?: string } = {},
+): Html {
+  const cls = opts.cls ? html` class="${opts.cls}"` : ''
+  const confirm = opts.confirm ? html` data-confirm="${opts.confirm}"` : ''
+  // prettier-ignore
+  return html`<form method="post" action="${action}">${writeFields(c)}<button type="submit"${cls}${confirm}>${label}</button></form>`
+}
+
+/**
  * The write context of a console form: the signed-in person, and the form's idempotency key
  * (stored with the change by commit(), as for the API's Idempotency-Key header). `replay` is
  * the stored body when this exact form was already applied: show its outcome, write nothing.
