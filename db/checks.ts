@@ -234,6 +234,39 @@ export async function resultTally(db: Db, checkId: string, since: string): Promi
   return { total: num(rs.rows[0]!, 'total'), up: num(rs.rows[0]!, 'up') }
 }
 
+/**
+ * For the list of checks: each check's tally since `since` and its newest result, in one read of
+ * two statements (not two per check).
+ */
+export async function resultSummaries(
+  db: Db,
+  since: string,
+): Promise<Map<string, { tally: ResultTally; last: CheckResult | null }>> {
+  const [tallies, latest] = await db.batch(
+    [
+      {
+        sql: `SELECT check_id, COUNT(*) AS total, COALESCE(SUM(up), 0) AS up FROM check_results
+          WHERE at >= ? GROUP BY check_id`,
+        args: [since],
+      },
+      `SELECT c.id AS check_id, r.at, r.up, r.response_ms, r.error FROM checks c
+        JOIN check_results r ON r.id = (SELECT id FROM check_results WHERE check_id = c.id
+          ORDER BY at DESC, id DESC LIMIT 1)`,
+    ],
+    'read',
+  )
+  const out = new Map<string, { tally: ResultTally; last: CheckResult | null }>()
+  const entry = (id: string) => {
+    let e = out.get(id)
+    if (!e) out.set(id, (e = { tally: { total: 0, up: 0 }, last: null }))
+    return e
+  }
+  for (const row of tallies!.rows)
+    entry(str(row, 'check_id')).tally = { total: num(row, 'total'), up: num(row, 'up') }
+  for (const row of latest!.rows) entry(str(row, 'check_id')).last = rowToResult(row)
+  return out
+}
+
 /** A check's newest results, newest first, at most `limit` (the strip and the table). */
 export async function latestResults(
   db: Db,

@@ -4,7 +4,7 @@ import { DomainError } from '../../core/errors.ts'
 import { CheckCreate, CheckKind as Kinds, CheckPatch } from '../../core/schemas/checks.ts'
 import type { Check, CheckCreated } from '../../core/schemas/checks.ts'
 import { Id } from '../../core/schemas/common.ts'
-import { latestResults, resultTally } from '../../db/checks.ts'
+import { latestResults, resultSummaries, resultTally } from '../../db/checks.ts'
 import { listComponents } from '../../db/components.ts'
 import { latestDraftOfSource } from '../../db/drafts.ts'
 import type { Deps } from '../deps.ts'
@@ -116,16 +116,19 @@ export function mountChecks(app: Hono<AppEnv>, deps: Deps): void {
     s: { kind?: CheckKind; values?: Form; errors?: FieldErrors; created?: NewHeartbeat } = {},
     status: 200 | RefusalStatus = 200,
   ) {
-    const [list, components] = await Promise.all([checks.list(deps), listComponents(deps.db)])
-    const rows = await Promise.all(
-      list.map(async (check) => {
-        const [last, day] = await Promise.all([
-          latestResults(deps.db, check.id, 1),
-          resultTally(deps.db, check.id, since(DAY_MS)),
-        ])
-        return { check, last: last[0] ?? null, uptimeDay: uptimePercent(day) }
-      }),
-    )
+    const [list, components, summaries] = await Promise.all([
+      checks.list(deps),
+      listComponents(deps.db),
+      resultSummaries(deps.db, since(DAY_MS)),
+    ])
+    const rows = list.map((check) => {
+      const s = summaries.get(check.id)
+      return {
+        check,
+        last: s?.last ?? null,
+        uptimeDay: uptimePercent(s?.tally ?? { total: 0, up: 0 }),
+      }
+    })
     const body = checksPage(c, {
       rows,
       components,
